@@ -1,0 +1,231 @@
+//! Bytes to pixels, with the facts later stages need: EXIF orientation, the embedded
+//! colour profile, whether the source was CMYK or animated, and what metadata it held
+//! (so the report can say what was removed).
+//!
+//! Raster formats go through the `image` crate with its memory limits switched on and
+//! the pixel count checked against `--max-pixels` *before* any pixel is decoded, so a
+//! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
+
+use std::io::Cursor;
+
+use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+use crate::error::Problem;
+use crate::sniff::Format;
+
+/// A decoded picture and what was learnt about it on the way.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The pixels as stored (not yet rotated).
+    pub image: DynamicImage,
+    /// EXIF orientation, 1–8 (1 = upright as stored).
+    pub orientation: u8,
+    /// Embedded ICC profile, if any.
+    pub icc: Option<Vec<u8>>,
+    /// The source stored CMYK/YCCK; the decoder already converted it to RGB.
+    pub cmyk: bool,
+    /// The source has more than one frame; only the first was decoded.
+    pub animated: bool,
+    /// Metadata found in the source (all of it is dropped from the output).
+    pub metadata: Metadata,
+}
+
+/// Metadata a source carried. Reported so users know what was stripped; GPS matters most.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Metadata {
+    /// An EXIF block.
+    pub exif: bool,
+    /// GPS position inside the EXIF block.
+    pub gps: bool,
+    /// An XMP packet.
+    pub xmp: bool,
+    /// An ICC colour profile.
+    pub icc: bool,
+}
+
+/// Decoding limits from the batch options.
+#[derive(Debug, Clone, Copy)]
+pub struct DecodeLimits {
+    /// Largest width × height accepted.
+    pub max_pixels: u64,
+}
+
+/// Decodes `bytes`, whose format `sniff` found to be `format`.
+pub fn decode(bytes: &[u8], format: Format, limits: DecodeLimits) -> Result<Decoded, Problem> {
+    let image_format = match format {
+        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Png => ImageFormat::Png,
+        Format::Gif => ImageFormat::Gif,
+        Format::Bmp => ImageFormat::Bmp,
+        Format::Webp => ImageFormat::WebP,
+        Format::Tiff => ImageFormat::Tiff,
+        Format::Heic | Format::Avif => {
+            return Err(Problem::Unsupported {
+                format,
+                hint: " yet: convert it on the phone (Settings > Camera > Formats > Most Compatible) or wait for scanfit's HEIC support",
+            })
+        }
+        Format::Pdf => {
+            return Err(Problem::Unsupported {
+                format,
+                hint: " yet: export the scan as JPEG, PNG or TIFF",
+            })
+        }
+        Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
+            return Err(Problem::Unsupported {
+                format,
+                hint: ": save it as JPEG or PNG first",
+            })
+        }
+    };
+    let corrupt = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => Problem::Corrupt {
+            format,
+            detail: format!("{e} (it would need more memory than allowed)"),
+        },
+        _ => Problem::Corrupt {
+            format,
+            detail: e.to_string(),
+        },
+    };
+
+    // zune-jpeg fills a truncated scan with gray instead of failing; a file cut short by
+    // an interrupted copy must be reported, not converted into half a document.
+    if format == Format::Jpeg && !crate::jpeg::has_end(bytes) {
+        return Err(Problem::Corrupt {
+            format,
+            detail: "the file ends before the picture data does".into(),
+        });
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    let mut image_limits = Limits::default();
+    // 16-bit RGBA is the widest layout any of these decoders produces; allow one such
+    // buffer plus slack for the decoder's own scratch space.
+    image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    reader.limits(image_limits);
+    let mut decoder = reader.into_decoder().map_err(corrupt)?;
+
+    let (width, height) = decoder.dimensions();
+    check_pixels(width, height, limits.max_pixels)?;
+
+    let icc = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|p| !p.is_empty());
+    let exif = decoder.exif_metadata().ok().flatten();
+    let xmp = decoder.xmp_metadata().ok().flatten().is_some();
+    let parsed = exif.as_deref().and_then(parse_exif);
+    let orientation = match &parsed {
+        Some(p) => p.orientation,
+        // TIFF keeps the orientation in its own tags rather than an EXIF block.
+        None => orientation_number(decoder.orientation().map_err(corrupt)?),
+    };
+    let metadata = Metadata {
+        exif: exif.is_some(),
+        gps: parsed.is_some_and(|p| p.gps),
+        xmp,
+        icc: icc.is_some(),
+    };
+    let cmyk = format == Format::Jpeg && jpeg_components(bytes) == Some(4);
+
+    let (image, animated) = match format {
+        // GIF and WebP decoders hand out the first frame through the animation API, which
+        // also tells whether there are more frames.
+        Format::Gif => {
+            let gif = image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+            let mut frames = gif.into_frames();
+            let first = frames
+                .next()
+                .ok_or_else(|| Problem::Corrupt {
+                    format,
+                    detail: "no frame".into(),
+                })?
+                .map_err(corrupt)?;
+            let animated = frames.next().is_some();
+            (DynamicImage::ImageRgba8(first.into_buffer()), animated)
+        }
+        Format::Webp => {
+            let webp =
+                image::codecs::webp::WebPDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+            let animated = webp.has_animation();
+            (
+                DynamicImage::from_decoder(decoder).map_err(corrupt)?,
+                animated,
+            )
+        }
+        _ => (DynamicImage::from_decoder(decoder).map_err(corrupt)?, false),
+    };
+
+    Ok(Decoded {
+        image,
+        orientation,
+        icc,
+        cmyk,
+        animated,
+        metadata,
+    })
+}
+
+/// Refuses pictures over the pixel limit.
+pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Problem> {
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(Problem::TooManyPixels {
+            width,
+            height,
+            max: max_pixels,
+        });
+    }
+    if width == 0 || height == 0 {
+        return Err(Problem::TooManyPixels {
+            width,
+            height,
+            max: max_pixels,
+        });
+    }
+    Ok(())
+}
+
+struct ExifFacts {
+    orientation: u8,
+    gps: bool,
+}
+
+/// Reads the orientation and the presence of GPS from a raw EXIF block (TIFF structure).
+fn parse_exif(raw: &[u8]) -> Option<ExifFacts> {
+    let exif = exif::Reader::new().read_raw(raw.to_vec()).ok()?;
+    let orientation = exif
+        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0))
+        .filter(|v| (1..=8).contains(v))
+        .map_or(1, |v| v as u8);
+    let gps = exif
+        .fields()
+        .any(|f| f.ifd_num == exif::In::PRIMARY && is_gps_tag(f.tag));
+    Some(ExifFacts { orientation, gps })
+}
+
+fn is_gps_tag(tag: exif::Tag) -> bool {
+    tag.context() == exif::Context::Gps
+}
+
+fn orientation_number(o: image::metadata::Orientation) -> u8 {
+    use image::metadata::Orientation::*;
+    match o {
+        NoTransforms => 1,
+        FlipHorizontal => 2,
+        Rotate180 => 3,
+        FlipVertical => 4,
+        Rotate90FlipH => 5,
+        Rotate90 => 6,
+        Rotate270FlipH => 7,
+        Rotate270 => 8,
+    }
+}
+
+/// The component count in a JPEG's frame header: 4 means CMYK or YCCK.
+pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
+    crate::jpeg::segments(bytes)
+        .find(|s| matches!(s.marker, 0xC0..=0xCF) && !matches!(s.marker, 0xC4 | 0xC8 | 0xCC))
+        .and_then(|s| s.payload.get(5).copied())
+}

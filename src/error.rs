@@ -1,0 +1,156 @@
+//! Typed errors. [`Problem`] says what went wrong with one picture; [`Error`] adds the
+//! file it happened to, because a message without a path is useless in a batch of
+//! thousands. Messages are written for the person running scanfit and, where there is
+//! one, say what to do about it.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::sniff::Format;
+
+/// What went wrong with one input.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Read(#[source] io::Error),
+    /// The file has no bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// The bytes are not a picture format scanfit knows.
+    #[error("not a picture: the bytes are not JPEG, PNG, GIF, BMP, WebP, TIFF, HEIC, AVIF or PDF")]
+    NotAPicture,
+    /// A picture format scanfit recognises but cannot convert.
+    #[error("{format} is not supported{hint}")]
+    Unsupported {
+        /// The format found in the bytes.
+        format: Format,
+        /// Advice, starting with a separator, or empty.
+        hint: &'static str,
+    },
+    /// The input file is larger than the configured limit.
+    #[error("the file is {bytes} bytes, above the {max}-byte input limit")]
+    TooLarge {
+        /// Size of the file.
+        bytes: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// The picture has more pixels than the configured limit (a decompression bomb, or a
+    /// scan too large to hold in memory).
+    #[error("{width}×{height} pixels is above the limit of {max} pixels (--max-pixels)")]
+    TooManyPixels {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// The limit.
+        max: u64,
+    },
+    /// The decoder refused the data.
+    #[error("{format} data is corrupt or truncated: {detail}")]
+    Corrupt {
+        /// The sniffed format.
+        format: Format,
+        /// The decoder's words.
+        detail: String,
+    },
+    /// No encoding within the quality and resolution floors lands inside the band.
+    #[error("cannot land in {min}..={max} bytes without going below the legibility floors: {why}")]
+    BandUnreachable {
+        /// Lower bound of the band.
+        min: u64,
+        /// Upper bound of the band.
+        max: u64,
+        /// What the closest attempt was.
+        why: String,
+    },
+    /// The encoder failed.
+    #[error("encoding failed: {0}")]
+    Encode(String),
+    /// Writing the output failed; nothing partial was left behind.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The output that could not be written.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The planned output would replace an input file.
+    #[error("the output {} would overwrite an input; choose another output folder", path.display())]
+    WouldOverwriteInput {
+        /// The output path.
+        path: PathBuf,
+    },
+    /// A decoder or encoder panicked; caught so the batch goes on.
+    #[error("internal error while converting (please report it): {0}")]
+    Panic(String),
+}
+
+/// A [`Problem`] with the file it belongs to.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {problem}", path.display())]
+pub struct Error {
+    /// The input file.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub problem: Problem,
+}
+
+/// Errors that stop a run before any file is touched (bad arguments, unusable output folder).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// The profile's numbers contradict each other.
+    #[error("{0}")]
+    Profile(String),
+    /// An input does not exist or cannot be read.
+    #[error("cannot read input {}: {source}", path.display())]
+    Input {
+        /// The input given.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The output folder cannot be created or is an input folder.
+    #[error("output folder {}: {why}", path.display())]
+    Output {
+        /// The output folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+/// Something the user should know about an output that was written anyway.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Warning {
+    /// The picture is gray; the portal's reviewers reject black-and-white copies.
+    #[error("grayscale: the portal rejects black-and-white scans; rescan in colour if you can")]
+    Grayscale,
+    /// Only the first frame of an animation was kept.
+    #[error("animated: only the first frame was kept")]
+    Animated,
+    /// The colour profile could not be used.
+    #[error("colour profile ignored: {0}")]
+    ProfileIgnored(String),
+    /// A CMYK source was converted to RGB with a generic formula, not its profile.
+    #[error("CMYK: converted to RGB with a generic formula (no colour profile applied); check the colours")]
+    CmykApproximate,
+    /// The source was enlarged to reach the minimum size.
+    #[error("enlarged {0:.2}×: the source was too small for the portal's minimum size")]
+    Enlarged(f64),
+    /// The file was renamed: its bytes are another format than its name says.
+    #[error("renamed file: the bytes are {real}, not what the name says")]
+    Renamed {
+        /// The real format.
+        real: crate::sniff::Format,
+    },
+}
+
+impl serde::Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}

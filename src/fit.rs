@@ -1,0 +1,477 @@
+//! The band search: find the encoding that lands inside the size band with the highest
+//! quality and resolution, in as few encodes as possible.
+//!
+//! Each encode is the expensive step (tens to hundreds of milliseconds on a page), so
+//! the search predicts instead of bisecting. It keeps every (quality, scale, bytes) it
+//! has measured and fits a small model to them:
+//!
+//! `ln(bytes) ≈ a + b·g(q) + e·ln(scale)`, with `g(q) = −ln S(q)`
+//!
+//! where `S(q)` is libjpeg's quantiser scaling for quality `q` (the factor every
+//! quantisation table is multiplied by). File size follows the quantiser step far more
+//! closely than it follows `q` itself, so the model is nearly straight where plain
+//! interpolation in `q` bends. `a` comes from the nearest measurement, `b` from two
+//! measurements at the same scale (a prior of 0.7 before that), `e` from measurements at
+//! two scales (priors 1.5 shrinking, 1.0 enlarging: enlarged pictures are smooth and add
+//! fewer bytes per pixel).
+//!
+//! Order of moves: quality first (down to the floor when too big, up to 100 when too
+//! small), then resolution (down to the resolution floor, or up to the pixel limit). A
+//! typical out-of-band file lands in two or three encodes.
+
+use std::borrow::Cow;
+
+use crate::encode::Encoder;
+use crate::error::Problem;
+use crate::normalize::Pixels;
+use crate::options::Profile;
+use crate::resize::{resize, scaled_dims};
+
+/// Hard cap on encodes for one picture: the model normally needs 1–3; the cap only
+/// bounds the time a pathological picture can take.
+pub const MAX_ENCODES: u32 = 8;
+
+/// Enlarging stops at this long edge: past it, a small source only gets blurrier and
+/// the upload slower, and every real picture has reached the minimum size long before.
+pub const MAX_ENLARGED_LONG_EDGE: u32 = 6000;
+
+/// Where the search aims when it must move: a margin inside each edge of the band,
+/// so that a prediction a few percent off still lands inside.
+const AIM_BELOW_MAX: f64 = 0.85;
+const AIM_ABOVE_MIN: f64 = 1.25;
+/// How far (in ln(bytes)) a prediction may miss the band and still be worth an encode.
+const REACH_SLACK: f64 = 0.1;
+
+/// A picture encoded inside the band.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// JPEG quality used.
+    pub quality: u8,
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// Encodes spent, including the accepted one.
+    pub encodes: u32,
+    /// Output long edge over source long edge (1.0 = untouched).
+    pub scale: f64,
+}
+
+/// What the search can do to the pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest width × height the search may enlarge to.
+    pub max_pixels: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    q: u8,
+    scale: f64,
+    ln_len: f64,
+}
+
+/// libjpeg's quality → quantiser scale (percent), with q100's 0 clamped so it stays finite.
+fn quant_scale(q: u8) -> f64 {
+    let q = f64::from(q.clamp(1, 100));
+    if q < 50.0 {
+        5000.0 / q
+    } else {
+        (200.0 - 2.0 * q).max(1.0)
+    }
+}
+
+fn g(q: u8) -> f64 {
+    -quant_scale(q).ln()
+}
+
+/// The quality whose `g` is closest to `target_g`, rounded the safe way: downwards when
+/// the size must stay under a target, upwards when it must stay above.
+fn quality_for_g(target_g: f64, round_down: bool) -> u8 {
+    let s = (-target_g).exp();
+    let q = if s > 100.0 {
+        5000.0 / s
+    } else {
+        (200.0 - s) / 2.0
+    };
+    // The epsilon keeps an exact quality from rounding to its neighbour through
+    // floating-point noise in exp/ln.
+    let q = if round_down {
+        (q + 1e-6).floor()
+    } else {
+        (q - 1e-6).ceil()
+    };
+    q.clamp(1.0, 100.0) as u8
+}
+
+#[derive(Default)]
+struct Model {
+    samples: Vec<Sample>,
+}
+
+impl Model {
+    const PRIOR_B: f64 = 0.7;
+    const PRIOR_E_DOWN: f64 = 1.5;
+    const PRIOR_E_UP: f64 = 1.0;
+
+    fn add(&mut self, q: u8, scale: f64, len: usize) {
+        self.samples.push(Sample {
+            q,
+            scale,
+            ln_len: (len.max(1) as f64).ln(),
+        });
+    }
+
+    fn same_scale(&self, scale: f64) -> impl Iterator<Item = &Sample> {
+        self.samples
+            .iter()
+            .filter(move |s| (s.scale - scale).abs() < 1e-9)
+    }
+
+    /// Slope of ln(bytes) in g: from the two samples at `scale` nearest to `q`.
+    fn slope(&self, scale: f64, q: u8) -> f64 {
+        let mut near: Vec<&Sample> = self.same_scale(scale).collect();
+        near.sort_by_key(|s| s.q.abs_diff(q));
+        near.dedup_by_key(|s| s.q);
+        match near.as_slice() {
+            [a, b, ..] if a.q != b.q => {
+                ((a.ln_len - b.ln_len) / (g(a.q) - g(b.q))).clamp(0.15, 2.5)
+            }
+            // Fall back to whatever slope the other scales showed.
+            _ => self
+                .samples
+                .windows(2)
+                .rev()
+                .find(|w| (w[0].scale - w[1].scale).abs() < 1e-9 && w[0].q != w[1].q)
+                .map_or(Self::PRIOR_B, |w| {
+                    ((w[0].ln_len - w[1].ln_len) / (g(w[0].q) - g(w[1].q))).clamp(0.15, 2.5)
+                }),
+        }
+    }
+
+    /// Exponent of ln(bytes) in ln(scale), from the last two scales measured.
+    fn scale_exponent(&self, growing: bool) -> f64 {
+        let prior = if growing {
+            Self::PRIOR_E_UP
+        } else {
+            Self::PRIOR_E_DOWN
+        };
+        let last = match self.samples.last() {
+            Some(s) => *s,
+            None => return prior,
+        };
+        let Some(other) = self
+            .samples
+            .iter()
+            .rev()
+            .find(|s| (s.scale - last.scale).abs() > 1e-9)
+        else {
+            return prior;
+        };
+        let b = self.slope(last.scale, last.q);
+        // Move `other` to `last`'s quality along the quality slope, then compare sizes.
+        let other_at_q = other.ln_len + b * (g(last.q) - g(other.q));
+        let e = (last.ln_len - other_at_q) / (last.scale.ln() - other.scale.ln());
+        if e.is_finite() {
+            e.clamp(0.3, 2.5)
+        } else {
+            prior
+        }
+    }
+
+    /// Predicted ln(bytes) at quality `q` and `scale`.
+    fn predict(&self, q: u8, scale: f64) -> f64 {
+        let anchor = self
+            .same_scale(scale)
+            .min_by_key(|s| s.q.abs_diff(q))
+            .copied()
+            .or_else(|| self.samples.last().copied())
+            .expect("predict is called after the first encode");
+        let b = self.slope(anchor.scale, q);
+        let mut ln = anchor.ln_len + b * (g(q) - g(anchor.q));
+        if (anchor.scale - scale).abs() > 1e-9 {
+            let e = self.scale_exponent(scale > anchor.scale);
+            ln += e * (scale / anchor.scale).ln();
+        }
+        ln
+    }
+
+    /// The quality predicted to give `target` bytes at `scale`.
+    fn quality_for(&self, target: f64, scale: f64, round_down: bool) -> u8 {
+        let anchor = self
+            .same_scale(scale)
+            .min_by(|a, b| {
+                (a.ln_len - target.ln())
+                    .abs()
+                    .total_cmp(&(b.ln_len - target.ln()).abs())
+            })
+            .copied();
+        let Some(anchor) = anchor else {
+            // No measurement here yet: go through the prediction at a middle quality.
+            let q0 = 80;
+            let b = self.slope(scale, q0);
+            return quality_for_g(
+                g(q0) + (target.ln() - self.predict(q0, scale)) / b,
+                round_down,
+            );
+        };
+        let b = self.slope(scale, anchor.q);
+        quality_for_g(g(anchor.q) + (target.ln() - anchor.ln_len) / b, round_down)
+    }
+
+    /// The scale predicted to give `target` bytes at quality `q`.
+    fn scale_for(&self, target: f64, q: u8, from_scale: f64) -> f64 {
+        let growing = target.ln() > self.predict(q, from_scale);
+        let e = self.scale_exponent(growing);
+        from_scale * ((target.ln() - self.predict(q, from_scale)) / e).exp()
+    }
+}
+
+/// Finds a JPEG encoding of `src` inside the profile's band.
+///
+/// The quality never goes below `profile.min_quality` and the long edge never below
+/// `profile.min_long_edge` (or the source's own, if smaller); enlarging stops at
+/// `limits.max_pixels`. When nothing fits, the error says how close it came.
+pub fn fit_jpeg(
+    src: &Pixels,
+    profile: &Profile,
+    encoder: &dyn Encoder,
+    limits: Limits,
+) -> Result<Fitted, Problem> {
+    let (min, max) = (profile.min_bytes as f64, profile.max_bytes as f64);
+    let (w0, h0) = (src.width(), src.height());
+    let long0 = f64::from(src.long_edge());
+    let min_scale = (f64::from(profile.min_long_edge) / long0).min(1.0);
+    let max_scale = ((limits.max_pixels as f64) / (f64::from(w0) * f64::from(h0)))
+        .sqrt()
+        .min(f64::from(MAX_ENLARGED_LONG_EDGE) / long0)
+        .max(1.0);
+
+    let mut model = Model::default();
+    let mut scale = 1.0f64;
+    let mut pixels: Cow<'_, Pixels> = Cow::Borrowed(src);
+    let mut q = profile.quality;
+    let mut encodes = 0u32;
+    // Per scale: the lowest quality found too big and the highest found too small.
+    let mut too_big_at: Option<u8> = None;
+    let mut too_small_at: Option<u8> = None;
+    let mut closest;
+
+    loop {
+        let bytes = encoder.encode(&pixels, q)?;
+        encodes += 1;
+        let len = bytes.len();
+        model.add(q, scale, len);
+        if profile.in_band(len as u64) {
+            return Ok(Fitted {
+                bytes,
+                quality: q,
+                width: pixels.width(),
+                height: pixels.height(),
+                encodes,
+                scale,
+            });
+        }
+        let over = len as f64 > max;
+        closest = format!(
+            "{} bytes at quality {q}, {}×{} px",
+            len,
+            pixels.width(),
+            pixels.height()
+        );
+        if over {
+            too_big_at = Some(too_big_at.map_or(q, |b| b.min(q)));
+        } else {
+            too_small_at = Some(too_small_at.map_or(q, |s| s.max(q)));
+        }
+        if encodes >= MAX_ENCODES {
+            break;
+        }
+
+        // 1. Another quality at this scale, inside the bracket still open (every
+        //    quality tried at this scale lies outside it), unless the model says even
+        //    the bracket's far end cannot reach the band.
+        let lo = too_small_at
+            .map_or(profile.min_quality, |s| s + 1)
+            .max(profile.min_quality);
+        let hi = too_big_at.map_or(100, |b| b - 1);
+        if lo <= hi {
+            let (wanted, reachable) = if over {
+                let w = model.quality_for(max * AIM_BELOW_MAX, scale, true);
+                (w, model.predict(lo, scale) <= max.ln() + REACH_SLACK)
+            } else {
+                let w = model.quality_for(min * AIM_ABOVE_MIN, scale, false);
+                (w, model.predict(hi, scale) >= min.ln() - REACH_SLACK)
+            };
+            if reachable {
+                q = wanted.clamp(lo, hi);
+                continue;
+            }
+        }
+
+        // 2. Change the resolution.
+        let (next_scale, next_q) = if over {
+            // Leave the quality a little above its floor so the next step can adjust it
+            // either way.
+            let q_aim = (profile.min_quality + 5).min(profile.quality);
+            let s = model
+                .scale_for(max * AIM_BELOW_MAX, q_aim, scale)
+                .min(scale * 0.97);
+            (s.max(min_scale), q_aim)
+        } else {
+            let q_aim = profile.quality.max(90);
+            let s = model
+                .scale_for(min * AIM_ABOVE_MIN, q_aim, scale)
+                .max(scale * 1.05);
+            (s.min(max_scale), q_aim)
+        };
+        if (next_scale - scale).abs() < 1e-6 {
+            break;
+        }
+        scale = next_scale;
+        let (w, h) = scaled_dims(w0, h0, scale);
+        pixels = Cow::Owned(resize(src, w, h));
+        q = next_q;
+        too_big_at = None;
+        too_small_at = None;
+    }
+
+    let why = if encodes >= MAX_ENCODES {
+        format!("gave up after {encodes} encodes; closest: {closest}")
+    } else {
+        format!("closest: {closest}")
+    };
+    Err(Problem::BandUnreachable {
+        min: profile.min_bytes,
+        max: profile.max_bytes,
+        why,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// A fake encoder whose size is a known function of quality and pixel count:
+    /// `bytes = k · pixels^0.8 · S(q)^-0.8`, deliberately not the model's own priors.
+    struct Fake {
+        k: f64,
+        calls: AtomicU32,
+    }
+
+    impl Encoder for Fake {
+        fn encode(&self, p: &Pixels, q: u8) -> Result<Vec<u8>, Problem> {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            let px = f64::from(p.width()) * f64::from(p.height());
+            let len = self.k * px.powf(0.8) * quant_scale(q).powf(-0.8);
+            Ok(vec![0; len as usize])
+        }
+    }
+
+    fn gray(w: u32, h: u32) -> Pixels {
+        Pixels::Gray(image::GrayImage::new(w, h))
+    }
+
+    const LIMITS: Limits = Limits {
+        max_pixels: 120_000_000,
+    };
+
+    /// Runs the search on a `w`×`h` picture whose q85 encode is `at_q85` bytes.
+    fn run(at_q85: f64, w: u32, h: u32) -> (Result<Fitted, Problem>, u32) {
+        let px = f64::from(w) * f64::from(h);
+        let k = at_q85 / (px.powf(0.8) * quant_scale(85).powf(-0.8));
+        let fake = Fake {
+            k,
+            calls: AtomicU32::new(0),
+        };
+        let r = fit_jpeg(&gray(w, h), &Profile::default(), &fake, LIMITS);
+        (r, fake.calls.load(Ordering::Relaxed))
+    }
+
+    fn assert_in_band(f: &Fitted) {
+        assert!(
+            Profile::default().in_band(f.bytes.len() as u64),
+            "{} bytes",
+            f.bytes.len()
+        );
+    }
+
+    #[test]
+    fn in_band_takes_one_encode() {
+        let (r, calls) = run(1_000_000.0, 2000, 1500);
+        let f = r.unwrap();
+        assert_eq!((f.encodes, calls, f.quality, f.scale), (1, 1, 85, 1.0));
+    }
+
+    #[test]
+    fn over_max_lowers_quality_in_few_encodes() {
+        // q70 would give 0.57 × this: in band.
+        let (r, calls) = run(5_500_000.0, 4000, 3000);
+        let f = r.unwrap();
+        assert_in_band(&f);
+        assert!(f.quality < 85 && f.quality >= 70, "q {}", f.quality);
+        assert_eq!(f.scale, 1.0);
+        assert!(calls <= 3, "{calls} encodes");
+    }
+
+    #[test]
+    fn far_over_max_downscales_but_not_below_the_floor() {
+        let (r, calls) = run(30_000_000.0, 8000, 6000);
+        let f = r.unwrap();
+        assert_in_band(&f);
+        assert!(
+            f.scale < 1.0 && f.width.max(f.height) >= 2000,
+            "{}×{}",
+            f.width,
+            f.height
+        );
+        assert!(f.quality >= 70);
+        assert!(calls <= 4, "{calls} encodes");
+    }
+
+    #[test]
+    fn too_big_even_at_the_floors_fails_with_the_reason() {
+        let (r, calls) = run(1e9, 3000, 2000);
+        match r {
+            Err(Problem::BandUnreachable { why, .. }) => {
+                assert!(why.contains("2000×1333"), "{why}")
+            }
+            other => panic!("expected BandUnreachable, got {other:?}"),
+        }
+        assert!(calls <= 3, "{calls} encodes");
+    }
+
+    #[test]
+    fn under_min_raises_quality_without_enlarging_when_that_suffices() {
+        let (r, calls) = run(150_000.0, 1500, 1000);
+        let f = r.unwrap();
+        assert_in_band(&f);
+        assert!(
+            f.quality > 85 && f.scale == 1.0,
+            "q {} scale {}",
+            f.quality,
+            f.scale
+        );
+        assert!(calls <= 3, "{calls} encodes");
+    }
+
+    #[test]
+    fn far_under_min_enlarges() {
+        let (r, calls) = run(8_000.0, 120, 80);
+        let f = r.unwrap();
+        assert_in_band(&f);
+        assert!(f.scale > 1.0, "scale {}", f.scale);
+        assert!(calls <= 4, "{calls} encodes");
+    }
+
+    #[test]
+    fn quality_mapping_round_trips() {
+        for q in [10u8, 49, 50, 70, 85, 95, 99] {
+            assert_eq!(quality_for_g(g(q), true), q);
+            assert_eq!(quality_for_g(g(q), false), q);
+        }
+    }
+}

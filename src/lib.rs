@@ -1,0 +1,56 @@
+//! scanfit turns whatever a scanner or a phone produced into pictures an upload portal
+//! accepts: real JPEG or PNG bytes, inside a size band (by default the ICP filing
+//! portal's 204,800–4,000,000 bytes), upright, without metadata, and legible.
+//!
+//! The pipeline, one module per stage: [`sniff`] the real format → [`decode`] →
+//! [`normalize`] (orientation, alpha, bit depth, colour) → [`fit`] (the band search over
+//! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`] atomically;
+//! [`batch`] walks folders and runs files in parallel, [`report`] renders the outcomes.
+//!
+//! ```no_run
+//! use scanfit::{convert, batch::NoProgress, Options};
+//! let records = convert(&["scans".into()], "out".as_ref(), &Options::default(), &NoProgress)?;
+//! println!("{} files", records.len());
+//! # Ok::<(), scanfit::SetupError>(())
+//! ```
+
+pub mod batch;
+pub mod decode;
+pub mod encode;
+pub mod error;
+pub mod fit;
+pub mod jpeg;
+pub mod normalize;
+pub mod options;
+pub mod pipeline;
+pub mod report;
+pub mod resize;
+pub mod sniff;
+pub mod write;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use error::{Error, Problem, SetupError, Warning};
+pub use options::{ByteSize, Effort, FormatChoice, Options, Profile};
+pub use report::{Record, Status, Summary};
+
+/// Converts files and folders into `out`, mirroring folder trees, and returns one record
+/// per input (and per entry passed over). Per-file failures are records, not errors;
+/// the error is for a run that cannot start.
+pub fn convert(
+    inputs: &[PathBuf],
+    out: &Path,
+    opts: &Options,
+    progress: &dyn batch::Progress,
+) -> Result<Vec<Record>, SetupError> {
+    opts.profile.validate().map_err(SetupError::Profile)?;
+    if !opts.dry_run {
+        fs::create_dir_all(out).map_err(|e| SetupError::Output {
+            path: out.to_path_buf(),
+            why: e.to_string(),
+        })?;
+    }
+    let plan = batch::plan(inputs, out)?;
+    Ok(batch::run(plan, inputs, opts, progress))
+}

@@ -1,0 +1,262 @@
+//! The `scanfit` command: parses arguments into [`scanfit::Options`], calls the library,
+//! prints progress, problems and a summary, and turns the outcome into an exit status
+//! (0 all converted, 1 some failed, 2 usage error).
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use scanfit::batch::Progress;
+use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, Record, Status, Summary};
+
+#[derive(Parser)]
+#[command(
+    name = "scanfit",
+    version,
+    about = "Make scans and photos acceptable to an upload portal: real JPEG/PNG, 200 KiB–4 MB, upright, no metadata, legible."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert files and folders (recursively) into OUT, mirroring the folder tree.
+    Convert(ConvertArgs),
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    /// Files and folders to convert.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output folder (created if missing; may lie inside an input folder).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    #[command(flatten)]
+    profile: ProfileArgs,
+    /// Files converted at once (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Replace outputs that already exist (otherwise they are skipped).
+    #[arg(long)]
+    overwrite: bool,
+    /// Plan and report without writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write one record per input to FILE: JSON Lines, or CSV when FILE ends in .csv.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// No progress bar (problems and the summary are still printed).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Refuse pictures with more pixels than this (decompression bombs).
+    #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
+    max_pixels: u64,
+    /// Refuse input files larger than this.
+    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
+    max_input_size: ByteSize,
+}
+
+#[derive(Args)]
+struct ProfileArgs {
+    /// Smallest accepted output (e.g. 200KiB, 204800).
+    #[arg(long, default_value = "200KiB", value_name = "SIZE")]
+    min_size: ByteSize,
+    /// Largest accepted output (e.g. 4MB, 4000000).
+    #[arg(long, default_value = "4MB", value_name = "SIZE")]
+    max_size: ByteSize,
+    /// JPEG quality tried first.
+    #[arg(long, default_value_t = 85, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: u8,
+    /// JPEG quality never gone below.
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(1..=100))]
+    min_quality: u8,
+    /// Long edge never downscaled below, in pixels (or the source's, if smaller).
+    #[arg(long, default_value_t = 2000, value_name = "PX")]
+    min_long_edge: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    format: FormatArg,
+    /// Encoder effort: fast (baseline), balanced (progressive), max (mozjpeg trellis).
+    #[arg(long, value_enum, default_value_t = EffortArg::Balanced)]
+    effort: EffortArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Jpeg,
+    Png,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EffortArg {
+    Fast,
+    Balanced,
+    Max,
+}
+
+impl ProfileArgs {
+    fn profile(&self) -> Profile {
+        Profile {
+            min_bytes: self.min_size.0,
+            max_bytes: self.max_size.0,
+            quality: self.quality,
+            min_quality: self.min_quality,
+            min_long_edge: self.min_long_edge,
+            format: match self.format {
+                FormatArg::Auto => FormatChoice::Auto,
+                FormatArg::Jpeg => FormatChoice::Jpeg,
+                FormatArg::Png => FormatChoice::Png,
+            },
+            effort: match self.effort {
+                EffortArg::Fast => Effort::Fast,
+                EffortArg::Balanced => Effort::Balanced,
+                EffortArg::Max => Effort::Max,
+            },
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => convert(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("scanfit: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let defaults = Options::default();
+    let opts = Options {
+        profile: args.profile.profile(),
+        jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
+        overwrite: args.overwrite,
+        dry_run: args.dry_run,
+        max_pixels: args.max_pixels,
+        max_input_bytes: args.max_input_size.0,
+    };
+    let bar = Bar::new(args.quiet);
+    let records = scanfit::convert(&args.inputs, &args.output, &opts, &bar)?;
+    bar.finish();
+    for r in records.iter().filter(|r| {
+        r.status == Status::Skipped
+            && r.format.is_none()
+            && r.error.as_deref() != Some("not a picture")
+    }) {
+        eprintln!(
+            "skipped {}: {}",
+            r.input.display(),
+            r.error.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(path) = &args.report {
+        write_report(path, &records)
+            .with_context(|| format!("writing the report {}", path.display()))?;
+    }
+    let s = Summary::of(&records);
+    eprintln!(
+        "{} converted ({} with warnings), {} failed, {} skipped; {} → {}{}",
+        s.ok + s.warned,
+        s.warned,
+        s.failed,
+        s.skipped,
+        ByteSize(s.bytes_in),
+        ByteSize(s.bytes_out),
+        if opts.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(if s.all_succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn write_report(path: &PathBuf, records: &[Record]) -> anyhow::Result<()> {
+    let file = BufWriter::new(File::create(path)?);
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if csv {
+        scanfit::report::write_csv(records, file)?;
+    } else {
+        scanfit::report::write_jsonl(records, file)?;
+    }
+    Ok(())
+}
+
+/// The terminal side of progress: a bar on a terminal, and one line per problem always.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let b = ProgressBar::new(0);
+            b.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
+                    .expect("valid template"),
+            );
+            b.enable_steady_tick(Duration::from_millis(200));
+            b
+        };
+        Bar { bar }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, files: u64, _bytes: u64) {
+        self.bar.set_length(files);
+    }
+
+    fn done(&self, r: &Record) {
+        self.bar.inc(1);
+        let line = match r.status {
+            Status::Failed => Some(format!(
+                "FAILED {}: {}",
+                r.input.display(),
+                r.error.as_deref().unwrap_or("unknown error")
+            )),
+            Status::Warn => Some(format!(
+                "warning {}: {}",
+                r.input.display(),
+                r.warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            _ => None,
+        };
+        if let Some(line) = line {
+            self.bar.suspend(|| eprintln!("{line}"));
+        }
+        if let Some(out) = r.bytes_out {
+            self.bar.set_message(format!("last: {}", ByteSize(out)));
+        }
+    }
+}

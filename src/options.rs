@@ -1,0 +1,244 @@
+//! What a run is asked to do: the portal profile (size band, quality and resolution
+//! floors, encoder effort) and the batch settings around it.
+//!
+//! Everything the pipeline needs is in [`Options`], built once by the caller (the CLI,
+//! a test, or another program) and passed down by reference; nothing below reads
+//! arguments or the environment.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The portal's lower size limit: "200 KB" read as KiB, so either reading passes.
+pub const PORTAL_MIN_BYTES: u64 = 204_800;
+/// The portal's upper size limit: "4 MB" read as decimal megabytes, the stricter reading.
+pub const PORTAL_MAX_BYTES: u64 = 4_000_000;
+
+/// Which file format the outputs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FormatChoice {
+    /// Lossless PNG for PNG/GIF/BMP sources whose optimised PNG lands in the band;
+    /// JPEG for everything else.
+    #[default]
+    Auto,
+    /// Always JPEG.
+    Jpeg,
+    /// Always PNG; a picture whose PNG cannot land in the band fails.
+    Png,
+}
+
+/// How much CPU the JPEG encoder may spend for smaller files.
+///
+/// Measured on A4 scans and 12 MP photos (see README): `Fast` is libjpeg-turbo's
+/// behaviour, `Balanced` adds progressive scans with optimised Huffman tables (about
+/// 10–15 % smaller files for little time), `Max` adds mozjpeg's trellis quantisation
+/// and scan optimisation (another ~10 % smaller, but 10–30× the time of `Fast`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    /// Baseline JPEG, optimised Huffman tables.
+    Fast,
+    /// Progressive JPEG, optimised Huffman tables, no trellis.
+    #[default]
+    Balanced,
+    /// mozjpeg's full profile: progressive, trellis quantisation, optimised scans.
+    Max,
+}
+
+/// The rules one output must meet and how hard the encoder tries.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Profile {
+    /// Smallest accepted output, in bytes. Default 204,800 (200 KiB).
+    pub min_bytes: u64,
+    /// Largest accepted output, in bytes. Default 4,000,000 (4 MB).
+    pub max_bytes: u64,
+    /// JPEG quality tried first. Default 85.
+    pub quality: u8,
+    /// JPEG quality never gone below, for legibility. Default 70.
+    pub min_quality: u8,
+    /// Long edge never downscaled below, in pixels (or the source's own long edge if it
+    /// is smaller). Default 2000.
+    pub min_long_edge: u32,
+    /// Output format. Default [`FormatChoice::Auto`].
+    pub format: FormatChoice,
+    /// Encoder effort. Default [`Effort::Balanced`].
+    pub effort: Effort,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            min_bytes: PORTAL_MIN_BYTES,
+            max_bytes: PORTAL_MAX_BYTES,
+            quality: 85,
+            min_quality: 70,
+            min_long_edge: 2000,
+            format: FormatChoice::Auto,
+            effort: Effort::Balanced,
+        }
+    }
+}
+
+impl Profile {
+    /// Whether `len` bytes are inside the band.
+    pub fn in_band(&self, len: u64) -> bool {
+        (self.min_bytes..=self.max_bytes).contains(&len)
+    }
+
+    /// Checks that the numbers make sense together, so a typo fails before any work.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.min_bytes > self.max_bytes {
+            return Err(format!(
+                "--min-size ({}) is larger than --max-size ({})",
+                self.min_bytes, self.max_bytes
+            ));
+        }
+        // The search needs room to move: JPEG sizes jump by a few percent per quality step.
+        if self.max_bytes < self.min_bytes.saturating_add(self.min_bytes / 10) {
+            return Err(
+                "the size band is too narrow: --max-size must be at least 10 % above --min-size"
+                    .into(),
+            );
+        }
+        if self.max_bytes < 1024 {
+            return Err("--max-size must be at least 1 KiB".into());
+        }
+        if !(1..=100).contains(&self.quality) || !(1..=100).contains(&self.min_quality) {
+            return Err("qualities are between 1 and 100".into());
+        }
+        if self.min_quality > self.quality {
+            return Err(format!(
+                "--min-quality ({}) is above --quality ({})",
+                self.min_quality, self.quality
+            ));
+        }
+        if self.min_long_edge == 0 {
+            return Err("--min-long-edge must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// Settings of a batch run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The rules every output must meet.
+    pub profile: Profile,
+    /// Files converted at once. Default: the number of cores.
+    pub jobs: usize,
+    /// Replace outputs that already exist. Default false: they are reported as skipped.
+    pub overwrite: bool,
+    /// Plan and report without writing anything. Default false.
+    pub dry_run: bool,
+    /// Largest decoded picture accepted, in pixels. Default 120 megapixels: a 48 MP
+    /// phone photo and a 600-dpi A3 scan pass; a decompression bomb does not.
+    pub max_pixels: u64,
+    /// Largest input file read, in bytes. Default 512 MiB.
+    pub max_input_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: Profile::default(),
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            overwrite: false,
+            dry_run: false,
+            max_pixels: 120_000_000,
+            max_input_bytes: 512 << 20,
+        }
+    }
+}
+
+/// A byte count written the way people write sizes: `4000000`, `4MB`, `200KiB`, `3.5 MiB`.
+///
+/// Decimal units (kB, MB) are powers of 1000, binary units (KiB, MiB) powers of 1024;
+/// a bare `K`/`KB` is read as 1000, as the portal's guide does for "4 MB".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl FromStr for ByteSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let value: f64 = num
+            .parse()
+            .map_err(|_| format!("'{s}' is not a size (examples: 4000000, 4MB, 200KiB)"))?;
+        let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1.0,
+            "k" | "kb" => 1e3,
+            "kib" => 1024.0,
+            "m" | "mb" => 1e6,
+            "mib" => 1024.0 * 1024.0,
+            "g" | "gb" => 1e9,
+            "gib" => 1024.0 * 1024.0 * 1024.0,
+            other => {
+                return Err(format!(
+                    "unknown size unit '{other}' in '{s}' (use B, KB, KiB, MB, MiB)"
+                ))
+            }
+        };
+        let bytes = (value * factor).round();
+        if !(bytes.is_finite() && bytes >= 0.0 && bytes <= u64::MAX as f64) {
+            return Err(format!("'{s}' is out of range"));
+        }
+        Ok(ByteSize(bytes as u64))
+    }
+}
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = self.0 as f64;
+        if b >= 1e6 {
+            write!(f, "{:.2} MB", b / 1e6)
+        } else if b >= 1e3 {
+            write!(f, "{:.1} kB", b / 1e3)
+        } else {
+            write!(f, "{} B", self.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_in_both_unit_systems() {
+        assert_eq!("4000000".parse(), Ok(ByteSize(4_000_000)));
+        assert_eq!("4MB".parse(), Ok(ByteSize(4_000_000)));
+        assert_eq!("200KiB".parse(), Ok(ByteSize(204_800)));
+        assert_eq!("3.5 MiB".parse(), Ok(ByteSize(3_670_016)));
+        assert_eq!("10k".parse(), Ok(ByteSize(10_000)));
+        assert!("4 parsecs".parse::<ByteSize>().is_err());
+        assert!("".parse::<ByteSize>().is_err());
+        assert!("-1".parse::<ByteSize>().is_err());
+    }
+
+    #[test]
+    fn default_profile_is_the_portal_band() {
+        let p = Profile::default();
+        assert!(p.validate().is_ok());
+        assert!(p.in_band(204_800) && p.in_band(4_000_000));
+        assert!(!p.in_band(204_799) && !p.in_band(4_000_001));
+    }
+
+    #[test]
+    fn inconsistent_profiles_are_refused() {
+        let p = Profile {
+            min_bytes: 5_000_000,
+            ..Profile::default()
+        };
+        assert!(p.validate().is_err());
+        let p = Profile {
+            min_quality: 90,
+            ..Profile::default()
+        };
+        assert!(p.validate().is_err());
+    }
+}
