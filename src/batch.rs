@@ -8,7 +8,7 @@
 //! macOS) both get the source extension appended to their stem: `a.png` → `a_png.jpg`,
 //! `a.jpg` → `a_jpg.jpg`; any remaining tie gets `_2`, `_3`... in input order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
@@ -49,12 +49,13 @@ pub struct Job {
     pub bytes: u64,
 }
 
-/// The plan: what to convert, and what was skipped while walking.
+/// The plan: what to convert, and what was settled without converting.
 #[derive(Debug, Default)]
 pub struct Plan {
     /// Inputs to convert, in walk order.
     pub jobs: Vec<Job>,
-    /// Records for entries passed over while walking (links to folders...).
+    /// Records for entries passed over while walking (links to folders...) and inputs
+    /// refused because their output would replace an input.
     pub skipped: Vec<Record>,
 }
 
@@ -89,6 +90,11 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
         }
     }
 
+    let input_files: HashSet<PathBuf> = found
+        .iter()
+        .filter_map(|(p, _, _)| fs::canonicalize(p).ok())
+        .collect();
+
     // Settle name collisions: group by (folder, lowercased stem).
     let key = |input: &Path, rel: &Path| -> (PathBuf, String) {
         let stem = input
@@ -118,13 +124,33 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
         if *n > 1 {
             name.push(format!("_{n}"));
         }
+        let output_stem = out.join(&rel).join(name);
+        if let Some(path) = replaced_input(&output_stem, &input_files) {
+            let mut r = Record::new(input, Status::Failed);
+            r.error = Some(Problem::WouldOverwriteInput { path }.to_string());
+            plan.skipped.push(r);
+            continue;
+        }
         plan.jobs.push(Job {
-            output_stem: out.join(&rel).join(name),
+            output_stem,
             input,
             bytes,
         });
     }
     Ok(plan)
+}
+
+/// The input an output named `stem`.jpg or `stem`.png would replace, if any (possible
+/// when an input file given on the command line lies inside OUT).
+fn replaced_input(stem: &Path, inputs: &HashSet<PathBuf>) -> Option<PathBuf> {
+    let parent = fs::canonicalize(stem.parent()?).ok()?;
+    [OutputFormat::Jpeg, OutputFormat::Png]
+        .into_iter()
+        .find_map(|f| {
+            let candidate = with_extension(stem, f.extension());
+            let canon = parent.join(candidate.file_name()?);
+            inputs.contains(&canon).then_some(candidate)
+        })
 }
 
 /// Recursively lists files under `dir`, sorted by name, skipping hidden entries, OUT,
@@ -186,15 +212,11 @@ fn walk(
 
 /// Converts every job in parallel (on `opts.jobs` threads) and returns one record per
 /// job, in plan order, followed by the plan's skipped entries.
-pub fn run(plan: Plan, inputs: &[PathBuf], opts: &Options, progress: &dyn Progress) -> Vec<Record> {
+pub fn run(plan: Plan, opts: &Options, progress: &dyn Progress) -> Vec<Record> {
     let total: u64 = plan.jobs.iter().map(|j| j.bytes).sum();
     progress.start(plan.jobs.len() as u64, total);
-    let input_set: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|p| fs::canonicalize(p).ok())
-        .collect();
     let work = |job: &Job| {
-        let r = convert_job(job, opts, &input_set);
+        let r = convert_job(job, opts);
         progress.done(&r);
         r
     };
@@ -216,14 +238,12 @@ pub fn run(plan: Plan, inputs: &[PathBuf], opts: &Options, progress: &dyn Progre
 }
 
 /// Converts one job, never panicking: a panic in a codec becomes a failed record.
-pub fn convert_job(job: &Job, opts: &Options, inputs: &[PathBuf]) -> Record {
+pub fn convert_job(job: &Job, opts: &Options) -> Record {
     let started = Instant::now();
     let mut record = Record::new(job.input.clone(), Status::Failed);
     record.bytes_in = job.bytes;
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        convert_into(job, opts, inputs, &mut record)
-    }))
-    .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))));
+    let result = catch_unwind(AssertUnwindSafe(|| convert_into(job, opts, &mut record)))
+        .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))));
     if let Err(problem) = result {
         record.status = Status::Failed;
         record.error = Some(problem.to_string());
@@ -232,12 +252,7 @@ pub fn convert_job(job: &Job, opts: &Options, inputs: &[PathBuf]) -> Record {
     record
 }
 
-fn convert_into(
-    job: &Job,
-    opts: &Options,
-    inputs: &[PathBuf],
-    record: &mut Record,
-) -> Result<(), Problem> {
+fn convert_into(job: &Job, opts: &Options, record: &mut Record) -> Result<(), Problem> {
     let claims_picture = name_claims_picture(&job.input);
     if !opts.overwrite {
         for ext in [OutputFormat::Jpeg, OutputFormat::Png] {
@@ -263,14 +278,6 @@ fn convert_into(
     record.format = Some(identified.format);
     record.metadata_removed = Some(identified.metadata);
     let output = with_extension(&job.output_stem, converted.format.extension());
-    if let Ok(canon_parent) = output.parent().map_or(Ok(PathBuf::new()), fs::canonicalize) {
-        let canon = canon_parent.join(output.file_name().unwrap_or_default());
-        if inputs.iter().any(|i| *i == canon)
-            || fs::canonicalize(&job.input).ok() == Some(canon.clone())
-        {
-            return Err(Problem::WouldOverwriteInput { path: output });
-        }
-    }
     if !opts.dry_run {
         write_atomic(
             &output,
@@ -372,7 +379,7 @@ mod tests {
         }
         let out = dir.path().join("out");
         fs::create_dir_all(&out).unwrap();
-        let plan = plan(&[inp.clone()], &out).unwrap();
+        let plan = plan(std::slice::from_ref(&inp), &out).unwrap();
         let names: Vec<String> = plan
             .jobs
             .iter()
@@ -395,8 +402,8 @@ mod tests {
         let out = inp.join("out");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("a.jpg"), b"x").unwrap();
-        let plan = plan(&[inp.clone()], &out).unwrap();
+        let plan = plan(std::slice::from_ref(&inp), &out).unwrap();
         assert_eq!(plan.jobs.len(), 1);
-        assert!(super::plan(&[inp.clone()], &inp).is_err());
+        assert!(super::plan(std::slice::from_ref(&inp), &inp).is_err());
     }
 }

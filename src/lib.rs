@@ -52,5 +52,5 @@ pub fn convert(
         })?;
     }
     let plan = batch::plan(inputs, out)?;
-    Ok(batch::run(plan, inputs, opts, progress))
+    Ok(batch::run(plan, opts, progress))
 }
