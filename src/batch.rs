@@ -302,6 +302,7 @@ fn convert_into(job: &Job, opts: &Options, record: &mut Record) -> Result<(), Pr
     record.bytes_out = Some(converted.bytes.len() as u64);
     record.quality = converted.quality;
     record.encodes = converted.encodes;
+    record.probes = converted.probes;
     record.scale = Some(converted.scale);
     record.status = if converted.warnings.is_empty() {
         Status::Ok

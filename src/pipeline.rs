@@ -62,8 +62,10 @@ pub struct Converted {
     pub width: u32,
     /// Output height.
     pub height: u32,
-    /// Encodes spent (0 when stripped).
+    /// Full encodes spent (0 when stripped).
     pub encodes: u32,
+    /// Probe encodes spent by the band search (each about an eighth of a full one).
+    pub probes: u32,
     /// Output long edge over source long edge.
     pub scale: f64,
     /// What the user should know.
@@ -141,6 +143,7 @@ pub fn convert_bytes(
             width: width_in,
             height: height_in,
             encodes: 0,
+            probes: 0,
             scale: 1.0,
             warnings: Vec::new(),
         })
@@ -203,6 +206,7 @@ pub fn encode_in_band(
                 width: width_in,
                 height: height_in,
                 encodes: 1,
+                probes: 0,
                 scale: 1.0,
                 warnings: Vec::new(),
             });
@@ -227,6 +231,7 @@ pub fn encode_in_band(
         width,
         height,
         encodes,
+        probes,
         scale,
     } = fit_jpeg(
         pixels,
@@ -246,6 +251,7 @@ pub fn encode_in_band(
         width,
         height,
         encodes: encodes + u32::from(try_png),
+        probes,
         scale,
         warnings: Vec::new(),
     })

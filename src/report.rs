@@ -58,8 +58,10 @@ pub struct Record {
     pub bytes_out: Option<u64>,
     /// JPEG quality chosen.
     pub quality: Option<u8>,
-    /// Encodes spent.
+    /// Full encodes spent.
     pub encodes: u32,
+    /// Probe encodes spent (each about an eighth of a full encode).
+    pub probes: u32,
     /// Output long edge over source long edge.
     pub scale: Option<f64>,
     /// Metadata found in the source and removed.
@@ -91,6 +93,7 @@ impl Record {
             bytes_out: None,
             quality: None,
             encodes: 0,
+            probes: 0,
             scale: None,
             metadata_removed: None,
             warnings: Vec::new(),
@@ -166,6 +169,7 @@ const CSV_HEADER: &[&str] = &[
     "bytes_out",
     "quality",
     "encodes",
+    "probes",
     "scale",
     "gps_removed",
     "warnings",
@@ -203,6 +207,7 @@ pub fn write_csv(records: &[Record], mut out: impl Write) -> io::Result<()> {
             opt(r.bytes_out),
             opt(r.quality),
             r.encodes.to_string(),
+            r.probes.to_string(),
             r.scale.map(|s| format!("{s:.4}")).unwrap_or_default(),
             opt(r.metadata_removed.map(|m| m.gps)),
             r.warnings
