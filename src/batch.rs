@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -21,9 +21,9 @@ use rayon::prelude::*;
 use crate::encode::panic_text;
 use crate::error::{Problem, SetupError};
 use crate::options::Options;
-use crate::pipeline::{convert_bytes, OutputFormat};
+use crate::pipeline::{convert_bytes, Converted, OutputFormat};
 use crate::report::{Record, Status};
-use crate::sniff::{name_claims_picture, Format};
+use crate::sniff::claimed_by_name;
 use crate::write::{write_atomic, WriteMode};
 
 /// Receives progress as files finish (the CLI draws a bar; tests pass [`NoProgress`]).
@@ -63,32 +63,11 @@ pub struct Plan {
 ///
 /// `out` must exist (it is compared by identity to skip it when it lies inside an input).
 pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
-    let out_canon = fs::canonicalize(out).ok();
-    let mut found: Vec<(PathBuf, PathBuf, u64)> = Vec::new(); // (input, relative dir, size)
     let mut plan = Plan::default();
-    for input in inputs {
-        let meta = fs::metadata(input).map_err(|source| SetupError::Input {
-            path: input.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            if out_canon.is_some() && fs::canonicalize(input).ok() == out_canon {
-                return Err(SetupError::Output {
-                    path: out.to_path_buf(),
-                    why: "it is also an input folder; outputs would be mixed with inputs".into(),
-                });
-            }
-            walk(
-                input,
-                Path::new(""),
-                out_canon.as_deref(),
-                &mut found,
-                &mut plan.skipped,
-            );
-        } else {
-            found.push((input.clone(), PathBuf::new(), meta.len()));
-        }
-    }
+    let found: Vec<(PathBuf, PathBuf, u64)> = find_files(inputs, Some(out), &mut plan.skipped)?
+        .into_iter()
+        .map(|f| (f.path, f.rel_dir, f.bytes))
+        .collect();
 
     let input_files: HashSet<PathBuf> = found
         .iter()
@@ -138,6 +117,61 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
         });
     }
     Ok(plan)
+}
+
+/// A file found by [`find_files`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The file.
+    pub path: PathBuf,
+    /// Its folder relative to the input folder it was found in (empty for files named
+    /// on the command line).
+    pub rel_dir: PathBuf,
+    /// Its size when listed.
+    pub bytes: u64,
+}
+
+/// Lists the files `inputs` name, walking folders recursively (sorted by name, hidden
+/// entries and links to folders passed over, with a record in `skipped` for each entry
+/// worth mentioning). `convert` and `check` share it so both see the same files.
+///
+/// `out`, when given, is left out of the walk when it lies inside an input folder, and
+/// refused when it *is* an input folder.
+pub fn find_files(
+    inputs: &[PathBuf],
+    out: Option<&Path>,
+    skipped: &mut Vec<Record>,
+) -> Result<Vec<Found>, SetupError> {
+    let out_canon = out.and_then(|o| fs::canonicalize(o).ok());
+    let mut found: Vec<(PathBuf, PathBuf, u64)> = Vec::new(); // (input, relative dir, size)
+    for input in inputs {
+        let meta = fs::metadata(input).map_err(|source| SetupError::Input {
+            path: input.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            if let (Some(out), Some(canon)) = (out, &out_canon) {
+                if fs::canonicalize(input).ok().as_ref() == Some(canon) {
+                    return Err(SetupError::Output {
+                        path: out.to_path_buf(),
+                        why: "it is also an input folder; outputs would be mixed with inputs"
+                            .into(),
+                    });
+                }
+            }
+            walk(input, Path::new(""), out_canon.as_deref(), &mut found, skipped);
+        } else {
+            found.push((input.clone(), PathBuf::new(), meta.len()));
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(path, rel_dir, bytes)| Found {
+            path,
+            rel_dir,
+            bytes,
+        })
+        .collect())
 }
 
 /// The input an output named `stem`.jpg or `stem`.png would replace, if any (possible
@@ -216,11 +250,13 @@ pub fn run(plan: Plan, opts: &Options, progress: &dyn Progress) -> Vec<Record> {
     let total: u64 = plan.jobs.iter().map(|j| j.bytes).sum();
     progress.start(plan.jobs.len() as u64, total);
     let work = |job: &Job| {
-        let r = convert_job(job, opts);
-        progress.done(&r);
-        r
+        let records = convert_job(job, opts);
+        for r in &records {
+            progress.done(r);
+        }
+        records
     };
-    let mut records: Vec<Record> = if opts.jobs <= 1 {
+    let per_job: Vec<Vec<Record>> = if opts.jobs <= 1 {
         plan.jobs.iter().map(work).collect()
     } else {
         match rayon::ThreadPoolBuilder::new()
@@ -233,61 +269,96 @@ pub fn run(plan: Plan, opts: &Options, progress: &dyn Progress) -> Vec<Record> {
             Err(_) => plan.jobs.iter().map(work).collect(),
         }
     };
+    let mut records: Vec<Record> = per_job.into_iter().flatten().collect();
     records.extend(plan.skipped);
     records
 }
 
-/// Converts one job, never panicking: a panic in a codec becomes a failed record.
-pub fn convert_job(job: &Job, opts: &Options) -> Record {
+/// Converts one job into one record per output (one per page for multi-page files),
+/// never panicking: a panic in a codec becomes a failed record.
+pub fn convert_job(job: &Job, opts: &Options) -> Vec<Record> {
     let started = Instant::now();
-    let mut record = Record::new(job.input.clone(), Status::Failed);
-    record.bytes_in = job.bytes;
-    let result = catch_unwind(AssertUnwindSafe(|| convert_into(job, opts, &mut record)))
-        .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))));
-    if let Err(problem) = result {
-        record.status = Status::Failed;
-        record.error = Some(problem.to_string());
+    let mut records = catch_unwind(AssertUnwindSafe(|| convert_into(job, opts)))
+        .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))))
+        .unwrap_or_else(|problem| {
+            let mut r = Record::new(job.input.clone(), Status::Failed);
+            r.bytes_in = job.bytes;
+            r.error = Some(problem.to_string());
+            vec![r]
+        });
+    let millis = started.elapsed().as_millis() as u64;
+    for r in &mut records {
+        r.millis = millis;
     }
-    record.millis = started.elapsed().as_millis() as u64;
-    record
+    records
 }
 
-fn convert_into(job: &Job, opts: &Options, record: &mut Record) -> Result<(), Problem> {
-    let claims_picture = name_claims_picture(&job.input);
+fn convert_into(job: &Job, opts: &Options) -> Result<Vec<Record>, Problem> {
+    let skipped = |output: Option<PathBuf>, why: &str| {
+        let mut r = Record::new(job.input.clone(), Status::Skipped);
+        r.bytes_in = job.bytes;
+        r.output = output;
+        r.error = Some(why.to_owned());
+        r
+    };
+    const EXISTS: &str = "output already exists (--overwrite replaces it)";
     if !opts.overwrite {
+        // Cheap check before reading: a re-run skips what it already did.
         for ext in [OutputFormat::Jpeg, OutputFormat::Png] {
             let existing = with_extension(&job.output_stem, ext.extension());
             if existing.exists() {
-                record.status = Status::Skipped;
-                record.output = Some(existing);
-                record.error = Some("output already exists (--overwrite replaces it)".into());
-                return Ok(());
+                return Ok(vec![skipped(Some(existing), EXISTS)]);
             }
         }
     }
     let bytes = read_input(&job.input, opts.max_input_bytes)?;
-    record.bytes_in = bytes.len() as u64;
-    let claimed = claimed_format(&job.input);
-    let Some((identified, converted)) = convert_bytes(&bytes, claimed, claims_picture, opts)?
-    else {
-        record.status = Status::Skipped;
-        record.error = Some("not a picture".into());
-        return Ok(());
+    let claimed = claimed_by_name(&job.input);
+    let Some(source) = convert_bytes(&bytes, claimed, opts)? else {
+        return Ok(vec![skipped(None, "not a picture")]);
     };
     drop(bytes);
-    record.format = Some(identified.format);
-    record.metadata_removed = Some(identified.metadata);
-    let output = with_extension(&job.output_stem, converted.format.extension());
+    let mut records = Vec::with_capacity(source.pictures.len());
+    for picture in source.pictures {
+        let mut record = Record::new(job.input.clone(), Status::Failed);
+        record.bytes_in = job.bytes;
+        record.format = Some(source.format);
+        record.page = picture.page;
+        match picture
+            .result
+            .and_then(|c| write_output(job, picture.page, c, opts, &mut record))
+        {
+            Ok(()) => {}
+            Err(Problem::Write { path, source }) if source.kind() == ErrorKind::AlreadyExists => {
+                record.status = Status::Skipped;
+                record.output = Some(path);
+                record.error = Some(EXISTS.to_owned());
+            }
+            Err(problem) => record.error = Some(problem.to_string()),
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// Writes one converted picture and fills its record.
+fn write_output(
+    job: &Job,
+    page: Option<u32>,
+    converted: Converted,
+    opts: &Options,
+    record: &mut Record,
+) -> Result<(), Problem> {
+    let mut stem = job.output_stem.clone().into_os_string();
+    if let Some(n) = page {
+        stem.push(format!("_p{n}"));
+    }
+    let output = with_extension(Path::new(&stem), converted.format.extension());
     if !opts.dry_run {
-        write_atomic(
-            &output,
-            &converted.bytes,
-            WriteMode {
-                overwrite: opts.overwrite,
-                durable: false,
-            },
-        )
-        .map_err(|source| Problem::Write {
+        let mode = WriteMode {
+            overwrite: opts.overwrite,
+            durable: false,
+        };
+        write_atomic(&output, &converted.bytes, mode).map_err(|source| Problem::Write {
             path: output.clone(),
             source,
         })?;
@@ -304,6 +375,7 @@ fn convert_into(job: &Job, opts: &Options, record: &mut Record) -> Result<(), Pr
     record.encodes = converted.encodes;
     record.probes = converted.probes;
     record.scale = Some(converted.scale);
+    record.metadata_removed = Some(converted.metadata);
     record.status = if converted.warnings.is_empty() {
         Status::Ok
     } else {
@@ -321,25 +393,8 @@ fn with_extension(stem: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// The format a file's extension claims, to flag renamed files.
-fn claimed_format(path: &Path) -> Option<Format> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
-        "png" => Format::Png,
-        "gif" => Format::Gif,
-        "bmp" | "dib" => Format::Bmp,
-        "webp" => Format::Webp,
-        "tif" | "tiff" => Format::Tiff,
-        "heic" | "heif" | "hif" => Format::Heic,
-        "avif" => Format::Avif,
-        "pdf" => Format::Pdf,
-        _ => return None,
-    })
-}
-
 /// Reads an input whole, refusing files over the limit before reading them.
-fn read_input(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
+pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
     let file = fs::File::open(path).map_err(Problem::Read)?;
     let len = file.metadata().map_err(Problem::Read)?.len();
     if len > max {

@@ -55,6 +55,9 @@ pub enum Problem {
         /// The decoder's words.
         detail: String,
     },
+    /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
+    #[error(transparent)]
+    Page(#[from] crate::decode::pages::PageError),
     /// No encoding within the quality and resolution floors lands inside the band.
     #[error("cannot land in {min}..={max} bytes without going below the legibility floors: {why}")]
     BandUnreachable {

@@ -2,7 +2,7 @@
 //! system here: batch, watch and stitch read and write; this only computes, so it is
 //! easy to test and to reuse.
 
-use crate::decode::{self, DecodeLimits, Metadata};
+use crate::decode::{self, DecodeLimits, Decoded, Metadata};
 use crate::encode::{encode_png, Encoder, MozJpeg};
 use crate::error::{Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
@@ -68,53 +68,82 @@ pub struct Converted {
     pub probes: u32,
     /// Output long edge over source long edge.
     pub scale: f64,
+    /// Metadata the source carried, none of which is in the output.
+    pub metadata: Metadata,
     /// What the user should know.
     pub warnings: Vec<Warning>,
 }
 
-/// What sniffing an input found.
-#[derive(Debug, Clone, Copy)]
-pub struct Identified {
-    /// The real format.
+/// One input's outcome: its real format and one result per picture in it (one for
+/// most files; one per page for multi-page TIFF and PDF).
+#[derive(Debug)]
+pub struct SourceOutcome {
+    /// The real format, from the bytes.
     pub format: Format,
-    /// Metadata the source carried (known after decoding; default before).
-    pub metadata: Metadata,
+    /// Per picture, in page order.
+    pub pictures: Vec<PictureOutcome>,
 }
 
-/// Converts one input's bytes. `claims_picture` says whether the file's name claimed a
-/// picture format: unknown bytes are then [`Problem::NotAPicture`] instead of `Ok(None)`
-/// (an unrelated file to skip).
+/// One picture's outcome.
+#[derive(Debug)]
+pub struct PictureOutcome {
+    /// 1-based page number, for files with more than one page.
+    pub page: Option<u32>,
+    /// The converted picture, or why not.
+    pub result: Result<Converted, Problem>,
+}
+
+/// Converts one input's bytes. `claimed` is the format the file's name claims, if any:
+/// unknown bytes are then [`Problem::NotAPicture`] instead of `Ok(None)` (an unrelated
+/// file to skip), and a mismatch is reported as a renamed file.
 pub fn convert_bytes(
     bytes: &[u8],
     claimed: Option<Format>,
-    claims_picture: bool,
     opts: &Options,
-) -> Result<Option<(Identified, Converted)>, Problem> {
+) -> Result<Option<SourceOutcome>, Problem> {
     if bytes.is_empty() {
-        return if claims_picture {
+        return if claimed.is_some() {
             Err(Problem::Empty)
         } else {
             Ok(None)
         };
     }
     let Some(format) = sniff(bytes) else {
-        return if claims_picture {
+        return if claimed.is_some() {
             Err(Problem::NotAPicture)
         } else {
             Ok(None)
         };
     };
-    let mut warnings = Vec::new();
-    if claimed.is_some_and(|c| c != format) {
-        warnings.push(Warning::Renamed { real: format });
-    }
-    let decoded = decode::decode(
-        bytes,
-        format,
-        DecodeLimits {
-            max_pixels: opts.max_pixels,
-        },
-    )?;
+    let renamed = claimed.is_some_and(|c| c != format);
+    let limits = DecodeLimits {
+        max_pixels: opts.max_pixels,
+    };
+    let pictures = decode::decode_all(bytes, format, limits)?
+        .into_iter()
+        .map(|picture| PictureOutcome {
+            page: picture.page,
+            result: picture.decoded.and_then(|decoded| {
+                let mut warnings = Vec::new();
+                if renamed {
+                    warnings.push(Warning::Renamed { real: format });
+                }
+                convert_decoded(bytes, format, decoded, warnings, opts)
+            }),
+        })
+        .collect();
+    Ok(Some(SourceOutcome { format, pictures }))
+}
+
+/// Normalises and fits one decoded picture. `source` holds the original bytes, used
+/// for the lossless path of compliant JPEGs and to judge whether PNG can fit.
+fn convert_decoded(
+    source: &[u8],
+    format: Format,
+    decoded: Decoded,
+    mut warnings: Vec<Warning>,
+    opts: &Options,
+) -> Result<Converted, Problem> {
     let metadata = decoded.metadata;
     if decoded.animated {
         warnings.push(Warning::Animated);
@@ -125,40 +154,41 @@ pub fn convert_bytes(
         && decoded
             .icc
             .as_deref()
-            .is_none_or(crate::normalize::is_srgb_profile);
+            .is_none_or(crate::normalize::is_srgb_profile)
+        && opts.profile.format != FormatChoice::Png;
     let pixels = normalize(decoded, &mut warnings);
     if matches!(pixels, Pixels::Gray(_)) {
         warnings.push(Warning::Grayscale);
     }
-    let (width_in, height_in) = (pixels.width(), pixels.height());
-
-    let mut converted = if lossless_ok && opts.profile.format != FormatChoice::Png {
-        strip_in_band(bytes, &opts.profile).map(|stripped| Converted {
+    let stripped = if lossless_ok {
+        strip_in_band(source, &opts.profile)
+    } else {
+        None
+    };
+    let mut converted = match stripped {
+        Some(stripped) => Converted {
             bytes: stripped,
             format: OutputFormat::Jpeg,
             method: Method::Stripped,
             quality: None,
-            width_in,
-            height_in,
-            width: width_in,
-            height: height_in,
+            width_in: pixels.width(),
+            height_in: pixels.height(),
+            width: pixels.width(),
+            height: pixels.height(),
             encodes: 0,
             probes: 0,
             scale: 1.0,
+            metadata,
             warnings: Vec::new(),
-        })
-    } else {
-        None
+        },
+        None => encode_in_band(&pixels, source.len(), format, opts)?,
     };
-    if converted.is_none() {
-        converted = Some(encode_in_band(&pixels, bytes.len(), format, opts)?);
-    }
-    let mut converted = converted.expect("set above");
     if converted.scale > 1.0 {
         warnings.push(Warning::Enlarged(converted.scale));
     }
+    converted.metadata = metadata;
     converted.warnings = warnings;
-    Ok(Some((Identified { format, metadata }, converted)))
+    Ok(converted)
 }
 
 /// The source JPEG without metadata, if that alone lands in the band.
@@ -208,6 +238,7 @@ pub fn encode_in_band(
                 encodes: 1,
                 probes: 0,
                 scale: 1.0,
+                metadata: Metadata::default(),
                 warnings: Vec::new(),
             });
         }
@@ -253,6 +284,7 @@ pub fn encode_in_band(
         encodes: encodes + u32::from(try_png),
         probes,
         scale,
+        metadata: Metadata::default(),
         warnings: Vec::new(),
     })
 }

@@ -36,6 +36,8 @@ pub struct Record {
     pub input: PathBuf,
     /// Its real format, when known.
     pub format: Option<Format>,
+    /// 1-based page, for files with several pages (each page is one output).
+    pub page: Option<u32>,
     /// The output file (planned, under `--dry-run`).
     pub output: Option<PathBuf>,
     /// The output's format.
@@ -81,6 +83,7 @@ impl Record {
             schema: SCHEMA_VERSION,
             input,
             format: None,
+            page: None,
             output: None,
             output_format: None,
             method: None,
@@ -157,6 +160,7 @@ pub fn write_jsonl(records: &[Record], mut out: impl Write) -> io::Result<()> {
 const CSV_HEADER: &[&str] = &[
     "input",
     "format",
+    "page",
     "output",
     "output_format",
     "method",
@@ -192,6 +196,7 @@ pub fn write_csv(records: &[Record], mut out: impl Write) -> io::Result<()> {
         let fields = [
             r.input.display().to_string(),
             name(r.format),
+            opt(r.page),
             r.output
                 .as_ref()
                 .map(|p| p.display().to_string())

@@ -142,34 +142,26 @@ fn is_bmp(head: &[u8]) -> bool {
         )
 }
 
-/// Whether the file's name claims it is a picture (or a document scanners write), so
-/// that unreadable bytes in it are an error rather than an unrelated file to skip.
-pub fn name_claims_picture(path: &Path) -> bool {
-    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
-        return false;
-    };
-    matches!(
-        ext.to_ascii_lowercase().as_str(),
-        "jpg"
-            | "jpeg"
-            | "jpe"
-            | "jfif"
-            | "png"
-            | "gif"
-            | "bmp"
-            | "dib"
-            | "webp"
-            | "tif"
-            | "tiff"
-            | "heic"
-            | "heif"
-            | "hif"
-            | "avif"
-            | "pdf"
-            | "psd"
-            | "jp2"
-            | "jxl"
-    )
+/// The format a file's name claims, if it names a picture format (or a document
+/// scanners write). Unreadable bytes under such a name are an error; under any other
+/// name, an unrelated file to skip. A claim that differs from the bytes is a renamed file.
+pub fn claimed_by_name(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
+        "png" => Format::Png,
+        "gif" => Format::Gif,
+        "bmp" | "dib" => Format::Bmp,
+        "webp" => Format::Webp,
+        "tif" | "tiff" => Format::Tiff,
+        "heic" | "heif" | "hif" => Format::Heic,
+        "avif" => Format::Avif,
+        "pdf" => Format::Pdf,
+        "psd" => Format::Psd,
+        "jp2" | "j2k" => Format::Jpeg2000,
+        "jxl" => Format::JpegXl,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -207,10 +199,13 @@ mod tests {
     }
 
     #[test]
-    fn names_that_claim_pictures() {
-        assert!(name_claims_picture(Path::new("a/营业执照 扫描.JPG")));
-        assert!(name_claims_picture(Path::new("x.heic")));
-        assert!(!name_claims_picture(Path::new("说明.txt")));
-        assert!(!name_claims_picture(Path::new("README")));
+    fn names_claim_formats() {
+        assert_eq!(
+            claimed_by_name(Path::new("a/营业执照 扫描.JPG")),
+            Some(Format::Jpeg)
+        );
+        assert_eq!(claimed_by_name(Path::new("x.heic")), Some(Format::Heic));
+        assert_eq!(claimed_by_name(Path::new("说明.txt")), None);
+        assert_eq!(claimed_by_name(Path::new("README")), None);
     }
 }

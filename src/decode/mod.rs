@@ -6,6 +6,8 @@
 //! the pixel count checked against `--max-pixels` *before* any pixel is decoded, so a
 //! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
 
+pub mod pages;
+
 use std::io::Cursor;
 
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -50,25 +52,35 @@ pub struct DecodeLimits {
     pub max_pixels: u64,
 }
 
-/// Decodes `bytes`, whose format `sniff` found to be `format`.
-pub fn decode(bytes: &[u8], format: Format, limits: DecodeLimits) -> Result<Decoded, Problem> {
+/// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
+/// each decoded (or failed) on its own so one bad page does not lose the others.
+#[derive(Debug)]
+pub struct Picture {
+    /// 1-based page number, set only when the file has more than one page (so a
+    /// single-page TIFF or PDF keeps its plain output name).
+    pub page: Option<u32>,
+    /// The page's pixels and facts, or why it could not be decoded.
+    pub decoded: Result<Decoded, Problem>,
+}
+
+/// Decodes every picture in `bytes`, whose format `sniff` found to be `format`.
+pub fn decode_all(
+    bytes: &[u8],
+    format: Format,
+    limits: DecodeLimits,
+) -> Result<Vec<Picture>, Problem> {
     let image_format = match format {
+        Format::Tiff => return Ok(pictures(pages::tiff_pages(bytes, limits.max_pixels)?)),
+        Format::Pdf => return Ok(pictures(pages::pdf_pages(bytes, limits.max_pixels)?)),
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
         Format::Bmp => ImageFormat::Bmp,
         Format::Webp => ImageFormat::WebP,
-        Format::Tiff => ImageFormat::Tiff,
         Format::Heic | Format::Avif => {
             return Err(Problem::Unsupported {
                 format,
                 hint: " yet: convert it on the phone (Settings > Camera > Formats > Most Compatible) or wait for scanfit's HEIC support",
-            })
-        }
-        Format::Pdf => {
-            return Err(Problem::Unsupported {
-                format,
-                hint: " yet: export the scan as JPEG, PNG or TIFF",
             })
         }
         Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
@@ -78,6 +90,43 @@ pub fn decode(bytes: &[u8], format: Format, limits: DecodeLimits) -> Result<Deco
             })
         }
     };
+    Ok(vec![Picture {
+        page: None,
+        decoded: Ok(decode_raster(bytes, format, image_format, limits)?),
+    }])
+}
+
+/// Pages of a TIFF or PDF as pictures; numbered only when there are several.
+fn pictures(pages: Vec<Result<pages::Page, pages::PageError>>) -> Vec<Picture> {
+    let numbered = pages.len() > 1;
+    pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, page)| Picture {
+            page: numbered.then_some(i as u32 + 1),
+            decoded: page.map_err(Problem::from).map(|page| Decoded {
+                metadata: Metadata {
+                    icc: page.icc.is_some(),
+                    ..Metadata::default()
+                },
+                image: page.image,
+                // Pages come upright: TIFF orientation and PDF /Rotate are applied.
+                orientation: 1,
+                icc: page.icc,
+                cmyk: false,
+                animated: false,
+            }),
+        })
+        .collect()
+}
+
+/// Decodes a single-picture raster file through the `image` crate.
+fn decode_raster(
+    bytes: &[u8],
+    format: Format,
+    image_format: ImageFormat,
+    limits: DecodeLimits,
+) -> Result<Decoded, Problem> {
     let corrupt = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => Problem::Corrupt {
             format,
