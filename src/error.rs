@@ -58,6 +58,9 @@ pub enum Problem {
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
     #[error(transparent)]
     Page(#[from] crate::decode::pages::PageError),
+    /// HEIC/AVIF could not be decoded, or libheif is not installed.
+    #[error(transparent)]
+    Heif(#[from] crate::decode::heif::HeifError),
     /// No encoding within the quality and resolution floors lands inside the band.
     #[error("cannot land in {min}..={max} bytes without going below the legibility floors: {why}")]
     BandUnreachable {
@@ -144,6 +147,9 @@ pub enum Warning {
     /// The source was enlarged to reach the minimum size.
     #[error("enlarged {0:.2}×: the source was too small for the portal's minimum size")]
     Enlarged(f64),
+    /// Imperceptible grain was added: the picture is too flat to reach the minimum size.
+    #[error("grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise")]
+    Grained,
     /// The file was renamed: its bytes are another format than its name says.
     #[error("renamed file: the bytes are {real}, not what the name says")]
     Renamed {

@@ -12,7 +12,7 @@
 //! closely than it follows `q` itself, so the model is nearly straight where plain
 //! interpolation in `q` bends. `a` comes from the nearest measurement, `b` from two
 //! measurements at the same scale (a prior of 0.7 before that), `e` from measurements at
-//! two scales (priors 1.5 shrinking, 1.0 enlarging: enlarged pictures are smooth and add
+//! two scales (priors 1.5 shrinking, 1.3 enlarging: enlarged pictures are smooth and add
 //! fewer bytes per pixel).
 //!
 //! Order of moves: quality first (down to the floor when too big, up to 100 when too
@@ -59,6 +59,8 @@ pub struct Fitted {
     pub probes: u32,
     /// Output long edge over source long edge (1.0 = untouched).
     pub scale: f64,
+    /// Imperceptible grain was added because the picture was too flat for the minimum.
+    pub grained: bool,
 }
 
 /// What the search can do to the pixels.
@@ -118,7 +120,7 @@ struct Model {
 impl Model {
     const PRIOR_B: f64 = 0.7;
     const PRIOR_E_DOWN: f64 = 1.5;
-    const PRIOR_E_UP: f64 = 1.0;
+    const PRIOR_E_UP: f64 = 1.3;
 
     fn add(&mut self, q: u8, scale: f64, len: f64, estimated: bool) {
         self.samples.push(Sample {
@@ -241,6 +243,30 @@ impl Model {
         let e = self.scale_exponent(growing);
         from_scale * ((target.ln() - self.predict(q, from_scale)) / e).exp()
     }
+}
+
+/// Long edge at which a flat picture gets its grain (or its own, if larger).
+const GRAIN_LONG_EDGE: u32 = 2000;
+
+/// Adds deterministic triangular noise of at most ±3 levels: below what anyone sees
+/// (about 1 % of the range) but above JPEG's quantiser step at high quality, so flat
+/// areas carry bytes. Seeded by position, so the same input gives the same output.
+fn add_grain(mut pixels: Pixels) -> Pixels {
+    let data: &mut [u8] = match &mut pixels {
+        Pixels::Rgb(i) => i,
+        Pixels::Gray(i) => i,
+    };
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for v in data.iter_mut() {
+        // xorshift64*: fast and good enough for grain.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let r = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
+        let noise = (r & 3) as i16 + ((r >> 2) & 3) as i16 - 3;
+        *v = (i16::from(*v) + noise).clamp(0, 255) as u8;
+    }
+    pixels
 }
 
 /// Rows per probe stripe: one MCU row at 4:2:0, so no stripe cuts a block in half.
@@ -369,6 +395,7 @@ pub fn fit_jpeg(
     let mut closest;
     // Set when a decision must rest on a full encode rather than an estimate.
     let mut calibrate = false;
+    let mut grained = false;
 
     loop {
         // Measure at q: a probe estimate first where there is a probe; a full encode
@@ -399,6 +426,7 @@ pub fn fit_jpeg(
             if profile.in_band(len as u64) {
                 return Ok(Fitted {
                     bytes,
+                    grained,
                     quality: q,
                     width: stage.pixels.width(),
                     height: stage.pixels.height(),
@@ -461,7 +489,26 @@ pub fn fit_jpeg(
             continue;
         }
 
-        // 2. Change the resolution, always resampling the source (never a resample of
+        // 2. Too small, and even the largest enlargement at quality 100 is predicted to
+        //    stay too small: the picture is flat (a screenshot, a console certificate)
+        //    and has too little detail for any size. Add grain of ±3 levels (1 %,
+        //    invisible) once, at a moderate size, and search again.
+        if !over && !grained && model.predict(100, max_scale) < min.ln() - REACH_SLACK {
+            grained = true;
+            let scale = (f64::from(GRAIN_LONG_EDGE) / long0).clamp(1.0, max_scale);
+            let (w, h) = scaled_dims(w0, h0, scale);
+            let base = if (scale - 1.0).abs() < 1e-9 {
+                src.clone()
+            } else {
+                resize(src, w, h)
+            };
+            stage = Stage::new(Cow::Owned(add_grain(base)), scale, stage.correction());
+            model = Model::default();
+            q = profile.quality.max(90);
+            continue;
+        }
+
+        // 3. Change the resolution, always resampling the source (never a resample of
         //    a resample, which would blur twice).
         let (next_scale, next_q) = if over {
             // Leave the quality a little above its floor so the next step can adjust it
@@ -483,7 +530,11 @@ pub fn fit_jpeg(
         }
         let (w, h) = scaled_dims(w0, h0, next_scale);
         let correction = stage.correction();
-        stage = Stage::new(Cow::Owned(resize(src, w, h)), next_scale, correction);
+        let mut resized = resize(src, w, h);
+        if grained {
+            resized = add_grain(resized);
+        }
+        stage = Stage::new(Cow::Owned(resized), next_scale, correction);
         q = next_q;
     }
 

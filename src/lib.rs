@@ -23,6 +23,7 @@ pub mod jpeg;
 pub mod normalize;
 pub mod options;
 pub mod pipeline;
+pub mod png;
 pub mod report;
 pub mod resize;
 pub mod sniff;

@@ -2,14 +2,16 @@
 //! system here: batch, watch and stitch read and write; this only computes, so it is
 //! easy to test and to reuse.
 
+use image::DynamicImage;
+
 use crate::decode::{self, DecodeLimits, Decoded, Metadata};
 use crate::encode::{encode_png, Encoder, MozJpeg};
 use crate::error::{Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
-use crate::jpeg;
 use crate::normalize::{normalize, Pixels};
-use crate::options::{FormatChoice, Options, Profile};
+use crate::options::{FormatChoice, Options};
 use crate::sniff::{sniff, Format};
+use crate::{jpeg, png};
 
 /// The format of an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -35,7 +37,7 @@ impl OutputFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// The source JPEG with its metadata segments removed; pixels untouched.
+    /// The source JPEG or PNG with its metadata removed; compressed data untouched.
     Stripped,
     /// Re-encoded as JPEG by the band search.
     Jpeg,
@@ -135,6 +137,9 @@ pub fn convert_bytes(
     Ok(Some(SourceOutcome { format, pictures }))
 }
 
+/// Removes a container's metadata without touching its compressed data.
+type Stripper = fn(&[u8]) -> Option<Vec<u8>>;
+
 /// Normalises and fits one decoded picture. `source` holds the original bytes, used
 /// for the lossless path of compliant JPEGs and to judge whether PNG can fit.
 fn convert_decoded(
@@ -148,27 +153,43 @@ fn convert_decoded(
     if decoded.animated {
         warnings.push(Warning::Animated);
     }
-    let lossless_ok = format == Format::Jpeg
-        && decoded.orientation == 1
+    // A source that already meets every rule keeps its compressed data: only metadata
+    // is removed, so there is no generation loss and no encode at all.
+    let passes_as_is = decoded.orientation == 1
         && !decoded.cmyk
+        && !decoded.animated
         && decoded
             .icc
             .as_deref()
-            .is_none_or(crate::normalize::is_srgb_profile)
-        && opts.profile.format != FormatChoice::Png;
+            .is_none_or(crate::normalize::is_srgb_profile);
+    let strip: Option<Stripper> = match (format, opts.profile.format) {
+        (Format::Jpeg, FormatChoice::Auto | FormatChoice::Jpeg) => Some(jpeg::strip_metadata),
+        (Format::Png, FormatChoice::Auto | FormatChoice::Png)
+            if matches!(
+                decoded.image,
+                DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_)
+            ) =>
+        {
+            Some(png::strip_metadata)
+        }
+        _ => None,
+    };
     let pixels = normalize(decoded, &mut warnings);
     if matches!(pixels, Pixels::Gray(_)) {
         warnings.push(Warning::Grayscale);
     }
-    let stripped = if lossless_ok {
-        strip_in_band(source, &opts.profile)
-    } else {
-        None
-    };
+    let stripped = strip
+        .filter(|_| passes_as_is)
+        .and_then(|strip| strip(source))
+        .filter(|s| opts.profile.in_band(s.len() as u64));
     let mut converted = match stripped {
         Some(stripped) => Converted {
             bytes: stripped,
-            format: OutputFormat::Jpeg,
+            format: if format == Format::Png {
+                OutputFormat::Png
+            } else {
+                OutputFormat::Jpeg
+            },
             method: Method::Stripped,
             quality: None,
             width_in: pixels.width(),
@@ -187,14 +208,9 @@ fn convert_decoded(
         warnings.push(Warning::Enlarged(converted.scale));
     }
     converted.metadata = metadata;
+    warnings.append(&mut converted.warnings);
     converted.warnings = warnings;
     Ok(converted)
-}
-
-/// The source JPEG without metadata, if that alone lands in the band.
-fn strip_in_band(bytes: &[u8], profile: &Profile) -> Option<Vec<u8>> {
-    let stripped = jpeg::strip_metadata(bytes)?;
-    profile.in_band(stripped.len() as u64).then_some(stripped)
 }
 
 /// Encodes normalised pixels into the band: PNG where the profile and the source allow
@@ -210,16 +226,14 @@ pub fn encode_in_band(
     let try_png = match profile.format {
         FormatChoice::Png => true,
         FormatChoice::Jpeg => false,
-        // Lossless only pays off for sources that were lossless and roughly the right
-        // size already: oxipng rarely shrinks a PNG by more than a third, and a file
-        // under the minimum only gets smaller. BMP is uncompressed, so its size says
-        // nothing: let oxipng decide.
+        // Lossless only pays off for sources that were lossless and already in the band:
+        // oxipng gains a few percent on a PNG (seconds on a big noisy scan, for a file
+        // that then stays far above the maximum), and a file under the minimum only
+        // gets smaller. BMP is uncompressed, so its size says nothing; small ones
+        // (screenshots) are worth a try.
         FormatChoice::Auto => match source {
-            Format::Png | Format::Gif => {
-                let len = source_len as f64;
-                len * 0.6 <= profile.max_bytes as f64 && len >= profile.min_bytes as f64
-            }
-            Format::Bmp => true,
+            Format::Png | Format::Gif => profile.in_band(source_len as u64),
+            Format::Bmp => u64::from(width_in) * u64::from(height_in) <= 2_000_000,
             _ => false,
         },
     };
@@ -258,6 +272,7 @@ pub fn encode_in_band(
     };
     let Fitted {
         bytes,
+        grained,
         quality,
         width,
         height,
@@ -285,6 +300,10 @@ pub fn encode_in_band(
         probes,
         scale,
         metadata: Metadata::default(),
-        warnings: Vec::new(),
+        warnings: if grained {
+            vec![Warning::Grained]
+        } else {
+            Vec::new()
+        },
     })
 }

@@ -6,6 +6,7 @@
 //! the pixel count checked against `--max-pixels` *before* any pixel is decoded, so a
 //! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
 
+pub mod heif;
 pub mod pages;
 
 use std::io::Cursor;
@@ -78,10 +79,10 @@ pub fn decode_all(
         Format::Bmp => ImageFormat::Bmp,
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => {
-            return Err(Problem::Unsupported {
-                format,
-                hint: " yet: convert it on the phone (Settings > Camera > Formats > Most Compatible) or wait for scanfit's HEIC support",
-            })
+            return Ok(vec![Picture {
+                page: None,
+                decoded: Ok(decode_heif(bytes, limits)?),
+            }])
         }
         Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
             return Err(Problem::Unsupported {
@@ -118,6 +119,29 @@ fn pictures(pages: Vec<Result<pages::Page, pages::PageError>>) -> Vec<Picture> {
             }),
         })
         .collect()
+}
+
+/// Decodes HEIC/AVIF through the system's libheif. The pixels come upright: HEIF
+/// stores rotation and mirroring in its own boxes, which libheif applies, and the EXIF
+/// orientation copied from the camera must not be applied a second time.
+fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
+    let image = heif::decode(bytes, limits.max_pixels)?;
+    let icc = heif::icc_profile(bytes)?;
+    let exif = heif::exif(bytes)?;
+    let gps = exif.as_deref().and_then(parse_exif).is_some_and(|p| p.gps);
+    Ok(Decoded {
+        image,
+        orientation: 1,
+        metadata: Metadata {
+            exif: exif.is_some(),
+            gps,
+            xmp: false,
+            icc: icc.is_some(),
+        },
+        icc,
+        cmyk: false,
+        animated: false,
+    })
 }
 
 /// Decodes a single-picture raster file through the `image` crate.
