@@ -159,7 +159,13 @@ pub fn find_files(
                     });
                 }
             }
-            walk(input, Path::new(""), out_canon.as_deref(), &mut found, skipped);
+            walk(
+                input,
+                Path::new(""),
+                out_canon.as_deref(),
+                &mut found,
+                skipped,
+            );
         } else {
             found.push((input.clone(), PathBuf::new(), meta.len()));
         }

@@ -693,7 +693,7 @@ mod tests {
     fn text_line(img: &mut RgbImage, rng: &mut Rng, x: f32, x_end: f32, y: f32, s: f32) {
         let mut cx = x;
         while cx + s < x_end {
-            if rng.next() % 9 != 0 {
+            if !rng.next().is_multiple_of(9) {
                 glyph(img, rng, cx, y, s, [28, 28, 34]);
             }
             cx += s * 1.05;

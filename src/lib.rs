@@ -6,6 +6,8 @@
 //! [`normalize`] (orientation, alpha, bit depth, colour) → [`fit`] (the band search over
 //! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`] atomically;
 //! [`batch`] walks folders and runs files in parallel, [`report`] renders the outcomes.
+//! [`check`] inspects files against the portal's rules without writing anything, with
+//! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
 //!
 //! ```no_run
 //! use scanfit::{convert, batch::NoProgress, Options};
@@ -15,10 +17,12 @@
 //! ```
 
 pub mod batch;
+pub mod check;
 pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod fit;
+pub mod inspect;
 pub mod jpeg;
 pub mod normalize;
 pub mod options;
@@ -32,6 +36,7 @@ pub mod write;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub use check::{check, check_file, CheckRecord, CheckSummary, Verdict};
 pub use error::{Error, Problem, SetupError, Warning};
 pub use options::{ByteSize, Effort, FormatChoice, Options, Profile};
 pub use report::{Record, Status, Summary};

@@ -1,9 +1,10 @@
 //! The `scanfit` command: parses arguments into [`scanfit::Options`], calls the library,
 //! prints progress, problems and a summary, and turns the outcome into an exit status
-//! (0 all converted, 1 some failed, 2 usage error).
+//! (0 all converted, 1 some failed, 2 usage error). `check` exits 0 when every file
+//! passes, 1 when any fails (or warns, under `--strict`), 2 on a usage error.
 
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -12,7 +13,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use scanfit::batch::Progress;
-use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, Record, Status, Summary};
+use scanfit::{
+    ByteSize, CheckRecord, CheckSummary, Effort, FormatChoice, Options, Profile, Record, Status,
+    Summary,
+};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +33,31 @@ struct Cli {
 enum Command {
     /// Convert files and folders (recursively) into OUT, mirroring the folder tree.
     Convert(ConvertArgs),
+    /// Check files and folders against the portal's rules, writing nothing
+    /// (exit 0: all pass, 1: some fail, or warn under --strict).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files and folders to check (folders recursively).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Print one JSON object per file (JSON Lines) instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Exit 1 when any file has warnings, not only when one fails.
+    #[arg(long)]
+    strict: bool,
+    /// Smallest accepted file (e.g. 200KiB, 204800).
+    #[arg(long, default_value = "200KiB", value_name = "SIZE")]
+    min_size: ByteSize,
+    /// Largest accepted file (e.g. 4MB, 4000000).
+    #[arg(long, default_value = "4MB", value_name = "SIZE")]
+    max_size: ByteSize,
+    /// Files checked at once (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
 }
 
 #[derive(Args)]
@@ -129,6 +158,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert(args),
+        Command::Check(args) => check(args),
     };
     match result {
         Ok(code) => code,
@@ -187,6 +217,106 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let defaults = Options::default();
+    let opts = Options {
+        profile: Profile {
+            min_bytes: args.min_size.0,
+            max_bytes: args.max_size.0,
+            ..Profile::default()
+        },
+        jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
+        ..defaults
+    };
+    let records = scanfit::check(&args.inputs, &opts)?;
+    let stdout = std::io::stdout().lock();
+    if args.json {
+        let mut out = BufWriter::new(stdout);
+        for r in &records {
+            serde_json::to_writer(&mut out, r)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+    } else {
+        print_check_table(&records, BufWriter::new(stdout))?;
+    }
+    let s = CheckSummary::of(&records);
+    eprintln!(
+        "{} checked: {} pass, {} warn, {} fail, {} skipped",
+        records.len(),
+        s.pass,
+        s.warn,
+        s.fail,
+        s.skipped
+    );
+    Ok(if s.ok(args.strict) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// One line per file: verdict, file, format, size, dimensions, reasons. Columns are
+/// padded to the widest entry so the reasons line up.
+fn print_check_table(records: &[CheckRecord], mut out: impl Write) -> std::io::Result<()> {
+    let rows: Vec<[String; 6]> = records
+        .iter()
+        .map(|r| {
+            let dims = match (r.width, r.height) {
+                (Some(w), Some(h)) => match r.pages {
+                    Some(n) => format!("{w}×{h} ({n} pages)"),
+                    None => format!("{w}×{h}"),
+                },
+                _ => "-".into(),
+            };
+            let reasons: Vec<String> = r.reasons.iter().map(ToString::to_string).collect();
+            [
+                r.verdict.label().to_owned(),
+                r.input.display().to_string(),
+                r.format.map_or("-".into(), |f| f.name().to_owned()),
+                ByteSize(r.bytes).to_string(),
+                dims,
+                reasons.join("; "),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(display_width(cell));
+        }
+    }
+    for row in &rows {
+        let mut line = String::new();
+        for (w, cell) in widths.iter().zip(row) {
+            line.push_str(cell);
+            line.push_str(&" ".repeat(w - display_width(cell) + 2));
+        }
+        line.push_str(&row[5]);
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    out.flush()
+}
+
+/// Terminal columns a string takes: CJK ideographs, kana, hangul and full-width forms
+/// take two. Client folders are full of Chinese names, and counting them as one column
+/// would shift every column after the file name.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 fn write_report(path: &PathBuf, records: &[Record]) -> anyhow::Result<()> {

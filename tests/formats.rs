@@ -242,12 +242,11 @@ fn display_p3_and_adobe_rgb_reds_become_the_colour_managed_srgb_red() {
         );
         let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
         let n = f64::from(img.width() * img.height());
-        for c in 0..3 {
+        for (c, want) in want.iter().enumerate() {
             let mean = img.pixels().map(|p| f64::from(p.0[c])).sum::<f64>() / n;
             assert!(
-                (mean - want[c]).abs() < 2.0,
-                "{name} channel {c}: {mean:.1}, want {:.1}",
-                want[c]
+                (mean - want).abs() < 2.0,
+                "{name} channel {c}: {mean:.1}, want {want:.1}"
             );
         }
         // And the conversion did something: the unmanaged value would be far off.
