@@ -381,6 +381,7 @@ fn write_output(
     record.encodes = converted.encodes;
     record.probes = converted.probes;
     record.scale = Some(converted.scale);
+    record.score = converted.score;
     record.metadata_removed = Some(converted.metadata);
     record.status = if converted.warnings.is_empty() {
         Status::Ok

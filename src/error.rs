@@ -135,6 +135,15 @@ pub enum Warning {
     /// The picture is gray; the portal's reviewers reject black-and-white copies.
     #[error("grayscale: the portal rejects black-and-white scans; rescan in colour if you can")]
     Grayscale,
+    /// The picture is black and white only (a 1-bit or thresholded scan).
+    #[error("black-and-white scan: the portal rejects these; rescan in colour")]
+    Bilevel,
+    /// The source looks blurred; reviewers reject unclear pictures.
+    #[error("blurred (sharpness {0:.1}): reviewers reject unclear pictures; rescan or retake it")]
+    Blurred(f64),
+    /// The source has too few pixels for small print to stay legible.
+    #[error("low resolution: the long edge is {0} px, too few for legible small print; enlarging adds no detail")]
+    LowResolution(u32),
     /// Only the first frame of an animation was kept.
     #[error("animated: only the first frame was kept")]
     Animated,

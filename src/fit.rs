@@ -61,6 +61,9 @@ pub struct Fitted {
     pub scale: f64,
     /// Imperceptible grain was added because the picture was too flat for the minimum.
     pub grained: bool,
+    /// Legibility of the output against the source at the output size (SSIM-based, see
+    /// [`crate::inspect::legibility`]); measured on the probe stripes for large pictures.
+    pub score: Option<f64>,
 }
 
 /// What the search can do to the pixels.
@@ -269,6 +272,16 @@ fn add_grain(mut pixels: Pixels) -> Pixels {
     pixels
 }
 
+/// Legibility of `jpeg` (an encode of `reference`) against `reference`, on luma.
+fn legibility(reference: &Pixels, jpeg: &[u8]) -> Option<f64> {
+    let decoded = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
+    let reference_luma = match reference {
+        Pixels::Gray(g) => Cow::Borrowed(g),
+        Pixels::Rgb(_) => Cow::Owned(crate::inspect::luma(&reference.clone().into_dynamic())),
+    };
+    crate::inspect::legibility(&reference_luma, &crate::inspect::luma(&decoded))
+}
+
 /// Rows per probe stripe: one MCU row at 4:2:0, so no stripe cuts a block in half.
 const STRIPE_ROWS: u32 = 16;
 /// A probe keeps one stripe in this many: an eighth of the picture.
@@ -341,6 +354,10 @@ struct Stage<'a> {
     too_small_at: Option<u8>,
     /// A full encode was made at this stage (so `ratio` is measured, not assumed).
     measured: bool,
+    /// The last probe encode, kept to judge its legibility.
+    last_probe: Option<(u8, Vec<u8>)>,
+    /// The highest quality found illegible at this stage.
+    illegible_at: Option<u8>,
 }
 
 impl<'a> Stage<'a> {
@@ -356,6 +373,8 @@ impl<'a> Stage<'a> {
             too_big_at: None,
             too_small_at: None,
             measured: false,
+            last_probe: None,
+            illegible_at: None,
         }
     }
 
@@ -402,16 +421,27 @@ pub fn fit_jpeg(
         // when the estimate says it will land (or there is nothing cheaper).
         let estimate = match &stage.probe {
             Some(probe) if probes < MAX_PROBES && !calibrate => {
-                let len = encoder.encode(&probe.pixels, q)?.len();
+                let bytes = encoder.encode(&probe.pixels, q)?;
                 probes += 1;
-                stage.probe_lens.push((q, len));
-                Some(len as f64 * stage.ratio)
+                stage.probe_lens.push((q, bytes.len()));
+                let e = bytes.len() as f64 * stage.ratio;
+                stage.last_probe = Some((q, bytes));
+                Some(e)
             }
             _ => None,
         };
         let trusted =
             estimate.is_none_or(|e| (min * TRUST_ABOVE_MIN..=max * TRUST_BELOW_MAX).contains(&e));
-        let len = if trusted {
+        // Legibility is judged on the probe before a full encode is spent on a quality
+        // that would be refused anyway; small pictures are judged on the full encode.
+        let mut score = None;
+        if trusted && estimate.is_some() {
+            if let (Some(probe), Some((_, bytes))) = (&stage.probe, &stage.last_probe) {
+                score = legibility(&probe.pixels, bytes);
+            }
+        }
+        let illegible_probe = score.is_some_and(|s| s < profile.min_score);
+        let len = if trusted && !illegible_probe {
             calibrate = false;
             let bytes = encoder.encode(&stage.pixels, q)?;
             encodes += 1;
@@ -424,38 +454,67 @@ pub fn fit_jpeg(
             }
             model.add(q, stage.scale, len as f64, false);
             if profile.in_band(len as u64) {
-                return Ok(Fitted {
-                    bytes,
-                    grained,
-                    quality: q,
-                    width: stage.pixels.width(),
-                    height: stage.pixels.height(),
-                    encodes,
-                    probes,
-                    scale: stage.scale,
-                });
+                if score.is_none() {
+                    // Small pictures, and full encodes made to calibrate the probe.
+                    score = match (&stage.probe, &stage.last_probe) {
+                        (Some(probe), Some((pq, b))) if *pq == q => legibility(&probe.pixels, b),
+                        _ => legibility(&stage.pixels, &bytes),
+                    };
+                }
+                if score.is_none_or(|s| s >= profile.min_score) {
+                    return Ok(Fitted {
+                        bytes,
+                        grained,
+                        quality: q,
+                        width: stage.pixels.width(),
+                        height: stage.pixels.height(),
+                        encodes,
+                        probes,
+                        scale: stage.scale,
+                        score,
+                    });
+                }
             }
             len as f64
         } else {
-            let e = estimate.expect("untrusted means estimated");
+            let e = estimate.expect("only estimates skip the full encode");
             model.add(q, stage.scale, e, true);
             e
         };
 
+        let illegible = score.is_some_and(|s| s < profile.min_score);
         let over = len > max;
+        let shrink = over || illegible;
         closest = format!(
-            "{}{:.0} bytes at quality {q}, {}×{} px",
-            if trusted { "" } else { "about " },
+            "{}{:.0} bytes at quality {q}, {}×{} px{}",
+            if trusted && !illegible_probe {
+                ""
+            } else {
+                "about "
+            },
             len,
             stage.pixels.width(),
-            stage.pixels.height()
+            stage.pixels.height(),
+            match score {
+                Some(s) if illegible => format!(
+                    ", legibility {s:.3} under the floor {:.3}",
+                    profile.min_score
+                ),
+                _ => String::new(),
+            }
         );
         if over {
             stage.too_big_at = Some(stage.too_big_at.map_or(q, |b| b.min(q)));
         } else {
+            // Too small, or in the band but illegible: either way only a higher quality
+            // helps at this scale.
             stage.too_small_at = Some(stage.too_small_at.map_or(q, |s| s.max(q)));
         }
-        if encodes >= MAX_ENCODES {
+        if illegible {
+            stage.illegible_at = Some(stage.illegible_at.map_or(q, |s| s.max(q)));
+        }
+        // Illegible at the best quality there is: fewer pixels do not read better.
+        if encodes >= MAX_ENCODES || (illegible && q == 100) {
             break;
         }
 
@@ -468,13 +527,13 @@ pub fn fit_jpeg(
             .max(profile.min_quality);
         let hi = stage.too_big_at.map_or(100, |b| b - 1);
         // How far the bracket's far end is predicted to miss the band (in ln bytes).
-        let miss = if over {
+        let miss = if shrink {
             model.predict(lo, stage.scale) - max.ln()
         } else {
             min.ln() - model.predict(hi, stage.scale)
         };
         if lo <= hi && miss <= REACH_SLACK {
-            q = if over {
+            q = if shrink {
                 model.quality_for(max * AIM_BELOW_MAX, stage.scale, true)
             } else {
                 model.quality_for(min * AIM_ABOVE_MIN, stage.scale, false)
@@ -493,7 +552,7 @@ pub fn fit_jpeg(
         //    stay too small: the picture is flat (a screenshot, a console certificate)
         //    and has too little detail for any size. Add grain of ±3 levels (1 %,
         //    invisible) once, at a moderate size, and search again.
-        if !over && !grained && model.predict(100, max_scale) < min.ln() - REACH_SLACK {
+        if !shrink && !grained && model.predict(100, max_scale) < min.ln() - REACH_SLACK {
             grained = true;
             let scale = (f64::from(GRAIN_LONG_EDGE) / long0).clamp(1.0, max_scale);
             let (w, h) = scaled_dims(w0, h0, scale);
@@ -510,10 +569,14 @@ pub fn fit_jpeg(
 
         // 3. Change the resolution, always resampling the source (never a resample of
         //    a resample, which would blur twice).
-        let (next_scale, next_q) = if over {
-            // Leave the quality a little above its floor so the next step can adjust it
-            // either way.
-            let q_aim = (profile.min_quality + 5).min(profile.quality);
+        let (next_scale, next_q) = if shrink {
+            // Leave the quality a little above its floor (and above any quality found
+            // illegible) so the next step can adjust it either way.
+            let q_aim = (profile.min_quality + 5).min(profile.quality).max(
+                stage
+                    .illegible_at
+                    .map_or(0, |q| q.saturating_add(3).min(100)),
+            );
             let s = model
                 .scale_for(max * AIM_BELOW_MAX, q_aim, stage.scale)
                 .min(stage.scale * 0.97);

@@ -623,7 +623,6 @@ fn ssim_window(s: [f64; 5], n: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::codecs::jpeg::JpegEncoder;
     use image::{Rgb, RgbImage};
 
     /// A tiny deterministic generator (SplitMix64), so test pages are identical every run.
@@ -842,11 +841,16 @@ mod tests {
         })
     }
 
+    /// A round trip through scanfit's own encoder (mozjpeg, default effort), so the
+    /// floor is calibrated against what convert really writes.
     fn jpeg_roundtrip(img: &DynamicImage, quality: u8) -> DynamicImage {
-        let mut bytes = Vec::new();
-        JpegEncoder::new_with_quality(&mut bytes, quality)
-            .encode_image(img)
-            .expect("in-memory encode");
+        use crate::encode::{Encoder, MozJpeg};
+        let pixels = crate::normalize::Pixels::from_dynamic(img.clone());
+        let bytes = MozJpeg {
+            effort: crate::options::Effort::default(),
+        }
+        .encode(&pixels, quality)
+        .expect("in-memory encode");
         image::load_from_memory(&bytes).expect("decode our own JPEG")
     }
 

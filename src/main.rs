@@ -116,6 +116,9 @@ struct ProfileArgs {
     /// Encoder effort: fast (baseline), balanced (progressive), max (mozjpeg trellis).
     #[arg(long, value_enum, default_value_t = EffortArg::Balanced)]
     effort: EffortArg,
+    /// Legibility floor (0-1): an encode scoring below it is never accepted; 0 disables.
+    #[arg(long, default_value_t = scanfit::inspect::DEFAULT_MIN_SCORE, value_name = "SCORE")]
+    min_score: f64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,6 +153,7 @@ impl ProfileArgs {
                 EffortArg::Balanced => Effort::Balanced,
                 EffortArg::Max => Effort::Max,
             },
+            min_score: self.min_score,
         }
     }
 }

@@ -62,11 +62,20 @@ impl Pixels {
         }
     }
 
-    /// A `DynamicImage` view for code that wants one (tests, inspection).
-    pub fn to_dynamic(&self) -> DynamicImage {
+    /// The same pixels as a `DynamicImage`, without copying.
+    pub fn into_dynamic(self) -> DynamicImage {
         match self {
-            Pixels::Rgb(i) => DynamicImage::ImageRgb8(i.clone()),
-            Pixels::Gray(i) => DynamicImage::ImageLuma8(i.clone()),
+            Pixels::Rgb(i) => DynamicImage::ImageRgb8(i),
+            Pixels::Gray(i) => DynamicImage::ImageLuma8(i),
+        }
+    }
+
+    /// Back from [`Pixels::into_dynamic`]; other layouts are converted.
+    pub fn from_dynamic(image: DynamicImage) -> Pixels {
+        match image {
+            DynamicImage::ImageLuma8(i) => Pixels::Gray(i),
+            DynamicImage::ImageRgb8(i) => Pixels::Rgb(i),
+            other => to_8bit_opaque(other),
         }
     }
 }

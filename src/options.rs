@@ -63,6 +63,14 @@ pub struct Profile {
     pub format: FormatChoice,
     /// Encoder effort. Default [`Effort::Balanced`].
     pub effort: Effort,
+    /// Legibility floor: an encode scoring below it is never accepted (0 disables).
+    /// Default [`crate::inspect::DEFAULT_MIN_SCORE`].
+    #[serde(default = "default_min_score")]
+    pub min_score: f64,
+}
+
+fn default_min_score() -> f64 {
+    crate::inspect::DEFAULT_MIN_SCORE
 }
 
 impl Default for Profile {
@@ -75,6 +83,7 @@ impl Default for Profile {
             min_long_edge: 2000,
             format: FormatChoice::Auto,
             effort: Effort::Balanced,
+            min_score: default_min_score(),
         }
     }
 }
@@ -111,6 +120,9 @@ impl Profile {
                 "--min-quality ({}) is above --quality ({})",
                 self.min_quality, self.quality
             ));
+        }
+        if !(0.0..=1.0).contains(&self.min_score) {
+            return Err("--min-score is between 0 and 1".into());
         }
         if self.min_long_edge == 0 {
             return Err("--min-long-edge must be at least 1".into());

@@ -8,6 +8,7 @@ use crate::decode::{self, DecodeLimits, Decoded, Metadata};
 use crate::encode::{encode_png, Encoder, MozJpeg};
 use crate::error::{Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
+use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
 use crate::sniff::{sniff, Format};
@@ -70,6 +71,9 @@ pub struct Converted {
     pub probes: u32,
     /// Output long edge over source long edge.
     pub scale: f64,
+    /// Legibility of the output against the source at the output size (1.0 for the
+    /// lossless paths).
+    pub score: Option<f64>,
     /// Metadata the source carried, none of which is in the output.
     pub metadata: Metadata,
     /// What the user should know.
@@ -137,6 +141,29 @@ pub fn convert_bytes(
     Ok(Some(SourceOutcome { format, pictures }))
 }
 
+/// Runs the reviewer's checks on the normalised source (colour class, blur, resolution)
+/// and appends what they find; the pixels pass through without a copy.
+fn inspect_into(pixels: Pixels, warnings: &mut Vec<Warning>) -> Pixels {
+    let image = pixels.into_dynamic();
+    match inspect::colour_class(&image) {
+        ColourClass::Colour => {}
+        ColourClass::Grayscale => warnings.push(Warning::Grayscale),
+        ColourClass::Bilevel => warnings.push(Warning::Bilevel),
+    }
+    let long_edge = image.width().max(image.height());
+    if long_edge < inspect::MIN_LEGIBLE_LONG_EDGE {
+        warnings.push(Warning::LowResolution(long_edge));
+    } else {
+        // Below the resolution floor the sharpness scale means nothing; the resolution
+        // warning says what matters.
+        let sharpness = inspect::sharpness(&image);
+        if sharpness < inspect::BLUR_THRESHOLD {
+            warnings.push(Warning::Blurred(sharpness));
+        }
+    }
+    Pixels::from_dynamic(image)
+}
+
 /// Removes a container's metadata without touching its compressed data.
 type Stripper = fn(&[u8]) -> Option<Vec<u8>>;
 
@@ -174,10 +201,7 @@ fn convert_decoded(
         }
         _ => None,
     };
-    let pixels = normalize(decoded, &mut warnings);
-    if matches!(pixels, Pixels::Gray(_)) {
-        warnings.push(Warning::Grayscale);
-    }
+    let pixels = inspect_into(normalize(decoded, &mut warnings), &mut warnings);
     let stripped = strip
         .filter(|_| passes_as_is)
         .and_then(|strip| strip(source))
@@ -199,6 +223,7 @@ fn convert_decoded(
             encodes: 0,
             probes: 0,
             scale: 1.0,
+            score: Some(1.0),
             metadata,
             warnings: Vec::new(),
         },
@@ -252,6 +277,7 @@ pub fn encode_in_band(
                 encodes: 1,
                 probes: 0,
                 scale: 1.0,
+                score: Some(1.0),
                 metadata: Metadata::default(),
                 warnings: Vec::new(),
             });
@@ -279,6 +305,7 @@ pub fn encode_in_band(
         encodes,
         probes,
         scale,
+        score,
     } = fit_jpeg(
         pixels,
         profile,
@@ -299,6 +326,7 @@ pub fn encode_in_band(
         encodes: encodes + u32::from(try_png),
         probes,
         scale,
+        score,
         metadata: Metadata::default(),
         warnings: if grained {
             vec![Warning::Grained]

@@ -66,6 +66,8 @@ pub struct Record {
     pub probes: u32,
     /// Output long edge over source long edge.
     pub scale: Option<f64>,
+    /// Legibility of the output against its source at the output size (0–1).
+    pub score: Option<f64>,
     /// Metadata found in the source and removed.
     pub metadata_removed: Option<Metadata>,
     /// What the user should know.
@@ -98,6 +100,7 @@ impl Record {
             encodes: 0,
             probes: 0,
             scale: None,
+            score: None,
             metadata_removed: None,
             warnings: Vec::new(),
             error: None,
@@ -175,6 +178,7 @@ const CSV_HEADER: &[&str] = &[
     "encodes",
     "probes",
     "scale",
+    "score",
     "gps_removed",
     "warnings",
     "error",
@@ -214,6 +218,7 @@ pub fn write_csv(records: &[Record], mut out: impl Write) -> io::Result<()> {
             r.encodes.to_string(),
             r.probes.to_string(),
             r.scale.map(|s| format!("{s:.4}")).unwrap_or_default(),
+            r.score.map(|s| format!("{s:.3}")).unwrap_or_default(),
             opt(r.metadata_removed.map(|m| m.gps)),
             r.warnings
                 .iter()

@@ -381,7 +381,13 @@ fn bad_inputs_fail_alone_with_a_clear_line_and_the_batch_goes_on() {
         );
     }
     assert_eq!(record(&records, "notes.txt")["status"], "skipped");
-    assert_eq!(record(&records, "good.jpg")["status"], "ok");
+    // 900×600 is written, with a low-resolution warning.
+    let good = record(&records, "good.jpg");
+    assert_eq!(good["status"], "warn");
+    assert!(
+        good["warnings"].to_string().contains("low resolution"),
+        "{good}"
+    );
     let outputs = files_under(&out);
     assert_eq!(
         outputs,
@@ -446,7 +452,10 @@ fn colliding_names_both_get_outputs_and_existing_outputs_are_kept() {
     assert_eq!(fs::read(&names[0]).unwrap(), before);
     let (output, records) = run_convert(&inp, &out, &["--format", "jpeg", "--overwrite"]);
     assert!(output.status.success());
-    assert!(records.iter().all(|r| r["status"] == "ok"));
+    assert!(
+        records.iter().all(|r| r["bytes_out"].as_u64().is_some()),
+        "{records:?}"
+    );
 }
 
 #[test]
@@ -556,6 +565,50 @@ fn dry_run_writes_nothing_and_exit_statuses_follow_the_outcome() {
         .as_str()
         .unwrap()
         .contains("lossless PNG"));
+}
+
+#[test]
+fn legibility_floor_is_respected_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    let photo = quadrants(2400, 1800, 120, 13);
+    fs::write(
+        inp.join("grain.png"),
+        encode(&DynamicImage::ImageRgb8(photo), ImageFormat::Png),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (output, records) = run_convert(&inp, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let score = record(&records, "grain.png")["score"].as_f64().unwrap();
+    assert!(
+        (scanfit::inspect::DEFAULT_MIN_SCORE..=1.0).contains(&score),
+        "{score}"
+    );
+    // A floor no encode can meet within the band makes the file fail, with the reason.
+    let (output, records) = run_convert(
+        &inp,
+        &dir.path().join("out2"),
+        &[
+            "--min-score",
+            "0.99",
+            "--max-size",
+            "700KB",
+            "--min-long-edge",
+            "1800",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let error = record(&records, "grain.png")["error"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(error.contains("legibility"), "{error}");
 }
 
 #[test]
