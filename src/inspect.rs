@@ -286,7 +286,7 @@ fn luma_from(w: u32, h: u32, raw: &[u8], channels: usize) -> GrayImage {
 /// The long edge (pixels) at which sharpness is measured. 1500 px keeps a σ = 2 px blur
 /// of a 300 dpi A4 scan (3508 px) at 0.86 px, still visible to a 3×3 Laplacian; at 1000 px
 /// it shrank to 0.57 px and blurred pages scored like sharp 150 dpi ones.
-const SHARPNESS_LONG_EDGE: u32 = 1500;
+pub const SHARPNESS_LONG_EDGE: u32 = 1500;
 /// Tile side (pixels, at the normalised scale): about 6 mm of an A4 page, two text lines.
 const SHARPNESS_TILE: usize = 32;
 /// Share of tiles, the most contrasted ones, whose scores are averaged. Text covers 10–30 %

@@ -11,6 +11,7 @@ use crate::fit::{self, fit_jpeg, Fitted};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
+use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
 use crate::{jpeg, png};
 
@@ -144,22 +145,31 @@ pub fn convert_bytes(
 /// Runs the reviewer's checks on the normalised source (colour class, blur, resolution)
 /// and appends what they find; the pixels pass through without a copy.
 fn inspect_into(pixels: Pixels, warnings: &mut Vec<Warning>) -> Pixels {
+    let long_edge = pixels.long_edge();
+    if long_edge < inspect::MIN_LEGIBLE_LONG_EDGE {
+        warnings.push(Warning::LowResolution(long_edge));
+    } else {
+        // Below the resolution floor the sharpness scale means nothing; the resolution
+        // warning says what matters. Sharpness is measured at a fixed scale anyway, so
+        // shrink with SIMD here rather than converting the full picture to luma first.
+        let scale = f64::from(inspect::SHARPNESS_LONG_EDGE) / f64::from(long_edge);
+        let preview = if scale < 1.0 {
+            let (w, h) = scaled_dims(pixels.width(), pixels.height(), scale);
+            shrink_box(&pixels, w, h)
+        } else {
+            pixels.clone()
+        };
+        let sharpness = inspect::sharpness(&preview.into_dynamic());
+        if sharpness < inspect::BLUR_THRESHOLD {
+            warnings.push(Warning::Blurred(sharpness));
+        }
+    }
+    // Colour on the full picture: shrinking would pale a thin red seal's strokes.
     let image = pixels.into_dynamic();
     match inspect::colour_class(&image) {
         ColourClass::Colour => {}
         ColourClass::Grayscale => warnings.push(Warning::Grayscale),
         ColourClass::Bilevel => warnings.push(Warning::Bilevel),
-    }
-    let long_edge = image.width().max(image.height());
-    if long_edge < inspect::MIN_LEGIBLE_LONG_EDGE {
-        warnings.push(Warning::LowResolution(long_edge));
-    } else {
-        // Below the resolution floor the sharpness scale means nothing; the resolution
-        // warning says what matters.
-        let sharpness = inspect::sharpness(&image);
-        if sharpness < inspect::BLUR_THRESHOLD {
-            warnings.push(Warning::Blurred(sharpness));
-        }
     }
     Pixels::from_dynamic(image)
 }

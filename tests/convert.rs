@@ -636,3 +636,32 @@ fn compliant_jpeg_is_stripped_losslessly_not_reencoded() {
     assert_eq!(&out_bytes[sos(&out_bytes)..], &src[sos(&src)..]);
     let _ = Rgb([0u8; 3]);
 }
+
+#[test]
+fn the_bundled_corpus_converts_and_every_output_passes_check() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (output, records) = run_convert(&corpus, &out, &[]);
+    // The corpus holds a truncated, an empty and a fake picture on purpose.
+    assert_eq!(output.status.code(), Some(1));
+    let failed: Vec<&str> = records
+        .iter()
+        .filter(|r| r["status"] == "failed")
+        .map(|r| r["input"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(failed.iter().all(|f| f.contains("客户D")), "{failed:?}");
+    let outputs = files_under(&out);
+    assert_eq!(outputs.len(), 10);
+    for o in &outputs {
+        assert_clean_output(o);
+    }
+    let check = scanfit(&[OsStr::new("check"), out.as_os_str()]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
