@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -339,6 +340,8 @@ fn write_report(path: &PathBuf, records: &[Record]) -> anyhow::Result<()> {
 /// The terminal side of progress: a bar on a terminal, and one line per problem always.
 struct Bar {
     bar: ProgressBar,
+    bytes_in: AtomicU64,
+    bytes_out: AtomicU64,
 }
 
 impl Bar {
@@ -354,7 +357,11 @@ impl Bar {
             b.enable_steady_tick(Duration::from_millis(200));
             b
         };
-        Bar { bar }
+        Bar {
+            bar,
+            bytes_in: AtomicU64::new(0),
+            bytes_out: AtomicU64::new(0),
+        }
     }
 
     fn finish(&self) {
@@ -368,7 +375,10 @@ impl Progress for Bar {
     }
 
     fn done(&self, r: &Record) {
-        self.bar.inc(1);
+        // The bar counts input files; the pages of a multi-page file are one file.
+        if r.page.is_none_or(|p| p == 1) {
+            self.bar.inc(1);
+        }
         let line = match r.status {
             Status::Failed => Some(format!(
                 "FAILED {}: {}",
@@ -390,7 +400,13 @@ impl Progress for Bar {
             self.bar.suspend(|| eprintln!("{line}"));
         }
         if let Some(out) = r.bytes_out {
-            self.bar.set_message(format!("last: {}", ByteSize(out)));
+            if r.page.is_none_or(|p| p == 1) {
+                self.bytes_in.fetch_add(r.bytes_in, Ordering::Relaxed);
+            }
+            let total_out = self.bytes_out.fetch_add(out, Ordering::Relaxed) + out;
+            let total_in = self.bytes_in.load(Ordering::Relaxed);
+            self.bar
+                .set_message(format!("{} → {}", ByteSize(total_in), ByteSize(total_out)));
         }
     }
 }
