@@ -150,6 +150,14 @@ pub enum Warning {
     /// Imperceptible grain was added: the picture is too flat to reach the minimum size.
     #[error("grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise")]
     Grained,
+    /// A warning about one piece of a stitched picture, with the piece's file name.
+    #[error("{piece}: {warning}")]
+    InPiece {
+        /// The piece's file name.
+        piece: String,
+        /// What is true of that piece.
+        warning: Box<Warning>,
+    },
     /// The file was renamed: its bytes are another format than its name says.
     #[error("renamed file: the bytes are {real}, not what the name says")]
     Renamed {

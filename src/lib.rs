@@ -31,6 +31,7 @@ pub mod png;
 pub mod report;
 pub mod resize;
 pub mod sniff;
+pub mod stitch;
 pub mod write;
 
 use std::fs;
