@@ -19,9 +19,10 @@
 //! Pieces are scaled to a common width (vertical), height (horizontal) or long edge
 //! (grid, each piece centred in equal cells, row by row). The common side is the
 //! smallest piece's, so larger pieces shrink rather than smaller ones being enlarged,
-//! but never below the profile's resolution floor (`--min-long-edge`, 2000 px by
-//! default) unless no piece is that large: a phone photo next to a small screenshot
-//! would otherwise be crushed to the screenshot's size and become illegible. The
+//! but no piece's long edge shrinks below the profile's resolution floor
+//! (`--min-long-edge`, 2000 px by default, or the piece's own long edge if shorter):
+//! an A4 scan next to a small screenshot would otherwise be crushed to the
+//! screenshot's size and become illegible. Only then is the small piece enlarged. The
 //! canvas is then capped at [`MAX_CANVAS_PIXELS`] (pieces shrink together; gaps and
 //! margins keep their size), since the band search would shrink anything larger anyway
 //! and a bigger canvas only costs memory and encode time.
@@ -202,12 +203,18 @@ pub fn arrange(
     }
 }
 
-/// The common side: the smallest piece's, raised to `floor` when a larger piece would
-/// otherwise be shrunk below it, but never above the largest piece's.
-fn common_side(values: impl Iterator<Item = u32> + Clone, floor: u32) -> f64 {
-    let min = values.clone().min().unwrap_or(1);
-    let max = values.max().unwrap_or(1);
-    f64::from(min.max(floor.min(max)))
+/// The common side (width, height or long edge, as `side` picks from a size): the
+/// smallest piece's, raised as far as needed so that no piece's long edge shrinks below
+/// `floor` (or below its own long edge, when that is shorter).
+fn common_side(sizes: &[(u32, u32)], side: impl Fn((u32, u32)) -> u32, floor: u32) -> f64 {
+    let min = sizes.iter().map(|&s| side(s)).min().unwrap_or(1);
+    sizes
+        .iter()
+        .map(|&(w, h)| {
+            let long = w.max(h);
+            f64::from(floor.min(long)) * f64::from(side((w, h))) / f64::from(long)
+        })
+        .fold(f64::from(min), f64::max)
 }
 
 fn arrange_as(
@@ -219,9 +226,9 @@ fn arrange_as(
     max_pixels: u64,
 ) -> Result<Arrangement, LayoutError> {
     let side = match layout {
-        Layout::Vertical => common_side(sizes.iter().map(|s| s.0), floor),
-        Layout::Horizontal => common_side(sizes.iter().map(|s| s.1), floor),
-        Layout::Grid | Layout::Auto => common_side(sizes.iter().map(|s| s.0.max(s.1)), floor),
+        Layout::Vertical => common_side(sizes, |s| s.0, floor),
+        Layout::Horizontal => common_side(sizes, |s| s.1, floor),
+        Layout::Grid | Layout::Auto => common_side(sizes, |s| s.0.max(s.1), floor),
     };
     let too_large = || LayoutError::TooLarge {
         pieces: sizes.len(),
@@ -591,7 +598,7 @@ fn stitch_into(
         if scale > 1.05 {
             warnings.push(Warning::InPiece {
                 piece: piece.name.clone(),
-                warning: Box::new(Warning::Enlarged(scale)),
+                warning: Box::new(Warning::EnlargedToMatch(scale)),
             });
         }
     }
@@ -971,10 +978,32 @@ mod tests {
 
     #[test]
     fn the_floor_keeps_a_large_piece_legible_next_to_a_small_one() {
-        // A 600 px screenshot must not crush an A4 scan to 600 px wide...
+        // A 600 px screenshot must not crush an A4 scan to 600 px wide: the scan keeps
+        // a 2000 px long edge, and the screenshot is enlarged to match.
         let a = vertical(&[(600, 400), (2480, 3508)], 2000);
-        assert_eq!(a.places[0].width, 2000);
-        assert_eq!(a.places[1].width, 2000);
+        assert_eq!(a.places[0].width, 1414);
+        assert_eq!((a.places[1].width, a.places[1].height), (1414, 2000));
+        // A landscape photo beside a small portrait letter shrinks to the letter's
+        // height, which still leaves its long edge above the floor: nothing enlarged.
+        let a = arrange(
+            &[(3840, 2160), (1150, 1526)],
+            Layout::Horizontal,
+            0,
+            0,
+            2000,
+            BIG,
+        )
+        .unwrap();
+        assert_eq!(
+            a.places[1],
+            Rect {
+                x: 2713,
+                y: 0,
+                width: 1150,
+                height: 1526
+            }
+        );
+        assert_eq!(a.places[0].width, 2713);
         // ...but two small pieces are not enlarged to the floor.
         let a = vertical(&[(600, 400), (800, 600)], 2000);
         assert_eq!(a.places[1].width, 800);
