@@ -862,9 +862,12 @@ pub fn read_sets(csv: &Path, out: &Path, opts: &Options) -> Result<Vec<StitchSet
     Ok(sets)
 }
 
+/// A CSV record and the 1-based line it starts on.
+type CsvRow = (usize, Vec<String>);
+
 /// RFC 4180 records with the line each starts on. Unquoted cells are trimmed (people
 /// type `a.jpg, b.jpg`); quoted cells are kept exactly. Blank lines give no record.
-fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, &'static str)> {
+fn parse_csv(text: &str) -> Result<Vec<CsvRow>, (usize, &'static str)> {
     let mut records = Vec::new();
     let mut row: Vec<String> = Vec::new();
     let mut cell = String::new();
