@@ -156,9 +156,20 @@ pub enum Warning {
     /// The source was enlarged to reach the minimum size.
     #[error("enlarged {0:.2}×: the source was too small for the portal's minimum size")]
     Enlarged(f64),
+    /// A piece of a stitched picture was enlarged to match the others' size.
+    #[error("enlarged {0:.2}× to match the other pieces (a larger piece would otherwise lose legibility); a sharper or larger photo of it would look better")]
+    EnlargedToMatch(f64),
     /// Imperceptible grain was added: the picture is too flat to reach the minimum size.
     #[error("grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise")]
     Grained,
+    /// A warning about one piece of a stitched picture, with the piece's file name.
+    #[error("{piece}: {warning}")]
+    InPiece {
+        /// The piece's file name.
+        piece: String,
+        /// What is true of that piece.
+        warning: Box<Warning>,
+    },
     /// The file was renamed: its bytes are another format than its name says.
     #[error("renamed file: the bytes are {real}, not what the name says")]
     Renamed {

@@ -8,6 +8,8 @@
 //! [`batch`] walks folders and runs files in parallel, [`report`] renders the outcomes.
 //! [`check`] inspects files against the portal's rules without writing anything, with
 //! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
+//! [`stitch`] combines several documents into one upload picture, through the same
+//! stages.
 //!
 //! ```no_run
 //! use scanfit::{convert, batch::NoProgress, Options};
@@ -31,6 +33,7 @@ pub mod png;
 pub mod report;
 pub mod resize;
 pub mod sniff;
+pub mod stitch;
 pub mod write;
 
 use std::fs;
@@ -40,6 +43,7 @@ pub use check::{check, check_file, CheckRecord, CheckSummary, Verdict};
 pub use error::{Error, Problem, SetupError, Warning};
 pub use options::{ByteSize, Effort, FormatChoice, Options, Profile};
 pub use report::{Record, Status, Summary};
+pub use stitch::{Layout, StitchOptions, StitchSet};
 
 /// Converts files and folders into `out`, mirroring folder trees, and returns one record
 /// per input (and per entry passed over). Per-file failures are records, not errors;
@@ -59,4 +63,18 @@ pub fn convert(
     }
     let plan = batch::plan(inputs, out)?;
     Ok(batch::run(plan, opts, progress))
+}
+
+/// Stitches each set into one picture (in parallel) and returns one record per set, in
+/// order. A set that fails is a record, not an error; the error is for settings that
+/// contradict each other.
+pub fn stitch(
+    sets: &[StitchSet],
+    opts: &Options,
+    sopts: &StitchOptions,
+    progress: &dyn batch::Progress,
+) -> Result<Vec<Record>, SetupError> {
+    opts.profile.validate().map_err(SetupError::Profile)?;
+    sopts.validate().map_err(SetupError::Profile)?;
+    Ok(stitch::stitch_sets(sets, opts, sopts, progress))
 }

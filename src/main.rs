@@ -1,7 +1,8 @@
 //! The `scanfit` command: parses arguments into [`scanfit::Options`], calls the library,
 //! prints progress, problems and a summary, and turns the outcome into an exit status
 //! (0 all converted, 1 some failed, 2 usage error). `check` exits 0 when every file
-//! passes, 1 when any fails (or warns, under `--strict`), 2 on a usage error.
+//! passes, 1 when any fails (or warns, under `--strict`), 2 on a usage error. `stitch`
+//! exits like `convert`, one outcome per combined picture.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -15,8 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use scanfit::batch::Progress;
 use scanfit::{
-    ByteSize, CheckRecord, CheckSummary, Effort, FormatChoice, Options, Profile, Record, Status,
-    Summary,
+    ByteSize, CheckRecord, CheckSummary, Effort, FormatChoice, Layout, Options, Profile, Record,
+    Status, StitchOptions, StitchSet, Summary,
 };
 
 #[derive(Parser)]
@@ -37,6 +38,66 @@ enum Command {
     /// Check files and folders against the portal's rules, writing nothing
     /// (exit 0: all pass, 1: some fail, or warn under --strict).
     Check(CheckArgs),
+    /// Combine several documents into one picture (the portal's "拼图"), or many sets
+    /// from a CSV with --sets.
+    Stitch(StitchArgs),
+}
+
+#[derive(Args)]
+struct StitchArgs {
+    /// Pictures to combine, in layout order (each page of a PDF or TIFF is one piece).
+    #[arg(conflicts_with = "sets")]
+    pieces: Vec<PathBuf>,
+    /// Stitch many sets: a CSV (UTF-8) whose rows are an output name, then two or more
+    /// pictures (relative to the CSV's folder). OUT is then a folder.
+    #[arg(long, value_name = "FILE.csv")]
+    sets: Option<PathBuf>,
+    /// Output picture (its extension becomes .jpg, or .png under --format png); with
+    /// --sets, the output folder.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// How pieces are placed: auto keeps the layout losing the least resolution with
+    /// the most page-like shape.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
+    layout: LayoutArg,
+    /// White space between pieces, in pixels of the combined picture.
+    #[arg(long, default_value_t = scanfit::stitch::DEFAULT_GAP, value_name = "PX")]
+    gap: u32,
+    /// White border around the combined picture, in pixels.
+    #[arg(long, default_value_t = scanfit::stitch::DEFAULT_MARGIN, value_name = "PX")]
+    margin: u32,
+    #[command(flatten)]
+    profile: ProfileArgs,
+    /// Sets stitched at once (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Replace outputs that already exist (otherwise they are skipped).
+    #[arg(long)]
+    overwrite: bool,
+    /// Do all the work but write no picture.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write one record per combined picture to FILE: JSON Lines, or CSV when FILE
+    /// ends in .csv.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// No progress bar (problems and the summary are still printed).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Refuse pieces with more pixels than this (decompression bombs).
+    #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
+    max_pixels: u64,
+    /// Refuse piece files larger than this.
+    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
+    max_input_size: ByteSize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    Auto,
+    Vertical,
+    Horizontal,
+    Grid,
 }
 
 #[derive(Args)]
@@ -164,6 +225,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => convert(args),
         Command::Check(args) => check(args),
+        Command::Stitch(args) => stitch(args),
     };
     match result {
         Ok(code) => code,
@@ -211,6 +273,69 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         s.skipped,
         ByteSize(s.bytes_in),
         ByteSize(s.bytes_out),
+        if opts.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(if s.all_succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn stitch(args: StitchArgs) -> anyhow::Result<ExitCode> {
+    let defaults = Options::default();
+    let opts = Options {
+        profile: args.profile.profile(),
+        jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
+        overwrite: args.overwrite,
+        dry_run: args.dry_run,
+        max_pixels: args.max_pixels,
+        max_input_bytes: args.max_input_size.0,
+    };
+    let sopts = StitchOptions {
+        layout: match args.layout {
+            LayoutArg::Auto => Layout::Auto,
+            LayoutArg::Vertical => Layout::Vertical,
+            LayoutArg::Horizontal => Layout::Horizontal,
+            LayoutArg::Grid => Layout::Grid,
+        },
+        gap: args.gap,
+        margin: args.margin,
+    };
+    let sets = match &args.sets {
+        Some(csv) => scanfit::stitch::read_sets(csv, &args.output, &opts)?,
+        None if args.pieces.len() >= 2 => {
+            vec![StitchSet::new(&args.output, args.pieces.clone(), &opts)]
+        }
+        None => anyhow::bail!(
+            "stitch needs two or more pictures (scanfit stitch A B -o OUT.jpg), or --sets FILE.csv"
+        ),
+    };
+    let bar = Bar::new(args.quiet);
+    let records = scanfit::stitch(&sets, &opts, &sopts, &bar)?;
+    bar.finish();
+    for r in records.iter().filter(|r| r.status == Status::Skipped) {
+        eprintln!(
+            "skipped {}: {}",
+            r.output.as_deref().unwrap_or(&r.input).display(),
+            r.error.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(path) = &args.report {
+        write_report(path, &records)
+            .with_context(|| format!("writing the report {}", path.display()))?;
+    }
+    let s = Summary::of(&records);
+    eprintln!(
+        "{} stitched ({} with warnings), {} failed, {} skipped{}",
+        s.ok + s.warned,
+        s.warned,
+        s.failed,
+        s.skipped,
         if opts.dry_run {
             " (dry run: nothing written)"
         } else {
@@ -379,15 +504,20 @@ impl Progress for Bar {
         if r.page.is_none_or(|p| p == 1) {
             self.bar.inc(1);
         }
+        // A stitched picture is known by its output: its input is only the first piece.
+        let name = match (&r.output, r.pieces.is_empty()) {
+            (Some(output), false) => output.display(),
+            _ => r.input.display(),
+        };
         let line = match r.status {
             Status::Failed => Some(format!(
                 "FAILED {}: {}",
-                r.input.display(),
+                name,
                 r.error.as_deref().unwrap_or("unknown error")
             )),
             Status::Warn => Some(format!(
                 "warning {}: {}",
-                r.input.display(),
+                name,
                 r.warnings
                     .iter()
                     .map(ToString::to_string)

@@ -100,14 +100,27 @@ pub struct PictureOutcome {
     pub result: Result<Converted, Problem>,
 }
 
-/// Converts one input's bytes. `claimed` is the format the file's name claims, if any:
-/// unknown bytes are then [`Problem::NotAPicture`] instead of `Ok(None)` (an unrelated
-/// file to skip), and a mismatch is reported as a renamed file.
-pub fn convert_bytes(
+/// What sniffing and decoding found in one input: its real format, whether its name
+/// claimed another one, and its pictures. Convert and stitch both start here, so a
+/// piece of a stitch is read exactly as a file given to convert.
+#[derive(Debug)]
+pub struct DecodedSource {
+    /// The real format, from the bytes.
+    pub format: Format,
+    /// The name claims another format (a renamed file).
+    pub renamed: bool,
+    /// Per picture, in page order.
+    pub pictures: Vec<decode::Picture>,
+}
+
+/// Sniffs and decodes one input's bytes. `claimed` is the format the file's name claims,
+/// if any: unknown bytes are then [`Problem::NotAPicture`] instead of `Ok(None)` (an
+/// unrelated file to skip).
+pub fn decode_bytes(
     bytes: &[u8],
     claimed: Option<Format>,
     opts: &Options,
-) -> Result<Option<SourceOutcome>, Problem> {
+) -> Result<Option<DecodedSource>, Problem> {
     if bytes.is_empty() {
         return if claimed.is_some() {
             Err(Problem::Empty)
@@ -122,11 +135,33 @@ pub fn convert_bytes(
             Ok(None)
         };
     };
-    let renamed = claimed.is_some_and(|c| c != format);
     let limits = DecodeLimits {
         max_pixels: opts.max_pixels,
     };
-    let pictures = decode::decode_all(bytes, format, limits)?
+    Ok(Some(DecodedSource {
+        format,
+        renamed: claimed.is_some_and(|c| c != format),
+        pictures: decode::decode_all(bytes, format, limits)?,
+    }))
+}
+
+/// Converts one input's bytes. `claimed` is the format the file's name claims, if any:
+/// unknown bytes are then [`Problem::NotAPicture`] instead of `Ok(None)` (an unrelated
+/// file to skip), and a mismatch is reported as a renamed file.
+pub fn convert_bytes(
+    bytes: &[u8],
+    claimed: Option<Format>,
+    opts: &Options,
+) -> Result<Option<SourceOutcome>, Problem> {
+    let Some(DecodedSource {
+        format,
+        renamed,
+        pictures,
+    }) = decode_bytes(bytes, claimed, opts)?
+    else {
+        return Ok(None);
+    };
+    let pictures = pictures
         .into_iter()
         .map(|picture| PictureOutcome {
             page: picture.page,
@@ -140,6 +175,18 @@ pub fn convert_bytes(
         })
         .collect();
     Ok(Some(SourceOutcome { format, pictures }))
+}
+
+/// Normalises a decoded picture and adds the warnings convert gives about its content
+/// (animation, colour handling, colour class, blur, resolution). Shared with stitch so
+/// each piece is treated as convert treats a file.
+pub fn prepare(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadata) {
+    let metadata = decoded.metadata;
+    if decoded.animated {
+        warnings.push(Warning::Animated);
+    }
+    let pixels = inspect_into(normalize(decoded, warnings), warnings);
+    (pixels, metadata)
 }
 
 /// Runs the reviewer's checks on the normalised source (colour class, blur, resolution)
@@ -186,10 +233,6 @@ fn convert_decoded(
     mut warnings: Vec<Warning>,
     opts: &Options,
 ) -> Result<Converted, Problem> {
-    let metadata = decoded.metadata;
-    if decoded.animated {
-        warnings.push(Warning::Animated);
-    }
     // A source that already meets every rule keeps its compressed data: only metadata
     // is removed, so there is no generation loss and no encode at all.
     let passes_as_is = decoded.orientation == 1
@@ -211,7 +254,7 @@ fn convert_decoded(
         }
         _ => None,
     };
-    let pixels = inspect_into(normalize(decoded, &mut warnings), &mut warnings);
+    let (pixels, metadata) = prepare(decoded, &mut warnings);
     let stripped = strip
         .filter(|_| passes_as_is)
         .and_then(|strip| strip(source))

@@ -32,8 +32,11 @@ pub enum Status {
 pub struct Record {
     /// Layout version ([`SCHEMA_VERSION`]).
     pub schema: u32,
-    /// The input file.
+    /// The input file (for a stitched picture, its first piece).
     pub input: PathBuf,
+    /// Every piece of a stitched picture, in layout order; empty for convert.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pieces: Vec<PathBuf>,
     /// Its real format, when known.
     pub format: Option<Format>,
     /// 1-based page, for files with several pages (each page is one output).
@@ -84,6 +87,7 @@ impl Record {
         Record {
             schema: SCHEMA_VERSION,
             input,
+            pieces: Vec::new(),
             format: None,
             page: None,
             output: None,
@@ -183,6 +187,7 @@ const CSV_HEADER: &[&str] = &[
     "warnings",
     "error",
     "millis",
+    "pieces",
 ];
 
 /// Writes a header line and one row per record (RFC 4180 quoting).
@@ -227,6 +232,11 @@ pub fn write_csv(records: &[Record], mut out: impl Write) -> io::Result<()> {
                 .join("; "),
             r.error.clone().unwrap_or_default(),
             r.millis.to_string(),
+            r.pieces
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", row.join(","))?;
