@@ -7,7 +7,9 @@
 //! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`] atomically;
 //! [`batch`] walks folders and runs files in parallel, [`report`] renders the outcomes.
 //! [`check`] inspects files against the portal's rules without writing anything, with
-//! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
+//! the pixel measures of [`inspect`] (colour class, sharpness, legibility). `watch`
+//! (feature `watch`, on by default through `cli`) follows a folder and converts what
+//! appears in it, exactly once per version.
 //!
 //! ```no_run
 //! use scanfit::{convert, batch::NoProgress, Options};
@@ -31,6 +33,8 @@ pub mod png;
 pub mod report;
 pub mod resize;
 pub mod sniff;
+#[cfg(feature = "watch")]
+pub mod watch;
 pub mod write;
 
 use std::fs;
