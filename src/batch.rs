@@ -283,8 +283,14 @@ pub fn run(plan: Plan, opts: &Options, progress: &dyn Progress) -> Vec<Record> {
 /// Converts one job into one record per output (one per page for multi-page files),
 /// never panicking: a panic in a codec becomes a failed record.
 pub fn convert_job(job: &Job, opts: &Options) -> Vec<Record> {
+    convert_job_with(job, opts, false)
+}
+
+/// [`convert_job`], with `durable` outputs (file and folder fsynced before it returns):
+/// `watch` needs that before it records an input as done or moves the original away.
+pub fn convert_job_with(job: &Job, opts: &Options, durable: bool) -> Vec<Record> {
     let started = Instant::now();
-    let mut records = catch_unwind(AssertUnwindSafe(|| convert_into(job, opts)))
+    let mut records = catch_unwind(AssertUnwindSafe(|| convert_into(job, opts, durable)))
         .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))))
         .unwrap_or_else(|problem| {
             let mut r = Record::new(job.input.clone(), Status::Failed);
@@ -299,7 +305,7 @@ pub fn convert_job(job: &Job, opts: &Options) -> Vec<Record> {
     records
 }
 
-fn convert_into(job: &Job, opts: &Options) -> Result<Vec<Record>, Problem> {
+fn convert_into(job: &Job, opts: &Options, durable: bool) -> Result<Vec<Record>, Problem> {
     let skipped = |output: Option<PathBuf>, why: &str| {
         let mut r = Record::new(job.input.clone(), Status::Skipped);
         r.bytes_in = job.bytes;
@@ -331,7 +337,7 @@ fn convert_into(job: &Job, opts: &Options) -> Result<Vec<Record>, Problem> {
         record.page = picture.page;
         match picture
             .result
-            .and_then(|c| write_output(job, picture.page, c, opts, &mut record))
+            .and_then(|c| write_output(job, picture.page, c, opts, durable, &mut record))
         {
             Ok(()) => {}
             Err(Problem::Write { path, source }) if source.kind() == ErrorKind::AlreadyExists => {
@@ -352,6 +358,7 @@ fn write_output(
     page: Option<u32>,
     converted: Converted,
     opts: &Options,
+    durable: bool,
     record: &mut Record,
 ) -> Result<(), Problem> {
     let mut stem = job.output_stem.clone().into_os_string();
@@ -362,7 +369,7 @@ fn write_output(
     if !opts.dry_run {
         let mode = WriteMode {
             overwrite: opts.overwrite,
-            durable: false,
+            durable,
         };
         write_atomic(&output, &converted.bytes, mode).map_err(|source| Problem::Write {
             path: output.clone(),

@@ -9,7 +9,8 @@
 //! [`check`] inspects files against the portal's rules without writing anything, with
 //! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
 //! [`stitch`] combines several documents into one upload picture, through the same
-//! stages.
+//! stages. `watch` (feature `watch`, on by default through `cli`) follows a folder and
+//! converts what appears in it, exactly once per version.
 //!
 //! ```no_run
 //! use scanfit::{convert, batch::NoProgress, Options};
@@ -34,6 +35,8 @@ pub mod report;
 pub mod resize;
 pub mod sniff;
 pub mod stitch;
+#[cfg(feature = "watch")]
+pub mod watch;
 pub mod write;
 
 use std::fs;

@@ -2,19 +2,23 @@
 //! prints progress, problems and a summary, and turns the outcome into an exit status
 //! (0 all converted, 1 some failed, 2 usage error). `check` exits 0 when every file
 //! passes, 1 when any fails (or warns, under `--strict`), 2 on a usage error. `stitch`
-//! exits like `convert`, one outcome per combined picture.
+//! exits like `convert`, one outcome per combined picture. `watch` runs until Ctrl-C or
+//! SIGTERM and then exits 0 (per-file failures are printed as they happen), or 2 when it
+//! cannot start or its journal cannot be written.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use scanfit::batch::Progress;
+use scanfit::watch::{Observer, Originals, WatchOptions};
 use scanfit::{
     ByteSize, CheckRecord, CheckSummary, Effort, FormatChoice, Layout, Options, Profile, Record,
     Status, StitchOptions, StitchSet, Summary,
@@ -41,6 +45,9 @@ enum Command {
     /// Combine several documents into one picture (the portal's "拼图"), or many sets
     /// from a CSV with --sets.
     Stitch(StitchArgs),
+    /// Keep running and convert every picture that appears in IN (and its subfolders)
+    /// into OUT, once it is completely written; stop with Ctrl-C or SIGTERM.
+    Watch(WatchArgs),
 }
 
 #[derive(Args)]
@@ -98,6 +105,41 @@ enum LayoutArg {
     Vertical,
     Horizontal,
     Grid,
+}
+
+#[derive(Args)]
+struct WatchArgs {
+    /// The folder to follow (a scanner's output folder, a shared folder).
+    input: PathBuf,
+    /// Output folder (created if missing; may lie inside IN). Holds the journal
+    /// `.scanfit-journal.jsonl` that makes restarts resume without redoing anything.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    #[command(flatten)]
+    profile: ProfileArgs,
+    /// Files converted at once (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// How long a file's size and time must stay unchanged before it is read, when
+    /// the OS gives no close-after-write event for it.
+    #[arg(long, default_value_t = 1500, value_name = "MS")]
+    settle: u64,
+    /// Look for changes every SECS seconds instead of waiting for file events (for
+    /// network shares, where events don't arrive).
+    #[arg(long, value_name = "SECS")]
+    poll: Option<f64>,
+    /// What to do with an input once its output is safely on disk.
+    #[arg(long, default_value = "keep", value_name = "keep|move:DIR|delete")]
+    originals: Originals,
+    /// Append one JSON Lines record per output to FILE as files are converted.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Refuse pictures with more pixels than this (decompression bombs).
+    #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
+    max_pixels: u64,
+    /// Refuse input files larger than this.
+    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
+    max_input_size: ByteSize,
 }
 
 #[derive(Args)]
@@ -226,6 +268,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(args),
         Command::Check(args) => check(args),
         Command::Stitch(args) => stitch(args),
+        Command::Watch(args) => watch(args),
     };
     match result {
         Ok(code) => code,
@@ -347,6 +390,113 @@ fn stitch(args: StitchArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let poll = match args.poll {
+        Some(secs) if secs.is_finite() && secs > 0.0 => Some(Duration::from_secs_f64(secs)),
+        Some(secs) => anyhow::bail!("--poll {secs}: give a number of seconds above 0"),
+        None => None,
+    };
+    let defaults = Options::default();
+    let opts = WatchOptions {
+        convert: Options {
+            profile: args.profile.profile(),
+            jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
+            max_pixels: args.max_pixels,
+            max_input_bytes: args.max_input_size.0,
+            ..defaults
+        },
+        settle: Duration::from_millis(args.settle),
+        poll,
+        originals: args.originals,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing the Ctrl-C/SIGTERM handler")?;
+    let report = match &args.report {
+        Some(path) => Some(BufWriter::new(
+            File::options()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("opening the report {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let mut lines = WatchLines { report };
+    let totals = scanfit::watch::watch(&args.input, &args.output, &opts, &stop, &mut lines)?;
+    eprintln!(
+        "stopped: {} converted ({} with warnings), {} failed, {} skipped",
+        totals.ok + totals.warned,
+        totals.warned,
+        totals.failed,
+        totals.skipped
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one line per finished input with the running count, and appends the
+/// records to the report.
+struct WatchLines {
+    report: Option<BufWriter<File>>,
+}
+
+impl Observer for WatchLines {
+    fn watching(&mut self, root: &Path, pending: usize) {
+        eprintln!(
+            "watching {} ({pending} files to catch up on); Ctrl-C stops",
+            root.display()
+        );
+    }
+
+    fn finished(&mut self, records: &[Record], totals: &Summary) {
+        let count = format!(
+            "[{} converted, {} failed]",
+            totals.ok + totals.warned,
+            totals.failed
+        );
+        for r in records {
+            let line = match r.status {
+                Status::Ok | Status::Warn => format!(
+                    "{} → {} ({}, {} ms){}",
+                    r.input.display(),
+                    r.output.as_deref().unwrap_or(Path::new("?")).display(),
+                    ByteSize(r.bytes_out.unwrap_or(0)),
+                    r.millis,
+                    if r.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        let w: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
+                        format!(" warning: {}", w.join("; "))
+                    }
+                ),
+                Status::Failed => format!(
+                    "FAILED {}: {}",
+                    r.input.display(),
+                    r.error.as_deref().unwrap_or("unknown error")
+                ),
+                Status::Skipped => format!(
+                    "skipped {}: {}",
+                    r.input.display(),
+                    r.error.as_deref().unwrap_or("")
+                ),
+            };
+            println!("{count} {line}");
+        }
+        if let Some(report) = &mut self.report {
+            // A report that cannot be written is said once per file, not fatal: the
+            // outputs and the journal are what matter.
+            if let Err(e) = scanfit::report::write_jsonl(records, &mut *report) {
+                eprintln!("cannot append to the report: {e}");
+            }
+        }
+    }
+
+    fn notice(&mut self, message: &str) {
+        eprintln!("{message}");
+    }
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {

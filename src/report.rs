@@ -14,7 +14,9 @@ use crate::sniff::Format;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// How one input ended. Ordered from best to worst, so the worst decides the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Written, nothing to note.

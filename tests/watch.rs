@@ -1,0 +1,284 @@
+//! End-to-end tests of `scanfit watch`: the real binary in a child process, real files
+//! written the ways scanners and copy tools write them. Each test is bounded by
+//! deadlines (polling for a condition, never sleeping for a fixed time where a condition
+//! can be polled) and kills its watcher when it ends, passed or failed.
+
+mod common;
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const JOURNAL: &str = ".scanfit-journal.jsonl";
+
+/// A running watcher, killed when dropped so a failing test leaves no process behind.
+struct Watcher {
+    child: Child,
+    /// Its stdout and stderr, outside every watched folder.
+    log: tempfile::NamedTempFile,
+}
+
+impl Watcher {
+    fn start(inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let err = log.reopen().unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_scanfit"))
+            .arg("watch")
+            .arg(inp)
+            .arg("-o")
+            .arg(out)
+            .args(["--settle", "300", "--jobs", "2"])
+            .args(extra)
+            .stdout(err.try_clone().unwrap())
+            .stderr(err)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let w = Watcher { child, log };
+        // Started once it says so (the catch-up scan and the OS watch are in place).
+        w.wait_for("watching", || w.log().contains("watching"));
+        w
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+
+    /// Polls `cond` until it holds; fails the test with the watcher's log after 40 s
+    /// (a generous bound: these machines are shared and slow).
+    fn wait_for(&self, what: &str, mut cond: impl FnMut() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        while !cond() {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; watcher log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An upright JPEG with metadata, inside the band, so the conversion is the quick
+/// lossless path; `seed` changes its bytes.
+fn scan(seed: u64) -> Vec<u8> {
+    let bytes = phone_jpeg(&quadrants(1000, 750, 120, seed), 1, 95);
+    assert!((MIN..=MAX).contains(&(bytes.len() as u64)));
+    bytes
+}
+
+/// Outputs under `out`: every file except hidden ones (the journal, temporaries).
+fn outputs(out: &Path) -> Vec<PathBuf> {
+    if !out.exists() {
+        return Vec::new();
+    }
+    files_under(out)
+        .into_iter()
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect()
+}
+
+fn journal(out: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(out.join(JOURNAL))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+fn dirs() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    let out = dir.path().join("out");
+    (dir, inp, out)
+}
+
+#[test]
+fn a_file_written_slowly_is_converted_once_after_it_is_complete() {
+    let (_dir, inp, out) = dirs();
+    let w = Watcher::start(&inp, &out, &["--settle", "1500"]);
+    let bytes = scan(1);
+    let path = inp.join("slow.jpg");
+    let mut f = File::create(&path).unwrap();
+    for chunk in bytes.chunks(bytes.len() / 10 + 1) {
+        f.write_all(chunk).unwrap();
+        f.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(outputs(&out).is_empty(), "converted while still written");
+    }
+    drop(f);
+    let output = out.join("slow.jpg");
+    w.wait_for("the output", || journal(&out).len() == 1);
+    assert_clean_output(&output);
+    // Past the settle time, nothing more happens to it.
+    std::thread::sleep(Duration::from_millis(1800));
+    assert_eq!(journal(&out).len(), 1, "{}", w.log());
+    assert_eq!(outputs(&out), [output]);
+}
+
+#[test]
+fn fifty_files_dropped_at_once_are_all_converted_and_sigterm_stops_cleanly() {
+    let (_dir, inp, out) = dirs();
+    let mut w = Watcher::start(&inp, &out, &[]);
+    let bytes = scan(2);
+    fs::create_dir(inp.join("子")).unwrap();
+    for i in 0..50 {
+        let sub = if i % 2 == 0 { "" } else { "子" };
+        fs::write(inp.join(sub).join(format!("扫描 {i}.jpg")), &bytes).unwrap();
+    }
+    w.wait_for("50 outputs", || journal(&out).len() == 50);
+    let outs = outputs(&out);
+    assert_eq!(outs.len(), 50);
+    for o in &outs {
+        assert!(fs::read(o).unwrap().starts_with(&[0xFF, 0xD8, 0xFF]));
+    }
+    assert_clean_output(&outs[0]);
+    let pid = w.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let status = loop {
+        if let Some(status) = w.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{}", w.log());
+    let temporaries: Vec<_> = files_under(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".scanfit-") && !p.ends_with(JOURNAL))
+        .collect();
+    assert!(temporaries.is_empty(), "{temporaries:?}");
+}
+
+#[test]
+fn a_restart_after_sigkill_converts_the_rest_and_duplicates_nothing() {
+    let (_dir, inp, out) = dirs();
+    const N: usize = 40;
+    for i in 0..N {
+        fs::write(inp.join(format!("{i:02}.jpg")), scan(100 + i as u64)).unwrap();
+    }
+    let mut w = Watcher::start(&inp, &out, &[]);
+    w.wait_for("a few outputs", || journal(&out).len() >= 3);
+    w.kill();
+    let before = journal(&out).len();
+    let w = Watcher::start(&inp, &out, &[]);
+    w.wait_for("every input in the journal", || {
+        let mut inputs: Vec<String> = journal(&out)
+            .iter()
+            .map(|e| e["input"].as_str().unwrap().to_owned())
+            .collect();
+        inputs.sort();
+        inputs.dedup();
+        inputs.len() == N
+    });
+    let lines = journal(&out);
+    assert_eq!(lines.len(), N, "an input was journaled twice: {lines:?}");
+    let outs = outputs(&out);
+    assert_eq!(outs.len(), N, "{outs:?}");
+    for o in &outs {
+        assert!(o.file_stem().unwrap().len() == 2, "duplicate name {o:?}");
+        let bytes = fs::read(o).unwrap();
+        assert!(image::load_from_memory(&bytes).is_ok(), "{o:?} is broken");
+    }
+    assert!(before < N, "the kill came after everything was done");
+}
+
+#[test]
+fn out_inside_in_causes_no_loop_and_temporary_names_are_ignored_until_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().to_path_buf();
+    let out = inp.join("out");
+    let w = Watcher::start(&inp, &out, &[]);
+    let bytes = scan(3);
+    fs::write(inp.join("a.jpg"), &bytes).unwrap();
+    for ignored in [
+        ".DS_Store",
+        "~$b.jpg",
+        "c.jpg.crdownload",
+        ".d.jpg",
+        "e.tmp",
+    ] {
+        fs::write(inp.join(ignored), &bytes).unwrap();
+    }
+    fs::write(inp.join("f.jpg.part"), &bytes).unwrap();
+    w.wait_for("a.jpg's output", || journal(&out).len() == 1);
+    // Twice the settle time and more: a loop, or a temporary taken for input, shows.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(outputs(&out), [out.join("a.jpg")], "{}", w.log());
+    fs::rename(inp.join("f.jpg.part"), inp.join("f.jpg")).unwrap();
+    w.wait_for("f.jpg's output", || journal(&out).len() == 2);
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(outputs(&out), [out.join("a.jpg"), out.join("f.jpg")]);
+    assert_eq!(journal(&out).len(), 2);
+}
+
+#[test]
+fn an_overwritten_input_gives_a_fresh_output_in_place_of_the_old_one() {
+    let (_dir, inp, out) = dirs();
+    let w = Watcher::start(&inp, &out, &[]);
+    let input = inp.join("a.jpg");
+    let output = out.join("a.jpg");
+    fs::write(&input, scan(4)).unwrap();
+    w.wait_for("the first output", || journal(&out).len() == 1);
+    let first = fs::read(&output).unwrap();
+    fs::write(&input, scan(5)).unwrap();
+    w.wait_for("the second output", || journal(&out).len() == 2);
+    let second = fs::read(&output).unwrap();
+    assert_ne!(first, second);
+    assert_clean_output(&output);
+    assert_eq!(outputs(&out), [output]);
+}
+
+#[test]
+fn originals_are_moved_or_deleted_only_once_the_output_exists() {
+    for mode in ["move", "delete"] {
+        let (dir, inp, out) = dirs();
+        let done = dir.path().join("done");
+        let arg = if mode == "move" {
+            format!("move:{}", done.display())
+        } else {
+            "delete".into()
+        };
+        let w = Watcher::start(&inp, &out, &["--originals", &arg]);
+        fs::create_dir(inp.join("sub")).unwrap();
+        let input = inp.join("sub/a.jpg");
+        let output = out.join("sub/a.jpg");
+        let bytes = scan(6);
+        fs::write(&input, &bytes).unwrap();
+        w.wait_for("the original to go", || {
+            let gone = !input.exists();
+            if gone {
+                assert!(output.exists(), "{mode}: the original went first");
+            }
+            gone
+        });
+        assert_clean_output(&output);
+        if mode == "move" {
+            assert_eq!(fs::read(done.join("sub/a.jpg")).unwrap(), bytes);
+        } else {
+            assert!(!done.exists());
+        }
+        assert_eq!(journal(&out).len(), 1);
+    }
+}
