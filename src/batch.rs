@@ -104,6 +104,15 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
             name.push(format!("_{n}"));
         }
         let output_stem = out.join(&rel).join(name);
+        if let Some(link) = linked_folder(out, &rel) {
+            let mut r = Record::new(input, Status::Failed);
+            r.error = Some(format!(
+                "the output folder {} is a link: outputs would land outside the output folder",
+                link.display()
+            ));
+            plan.skipped.push(r);
+            continue;
+        }
         if let Some(path) = replaced_input(&output_stem, &input_files) {
             let mut r = Record::new(input, Status::Failed);
             r.error = Some(Problem::WouldOverwriteInput { path }.to_string());
@@ -166,8 +175,11 @@ pub fn find_files(
                 &mut found,
                 skipped,
             );
-        } else {
+        } else if meta.is_file() {
             found.push((input.clone(), PathBuf::new(), meta.len()));
+        } else {
+            // Opening a FIFO blocks until a writer appears: never open one.
+            skipped.push(not_a_file(input.clone()));
         }
     }
     Ok(found
@@ -178,6 +190,24 @@ pub fn find_files(
             bytes,
         })
         .collect())
+}
+
+/// The first folder between `out` and `out/rel` that exists as a symbolic link, if any.
+/// Output folders are created as real folders under OUT, so a link there was put by
+/// someone else and writing through it would put outputs outside OUT. (`rel` is built
+/// from directory entry names, so it holds no `..`.)
+fn linked_folder(out: &Path, rel: &Path) -> Option<PathBuf> {
+    let mut dir = out.to_path_buf();
+    for part in rel.components() {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => return Some(dir),
+            Ok(_) => {}
+            // Not there yet: it will be created as a real folder.
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 /// The input an output named `stem`.jpg or `stem`.png would replace, if any (possible
@@ -246,9 +276,21 @@ fn walk(
             walk(&path, &rel.join(&name), out, found, skipped);
         } else if meta.is_file() {
             found.push((path, rel.to_path_buf(), meta.len()));
+        } else {
+            skipped.push(not_a_file(path));
         }
     }
 }
+
+/// The record for a FIFO, socket or device: passed over unread, because opening a FIFO
+/// blocks until something writes to it and a device may never end.
+fn not_a_file(path: PathBuf) -> Record {
+    let mut r = Record::new(path, Status::Skipped);
+    r.error = Some(NOT_A_FILE.into());
+    r
+}
+
+const NOT_A_FILE: &str = "not a regular file (FIFO, socket or device): not read";
 
 /// Converts every job in parallel (on `opts.jobs` threads) and returns one record per
 /// job, in plan order, followed by the plan's skipped entries.
@@ -408,9 +450,21 @@ fn with_extension(stem: &Path, ext: &str) -> PathBuf {
 }
 
 /// Reads an input whole, refusing files over the limit before reading them.
+///
+/// The file may have changed since it was listed (a scanner still writing, a user
+/// deleting or replacing it): a file replaced by a FIFO is refused without blocking,
+/// and one whose size changes while it is read is refused rather than converted from
+/// half its bytes.
 pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
-    let file = fs::File::open(path).map_err(Problem::Read)?;
-    let len = file.metadata().map_err(Problem::Read)?.len();
+    let file = open_nonblocking(path).map_err(Problem::Read)?;
+    let meta = file.metadata().map_err(Problem::Read)?;
+    if !meta.is_file() {
+        return Err(Problem::Read(std::io::Error::new(
+            ErrorKind::InvalidInput,
+            NOT_A_FILE,
+        )));
+    }
+    let len = meta.len();
     if len > max {
         return Err(Problem::TooLarge { bytes: len, max });
     }
@@ -425,7 +479,33 @@ pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
             max,
         });
     }
+    if bytes.len() as u64 != len {
+        return Err(Problem::Read(std::io::Error::new(
+            ErrorKind::UnexpectedEof,
+            format!(
+                "the file changed while it was read ({len} bytes when opened, {} read); \
+                 is something still writing it?",
+                bytes.len()
+            ),
+        )));
+    }
     Ok(bytes)
+}
+
+/// Opens for reading without blocking on a FIFO (`O_NONBLOCK` does not affect reads
+/// from regular files, the only kind read afterwards).
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
 }
 
 #[cfg(test)]

@@ -332,6 +332,7 @@ pub struct CheckRecord {
     /// Layout version ([`CHECK_SCHEMA_VERSION`]).
     pub schema: u32,
     /// The file.
+    #[serde(serialize_with = "crate::report::lossy_path")]
     pub input: PathBuf,
     /// The overall answer: the worst of the reasons.
     pub verdict: Verdict,

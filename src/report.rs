@@ -3,7 +3,7 @@
 //! lives in the binary.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::decode::Metadata;
 use crate::error::Warning;
@@ -35,15 +35,17 @@ pub struct Record {
     /// Layout version ([`SCHEMA_VERSION`]).
     pub schema: u32,
     /// The input file (for a stitched picture, its first piece).
+    #[serde(serialize_with = "lossy_path")]
     pub input: PathBuf,
     /// Every piece of a stitched picture, in layout order; empty for convert.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "lossy_paths")]
     pub pieces: Vec<PathBuf>,
     /// Its real format, when known.
     pub format: Option<Format>,
     /// 1-based page, for files with several pages (each page is one output).
     pub page: Option<u32>,
     /// The output file (planned, under `--dry-run`).
+    #[serde(serialize_with = "lossy_opt_path")]
     pub output: Option<PathBuf>,
     /// The output's format.
     pub output_format: Option<OutputFormat>,
@@ -81,6 +83,29 @@ pub struct Record {
     pub error: Option<String>,
     /// Wall time for this input.
     pub millis: u64,
+}
+
+/// Serialises a path as text, replacing bytes that are not UTF-8 with U+FFFD: serde's
+/// own `Path` serialisation fails on such names (legal on Linux), which would abort the
+/// whole report at the first odd file name.
+pub fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+/// [`lossy_path`] for an optional path.
+pub fn lossy_opt_path<S: serde::Serializer>(
+    path: &Option<PathBuf>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => lossy_path(p, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// [`lossy_path`] for a list of paths.
+fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
 }
 
 impl Record {

@@ -27,7 +27,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    fs::create_dir_all(dir).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            // A *file* where a folder must go comes back as AlreadyExists, which callers
+            // rightly read as "this output exists already" and skip: it is a failure.
+            io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("a file is in the way of the folder {}", dir.display()),
+            )
+        } else {
+            e
+        }
+    })?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(".tmp")

@@ -175,7 +175,7 @@ fn decode_raster(
     // 16-bit RGBA is the widest layout any of these decoders produces; allow one such
     // buffer plus slack for the decoder's own scratch space.
     image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8).saturating_add(64 << 20));
-    reader.limits(image_limits);
+    reader.limits(image_limits.clone());
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
 
     let (width, height) = decoder.dimensions();
@@ -206,7 +206,12 @@ fn decode_raster(
         // GIF and WebP decoders hand out the first frame through the animation API, which
         // also tells whether there are more frames.
         Format::Gif => {
-            let gif = image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+            let mut gif =
+                image::codecs::gif::GifDecoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+            // This second decoder needs the limits too: a frame may claim far more pixels
+            // than the screen size checked above (a 35-byte GIF with a 65535×65535 frame
+            // on a 16×16 screen took 4 GB and 13 s before this; found by tests/robust.rs).
+            gif.set_limits(image_limits).map_err(corrupt)?;
             let mut frames = gif.into_frames();
             let first = frames
                 .next()
