@@ -94,10 +94,16 @@ impl Run {
             .unwrap_or_else(|| panic!("no record for {name} in {:#?}", self.records))
     }
 
-    /// Asserts the record for `name` has `status` and an error mentioning `why`.
+    /// Asserts the record for `name` has `status` and an error mentioning `why`. "ok"
+    /// means written: these small generated pictures also carry a low-resolution
+    /// warning, which is beside the point here.
     fn expect(&self, name: &str, status: &str, why: &str) {
         let r = self.record(name);
-        assert_eq!(r["status"], status, "{name}: {r}");
+        if status == "ok" {
+            assert!(r["status"] == "ok" || r["status"] == "warn", "{name}: {r}");
+        } else {
+            assert_eq!(r["status"], status, "{name}: {r}");
+        }
         let error = r["error"].as_str().unwrap_or("");
         assert!(error.contains(why), "{name}: expected {why:?} in {error:?}");
     }
@@ -366,7 +372,10 @@ fn fuzzer_findings_fail_cleanly() {
     for input in &inputs {
         let name = input.file_name().unwrap().to_str().unwrap();
         let r = run.record(name);
-        assert_ne!(r["status"], "ok", "{name}: a fuzz finding converted? {r}");
+        assert!(
+            r["status"] == "failed" || r["status"] == "skipped",
+            "{name}: a fuzz finding converted? {r}"
+        );
     }
     assert_clean_tree(&out);
 }
@@ -573,7 +582,7 @@ fn a_full_disk_fails_the_files_that_do_not_fit_and_leaves_no_partial_output() {
     let written: Vec<PathBuf> = run
         .records
         .iter()
-        .filter(|r| r["status"] == "ok")
+        .filter(|r| r["status"] == "ok" || r["status"] == "warn")
         .map(|r| PathBuf::from(r["output"].as_str().unwrap()))
         .collect();
     assert!(!written.is_empty());
@@ -653,7 +662,10 @@ fn inputs_deleted_truncated_or_replaced_after_listing_fail_alone() {
     expect("deleted.jpg", "No such file");
     expect("truncated.jpg", "ends before the picture data");
     expect("swapped.jpg", "not a regular file");
-    assert_eq!(by_name("good.jpg").status, scanfit::Status::Ok);
+    assert!(matches!(
+        by_name("good.jpg").status,
+        scanfit::Status::Ok | scanfit::Status::Warn
+    ));
     assert_eq!(files_under(&out), [out.join("good.jpg")]);
     assert_clean_tree(&out);
 }
