@@ -49,6 +49,8 @@ pub const JOURNAL_NAME: &str = ".scanfit-journal.jsonl";
 /// close event is not noticeable, long enough that hundreds of pending files cost
 /// nothing (one `stat` each).
 const TICK: Duration = Duration::from_millis(100);
+/// How often the whole input is walked again in case an event was missed.
+const RESCAN: Duration = Duration::from_secs(5);
 
 /// What happens to an input once its output is durably written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -283,7 +285,7 @@ pub fn watch(
         totals: Summary::default(),
     };
     let root = state.root.clone();
-    state.scan(&root, observer);
+    state.scan(&root, false, observer);
     observer.watching(input, state.pending.len());
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -299,6 +301,7 @@ pub fn watch(
         });
     let result = pool.in_place_scope(|scope| {
         let mut last_tick = Instant::now();
+        let mut last_rescan = Instant::now();
         loop {
             let stopping = stop.load(Ordering::SeqCst);
             if stopping && state.running.is_empty() {
@@ -310,6 +313,14 @@ pub fn watch(
                 Err(RecvTimeoutError::Timeout) => {}
                 // The loop holds a sender, so the channel never disconnects.
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            if !stopping && last_rescan.elapsed() >= RESCAN {
+                // inotify can miss files created in a folder in the instant before its
+                // watch is added (seen: 5 of 50 files dropped into a new subfolder at
+                // once); a quiet periodic walk is the safety net. Its notices were
+                // already given by the first scan.
+                last_rescan = Instant::now();
+                state.scan(&root, true, &mut Silent);
             }
             if !stopping && last_tick.elapsed() >= TICK {
                 last_tick = Instant::now();
@@ -514,7 +525,7 @@ impl State<'_> {
     /// Adds the files under `dir` (the whole of IN on start, a folder moved in later)
     /// with the walk `convert` uses. A file whose mtime is older than the settle time
     /// counts as settled already, so a restart catches up without waiting.
-    fn scan(&mut self, dir: &Path, observer: &mut dyn Observer) {
+    fn scan(&mut self, dir: &Path, periodic: bool, observer: &mut dyn Observer) {
         let mut skipped = Vec::new();
         let found = match batch::find_files(&[dir.to_path_buf()], Some(&self.out), &mut skipped) {
             Ok(found) => found,
@@ -543,7 +554,11 @@ impl State<'_> {
                 continue;
             }
             if let Some(running) = self.running.get_mut(&rel) {
-                running.changed = true;
+                // A periodic rescan sees the version being converted; only a scan
+                // triggered by an event is news about it.
+                if !periodic {
+                    running.changed = true;
+                }
                 continue;
             }
             let age = meta
@@ -572,7 +587,7 @@ impl State<'_> {
         if event.need_rescan() {
             // The OS dropped events (inotify queue overflow): look at everything again.
             let root = self.root.clone();
-            self.scan(&root, observer);
+            self.scan(&root, false, observer);
         }
         match event.kind {
             EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
@@ -617,7 +632,7 @@ impl State<'_> {
         };
         if meta.is_dir() {
             // A folder created or moved in: its files may predate its watch.
-            self.scan(path, observer);
+            self.scan(path, false, observer);
             return;
         }
         if !meta.is_file() {
