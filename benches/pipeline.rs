@@ -109,7 +109,7 @@ fn stages(c: &mut Criterion) {
     let a4_px = Pixels::Rgb(a4.clone());
     let mut g = c.benchmark_group("encode_q85");
     for effort in [Effort::Fast, Effort::Balanced, Effort::Max] {
-        let enc = MozJpeg { effort };
+        let enc = MozJpeg::from(effort);
         for (name, px) in [("a4", &a4_px), ("photo_12mp", &photo_px)] {
             g.bench_with_input(
                 BenchmarkId::new(format!("{effort:?}"), name),
@@ -127,7 +127,7 @@ fn fit(c: &mut Criterion) {
         max_pixels: 120_000_000,
     };
     let enc = MozJpeg {
-        effort: profile.effort,
+        settings: profile.jpeg_settings(),
     };
     let classes = [
         ("in_band_a4", Pixels::Rgb(page(2480, 3508, 3))),

@@ -93,7 +93,7 @@ fn floor_one(r: &serde_json::Value, effort: Effort) -> Duration {
         encode_png(&pixels).expect("encodes");
     } else {
         let quality = r["quality"].as_u64().map_or(85, |q| q as u8);
-        MozJpeg { effort }
+        MozJpeg::from(effort)
             .encode(&pixels, quality)
             .expect("encodes");
     }

@@ -33,11 +33,9 @@ fn main() {
     };
     (0..count).into_par_iter().for_each(|i| {
         let img = photo_like(w, h, i);
-        let bytes = MozJpeg {
-            effort: Effort::Fast,
-        }
-        .encode(&Pixels::Rgb(img), quality)
-        .expect("encode");
+        let bytes = MozJpeg::from(Effort::Fast)
+            .encode(&Pixels::Rgb(img), quality)
+            .expect("encode");
         std::fs::write(dir.join(format!("{kind}_{i:05}.jpg")), bytes).expect("write");
     });
 }

@@ -4,7 +4,11 @@
 //! mozjpeg reports codec errors by unwinding; each call is wrapped in `catch_unwind` so
 //! one bad encode becomes an error value instead of tearing down the batch.
 
+use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::str::FromStr;
+
+use mozjpeg::qtable;
 
 use crate::error::Problem;
 use crate::normalize::Pixels;
@@ -16,42 +20,154 @@ pub trait Encoder: Sync {
     fn encode(&self, pixels: &Pixels, quality: u8) -> Result<Vec<u8>, Problem>;
 }
 
+/// Chroma subsampling of a colour JPEG: how many pixels share one colour sample.
+///
+/// 4:2:0 halves the colour resolution both ways (the smallest files, and what cameras
+/// write); 4:4:4 keeps it whole, which thin red seal strokes and coloured text on a
+/// scan can need.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub enum Subsampling {
+    /// One colour sample per 2×2 pixels.
+    #[default]
+    #[serde(rename = "420")]
+    S420,
+    /// One colour sample per 2×1 pixels.
+    #[serde(rename = "422")]
+    S422,
+    /// A colour sample for every pixel.
+    #[serde(rename = "444")]
+    S444,
+}
+
+impl Subsampling {
+    /// Every subsampling, from the most to the least reduced colour.
+    pub const ALL: [Subsampling; 3] = [Subsampling::S420, Subsampling::S422, Subsampling::S444];
+
+    /// The size of one colour sample in pixels (horizontal, vertical).
+    fn chroma_pixel_size(self) -> (u8, u8) {
+        match self {
+            Subsampling::S420 => (2, 2),
+            Subsampling::S422 => (2, 1),
+            Subsampling::S444 => (1, 1),
+        }
+    }
+}
+
+impl fmt::Display for Subsampling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Subsampling::S420 => "4:2:0",
+            Subsampling::S422 => "4:2:2",
+            Subsampling::S444 => "4:4:4",
+        })
+    }
+}
+
+impl FromStr for Subsampling {
+    type Err = String;
+
+    /// Accepts `420`, `4:2:0`, `422`, `4:2:2`, `444`, `4:4:4`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().replace(':', "").as_str() {
+            "420" => Ok(Subsampling::S420),
+            "422" => Ok(Subsampling::S422),
+            "444" => Ok(Subsampling::S444),
+            _ => Err(format!(
+                "'{s}' is not a chroma subsampling (use 420, 422 or 444)"
+            )),
+        }
+    }
+}
+
+/// The JPEG encoder's settings other than quality: the axes `scanfit sweep` explores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JpegSettings {
+    /// Chroma subsampling (ignored for grey pictures).
+    pub subsampling: Subsampling,
+    /// Progressive scans instead of one baseline scan.
+    pub progressive: bool,
+    /// mozjpeg's trellis quantisation with its scan optimisation: smaller files for
+    /// many times the encode time.
+    pub trellis: bool,
+}
+
+impl From<Effort> for JpegSettings {
+    fn from(effort: Effort) -> Self {
+        JpegSettings {
+            subsampling: Subsampling::S420,
+            progressive: effort != Effort::Fast,
+            trellis: effort == Effort::Max,
+        }
+    }
+}
+
 /// JPEG through mozjpeg. Writes only a JFIF header: no EXIF, no ICC, no comment.
 #[derive(Debug, Clone, Copy)]
 pub struct MozJpeg {
-    /// How hard the encoder works for smaller files.
-    pub effort: Effort,
+    /// How the encoder works.
+    pub settings: JpegSettings,
+}
+
+impl From<Effort> for MozJpeg {
+    fn from(effort: Effort) -> Self {
+        MozJpeg {
+            settings: effort.into(),
+        }
+    }
 }
 
 impl Encoder for MozJpeg {
     fn encode(&self, pixels: &Pixels, quality: u8) -> Result<Vec<u8>, Problem> {
-        let effort = self.effort;
-        catch_unwind(AssertUnwindSafe(|| encode_jpeg(pixels, quality, effort)))
+        let settings = self.settings;
+        catch_unwind(AssertUnwindSafe(|| encode_jpeg(pixels, quality, settings)))
             .map_err(|payload| Problem::Encode(panic_text(payload.as_ref())))?
             .map_err(|e| Problem::Encode(e.to_string()))
     }
 }
 
-fn encode_jpeg(pixels: &Pixels, quality: u8, effort: Effort) -> std::io::Result<Vec<u8>> {
+fn encode_jpeg(pixels: &Pixels, quality: u8, settings: JpegSettings) -> std::io::Result<Vec<u8>> {
     let colour = match pixels {
         Pixels::Rgb(_) => mozjpeg::ColorSpace::JCS_RGB,
         Pixels::Gray(_) => mozjpeg::ColorSpace::JCS_GRAYSCALE,
     };
     let mut c = mozjpeg::Compress::new(colour);
-    match effort {
-        Effort::Fast => {
-            c.set_fastest_defaults();
-            c.set_optimize_coding(true);
+    // mozjpeg offers trellis only as part of its default profile (trellis, progressive
+    // scans and scan optimisation together); without it, libjpeg-turbo's behaviour.
+    // Each profile then turns progression on or off.
+    if settings.trellis {
+        if !settings.progressive {
+            // No scan script: one sequential scan, as `cjpeg -baseline` does.
+            c.set_optimize_scans(false);
         }
-        Effort::Balanced => {
-            c.set_fastest_defaults();
-            c.set_optimize_coding(true);
+    } else {
+        c.set_fastest_defaults();
+        c.set_optimize_coding(true);
+        if settings.progressive {
             c.set_progressive_mode();
         }
-        Effort::Max => {}
+    }
+    if matches!(pixels, Pixels::Rgb(_)) {
+        let size = settings.subsampling.chroma_pixel_size();
+        c.set_chroma_sampling_pixel_sizes(size, size);
     }
     c.set_size(pixels.width() as usize, pixels.height() as usize);
-    c.set_quality(f32::from(quality.clamp(1, 100)));
+    // `Compress::set_quality` lets quantiser steps exceed 255 (mozjpeg's trellis table
+    // reaches 418 at quality 50, 259 at 69), which needs 16-bit tables and turns a
+    // baseline file into "extended sequential" (SOF1): valid JPEG that strict upload
+    // validators and old decoders refuse. The same tables, scaled as libjpeg scales
+    // them for the quality and capped at 255, keep every file baseline or progressive.
+    // The tables are the ones each profile's `set_quality` would use (mozjpeg's
+    // ImageMagick/Robidoux table for both with trellis, Annex K otherwise).
+    let q = f32::from(quality.clamp(1, 100));
+    let (luma, chroma) = if settings.trellis {
+        (&qtable::NRobidoux, &qtable::NRobidoux)
+    } else {
+        (&qtable::AnnexK_Luma, &qtable::AnnexK_Chroma)
+    };
+    c.set_luma_qtable(&luma.scaled(q, q));
+    c.set_chroma_qtable(&chroma.scaled(q, q));
     // A rough guess of the output size saves the Vec a few reallocations.
     let guess = pixels.as_bytes().len() / 8;
     let mut started = c.start_compress(Vec::with_capacity(guess))?;
@@ -95,4 +211,79 @@ pub fn encode_png(pixels: &Pixels) -> Result<Vec<u8>, Problem> {
     catch_unwind(AssertUnwindSafe(|| raw.create_optimized_png(&opts)))
         .map_err(|payload| Problem::Encode(panic_text(payload.as_ref())))?
         .map_err(|e| Problem::Encode(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    /// Each segment before the scan: (marker, payload).
+    fn segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
+        let mut out = Vec::new();
+        let mut pos = 2;
+        while pos + 4 <= jpeg.len() && jpeg[pos] == 0xFF && jpeg[pos + 1] != 0xDA {
+            let len = usize::from(u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]));
+            out.push((jpeg[pos + 1], &jpeg[pos + 4..pos + 2 + len]));
+            pos += 2 + len;
+        }
+        out
+    }
+
+    #[test]
+    fn every_setting_writes_the_frame_it_promises_with_8_bit_tables() {
+        let img = RgbImage::from_fn(96, 64, |x, y| {
+            Rgb([
+                (x * 7 % 256) as u8,
+                (y * 11 % 256) as u8,
+                ((x + y) * 5 % 256) as u8,
+            ])
+        });
+        let pixels = Pixels::Rgb(img);
+        for subsampling in Subsampling::ALL {
+            for progressive in [false, true] {
+                for trellis in [false, true] {
+                    let settings = JpegSettings {
+                        subsampling,
+                        progressive,
+                        trellis,
+                    };
+                    for quality in [1, 30, 50, 69, 85, 100] {
+                        let jpeg = MozJpeg { settings }.encode(&pixels, quality).unwrap();
+                        let segs = segments(&jpeg);
+                        let what = format!("{settings:?} q{quality}");
+                        let (sof, frame) = segs
+                            .iter()
+                            .find(|(m, _)| {
+                                (0xC0..=0xCF).contains(m) && ![0xC4, 0xC8, 0xCC].contains(m)
+                            })
+                            .expect("a frame header");
+                        assert_eq!(*sof, if progressive { 0xC2 } else { 0xC0 }, "{what}");
+                        let (h, v) = subsampling.chroma_pixel_size();
+                        assert_eq!(frame[7], (h << 4) | v, "{what}: luma sampling");
+                        assert_eq!([frame[10], frame[13]], [0x11, 0x11], "{what}");
+                        for (_, dqt) in segs.iter().filter(|(m, _)| *m == 0xDB) {
+                            // Precision nibble 0: 8-bit entries, 65 bytes per table.
+                            assert!(dqt.chunks(65).all(|t| t[0] >> 4 == 0), "{what}");
+                        }
+                        let back = image::load_from_memory(&jpeg).unwrap();
+                        assert_eq!((back.width(), back.height()), (96, 64));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subsampling_parses_both_spellings() {
+        for (text, s) in [
+            ("420", Subsampling::S420),
+            ("4:2:2", Subsampling::S422),
+            ("444", Subsampling::S444),
+        ] {
+            assert_eq!(text.parse::<Subsampling>(), Ok(s));
+            assert_eq!(s.to_string().parse::<Subsampling>(), Ok(s));
+        }
+        assert!("411".parse::<Subsampling>().is_err());
+    }
 }

@@ -614,6 +614,13 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
     Some(pool.low_mean(WORST_FRACTION).clamp(0.0, 1.0))
 }
 
+/// [`legibility`] of a JPEG file against the luma of its source at the same size;
+/// `None` when the bytes do not decode or the sizes differ.
+pub fn jpeg_legibility(reference: &GrayImage, jpeg: &[u8]) -> Option<f64> {
+    let decoded = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
+    legibility(reference, &luma(&decoded))
+}
+
 /// SSIM of one window from its sums over `n` pixels; also returns the reference variance.
 #[inline]
 fn ssim_window(s: [f64; 5], n: f64) -> (f64, f64) {
@@ -852,11 +859,9 @@ mod tests {
     fn jpeg_roundtrip(img: &DynamicImage, quality: u8) -> DynamicImage {
         use crate::encode::{Encoder, MozJpeg};
         let pixels = crate::normalize::Pixels::from_dynamic(img.clone());
-        let bytes = MozJpeg {
-            effort: crate::options::Effort::default(),
-        }
-        .encode(&pixels, quality)
-        .expect("in-memory encode");
+        let bytes = MozJpeg::from(crate::options::Effort::default())
+            .encode(&pixels, quality)
+            .expect("in-memory encode");
         image::load_from_memory(&bytes).expect("decode our own JPEG")
     }
 

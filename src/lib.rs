@@ -9,7 +9,8 @@
 //! [`check`] inspects files against the portal's rules without writing anything, with
 //! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
 //! [`stitch`] combines several documents into one upload picture, through the same
-//! stages. `watch` (feature `watch`, on by default through `cli`) follows a folder and
+//! stages. [`sweep`] measures a grid of encoder settings on the user's own documents and
+//! recommends a profile. `watch` (feature `watch`, on by default through `cli`) follows a folder and
 //! converts what appears in it, exactly once per version.
 //!
 //! ```no_run
@@ -35,6 +36,7 @@ pub mod report;
 pub mod resize;
 pub mod sniff;
 pub mod stitch;
+pub mod sweep;
 #[cfg(feature = "watch")]
 pub mod watch;
 pub mod write;

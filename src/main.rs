@@ -18,6 +18,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use scanfit::batch::Progress;
+use scanfit::encode::Subsampling;
+use scanfit::sweep::{parse_qualities, Grid, SweepOptions};
 use scanfit::watch::{Observer, Originals, WatchOptions};
 use scanfit::{
     ByteSize, CheckRecord, CheckSummary, Effort, FormatChoice, Layout, Options, Profile, Record,
@@ -48,6 +50,77 @@ enum Command {
     /// Keep running and convert every picture that appears in IN (and its subfolders)
     /// into OUT, once it is completely written; stop with Ctrl-C or SIGTERM.
     Watch(WatchArgs),
+    /// Try a grid of encoder settings on a sample of your documents: bytes, legibility
+    /// and speed per setting, a chart, and a recommended profile for `convert --profile`.
+    Sweep(SweepArgs),
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// Files and folders to sample from (folders recursively).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Qualities: ranges FROM..TO/STEP and single values, comma-separated.
+    #[arg(long, default_value = "60..95/5", value_name = "LIST")]
+    quality: String,
+    /// Chroma subsamplings, comma-separated: 420, 422, 444.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "420,444",
+        value_name = "LIST"
+    )]
+    subsampling: Vec<Subsampling>,
+    /// Progressive (true) and/or baseline (false), comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "true,false",
+        value_name = "LIST"
+    )]
+    progressive: Vec<bool>,
+    /// Trellis quantisation on (true) and/or off (false), comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "true,false",
+        value_name = "LIST"
+    )]
+    trellis: Vec<bool>,
+    /// Downscale factors of the long edge, comma-separated, in (0, 1].
+    #[arg(long, value_delimiter = ',', default_value = "1", value_name = "LIST")]
+    scale: Vec<f64>,
+    /// Pictures sampled from the inputs ("all" for every one).
+    #[arg(long, default_value = "20", value_name = "N|all")]
+    sample: String,
+    /// Seed of the sample: the same seed on the same files gives the same sample.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Encodes per file and setting; the median time is kept.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    repeats: u32,
+    /// The profile compared against and used for the band, the legibility floor and
+    /// the rest of a saved profile (default: the portal's rules).
+    #[arg(long, value_name = "FILE.toml")]
+    profile: Option<PathBuf>,
+    /// Legibility floor the recommendation must keep on its worst file [default: the
+    /// profile's, 0.70].
+    #[arg(long, value_name = "SCORE")]
+    min_score: Option<f64>,
+    /// Write one row per setting to FILE.csv.
+    #[arg(long, value_name = "FILE.csv")]
+    csv: Option<PathBuf>,
+    /// Draw bytes against legibility to FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// Write the recommended setting as a profile for `convert --profile`.
+    #[arg(long, value_name = "FILE.toml")]
+    save_profile: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 #[derive(Args)]
@@ -75,9 +148,6 @@ struct StitchArgs {
     margin: u32,
     #[command(flatten)]
     profile: ProfileArgs,
-    /// Sets stitched at once (default: all cores).
-    #[arg(short, long)]
-    jobs: Option<usize>,
     /// Replace outputs that already exist (otherwise they are skipped).
     #[arg(long)]
     overwrite: bool,
@@ -91,12 +161,8 @@ struct StitchArgs {
     /// No progress bar (problems and the summary are still printed).
     #[arg(short, long)]
     quiet: bool,
-    /// Refuse pieces with more pixels than this (decompression bombs).
-    #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
-    max_pixels: u64,
-    /// Refuse piece files larger than this.
-    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
-    max_input_size: ByteSize,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,9 +183,6 @@ struct WatchArgs {
     output: PathBuf,
     #[command(flatten)]
     profile: ProfileArgs,
-    /// Files converted at once (default: all cores).
-    #[arg(short, long)]
-    jobs: Option<usize>,
     /// How long a file's size and time must stay unchanged before it is read, when
     /// the OS gives no close-after-write event for it.
     #[arg(long, default_value_t = 1500, value_name = "MS")]
@@ -134,12 +197,8 @@ struct WatchArgs {
     /// Append one JSON Lines record per output to FILE as files are converted.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Refuse pictures with more pixels than this (decompression bombs).
-    #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
-    max_pixels: u64,
-    /// Refuse input files larger than this.
-    #[arg(long, default_value = "512MiB", value_name = "SIZE")]
-    max_input_size: ByteSize,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 #[derive(Args)]
@@ -174,9 +233,6 @@ struct ConvertArgs {
     output: PathBuf,
     #[command(flatten)]
     profile: ProfileArgs,
-    /// Files converted at once (default: all cores).
-    #[arg(short, long)]
-    jobs: Option<usize>,
     /// Replace outputs that already exist (otherwise they are skipped).
     #[arg(long)]
     overwrite: bool,
@@ -189,6 +245,17 @@ struct ConvertArgs {
     /// No progress bar (problems and the summary are still printed).
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How a run uses the machine and what it refuses to read; shared by the commands that
+/// decode files.
+#[derive(Args)]
+struct RunArgs {
+    /// Files worked on at once (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
     /// Refuse pictures with more pixels than this (decompression bombs).
     #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
     max_pixels: u64,
@@ -197,32 +264,64 @@ struct ConvertArgs {
     max_input_size: ByteSize,
 }
 
+impl RunArgs {
+    /// Options for a run with `profile`; writing flags keep their defaults.
+    fn options(&self, profile: Profile) -> Options {
+        let defaults = Options::default();
+        Options {
+            profile,
+            jobs: self.jobs.unwrap_or(defaults.jobs).max(1),
+            max_pixels: self.max_pixels,
+            max_input_bytes: self.max_input_size.0,
+            ..defaults
+        }
+    }
+}
+
+/// The profile: the portal's rules by default, then a profile file's values, then each
+/// flag given.
 #[derive(Args)]
 struct ProfileArgs {
-    /// Smallest accepted output (e.g. 200KiB, 204800).
-    #[arg(long, default_value = "200KiB", value_name = "SIZE")]
-    min_size: ByteSize,
-    /// Largest accepted output (e.g. 4MB, 4000000).
-    #[arg(long, default_value = "4MB", value_name = "SIZE")]
-    max_size: ByteSize,
-    /// JPEG quality tried first.
-    #[arg(long, default_value_t = 85, value_parser = clap::value_parser!(u8).range(1..=100))]
-    quality: u8,
-    /// JPEG quality never gone below.
-    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(1..=100))]
-    min_quality: u8,
-    /// Long edge never downscaled below, in pixels (or the source's, if smaller).
-    #[arg(long, default_value_t = 2000, value_name = "PX")]
-    min_long_edge: u32,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
-    format: FormatArg,
-    /// Encoder effort: fast (baseline), balanced (progressive), max (mozjpeg trellis).
-    #[arg(long, value_enum, default_value_t = EffortArg::Balanced)]
-    effort: EffortArg,
-    /// Legibility floor (0-1): an encode scoring below it is never accepted; 0 disables.
-    #[arg(long, default_value_t = scanfit::inspect::DEFAULT_MIN_SCORE, value_name = "SCORE")]
-    min_score: f64,
+    /// Start from this profile (TOML, as `scanfit sweep --save-profile` writes it);
+    /// flags given as well override its values.
+    #[arg(long, value_name = "FILE.toml")]
+    profile: Option<PathBuf>,
+    /// Smallest accepted output (e.g. 200KiB, 204800) [default: 200KiB].
+    #[arg(long, value_name = "SIZE")]
+    min_size: Option<ByteSize>,
+    /// Largest accepted output (e.g. 4MB, 4000000) [default: 4MB].
+    #[arg(long, value_name = "SIZE")]
+    max_size: Option<ByteSize>,
+    /// JPEG quality tried first [default: 85].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: Option<u8>,
+    /// JPEG quality never gone below [default: 70].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    min_quality: Option<u8>,
+    /// Long edge never downscaled below, in pixels (or the source's, if smaller)
+    /// [default: 2000].
+    #[arg(long, value_name = "PX")]
+    min_long_edge: Option<u32>,
+    /// Output format [default: auto].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Encoder effort: fast (baseline), balanced (progressive), max (mozjpeg trellis)
+    /// [default: balanced].
+    #[arg(long, value_enum)]
+    effort: Option<EffortArg>,
+    /// Chroma subsampling of colour JPEGs: 420, 422 or 444 [default: 420].
+    #[arg(long, value_name = "420|422|444")]
+    subsampling: Option<Subsampling>,
+    /// Progressive JPEG (true) or baseline (false), whatever the effort says.
+    #[arg(long, value_name = "BOOL")]
+    progressive: Option<bool>,
+    /// Trellis quantisation on (true) or off (false), whatever the effort says.
+    #[arg(long, value_name = "BOOL")]
+    trellis: Option<bool>,
+    /// Legibility floor (0-1): an encode scoring below it is never accepted; 0 disables
+    /// [default: 0.70].
+    #[arg(long, value_name = "SCORE")]
+    min_score: Option<f64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -240,25 +339,58 @@ enum EffortArg {
 }
 
 impl ProfileArgs {
-    fn profile(&self) -> Profile {
-        Profile {
-            min_bytes: self.min_size.0,
-            max_bytes: self.max_size.0,
-            quality: self.quality,
-            min_quality: self.min_quality,
-            min_long_edge: self.min_long_edge,
-            format: match self.format {
+    fn profile(&self) -> anyhow::Result<Profile> {
+        let mut p = load_profile(self.profile.as_deref())?;
+        set(&mut p.min_bytes, self.min_size.map(|s| s.0));
+        set(&mut p.max_bytes, self.max_size.map(|s| s.0));
+        set(&mut p.quality, self.quality);
+        set(&mut p.min_quality, self.min_quality);
+        set(&mut p.min_long_edge, self.min_long_edge);
+        set(
+            &mut p.format,
+            self.format.map(|f| match f {
                 FormatArg::Auto => FormatChoice::Auto,
                 FormatArg::Jpeg => FormatChoice::Jpeg,
                 FormatArg::Png => FormatChoice::Png,
-            },
-            effort: match self.effort {
+            }),
+        );
+        if let Some(effort) = self.effort {
+            p.effort = match effort {
                 EffortArg::Fast => Effort::Fast,
                 EffortArg::Balanced => Effort::Balanced,
                 EffortArg::Max => Effort::Max,
-            },
-            min_score: self.min_score,
+            };
+            // An effort given on the command line means its own progression and
+            // trellis, not the profile file's.
+            p.progressive = None;
+            p.trellis = None;
         }
+        set(&mut p.subsampling, self.subsampling);
+        if self.progressive.is_some() {
+            p.progressive = self.progressive;
+        }
+        if self.trellis.is_some() {
+            p.trellis = self.trellis;
+        }
+        set(&mut p.min_score, self.min_score);
+        Ok(p)
+    }
+}
+
+/// The profile in `path`, or the built-in one (the portal's rules).
+fn load_profile(path: Option<&Path>) -> anyhow::Result<Profile> {
+    let Some(path) = path else {
+        return Ok(Profile::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the profile {}", path.display()))?;
+    Profile::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("the profile {} is not valid: {e}", path.display()))
+}
+
+fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *field = v;
     }
 }
 
@@ -269,6 +401,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Stitch(args) => stitch(args),
         Command::Watch(args) => watch(args),
+        Command::Sweep(args) => sweep(args),
     };
     match result {
         Ok(code) => code,
@@ -280,14 +413,10 @@ fn main() -> ExitCode {
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
-    let defaults = Options::default();
     let opts = Options {
-        profile: args.profile.profile(),
-        jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
         overwrite: args.overwrite,
         dry_run: args.dry_run,
-        max_pixels: args.max_pixels,
-        max_input_bytes: args.max_input_size.0,
+        ..args.run.options(args.profile.profile()?)
     };
     let bar = Bar::new(args.quiet);
     let records = scanfit::convert(&args.inputs, &args.output, &opts, &bar)?;
@@ -330,14 +459,10 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn stitch(args: StitchArgs) -> anyhow::Result<ExitCode> {
-    let defaults = Options::default();
     let opts = Options {
-        profile: args.profile.profile(),
-        jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
         overwrite: args.overwrite,
         dry_run: args.dry_run,
-        max_pixels: args.max_pixels,
-        max_input_bytes: args.max_input_size.0,
+        ..args.run.options(args.profile.profile()?)
     };
     let sopts = StitchOptions {
         layout: match args.layout {
@@ -398,15 +523,8 @@ fn watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
         Some(secs) => anyhow::bail!("--poll {secs}: give a number of seconds above 0"),
         None => None,
     };
-    let defaults = Options::default();
     let opts = WatchOptions {
-        convert: Options {
-            profile: args.profile.profile(),
-            jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
-            max_pixels: args.max_pixels,
-            max_input_bytes: args.max_input_size.0,
-            ..defaults
-        },
+        convert: args.run.options(args.profile.profile()?),
         settle: Duration::from_millis(args.settle),
         poll,
         originals: args.originals,
@@ -496,6 +614,173 @@ impl Observer for WatchLines {
 
     fn notice(&mut self, message: &str) {
         eprintln!("{message}");
+    }
+}
+
+fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
+    let mut profile = load_profile(args.profile.as_deref())?;
+    set(&mut profile.min_score, args.min_score);
+    let opts = args.run.options(profile);
+    let sample = match args.sample.as_str() {
+        "all" => None,
+        n => Some(
+            n.parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| anyhow::anyhow!("--sample {n}: give a count above 0, or all"))?,
+        ),
+    };
+    let sopts = SweepOptions {
+        grid: Grid {
+            qualities: parse_qualities(&args.quality)
+                .map_err(|e| anyhow::anyhow!("--quality: {e}"))?,
+            subsamplings: args.subsampling,
+            progressive: args.progressive,
+            trellis: args.trellis,
+            scales: args.scale,
+        },
+        sample,
+        seed: args.seed,
+        repeats: args.repeats,
+    };
+    let bar = SweepBar::new(args.quiet);
+    let result = scanfit::sweep::sweep(&args.inputs, &opts, &sopts, &bar)?;
+    bar.bar.finish_and_clear();
+    for (path, why) in &result.skipped {
+        eprintln!("skipped {}: {why}", path.display());
+    }
+    print_sweep_table(&result, BufWriter::new(std::io::stdout().lock()))?;
+    if let Some(path) = &args.csv {
+        let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        scanfit::sweep::write_csv(&result, BufWriter::new(file))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.plot {
+        scanfit::sweep::plot(&result, path)?;
+    }
+    eprintln!(
+        "{} files measured, {} skipped, {} settings",
+        result.files.len(),
+        result.skipped.len(),
+        result.results.len()
+    );
+    let Some(best) = result.recommended() else {
+        eprintln!(
+            "no full-resolution setting kept every file's legibility at or over {:.2}: nothing to recommend",
+            result.floor
+        );
+        return Ok(ExitCode::from(1));
+    };
+    eprintln!(
+        "recommended: {} ({} for the sample, worst legibility {:.3})",
+        best.setting.label(),
+        ByteSize(best.total_bytes),
+        best.worst_score
+    );
+    if let Some(default) = result.results.iter().find(|r| r.default) {
+        eprintln!(
+            "  against the default {}: {:+.0} % bytes",
+            default.setting.label(),
+            (best.total_bytes as f64 / default.total_bytes.max(1) as f64 - 1.0) * 100.0
+        );
+    }
+    if sopts.grid.qualities.first() == Some(&best.setting.quality) {
+        eprintln!(
+            "  the lowest quality tried still passes: --quality with lower values may find smaller files"
+        );
+    }
+    if let Some(path) = &args.save_profile {
+        let saved = result
+            .recommended_profile(&opts.profile)
+            .expect("a recommendation exists");
+        let text = format!(
+            "# scanfit profile: written by `scanfit sweep` from {} files.\n\
+             # Recommended: {}, worst legibility {:.3} (floor {:.2}).\n\
+             # Use it with: scanfit convert IN -o OUT --profile {}\n{}",
+            result.files.len(),
+            best.setting.label(),
+            best.worst_score,
+            result.floor,
+            path.display(),
+            saved.to_toml()
+        );
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("profile written to {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per setting, Pareto and default marked, the recommendation starred.
+fn print_sweep_table(sweep: &scanfit::sweep::Sweep, mut out: impl Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>8}  front",
+        "setting", "total", "median", "in band", "median", "worst", "ms/MP"
+    )?;
+    writeln!(
+        out,
+        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>8}",
+        "", "bytes", "bytes", "", "legib.", "legib.", "encode"
+    )?;
+    for (i, r) in sweep.results.iter().enumerate() {
+        let mark = if sweep.recommended == Some(i) {
+            "*"
+        } else if r.default {
+            "d"
+        } else {
+            " "
+        };
+        writeln!(
+            out,
+            "{mark}  {:<36} {:>11} {:>10} {:>6.0}% {:>7.3} {:>7.3} {:>8.1}  {}",
+            r.setting.label(),
+            r.total_bytes,
+            r.median_bytes,
+            r.in_band * 100.0,
+            r.median_score,
+            r.worst_score,
+            r.ms_per_megapixel,
+            if r.pareto { "yes" } else { "" }
+        )?;
+    }
+    writeln!(
+        out,
+        "(* recommended, d default; legibility is convert's score, floor {:.2})",
+        sweep.floor
+    )?;
+    out.flush()
+}
+
+/// The sweep's progress bar, counting encodes.
+struct SweepBar {
+    bar: ProgressBar,
+}
+
+impl SweepBar {
+    fn new(quiet: bool) -> SweepBar {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let b = ProgressBar::new(0);
+            b.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} encodes  {msg}  ETA {eta}")
+                    .expect("valid template"),
+            );
+            b.enable_steady_tick(Duration::from_millis(200));
+            b
+        };
+        SweepBar { bar }
+    }
+}
+
+impl scanfit::sweep::Progress for SweepBar {
+    fn start(&self, files: u64, encodes: u64) {
+        self.bar.set_length(encodes);
+        self.bar.set_message(format!("{files} files"));
+    }
+
+    fn advance(&self, encodes: u64) {
+        self.bar.inc(encodes);
     }
 }
 

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::encode::{JpegSettings, Subsampling};
+
 /// The portal's lower size limit: "200 KB" read as KiB, so either reading passes.
 pub const PORTAL_MIN_BYTES: u64 = 204_800;
 /// The portal's upper size limit: "4 MB" read as decimal megabytes, the stricter reading.
@@ -46,7 +48,12 @@ pub enum Effort {
 }
 
 /// The rules one output must meet and how hard the encoder tries.
+///
+/// It is also the profile file `convert --profile FILE` reads (TOML, written by
+/// `scanfit sweep --save-profile`): every field is optional there, and a missing one
+/// keeps its default, so the built-in default profile is the portal's rules.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Profile {
     /// Smallest accepted output, in bytes. Default 204,800 (200 KiB).
     pub min_bytes: u64,
@@ -63,14 +70,17 @@ pub struct Profile {
     pub format: FormatChoice,
     /// Encoder effort. Default [`Effort::Balanced`].
     pub effort: Effort,
+    /// Chroma subsampling of colour JPEGs. Default 4:2:0.
+    pub subsampling: Subsampling,
+    /// Progressive JPEG; `None` follows the effort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progressive: Option<bool>,
+    /// Trellis quantisation; `None` follows the effort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trellis: Option<bool>,
     /// Legibility floor: an encode scoring below it is never accepted (0 disables).
     /// Default [`crate::inspect::DEFAULT_MIN_SCORE`].
-    #[serde(default = "default_min_score")]
     pub min_score: f64,
-}
-
-fn default_min_score() -> f64 {
-    crate::inspect::DEFAULT_MIN_SCORE
 }
 
 impl Default for Profile {
@@ -83,12 +93,38 @@ impl Default for Profile {
             min_long_edge: 2000,
             format: FormatChoice::Auto,
             effort: Effort::Balanced,
-            min_score: default_min_score(),
+            subsampling: Subsampling::S420,
+            progressive: None,
+            trellis: None,
+            min_score: crate::inspect::DEFAULT_MIN_SCORE,
         }
     }
 }
 
 impl Profile {
+    /// The JPEG encoder's settings: the effort's, with this profile's choices on top.
+    pub fn jpeg_settings(&self) -> JpegSettings {
+        let base = JpegSettings::from(self.effort);
+        JpegSettings {
+            subsampling: self.subsampling,
+            progressive: self.progressive.unwrap_or(base.progressive),
+            trellis: self.trellis.unwrap_or(base.trellis),
+        }
+    }
+
+    /// Reads a profile file (TOML). Fields it leaves out keep their defaults; unknown
+    /// fields are refused, so a typo does not silently fall back to a default.
+    pub fn from_toml(text: &str) -> Result<Profile, String> {
+        let profile: Profile = toml::from_str(text).map_err(|e| e.to_string())?;
+        profile.validate()?;
+        Ok(profile)
+    }
+
+    /// The profile as a TOML file's text.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a profile is plain numbers, strings and booleans")
+    }
+
     /// Whether `len` bytes are inside the band.
     pub fn in_band(&self, len: u64) -> bool {
         (self.min_bytes..=self.max_bytes).contains(&len)

@@ -347,7 +347,7 @@ pub fn encode_in_band(
         }
     }
     let encoder = MozJpeg {
-        effort: profile.effort,
+        settings: profile.jpeg_settings(),
     };
     let Fitted {
         bytes,

@@ -271,7 +271,8 @@ pub fn write_csv(records: &[Record], mut out: impl Write) -> io::Result<()> {
     out.flush()
 }
 
-fn csv_field(f: &str) -> String {
+/// One CSV field, quoted as RFC 4180 asks when it holds a comma, quote or line break.
+pub(crate) fn csv_field(f: &str) -> String {
     if f.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", f.replace('"', "\"\""))
     } else {

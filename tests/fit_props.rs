@@ -150,7 +150,7 @@ proptest! {
             ..Profile::default()
         };
         let limits = Limits { max_pixels: 4_000_000 };
-        let encoder = MozJpeg { effort: Effort::Fast };
+        let encoder = MozJpeg::from(Effort::Fast);
         let result = fit_jpeg(&picture(w, h, &c, gray), &profile, &encoder, limits);
         if let Err(e) = check(result, &profile) {
             prop_assert!(false, "{w}×{h} {c:?} gray={gray}: {e}");
