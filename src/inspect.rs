@@ -614,6 +614,40 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
     Some(pool.low_mean(WORST_FRACTION).clamp(0.0, 1.0))
 }
 
+/// The two colour-difference planes of a colour picture (BT.601 Cb and Cr, as JPEG
+/// stores them, 128 = no colour), at full resolution; `None` for a grey picture.
+///
+/// [`legibility`] on these planes is the sweep's colour score: it drops where chroma
+/// subsampling smears a thin red seal stroke or coloured text, which luma cannot show.
+pub fn colour_planes(img: &DynamicImage) -> Option<[GrayImage; 2]> {
+    let rgb = match img {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageLumaA8(_) => return None,
+        DynamicImage::ImageRgb8(b) => std::borrow::Cow::Borrowed(b),
+        other => std::borrow::Cow::Owned(other.to_rgb8()),
+    };
+    let (w, h) = rgb.dimensions();
+    let mut cb = vec![0u8; w as usize * h as usize];
+    let mut cr = vec![0u8; w as usize * h as usize];
+    if w > 0 {
+        cb.par_chunks_mut(w as usize)
+            .zip(cr.par_chunks_mut(w as usize))
+            .zip(rgb.as_raw().par_chunks(w as usize * 3))
+            .for_each(|((cb, cr), src)| {
+                for ((b, r), p) in cb.iter_mut().zip(cr.iter_mut()).zip(src.chunks_exact(3)) {
+                    let [red, green, blue] = [p[0], p[1], p[2]].map(f32::from);
+                    *b = (128.0 - 0.168_736 * red - 0.331_264 * green + 0.5 * blue)
+                        .round()
+                        .clamp(0.0, 255.0) as u8;
+                    *r = (128.0 + 0.5 * red - 0.418_688 * green - 0.081_312 * blue)
+                        .round()
+                        .clamp(0.0, 255.0) as u8;
+                }
+            });
+    }
+    let plane = |v| GrayImage::from_raw(w, h, v).expect("buffer sized from the dimensions");
+    Some([plane(cb), plane(cr)])
+}
+
 /// [`legibility`] of a JPEG file against the luma of its source at the same size;
 /// `None` when the bytes do not decode or the sizes differ.
 pub fn jpeg_legibility(reference: &GrayImage, jpeg: &[u8]) -> Option<f64> {

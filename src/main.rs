@@ -107,6 +107,10 @@ struct SweepArgs {
     /// profile's, 0.70].
     #[arg(long, value_name = "SCORE")]
     min_score: Option<f64>,
+    /// Colour floor (0-1) the recommendation must keep on its worst file: the Cb/Cr
+    /// planes scored like legibility, where 4:2:0 smears red seals; 0 ignores colour.
+    #[arg(long, default_value_t = scanfit::sweep::DEFAULT_MIN_COLOUR, value_name = "SCORE")]
+    min_colour: f64,
     /// Write one row per setting to FILE.csv.
     #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
@@ -642,6 +646,7 @@ fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
         sample,
         seed: args.seed,
         repeats: args.repeats,
+        min_colour: args.min_colour,
     };
     let bar = SweepBar::new(args.quiet);
     let result = scanfit::sweep::sweep(&args.inputs, &opts, &sopts, &bar)?;
@@ -714,13 +719,13 @@ fn sweep(args: SweepArgs) -> anyhow::Result<ExitCode> {
 fn print_sweep_table(sweep: &scanfit::sweep::Sweep, mut out: impl Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>8}  front",
-        "setting", "total", "median", "in band", "median", "worst", "ms/MP"
+        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>7} {:>8}  front",
+        "setting", "total", "median", "in band", "median", "worst", "worst", "ms/MP"
     )?;
     writeln!(
         out,
-        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>8}",
-        "", "bytes", "bytes", "", "legib.", "legib.", "encode"
+        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>7} {:>8}",
+        "", "bytes", "bytes", "", "legib.", "legib.", "colour", "encode"
     )?;
     for (i, r) in sweep.results.iter().enumerate() {
         let mark = if sweep.recommended == Some(i) {
@@ -732,21 +737,22 @@ fn print_sweep_table(sweep: &scanfit::sweep::Sweep, mut out: impl Write) -> std:
         };
         writeln!(
             out,
-            "{mark}  {:<36} {:>11} {:>10} {:>6.0}% {:>7.3} {:>7.3} {:>8.1}  {}",
+            "{mark}  {:<36} {:>11} {:>10} {:>6.0}% {:>7.3} {:>7.3} {:>7.3} {:>8.1}  {}",
             r.setting.label(),
             r.total_bytes,
             r.median_bytes,
             r.in_band * 100.0,
             r.median_score,
             r.worst_score,
+            r.worst_colour,
             r.ms_per_megapixel,
             if r.pareto { "yes" } else { "" }
         )?;
     }
     writeln!(
         out,
-        "(* recommended, d default; legibility is convert's score, floor {:.2})",
-        sweep.floor
+        "(* recommended, d default; legibility is convert's score, floor {:.2}; colour floor {:.2})",
+        sweep.floor, sweep.colour_floor
     )?;
     out.flush()
 }

@@ -110,6 +110,7 @@ fn shared() -> &'static Sweep {
             sample: None,
             seed: 1,
             repeats: 1,
+            min_colour: 0.0,
         };
         sweep::sweep(&[inputs()], &Options::default(), &sopts, &NoProgress).unwrap()
     })
@@ -150,6 +151,35 @@ fn raising_quality_never_lowers_the_legibility_score() {
 }
 
 #[test]
+fn full_colour_keeps_the_red_seal_better_and_grey_pages_have_no_colour_to_lose() {
+    let s = shared();
+    let file = |name: &str| s.files.iter().position(|f| f.ends_with(name)).unwrap();
+    let (seal, gray) = (file("印章 page.png"), file("gray.png"));
+    let mut pairs = 0;
+    for (i, a) in s.results.iter().enumerate() {
+        for (j, b) in s.results.iter().enumerate() {
+            let (a, b) = (a.setting, b.setting);
+            if a.jpeg.subsampling == Subsampling::S420
+                && b.jpeg.subsampling == Subsampling::S444
+                && (a.quality, a.jpeg.progressive, a.jpeg.trellis, a.scale)
+                    == (b.quality, b.jpeg.progressive, b.jpeg.trellis, b.scale)
+            {
+                pairs += 1;
+                let (c420, c444) = (s.measures[seal][i].colour, s.measures[seal][j].colour);
+                assert!(
+                    c444 > c420,
+                    "{}: {c444:.3} vs {}: {c420:.3}",
+                    b.label(),
+                    a.label()
+                );
+            }
+        }
+        assert_eq!(s.measures[gray][i].colour, 1.0);
+    }
+    assert_eq!(pairs, s.results.len() / 2);
+}
+
+#[test]
 fn summaries_agree_with_the_per_file_measures() {
     let s = shared();
     let profile = Profile::default();
@@ -158,6 +188,8 @@ fn summaries_agree_with_the_per_file_measures() {
         assert_eq!(r.total_bytes, column.iter().map(|m| m.bytes).sum::<u64>());
         let worst = column.iter().map(|m| m.score).fold(1.0, f64::min);
         assert_eq!(r.worst_score, worst);
+        let worst = column.iter().map(|m| m.colour).fold(1.0, f64::min);
+        assert_eq!(r.worst_colour, worst);
         let in_band = column.iter().filter(|m| profile.in_band(m.bytes)).count();
         assert_eq!(r.in_band, in_band as f64 / column.len() as f64);
         assert!(r.ms_per_megapixel > 0.0);
