@@ -4,7 +4,8 @@
 //! passes, 1 when any fails (or warns, under `--strict`), 2 on a usage error. `stitch`
 //! exits like `convert`, one outcome per combined picture. `watch` runs until Ctrl-C or
 //! SIGTERM and then exits 0 (per-file failures are printed as they happen), or 2 when it
-//! cannot start or its journal cannot be written.
+//! cannot start or its journal cannot be written. `sweep` exits 0 with a
+//! recommendation, 1 when no setting keeps the floors, 2 on a usage error.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};

@@ -421,16 +421,19 @@ pub fn sweep(
     })
 }
 
-/// Whether the file's first bytes are a format scanfit reads.
+/// Whether the file's first bytes are a format scanfit reads (512 bytes hold any
+/// signature [`sniff`] looks at, a HEIF `ftyp` box's list of brands included).
 fn head_is_picture(path: &Path) -> io::Result<bool> {
-    let mut head = Vec::with_capacity(64);
-    std::fs::File::open(path)?.take(64).read_to_end(&mut head)?;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)?
+        .take(512)
+        .read_to_end(&mut head)?;
     Ok(sniff(&head).is_some())
 }
 
 /// `n` of `files` chosen by a seeded shuffle (SplitMix64 driving Fisher–Yates), returned
 /// in their original order. Deterministic across runs and platforms for the same list.
-fn sample(mut files: Vec<PathBuf>, n: Option<usize>, seed: u64) -> Vec<PathBuf> {
+fn sample(files: Vec<PathBuf>, n: Option<usize>, seed: u64) -> Vec<PathBuf> {
     let Some(n) = n.filter(|&n| n < files.len()) else {
         return files;
     };
@@ -449,8 +452,7 @@ fn sample(mut files: Vec<PathBuf>, n: Option<usize>, seed: u64) -> Vec<PathBuf> 
     }
     let mut chosen = order[..n].to_vec();
     chosen.sort_unstable();
-    let mut slots: Vec<Option<PathBuf>> = files.drain(..).map(Some).collect();
-    chosen.into_iter().filter_map(|i| slots[i].take()).collect()
+    chosen.into_iter().map(|i| files[i].clone()).collect()
 }
 
 /// Decodes one file as convert does (first page of a multi-page file) and measures
