@@ -9,7 +9,7 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Setting, Sweep};
+use super::Sweep;
 
 /// Chart size in pixels (SVG user units).
 const SIZE: (u32, u32) = (1100, 700);
@@ -75,26 +75,6 @@ pub fn plot(sweep: &Sweep, path: &Path) -> Result<(), ChartError> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// Settings drawn in one colour: everything but quality.
-fn family(s: &Setting) -> String {
-    let mut name = format!(
-        "{} {}",
-        s.jpeg.subsampling,
-        if s.jpeg.progressive {
-            "progressive"
-        } else {
-            "baseline"
-        }
-    );
-    if s.jpeg.trellis {
-        name.push_str(" trellis");
-    }
-    if s.scale < 1.0 {
-        name.push_str(&format!(" ×{}", s.scale));
-    }
-    name
 }
 
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, sweep: &Sweep) -> Result<(), ChartError>
@@ -182,7 +162,7 @@ where
     // circles on the chart are exactly the settings.
     let mut families: Vec<String> = Vec::new();
     for r in results {
-        let f = family(&r.setting);
+        let f = r.setting.family();
         if !families.contains(&f) {
             families.push(f);
         }
@@ -191,7 +171,7 @@ where
         let colour = Palette99::pick(i).mix(0.9);
         let points = results
             .iter()
-            .filter(|r| &family(&r.setting) == name)
+            .filter(|r| &r.setting.family() == name)
             .map(|r| Circle::new((mb(r.total_bytes), r.worst_score), 5, colour.filled()));
         chart
             .draw_series(points)

@@ -66,9 +66,14 @@ impl Setting {
 
     /// A short name for tables and charts: `q85 4:2:0 progressive trellis ×0.75`.
     pub fn label(&self) -> String {
+        format!("q{} {}", self.quality, self.family())
+    }
+
+    /// Everything but the quality: `4:2:0 progressive trellis ×0.75`. The chart gives
+    /// each family one colour.
+    pub fn family(&self) -> String {
         let mut s = format!(
-            "q{} {} {}",
-            self.quality,
+            "{} {}",
             self.jpeg.subsampling,
             if self.jpeg.progressive {
                 "progressive"
