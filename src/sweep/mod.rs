@@ -119,7 +119,8 @@ impl Default for Grid {
 }
 
 impl Grid {
-    /// Every combination, grouped by scale then encoder settings, qualities ascending.
+    /// Every combination once, grouped by scale then encoder settings, qualities in the
+    /// order given.
     pub fn settings(&self) -> Vec<Setting> {
         let mut out = Vec::new();
         for &scale in &self.scales {
@@ -127,7 +128,7 @@ impl Grid {
                 for &progressive in &self.progressive {
                     for &trellis in &self.trellis {
                         for &quality in &self.qualities {
-                            out.push(Setting {
+                            let setting = Setting {
                                 quality,
                                 jpeg: JpegSettings {
                                     subsampling,
@@ -135,7 +136,11 @@ impl Grid {
                                     trellis,
                                 },
                                 scale,
-                            });
+                            };
+                            // A value given twice on an axis is one setting.
+                            if !out.contains(&setting) {
+                                out.push(setting);
+                            }
                         }
                     }
                 }
