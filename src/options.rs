@@ -277,6 +277,33 @@ mod tests {
     }
 
     #[test]
+    fn profile_files_round_trip_default_what_they_omit_and_refuse_typos() {
+        let p = Profile {
+            quality: 60,
+            min_quality: 55,
+            subsampling: Subsampling::S444,
+            progressive: Some(false),
+            trellis: Some(true),
+            ..Profile::default()
+        };
+        assert_eq!(Profile::from_toml(&p.to_toml()), Ok(p.clone()));
+        let s = p.jpeg_settings();
+        assert_eq!(
+            (s.subsampling, s.progressive, s.trellis),
+            (Subsampling::S444, false, true)
+        );
+        // Omitted fields are the portal's rules; an effort alone decides the rest.
+        let q = Profile::from_toml("effort = \"max\"\n").unwrap();
+        assert_eq!(q.max_bytes, PORTAL_MAX_BYTES);
+        assert_eq!(q.jpeg_settings(), JpegSettings::from(Effort::Max));
+        assert!(Profile::from_toml("qualty = 60\n")
+            .unwrap_err()
+            .contains("qualty"));
+        assert!(Profile::from_toml("quality = 60\nmin_quality = 80\n").is_err());
+        assert!(Profile::from_toml("subsampling = \"411\"\n").is_err());
+    }
+
+    #[test]
     fn inconsistent_profiles_are_refused() {
         let p = Profile {
             min_bytes: 5_000_000,
