@@ -73,7 +73,6 @@ fn floor_one(r: &serde_json::Value, effort: Effort) -> Duration {
     };
     let picture = decode_all(&bytes, format, limits)
         .expect("decodes")
-        .into_iter()
         .nth(page)
         .expect("page exists");
     let pixels = normalize(picture.decoded.expect("page decodes"), &mut Vec::new());

@@ -599,10 +599,10 @@ fn inspect_bytes(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
             }
         }
         Ok(pictures) => {
-            if pictures.len() > 1 {
-                record.pages = Some(pictures.len() as u32);
+            if pictures.count > 1 {
+                record.pages = Some(pictures.count);
             }
-            for (i, picture) in pictures.into_iter().enumerate() {
+            for (i, picture) in pictures.enumerate() {
                 match picture.decoded {
                     Ok(decoded) => {
                         metadata.merge(decoded.metadata);

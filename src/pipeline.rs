@@ -104,23 +104,23 @@ pub struct PictureOutcome {
 /// claimed another one, and its pictures. Convert and stitch both start here, so a
 /// piece of a stitch is read exactly as a file given to convert.
 #[derive(Debug)]
-pub struct DecodedSource {
+pub struct DecodedSource<'a> {
     /// The real format, from the bytes.
     pub format: Format,
     /// The name claims another format (a renamed file).
     pub renamed: bool,
-    /// Per picture, in page order.
-    pub pictures: Vec<decode::Picture>,
+    /// Per picture, in page order; pages are decoded as they are taken.
+    pub pictures: decode::Pictures<'a>,
 }
 
 /// Sniffs and decodes one input's bytes. `claimed` is the format the file's name claims,
 /// if any: unknown bytes are then [`Problem::NotAPicture`] instead of `Ok(None)` (an
 /// unrelated file to skip).
-pub fn decode_bytes(
-    bytes: &[u8],
+pub fn decode_bytes<'a>(
+    bytes: &'a [u8],
     claimed: Option<Format>,
     opts: &Options,
-) -> Result<Option<DecodedSource>, Problem> {
+) -> Result<Option<DecodedSource<'a>>, Problem> {
     if bytes.is_empty() {
         return if claimed.is_some() {
             Err(Problem::Empty)
@@ -161,8 +161,8 @@ pub fn convert_bytes(
     else {
         return Ok(None);
     };
+    // One page at a time: each is decoded, converted and dropped before the next.
     let pictures = pictures
-        .into_iter()
         .map(|picture| PictureOutcome {
             page: picture.page,
             result: picture.decoded.and_then(|decoded| {

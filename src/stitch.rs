@@ -674,7 +674,6 @@ fn read_piece(path: &Path, opts: &Options) -> Result<Vec<Piece>, StitchError> {
         .unwrap_or_else(|| path.display().to_string());
     source
         .pictures
-        .into_iter()
         .map(|picture| {
             let decoded = picture.decoded.map_err(|p| fail(picture.page, p))?;
             let mut own = Vec::new();

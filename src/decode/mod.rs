@@ -64,12 +64,49 @@ pub struct Picture {
     pub decoded: Result<Decoded, Problem>,
 }
 
-/// Decodes every picture in `bytes`, whose format `sniff` found to be `format`.
+/// The pictures of an input, in page order. Pages of a TIFF or PDF are decoded one at a
+/// time as the iterator advances, so a 100-page scan costs one page's memory.
+pub struct Pictures<'a> {
+    /// How many pictures the input holds.
+    pub count: u32,
+    iter: Box<dyn Iterator<Item = Picture> + 'a>,
+}
+
+impl Iterator for Pictures<'_> {
+    type Item = Picture;
+
+    fn next(&mut self) -> Option<Picture> {
+        self.iter.next()
+    }
+}
+
+impl std::fmt::Debug for Pictures<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pictures")
+            .field("count", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Pictures<'a> {
+    fn one(decoded: Decoded) -> Pictures<'a> {
+        Pictures {
+            count: 1,
+            iter: Box::new(std::iter::once(Picture {
+                page: None,
+                decoded: Ok(decoded),
+            })),
+        }
+    }
+}
+
+/// Decodes the pictures in `bytes`, whose format `sniff` found to be `format`: a
+/// single picture at once (its failure is the error), pages as they are taken.
 pub fn decode_all(
     bytes: &[u8],
     format: Format,
     limits: DecodeLimits,
-) -> Result<Vec<Picture>, Problem> {
+) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
         Format::Tiff => return Ok(pictures(pages::tiff_pages(bytes, limits.max_pixels)?)),
         Format::Pdf => return Ok(pictures(pages::pdf_pages(bytes, limits.max_pixels)?)),
@@ -78,12 +115,7 @@ pub fn decode_all(
         Format::Gif => ImageFormat::Gif,
         Format::Bmp => ImageFormat::Bmp,
         Format::Webp => ImageFormat::WebP,
-        Format::Heic | Format::Avif => {
-            return Ok(vec![Picture {
-                page: None,
-                decoded: Ok(decode_heif(bytes, limits)?),
-            }])
-        }
+        Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
         Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
             return Err(Problem::Unsupported {
                 format,
@@ -91,34 +123,37 @@ pub fn decode_all(
             })
         }
     };
-    Ok(vec![Picture {
-        page: None,
-        decoded: Ok(decode_raster(bytes, format, image_format, limits)?),
-    }])
+    Ok(Pictures::one(decode_raster(
+        bytes,
+        format,
+        image_format,
+        limits,
+    )?))
 }
 
 /// Pages of a TIFF or PDF as pictures; numbered only when there are several.
-fn pictures(pages: Vec<Result<pages::Page, pages::PageError>>) -> Vec<Picture> {
-    let numbered = pages.len() > 1;
-    pages
-        .into_iter()
-        .enumerate()
-        .map(|(i, page)| Picture {
-            page: numbered.then_some(i as u32 + 1),
-            decoded: page.map_err(Problem::from).map(|page| Decoded {
-                metadata: Metadata {
-                    icc: page.icc.is_some(),
-                    ..Metadata::default()
-                },
-                image: page.image,
-                // Pages come upright: TIFF orientation and PDF /Rotate are applied.
-                orientation: 1,
-                icc: page.icc,
-                cmyk: false,
-                animated: false,
-            }),
-        })
-        .collect()
+fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
+    let count = pages.count;
+    let numbered = count > 1;
+    let iter = pages.enumerate().map(move |(i, page)| Picture {
+        page: numbered.then_some(i as u32 + 1),
+        decoded: page.map_err(Problem::from).map(|page| Decoded {
+            metadata: Metadata {
+                icc: page.icc.is_some(),
+                ..Metadata::default()
+            },
+            image: page.image,
+            // Pages come upright: TIFF orientation and PDF /Rotate are applied.
+            orientation: 1,
+            icc: page.icc,
+            cmyk: false,
+            animated: false,
+        }),
+    });
+    Pictures {
+        count,
+        iter: Box::new(iter),
+    }
 }
 
 /// Decodes HEIC/AVIF through the system's libheif. The pixels come upright: HEIF

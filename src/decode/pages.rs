@@ -123,6 +123,30 @@ pub struct Page {
     pub icc: Option<Vec<u8>>,
 }
 
+/// The pages of a TIFF or PDF, decoded one at a time as the iterator advances, so a
+/// long document never holds more than one decoded page in memory.
+pub struct Pages<'a> {
+    /// How many pages the file has.
+    pub count: u32,
+    iter: Box<dyn Iterator<Item = Result<Page, PageError>> + 'a>,
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<Page, PageError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.iter.next()
+    }
+}
+
+impl std::fmt::Debug for Pages<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("count", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Files with more pages than this are refused: a crafted file can chain IFDs or page
 /// nodes far beyond anything a scanner produces, and each entry costs memory.
 const MAX_PAGES: u32 = 10_000;
@@ -143,12 +167,13 @@ pub fn tiff_page_count(bytes: &[u8]) -> Result<u32, PageError> {
     Ok(count)
 }
 
-/// Decodes every page of a TIFF. The outer error means the file could not be read at
-/// all; the per-page results let one bad page fail without losing the others.
-pub fn tiff_pages(
-    bytes: &[u8],
-    max_pixels: u64,
-) -> Result<Vec<Result<Page, PageError>>, PageError> {
+/// The pages of a TIFF, each decoded when it is taken. The outer error means the file
+/// could not be read at all; the per-page results let one bad page fail without losing
+/// the others.
+pub fn tiff_pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'_>, PageError> {
+    // Counting walks the directories without decoding pixels, and refuses a chain of
+    // more than MAX_PAGES before any page is decoded.
+    let count = tiff_page_count(bytes)?;
     let mut decoder = open_tiff(bytes)?;
     // The tiff crate refuses buffers over this size; it mirrors max_pixels for the widest
     // layout we accept (16-bit RGBA, 8 bytes a pixel) so a lying header cannot allocate
@@ -160,20 +185,23 @@ pub fn tiff_pages(
     limits.intermediate_buffer_size = budget;
     decoder = decoder.with_limits(limits);
 
-    let mut pages = vec![tiff_page(&mut decoder, 1, max_pixels)];
-    let mut number = 1u32;
-    while decoder.more_images() {
+    let mut number = 0u32;
+    let iter = std::iter::from_fn(move || {
         number += 1;
-        if number > MAX_PAGES {
-            return Err(PageError::Tiff(format!("more than {MAX_PAGES} pages")));
+        if number > 1 {
+            if !decoder.more_images() {
+                return None;
+            }
+            if let Err(e) = decoder.next_image() {
+                return Some(Err(tiff_page_error(number, e)));
+            }
         }
-        let page = match decoder.next_image() {
-            Ok(()) => tiff_page(&mut decoder, number, max_pixels),
-            Err(e) => Err(tiff_page_error(number, e)),
-        };
-        pages.push(page);
-    }
-    Ok(pages)
+        Some(tiff_page(&mut decoder, number, max_pixels))
+    });
+    Ok(Pages {
+        count,
+        iter: Box::new(iter.take(count as usize)),
+    })
 }
 
 fn open_tiff(bytes: &[u8]) -> Result<TiffDecoder<Cursor<&[u8]>>, PageError> {
@@ -299,7 +327,9 @@ pub fn pdf_page_count(bytes: &[u8]) -> Result<u32, PageError> {
 /// Images are decoded from DCTDecode (JPEG), FlateDecode/LZW/RunLength/ASCII (with PNG
 /// and TIFF predictors) and CCITT Group 4; JBIG2, JPEG 2000 and CCITT Group 3 give
 /// [`PageError::UnsupportedFilter`]. Soft masks are ignored: a scan is opaque.
-pub fn pdf_pages(bytes: &[u8], max_pixels: u64) -> Result<Vec<Result<Page, PageError>>, PageError> {
+///
+/// Each page is decoded when it is taken.
+pub fn pdf_pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'static>, PageError> {
     let doc = open_pdf(bytes)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
@@ -308,10 +338,14 @@ pub fn pdf_pages(bytes: &[u8], max_pixels: u64) -> Result<Vec<Result<Page, PageE
     if pages.len() > MAX_PAGES as usize {
         return Err(PageError::Pdf(format!("more than {MAX_PAGES} pages")));
     }
-    Ok(pages
-        .into_iter()
-        .map(|(number, id)| pdf_page(&doc, id, number, max_pixels))
-        .collect())
+    Ok(Pages {
+        count: pages.len() as u32,
+        iter: Box::new(
+            pages
+                .into_iter()
+                .map(move |(number, id)| pdf_page(&doc, id, number, max_pixels)),
+        ),
+    })
 }
 
 fn open_pdf(bytes: &[u8]) -> Result<Document, PageError> {
@@ -1208,11 +1242,12 @@ mod tests {
 
     const MAX: u64 = 100_000_000;
 
-    fn ok_pages(pages: Vec<Result<Page, PageError>>) -> Vec<Page> {
-        pages
-            .into_iter()
-            .map(|p| p.unwrap_or_else(|e| panic!("{e}")))
-            .collect()
+    fn ok_pages(pages: Pages) -> Vec<Page> {
+        pages.map(|p| p.unwrap_or_else(|e| panic!("{e}"))).collect()
+    }
+
+    fn all(pages: Result<Pages, PageError>) -> Vec<Result<Page, PageError>> {
+        pages.unwrap().collect()
     }
 
     fn rgb(page: &Page, x: u32, y: u32) -> [u8; 3] {
@@ -1269,7 +1304,7 @@ mod tests {
 
     #[test]
     fn tiff_palette_page_is_a_readable_error() {
-        let pages = tiff_pages(&fixture("palette.tif"), MAX).unwrap();
+        let pages = all(tiff_pages(&fixture("palette.tif"), MAX));
         let err = pages.into_iter().next().unwrap().unwrap_err();
         assert!(
             matches!(err, PageError::UnsupportedColor { page: 1, .. }),
@@ -1279,7 +1314,7 @@ mod tests {
 
     #[test]
     fn tiff_max_pixels_refused_before_decoding() {
-        let pages = tiff_pages(&fixture("three_pages.tif"), 2_000).unwrap();
+        let pages = all(tiff_pages(&fixture("three_pages.tif"), 2_000));
         // 64×48 = 3072 and 80×60 = 4800 exceed 2000; 40×30 = 1200 does not.
         assert!(matches!(
             pages[0],
@@ -1354,7 +1389,7 @@ mod tests {
     fn pdf_text_vector_and_two_image_pages_are_refused_by_number() {
         let bytes = fixture("mixed_content.pdf");
         assert_eq!(pdf_page_count(&bytes).unwrap(), 6);
-        let pages = pdf_pages(&bytes, MAX).unwrap();
+        let pages = all(pdf_pages(&bytes, MAX));
         let page1 = pages[0].as_ref().unwrap();
         assert_eq!(page1.image.dimensions(), (8, 6));
         assert_eq!(rgb(page1, 4, 3), [0, 0, 255]);
@@ -1397,7 +1432,7 @@ mod tests {
 
     #[test]
     fn pdf_jbig2_is_unsupported_filter() {
-        let pages = pdf_pages(&fixture("jbig2.pdf"), MAX).unwrap();
+        let pages = all(pdf_pages(&fixture("jbig2.pdf"), MAX));
         let err = pages[0].as_ref().unwrap_err();
         assert!(
             matches!(err, PageError::UnsupportedFilter { page: 1, .. }),
@@ -1407,7 +1442,7 @@ mod tests {
 
     #[test]
     fn pdf_max_pixels_refused() {
-        let pages = pdf_pages(&fixture("scan_2pages.pdf"), 5_000).unwrap();
+        let pages = all(pdf_pages(&fixture("scan_2pages.pdf"), 5_000));
         // 120×80 = 9600 is over the limit; 80×60 = 4800 is not.
         assert!(matches!(
             pages[0],
@@ -1443,7 +1478,7 @@ mod tests {
                 } else {
                     pdf_pages(short, MAX)
                 };
-                let all_fine = outcome.is_ok_and(|pages| pages.iter().all(Result::is_ok));
+                let all_fine = outcome.is_ok_and(|mut pages| pages.all(|p| p.is_ok()));
                 // Lenient PDF repair may recover pages whose data lies before the cut,
                 // so only the halves (which cut through image data) must fail somewhere.
                 if cut == bytes.len() / 2 || cut == 8 {

@@ -494,13 +494,12 @@ fn measure_decoded(
     progress: &dyn Progress,
 ) -> Result<Vec<Measure>, Problem> {
     let bytes = read_input(path, opts.max_input_bytes)?;
-    let source = decode_bytes(&bytes, claimed_by_name(path), opts)?.ok_or(Problem::NotAPicture)?;
-    drop(bytes);
-    let first = source
-        .pictures
-        .into_iter()
-        .next()
+    // Only the first page is decoded: a document's pages are alike, and the sample
+    // should weigh files, not pages.
+    let first = decode_bytes(&bytes, claimed_by_name(path), opts)?
+        .and_then(|mut source| source.pictures.next())
         .ok_or(Problem::NotAPicture)?;
+    drop(bytes);
     let (pixels, _) = prepare(first.decoded?, &mut Vec::new());
 
     let mut out: Vec<Option<Measure>> = settings.iter().map(|_| None).collect();
