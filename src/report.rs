@@ -158,9 +158,11 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Adds up records.
+    /// Adds up records. An input's bytes count once, however many of its pages were
+    /// written.
     pub fn of(records: &[Record]) -> Summary {
         let mut s = Summary::default();
+        let mut counted = std::collections::HashSet::new();
         for r in records {
             match r.status {
                 Status::Ok => s.ok += 1,
@@ -169,7 +171,9 @@ impl Summary {
                 Status::Skipped => s.skipped += 1,
             }
             if let Some(out) = r.bytes_out {
-                s.bytes_in += r.bytes_in;
+                if counted.insert(&r.input) {
+                    s.bytes_in += r.bytes_in;
+                }
                 s.bytes_out += out;
             }
         }
@@ -297,6 +301,22 @@ mod tests {
             text.lines().next().unwrap().split(',').count(),
             CSV_HEADER.len()
         );
+    }
+
+    #[test]
+    fn a_multi_page_input_counts_its_bytes_once() {
+        let page = |n: u32, out: u64| {
+            let mut r = Record::new("scan.pdf".into(), Status::Ok);
+            r.page = Some(n);
+            r.bytes_in = 1_000_000;
+            r.bytes_out = Some(out);
+            r
+        };
+        let mut other = Record::new("photo.jpg".into(), Status::Ok);
+        other.bytes_in = 50;
+        other.bytes_out = Some(40);
+        let s = Summary::of(&[page(1, 300), page(2, 400), page(3, 500), other]);
+        assert_eq!((s.bytes_in, s.bytes_out, s.ok), (1_000_050, 1_240, 4));
     }
 
     #[test]
