@@ -4,11 +4,11 @@
 //!
 //! The pipeline, one module per stage: [`sniff`] the real format → [`decode`] →
 //! [`normalize`] (orientation, alpha, bit depth, colour) → [`fit`] (the band search over
-//! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`] atomically;
+//! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`](mod@write) atomically;
 //! [`batch`] walks folders and runs files in parallel, [`report`] renders the outcomes.
-//! [`check`] inspects files against the portal's rules without writing anything, with
+//! [`check`](mod@check) inspects files against the portal's rules without writing anything, with
 //! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
-//! [`stitch`] combines several documents into one upload picture, through the same
+//! [`stitch`](mod@stitch) combines several documents into one upload picture, through the same
 //! stages. [`sweep`] measures a grid of encoder settings on the user's own documents and
 //! recommends a profile. `watch` (feature `watch`, on by default through `cli`) follows a folder and
 //! converts what appears in it, exactly once per version.

@@ -18,7 +18,7 @@
 //! What is honoured: `heif_decode_image` applies the container's geometric transformations
 //! — clean aperture crop (`clap`), rotation (`irot`) and mirroring (`imir`) — unless the
 //! decoding options ask it not to (`ignore_transformations`, default off), so the pixels
-//! returned are upright and [`decode`]'s result must not be rotated again (see [`exif`]).
+//! returned are upright and [`decode`]'s result must not be rotated again (see [`exif()`]).
 //! High-bit-depth images (10/12-bit HEVC or AV1) are reduced to 8 bits by libheif, and an
 //! alpha channel is kept as RGBA. Colour is returned as stored: the ICC profile, if any,
 //! comes from [`icc_profile`] for the colour stage to convert.
