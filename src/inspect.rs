@@ -648,13 +648,6 @@ pub fn colour_planes(img: &DynamicImage) -> Option<[GrayImage; 2]> {
     Some([plane(cb), plane(cr)])
 }
 
-/// [`legibility`] of a JPEG file against the luma of its source at the same size;
-/// `None` when the bytes do not decode or the sizes differ.
-pub fn jpeg_legibility(reference: &GrayImage, jpeg: &[u8]) -> Option<f64> {
-    let decoded = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
-    legibility(reference, &luma(&decoded))
-}
-
 /// SSIM of one window from its sums over `n` pixels; also returns the reference variance.
 #[inline]
 fn ssim_window(s: [f64; 5], n: f64) -> (f64, f64) {

@@ -763,19 +763,26 @@ struct SweepBar {
     bar: ProgressBar,
 }
 
+/// A progress bar counting `unit` on stderr, hidden under `--quiet` or when stderr is
+/// not a terminal (logs and pipes get the problem lines and the summary only).
+fn progress_bar(quiet: bool, unit: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {unit}  {{msg}}  ETA {{eta}}"
+        ))
+        .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
 impl SweepBar {
     fn new(quiet: bool) -> SweepBar {
-        let bar = if quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let b = ProgressBar::new(0);
-            b.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} encodes  {msg}  ETA {eta}")
-                    .expect("valid template"),
-            );
-            b.enable_steady_tick(Duration::from_millis(200));
-            b
-        };
+        let bar = progress_bar(quiet, "encodes");
         SweepBar { bar }
     }
 }
@@ -913,17 +920,7 @@ struct Bar {
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
-        let bar = if quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let b = ProgressBar::new(0);
-            b.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
-                    .expect("valid template"),
-            );
-            b.enable_steady_tick(Duration::from_millis(200));
-            b
-        };
+        let bar = progress_bar(quiet, "files");
         Bar {
             bar,
             bytes_in: AtomicU64::new(0),

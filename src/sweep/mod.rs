@@ -13,14 +13,16 @@
 
 mod chart;
 
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::batch::{find_files, read_input};
-use crate::encode::{Encoder, JpegSettings, MozJpeg, Subsampling};
+use crate::encode::{panic_text, Encoder, JpegSettings, MozJpeg, Subsampling};
 use crate::error::{Problem, SetupError};
 use crate::inspect;
 use crate::normalize::Pixels;
@@ -398,7 +400,17 @@ pub fn sweep(
 
     let per_setting = settings.len() as u64;
     progress.start(files.len() as u64, files.len() as u64 * per_setting);
-    let measure = |path: &PathBuf| measure_file(path, &settings, opts, sweep.repeats, progress);
+    let measure = |path: &PathBuf| {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            measure_file(path, &settings, opts, sweep.repeats, progress)
+        }))
+        .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))));
+        if result.is_err() {
+            // The encodes this file will never do, so the bar still reaches its end.
+            progress.advance(per_setting);
+        }
+        result
+    };
     let measured: Vec<Result<Vec<Measure>, Problem>> = match rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
@@ -467,26 +479,8 @@ fn sample(files: Vec<PathBuf>, n: Option<usize>, seed: u64) -> Vec<PathBuf> {
 
 /// Decodes one file as convert does (first page of a multi-page file) and measures
 /// every setting on it. Settings at the same scale share one resized picture and its
-/// reference luma.
+/// reference planes.
 fn measure_file(
-    path: &Path,
-    settings: &[Setting],
-    opts: &Options,
-    repeats: u32,
-    progress: &dyn Progress,
-) -> Result<Vec<Measure>, Problem> {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        measure_decoded(path, settings, opts, repeats, progress)
-    }))
-    .unwrap_or_else(|payload| Err(Problem::Panic(crate::encode::panic_text(payload.as_ref()))));
-    if result.is_err() {
-        // The encodes this file will never do, so the bar still reaches its end.
-        progress.advance(settings.len() as u64);
-    }
-    result
-}
-
-fn measure_decoded(
     path: &Path,
     settings: &[Setting],
     opts: &Options,
@@ -509,17 +503,17 @@ fn measure_decoded(
     for scale in scales {
         let scaled = if scale < 1.0 {
             let (w, h) = scaled_dims(pixels.width(), pixels.height(), scale);
-            resize(&pixels, w, h)
+            Cow::Owned(resize(&pixels, w, h))
         } else {
-            pixels.clone()
+            Cow::Borrowed(&pixels)
         };
-        let reference = match &scaled {
+        let reference = match scaled.as_ref() {
             Pixels::Gray(g) => Reference {
                 luma: g.clone(),
                 colour: None,
             },
             Pixels::Rgb(_) => {
-                let image = scaled.clone().into_dynamic();
+                let image = scaled.as_ref().clone().into_dynamic();
                 Reference {
                     luma: inspect::luma(&image),
                     colour: inspect::colour_planes(&image),
