@@ -58,6 +58,9 @@ pub enum Problem {
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
     #[error(transparent)]
     Page(#[from] crate::decode::pages::PageError),
+    /// A TIFF layout needs libtiff, which is not installed.
+    #[error(transparent)]
+    TiffLib(#[from] crate::decode::libtiff::TiffLibError),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.
     #[error(transparent)]
     Heif(#[from] crate::decode::heif::HeifError),

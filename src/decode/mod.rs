@@ -10,6 +10,7 @@
 //! decoders' own memory limits are switched on as a second line.
 
 pub mod heif;
+pub mod libtiff;
 mod limits;
 pub mod pages;
 pub mod pdf;
@@ -100,7 +101,8 @@ pub fn decode_all(
     limits: DecodeLimits,
 ) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
-        Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
+        // The tiff crate reads BigTIFF too, and libtiff what it does not.
+        Format::Tiff | Format::BigTiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
         Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits)?)),
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,
@@ -108,7 +110,7 @@ pub fn decode_all(
         Format::Bmp => ImageFormat::Bmp,
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
-        Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
+        Format::Psd | Format::Jpeg2000 | Format::JpegXl => {
             return Err(Problem::Unsupported {
                 format,
                 hint: ": save it as JPEG or PNG first",

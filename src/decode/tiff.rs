@@ -5,9 +5,10 @@
 //! PackBits, new-style JPEG and CCITT Group 4; 1-bit pages become 8-bit grey (0/255) with
 //! the file's photometric polarity honoured, CMYK becomes RGB (naively, without a
 //! profile), and the TIFF `Orientation` tag is applied so pages come out upright.
-//! Palette and CIE Lab TIFFs are refused with a readable error (the `tiff` crate does not
-//! decode them). The fax decoder is also lent to [`pdf`](super::pdf): PDF's
-//! CCITTFaxDecode is the same coding, so its data is wrapped in a one-strip TIFF.
+//! Pages the `tiff` crate cannot decode (fax G3, palette, old JPEG, CIE Lab, unusual
+//! samples...) go to the system's libtiff through [`libtiff`](super::libtiff). The fax
+//! decoder is also lent to [`pdf`](super::pdf): PDF's CCITTFaxDecode is the same
+//! coding, so its data is wrapped in a one-strip TIFF.
 
 use std::io::Cursor;
 
@@ -16,6 +17,7 @@ use tiff::decoder::{Decoder as TiffDecoder, DecodingResult};
 use tiff::tags::Tag;
 use tiff::ColorType as TiffColor;
 
+use super::libtiff;
 use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::{buffer, cmyk8_to_rgb, icc_matches, unpack_gray};
@@ -37,17 +39,35 @@ pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
     Ok(count)
 }
 
+/// A TIFF's pages, each decoded when taken, by the `tiff` crate or by libtiff.
+pub type PageIter<'a> = Box<dyn Iterator<Item = Result<Page, Problem>> + 'a>;
+
 /// The page count of a TIFF and its pages, each decoded when it is taken, so a long
 /// document never holds more than one decoded page in memory. The outer error means
 /// the file could not be read at all; the per-page results let one bad page fail
 /// without losing the others.
+///
+/// Pages are read with the `tiff` crate; a page it cannot decode (and a file it cannot
+/// open, BigTIFF included) goes to the system's libtiff ([`libtiff`](super::libtiff)),
+/// which reads the fax, palette, old-JPEG, Lab and unusual-sample layouts the crate
+/// lacks. A page over the pixel limit is refused by either without a second try.
 pub fn pages(
     bytes: &[u8],
     limits: DecodeLimits,
-) -> Result<(u32, impl Iterator<Item = Result<Page, Problem>> + '_), PageError> {
+) -> Result<(u32, PageIter<'_>), PageError> {
     // Counting walks the directories without decoding pixels, and refuses a chain of
     // more than MAX_PAGES before any page is decoded.
-    let count = page_count(bytes)?;
+    let count = match page_count(bytes) {
+        Ok(count) => count,
+        Err(crate_error) if libtiff::available() => {
+            return match libtiff::pages(bytes, limits) {
+                Ok((count, pages)) => Ok((count, Box::new(pages))),
+                // The crate's words for a file neither can open: it was asked first.
+                Err(_) => Err(crate_error),
+            };
+        }
+        Err(e) => return Err(e),
+    };
     let mut decoder = open_tiff(bytes)?;
     // The tiff crate refuses buffers over this size; it mirrors max_pixels for the widest
     // layout we accept (16-bit RGBA, 8 bytes a pixel) so a lying header cannot allocate
@@ -67,12 +87,49 @@ pub fn pages(
                 return None;
             }
             if let Err(e) = decoder.next_image() {
-                return Some(Err(tiff_page_error(number, e).into()));
+                return Some(fall_back(
+                    bytes,
+                    number,
+                    limits,
+                    tiff_page_error(number, e).into(),
+                ));
             }
         }
-        Some(tiff_page(&mut decoder, number, limits))
+        Some(
+            tiff_page(&mut decoder, number, limits)
+                .or_else(|e| fall_back(bytes, number, limits, e)),
+        )
     });
-    Ok((count, iter.take(count as usize)))
+    Ok((count, Box::new(iter.take(count as usize))))
+}
+
+/// Page `number` from libtiff, after the `tiff` crate failed with `crate_error`. When
+/// libtiff fails too, the crate's error stands, unless the crate only said the layout
+/// is unknown to it: then libtiff's words (it knows the layout) or, when libtiff is not
+/// installed, the crate's words and which package would read the page.
+fn fall_back(
+    bytes: &[u8],
+    number: u32,
+    limits: DecodeLimits,
+    crate_error: Problem,
+) -> Result<Page, Problem> {
+    let unsupported = matches!(
+        crate_error,
+        Problem::Page(PageError::UnsupportedColor { .. })
+    );
+    if matches!(crate_error, Problem::TooManyPixels { .. }) {
+        return Err(crate_error);
+    }
+    match libtiff::page(bytes, number, limits) {
+        Ok(page) => Ok(page),
+        Err(Problem::TiffLib(missing)) if unsupported => Err(PageError::UnsupportedColor {
+            page: number,
+            what: format!("{crate_error}; {missing}"),
+        }
+        .into()),
+        Err(libtiff_error) if unsupported => Err(libtiff_error),
+        Err(_) => Err(crate_error),
+    }
 }
 
 fn open_tiff(bytes: &[u8]) -> Result<TiffDecoder<Cursor<&[u8]>>, PageError> {
@@ -309,16 +366,19 @@ mod tests {
     }
 
     #[test]
-    fn tiff_palette_page_is_a_readable_error() {
+    fn tiff_palette_page_goes_to_libtiff_or_names_the_package() {
         let pages = all(pages(&fixture("palette.tif"), MAX));
-        let err = pages.into_iter().next().unwrap().unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Problem::Page(PageError::UnsupportedColor { page: 1, .. })
-            ),
-            "{err}"
-        );
+        match pages.into_iter().next().unwrap() {
+            Ok(page) => {
+                assert!(super::libtiff::available());
+                assert_eq!(rgb(&page, 2, 2), [255, 165, 0]);
+                assert_eq!(rgb(&page, 12, 2), [128, 0, 128]);
+            }
+            Err(err) => {
+                assert!(!super::libtiff::available(), "{err}");
+                assert!(err.to_string().contains("apt install libtiff6"), "{err}");
+            }
+        }
     }
 
     #[test]
