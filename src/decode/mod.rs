@@ -8,6 +8,9 @@
 
 pub mod heif;
 pub mod pages;
+pub mod pdf;
+mod samples;
+pub mod tiff;
 
 use std::io::Cursor;
 
@@ -108,8 +111,8 @@ pub fn decode_all(
     limits: DecodeLimits,
 ) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
-        Format::Tiff => return Ok(pictures(pages::tiff_pages(bytes, limits.max_pixels)?)),
-        Format::Pdf => return Ok(pictures(pages::pdf_pages(bytes, limits.max_pixels)?)),
+        Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits.max_pixels)?)),
+        Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits.max_pixels)?)),
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
