@@ -218,18 +218,6 @@ mod tests {
     use super::*;
     use image::{Rgb, RgbImage};
 
-    /// Each segment before the scan: (marker, payload).
-    fn segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
-        let mut out = Vec::new();
-        let mut pos = 2;
-        while pos + 4 <= jpeg.len() && jpeg[pos] == 0xFF && jpeg[pos + 1] != 0xDA {
-            let len = usize::from(u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]));
-            out.push((jpeg[pos + 1], &jpeg[pos + 4..pos + 2 + len]));
-            pos += 2 + len;
-        }
-        out
-    }
-
     #[test]
     fn every_setting_writes_the_frame_it_promises_with_8_bit_tables() {
         let img = RgbImage::from_fn(96, 64, |x, y| {
@@ -250,7 +238,9 @@ mod tests {
                     };
                     for quality in [1, 30, 50, 69, 85, 100] {
                         let jpeg = MozJpeg { settings }.encode(&pixels, quality).unwrap();
-                        let segs = segments(&jpeg);
+                        let segs: Vec<_> = crate::jpeg::segments(&jpeg)
+                            .map(|s| (s.marker, s.payload))
+                            .collect();
                         let what = format!("{settings:?} q{quality}");
                         let (sof, frame) = segs
                             .iter()

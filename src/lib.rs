@@ -28,6 +28,7 @@ pub mod error;
 pub mod fit;
 pub mod inspect;
 pub mod jpeg;
+pub mod metadata;
 pub mod normalize;
 pub mod options;
 pub mod pipeline;

@@ -17,7 +17,10 @@ use std::io::Cursor;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::error::Problem;
+use crate::metadata::read_exif;
+pub use crate::metadata::Metadata;
 use crate::sniff::Format;
+use crate::{jpeg, png};
 
 /// A decoded picture and what was learnt about it on the way.
 #[derive(Debug)]
@@ -34,19 +37,6 @@ pub struct Decoded {
     pub animated: bool,
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
-}
-
-/// Metadata a source carried. Reported so users know what was stripped; GPS matters most.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Metadata {
-    /// An EXIF block.
-    pub exif: bool,
-    /// GPS position inside the EXIF block.
-    pub gps: bool,
-    /// An XMP packet.
-    pub xmp: bool,
-    /// An ICC colour profile.
-    pub icc: bool,
 }
 
 /// Decoding limits from the batch options.
@@ -166,7 +156,7 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
     let image = heif::decode(bytes, limits.max_pixels)?;
     let icc = heif::icc_profile(bytes)?;
     let exif = heif::exif(bytes)?;
-    let gps = exif.as_deref().and_then(parse_exif).is_some_and(|p| p.gps);
+    let gps = exif.as_deref().and_then(read_exif).is_some_and(|p| p.gps);
     Ok(Decoded {
         image,
         orientation: 1,
@@ -224,19 +214,32 @@ fn decode_raster(
         .ok()
         .flatten()
         .filter(|p| !p.is_empty());
-    let exif = decoder.exif_metadata().ok().flatten();
-    let xmp = decoder.xmp_metadata().ok().flatten().is_some();
-    let parsed = exif.as_deref().and_then(parse_exif);
-    let orientation = match &parsed {
-        Some(p) => p.orientation,
-        // TIFF keeps the orientation in its own tags rather than an EXIF block.
-        None => orientation_number(decoder.orientation().map_err(corrupt)?),
+    let (metadata, orientation) = match format {
+        // The containers scanfit walks itself: the same reading check gives.
+        Format::Jpeg | Format::Png => {
+            let found = if format == Format::Jpeg {
+                jpeg::metadata(bytes)
+            } else {
+                png::metadata(bytes)
+            };
+            (found.metadata, found.orientation)
+        }
+        _ => {
+            let exif = decoder.exif_metadata().ok().flatten();
+            let facts = exif.as_deref().and_then(read_exif);
+            let metadata = Metadata {
+                exif: exif.is_some(),
+                gps: facts.is_some_and(|f| f.gps),
+                xmp: decoder.xmp_metadata().ok().flatten().is_some(),
+                icc: icc.is_some(),
+            };
+            (metadata, facts.map(|f| f.orientation))
+        }
     };
-    let metadata = Metadata {
-        exif: exif.is_some(),
-        gps: parsed.is_some_and(|p| p.gps),
-        xmp,
-        icc: icc.is_some(),
+    let orientation = match orientation {
+        Some(o) => o,
+        // No readable EXIF block: the decoder may still know one (its own reader).
+        None => orientation_number(decoder.orientation().map_err(corrupt)?),
     };
     let cmyk = format == Format::Jpeg && jpeg_components(bytes) == Some(4);
 
@@ -300,29 +303,6 @@ pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Prob
         });
     }
     Ok(())
-}
-
-struct ExifFacts {
-    orientation: u8,
-    gps: bool,
-}
-
-/// Reads the orientation and the presence of GPS from a raw EXIF block (TIFF structure).
-fn parse_exif(raw: &[u8]) -> Option<ExifFacts> {
-    let exif = exif::Reader::new().read_raw(raw.to_vec()).ok()?;
-    let orientation = exif
-        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-        .and_then(|f| f.value.get_uint(0))
-        .filter(|v| (1..=8).contains(v))
-        .map_or(1, |v| v as u8);
-    let gps = exif
-        .fields()
-        .any(|f| f.ifd_num == exif::In::PRIMARY && is_gps_tag(f.tag));
-    Some(ExifFacts { orientation, gps })
-}
-
-fn is_gps_tag(tag: exif::Tag) -> bool {
-    tag.context() == exif::Context::Gps
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {
