@@ -2,11 +2,15 @@
 //! colour profile, whether the source was CMYK or animated, and what metadata it held
 //! (so the report can say what was removed).
 //!
-//! Raster formats go through the `image` crate with its memory limits switched on and
-//! the pixel count checked against `--max-pixels` *before* any pixel is decoded, so a
-//! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
+//! One file per kind of source: raster formats here, through the `image` crate; [`tiff`]
+//! and [`pdf`] pages (with what they share in [`pages`]); [`heif`] through the system's
+//! libheif. Every one of them asks [`DecodeLimits::check`] about the size a file
+//! announces *before* any pixel is decoded, so a few-kilobyte "decompression bomb" is
+//! refused instead of exhausting memory, in the same words whatever the format; the
+//! decoders' own memory limits are switched on as a second line.
 
 pub mod heif;
+mod limits;
 pub mod pages;
 pub mod pdf;
 mod samples;
@@ -21,6 +25,8 @@ use crate::metadata::read_exif;
 pub use crate::metadata::Metadata;
 use crate::sniff::Format;
 use crate::{jpeg, png};
+pub use limits::DecodeLimits;
+use pages::Page;
 
 /// A decoded picture and what was learnt about it on the way.
 #[derive(Debug)]
@@ -37,13 +43,6 @@ pub struct Decoded {
     pub animated: bool,
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
-}
-
-/// Decoding limits from the batch options.
-#[derive(Debug, Clone, Copy)]
-pub struct DecodeLimits {
-    /// Largest width × height accepted.
-    pub max_pixels: u64,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
@@ -101,8 +100,8 @@ pub fn decode_all(
     limits: DecodeLimits,
 ) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
-        Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits.max_pixels)?)),
-        Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits.max_pixels)?)),
+        Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
+        Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits)?)),
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
@@ -124,13 +123,15 @@ pub fn decode_all(
     )?))
 }
 
-/// Pages of a TIFF or PDF as pictures; numbered only when there are several.
-fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
-    let count = pages.count;
+/// Pages of a TIFF or PDF (their count, and each decoded when it is taken) as
+/// pictures; numbered only when there are several.
+fn pictures<'a>(
+    (count, pages): (u32, impl Iterator<Item = Result<Page, Problem>> + 'a),
+) -> Pictures<'a> {
     let numbered = count > 1;
     let iter = pages.enumerate().map(move |(i, page)| Picture {
         page: numbered.then_some(i as u32 + 1),
-        decoded: page.map_err(Problem::from).map(|page| Decoded {
+        decoded: page.map(|page| Decoded {
             metadata: Metadata {
                 icc: page.icc.is_some(),
                 ..Metadata::default()
@@ -153,7 +154,7 @@ fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
 /// stores rotation and mirroring in its own boxes, which libheif applies, and the EXIF
 /// orientation copied from the camera must not be applied a second time.
 fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
-    let image = heif::decode(bytes, limits.max_pixels)?;
+    let image = heif::decode(bytes, |width, height| limits.check(width, height))?;
     let icc = heif::icc_profile(bytes)?;
     let exif = heif::exif(bytes)?;
     let gps = exif.as_deref().and_then(read_exif).is_some_and(|p| p.gps);
@@ -207,7 +208,7 @@ fn decode_raster(
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
 
     let (width, height) = decoder.dimensions();
-    check_pixels(width, height, limits.max_pixels)?;
+    limits.check(width, height)?;
 
     let icc = decoder
         .icc_profile()
@@ -284,25 +285,6 @@ fn decode_raster(
         animated,
         metadata,
     })
-}
-
-/// Refuses pictures over the pixel limit.
-pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Problem> {
-    if u64::from(width) * u64::from(height) > max_pixels {
-        return Err(Problem::TooManyPixels {
-            width,
-            height,
-            max: max_pixels,
-        });
-    }
-    if width == 0 || height == 0 {
-        return Err(Problem::TooManyPixels {
-            width,
-            height,
-            max: max_pixels,
-        });
-    }
-    Ok(())
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {

@@ -1,10 +1,10 @@
-//! What multi-page inputs have in common: a page, the lazy iterator over a file's
-//! pages, and why a page could not be turned into pixels.
+//! What multi-page inputs have in common: a decoded page, and why a file or one of its
+//! pages could not be turned into pixels.
 //!
 //! Office scanners and fax software hand people multi-page TIFFs and PDFs, while upload
 //! portals want one JPEG or PNG per page. [`tiff`](super::tiff) and [`pdf`](super::pdf)
 //! turn each page into pixels so the rest of the pipeline can treat every page like a
-//! single photo; both hand out the same [`Pages`] and [`PageError`], so the caller needs
+//! single photo; both hand out the same [`Page`] and [`PageError`], so the caller needs
 //! no branch per format. These types live apart from either format because both use
 //! them and neither owns them.
 //!
@@ -56,21 +56,6 @@ pub enum PageError {
         /// What the page uses, in words.
         what: String,
     },
-    /// A page is larger than the pixel limit; nothing was decoded.
-    #[error(
-        "page {page} is {width}×{height} pixels, more than the limit of {max} pixels; \
-         scan at a lower resolution or raise --max-pixels"
-    )]
-    TooManyPixels {
-        /// 1-based page number.
-        page: u32,
-        /// Width in pixels as the file states it.
-        width: u32,
-        /// Height in pixels as the file states it.
-        height: u32,
-        /// The limit that was exceeded.
-        max: u64,
-    },
     /// A page's data is damaged or inconsistent.
     #[error("page {page} is damaged: {detail}")]
     Corrupt {
@@ -101,79 +86,41 @@ pub struct Page {
     pub icc: Option<Vec<u8>>,
 }
 
-/// The pages of a TIFF or PDF, decoded one at a time as the iterator advances, so a
-/// long document never holds more than one decoded page in memory.
-pub struct Pages<'a> {
-    /// How many pages the file has.
-    pub count: u32,
-    iter: Box<dyn Iterator<Item = Result<Page, PageError>> + 'a>,
-}
-
-impl<'a> Pages<'a> {
-    /// `count` pages, decoded by `iter` as they are taken.
-    pub(super) fn new(
-        count: u32,
-        iter: impl Iterator<Item = Result<Page, PageError>> + 'a,
-    ) -> Pages<'a> {
-        Pages {
-            count,
-            iter: Box::new(iter),
-        }
-    }
-}
-
-impl Iterator for Pages<'_> {
-    type Item = Result<Page, PageError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.iter.next()
-    }
-}
-
-impl std::fmt::Debug for Pages<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pages")
-            .field("count", &self.count)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Files with more pages than this are refused: a crafted file can chain IFDs or page
 /// nodes far beyond anything a scanner produces, and each entry costs memory.
 pub(super) const MAX_PAGES: u32 = 10_000;
-
-/// Refuses a page over the pixel limit (or with no pixels) before anything is decoded.
-pub(super) fn check_pixels(page: u32, width: u32, height: u32, max: u64) -> Result<(), PageError> {
-    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > max {
-        return Err(PageError::TooManyPixels {
-            page,
-            width,
-            height,
-            max,
-        });
-    }
-    Ok(())
-}
 
 /// What the page tests of [`tiff`](super::tiff) and [`pdf`](super::pdf) share: the
 /// fixtures folder and ways to look at decoded pages.
 #[cfg(test)]
 pub(super) mod testing {
-    use super::{Page, PageError, Pages};
+    use super::{Page, PageError};
+    use crate::decode::DecodeLimits;
+    use crate::error::Problem;
 
     pub(crate) fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/tests/fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    pub(crate) const MAX: u64 = 100_000_000;
+    pub(crate) const MAX: DecodeLimits = DecodeLimits {
+        max_pixels: 100_000_000,
+    };
 
-    pub(crate) fn ok_pages(pages: Pages) -> Vec<Page> {
+    /// A limit of `max_pixels`.
+    pub(crate) fn limit(max_pixels: u64) -> DecodeLimits {
+        DecodeLimits { max_pixels }
+    }
+
+    pub(crate) fn ok_pages(pages: impl Iterator<Item = Result<Page, Problem>>) -> Vec<Page> {
         pages.map(|p| p.unwrap_or_else(|e| panic!("{e}"))).collect()
     }
 
-    pub(crate) fn all(pages: Result<Pages, PageError>) -> Vec<Result<Page, PageError>> {
-        pages.unwrap().collect()
+    /// Every page's outcome, from a file that must open.
+    pub(crate) fn all(
+        pages: Result<(u32, impl Iterator<Item = Result<Page, Problem>>), PageError>,
+    ) -> Vec<Result<Page, Problem>> {
+        pages.unwrap().1.collect()
     }
 
     pub(crate) fn rgb(page: &Page, x: u32, y: u32) -> [u8; 3] {
@@ -184,18 +131,15 @@ pub(super) mod testing {
         a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= tolerance)
     }
 
-    /// Cuts the fixture `name` at several places and decodes each piece: nothing may
-    /// panic, and the cuts through the header (8 bytes) and through image data (the
-    /// half) must fail somewhere. Lenient PDF repair may recover pages whose data lies
-    /// before the other cuts, so those only have to come back without a panic.
-    pub(crate) fn assert_cuts_fail(
-        name: &str,
-        decode: impl for<'a> Fn(&'a [u8]) -> Result<Pages<'a>, PageError>,
-    ) {
+    /// Cuts the fixture `name` at several places and decodes each piece (`all_fine`
+    /// says whether every page of it decoded): nothing may panic, and the cuts through
+    /// the header (8 bytes) and through image data (the half) must fail somewhere.
+    /// Lenient PDF repair may recover pages whose data lies before the other cuts, so
+    /// those only have to come back without a panic.
+    pub(crate) fn assert_cuts_fail(name: &str, all_fine: impl Fn(&[u8]) -> bool) {
         let bytes = fixture(name);
         for cut in [8, bytes.len() / 3, bytes.len() / 2, bytes.len() - 40] {
-            let outcome = decode(&bytes[..cut]);
-            let all_fine = outcome.is_ok_and(|mut pages| pages.all(|p| p.is_ok()));
+            let all_fine = all_fine(&bytes[..cut]);
             if cut == bytes.len() / 2 || cut == 8 {
                 assert!(!all_fine, "{name} cut at {cut} decoded without complaint");
             }

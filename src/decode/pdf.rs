@@ -17,8 +17,10 @@ use image::{DynamicImage, ImageDecoder};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
-use super::pages::{check_pixels, Page, PageError, Pages, MAX_PAGES};
+use super::limits::DecodeLimits;
+use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::{gray_from_bits, icc_matches, raw_samples, Space};
+use crate::error::Problem;
 
 /// Counts the pages of a PDF without decoding any image.
 pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
@@ -40,8 +42,11 @@ pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
 /// and TIFF predictors) and CCITT Group 4; JBIG2, JPEG 2000 and CCITT Group 3 give
 /// [`PageError::UnsupportedFilter`]. Soft masks are ignored: a scan is opaque.
 ///
-/// Each page is decoded when it is taken.
-pub fn pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'static>, PageError> {
+/// Returns the page count and the pages, each decoded when it is taken.
+pub fn pages(
+    bytes: &[u8],
+    limits: DecodeLimits,
+) -> Result<(u32, impl Iterator<Item = Result<Page, Problem>>), PageError> {
     let doc = open_pdf(bytes)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
@@ -51,12 +56,10 @@ pub fn pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'static>, PageError>
         return Err(PageError::Pdf(format!("more than {MAX_PAGES} pages")));
     }
     let count = pages.len() as u32;
-    Ok(Pages::new(
-        count,
-        pages
-            .into_iter()
-            .map(move |(number, id)| pdf_page(&doc, id, number, max_pixels)),
-    ))
+    let pages = pages
+        .into_iter()
+        .map(move |(number, id)| pdf_page(&doc, id, number, limits));
+    Ok((count, pages))
 }
 
 fn open_pdf(bytes: &[u8]) -> Result<Document, PageError> {
@@ -101,7 +104,12 @@ fn deref<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
     doc.dereference(object).map_or(object, |(_, o)| o)
 }
 
-fn pdf_page(doc: &Document, id: ObjectId, number: u32, max_pixels: u64) -> Result<Page, PageError> {
+fn pdf_page(
+    doc: &Document,
+    id: ObjectId,
+    number: u32,
+    limits: DecodeLimits,
+) -> Result<Page, Problem> {
     let corrupt = |detail: String| PageError::Corrupt {
         page: number,
         detail,
@@ -125,13 +133,13 @@ fn pdf_page(doc: &Document, id: ObjectId, number: u32, max_pixels: u64) -> Resul
         })?;
     let (stream, matrix) = match scan.images.as_slice() {
         [one] => *one,
-        _ => return Err(PageError::NotAScannedImage { page: number }),
+        _ => return Err(PageError::NotAScannedImage { page: number }.into()),
     };
     let stream = doc
         .get_object(stream)
         .and_then(Object::as_stream)
         .map_err(|e| corrupt(e.to_string()))?;
-    let (image, icc) = pdf_image(doc, stream, number, max_pixels)?;
+    let (image, icc) = pdf_image(doc, stream, number, limits)?;
     let image = match matrix.placement() {
         Placement::Upright { flip_h, flip_v } => flip(image, flip_h, flip_v),
         Placement::Transposed { flip_h, flip_v } => {
@@ -433,8 +441,8 @@ fn pdf_image(
     doc: &Document,
     stream: &Stream,
     page: u32,
-    max_pixels: u64,
-) -> Result<(DynamicImage, Option<Vec<u8>>), PageError> {
+    limits: DecodeLimits,
+) -> Result<(DynamicImage, Option<Vec<u8>>), Problem> {
     let dict = &stream.dict;
     let corrupt = |detail: &str| PageError::Corrupt {
         page,
@@ -447,7 +455,7 @@ fn pdf_image(
     let height = int(b"Height")
         .and_then(|h| u32::try_from(h).ok())
         .ok_or_else(|| corrupt("the picture has no valid /Height"))?;
-    check_pixels(page, width, height, max_pixels)?;
+    limits.check(width, height)?;
 
     let mask = dict
         .get(b"ImageMask")
@@ -504,8 +512,8 @@ fn pdf_image(
         filter: filter.into(),
     };
     match last {
-        b"JBIG2Decode" => return Err(unsupported("JBIG2 (a bilevel compression)")),
-        b"JPXDecode" => return Err(unsupported("JPEG 2000 (JPXDecode)")),
+        b"JBIG2Decode" => return Err(unsupported("JBIG2 (a bilevel compression)").into()),
+        b"JPXDecode" => return Err(unsupported("JPEG 2000 (JPXDecode)").into()),
         _ => {}
     }
 
@@ -542,11 +550,12 @@ fn pdf_image(
 
     match last {
         b"DCTDecode" | b"DCT" => {
-            let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&data))?;
+            let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&data))
+                .map_err(PageError::from)?;
             let (w, h) = decoder.dimensions();
-            check_pixels(page, w, h, max_pixels)?;
+            limits.check(w, h)?;
             let embedded = decoder.icc_profile().ok().flatten();
-            let mut image = DynamicImage::from_decoder(decoder)?;
+            let mut image = DynamicImage::from_decoder(decoder).map_err(PageError::from)?;
             // The JPEG decoder already undoes Adobe's inverted CMYK, which is exactly what
             // a `/Decode [1 0 1 0 1 0 1 0]` array compensates for in other readers, so it
             // must not be applied a second time. For grey or RGB an inverted Decode is a
@@ -568,7 +577,8 @@ fn pdf_image(
                 return Err(PageError::UnsupportedColor {
                     page,
                     what: format!("{bits} bits per sample"),
-                });
+                }
+                .into());
             }
             let bits = bits as u8;
             let short = || corrupt("the picture data is shorter than its size");
@@ -669,7 +679,7 @@ mod tests {
     fn pdf_scanner_pages_jpeg_and_g4() {
         let bytes = fixture("scan_2pages.pdf");
         assert_eq!(page_count(&bytes).unwrap(), 2);
-        let pages = ok_pages(pages(&bytes, MAX).unwrap());
+        let pages = ok_pages(pages(&bytes, MAX).unwrap().1);
         assert_eq!(pages[0].image.dimensions(), (120, 80));
         assert!(near(rgb(&pages[0], 10, 40), [220, 30, 30], 6));
         assert!(near(rgb(&pages[0], 110, 40), [30, 200, 30], 6));
@@ -684,7 +694,7 @@ mod tests {
 
     #[test]
     fn pdf_flate_one_bit_with_rotate_90() {
-        let pages = ok_pages(pages(&fixture("flate_gray_rotate90.pdf"), MAX).unwrap());
+        let pages = ok_pages(pages(&fixture("flate_gray_rotate90.pdf"), MAX).unwrap().1);
         // Stored 40×20 with the black half on the left; /Rotate 90 turns it clockwise,
         // so it stands 20×40 with the black half at the top.
         assert_eq!(pages[0].image.dimensions(), (20, 40));
@@ -694,7 +704,7 @@ mod tests {
 
     #[test]
     fn pdf_flate_gray_palette_and_16_bit() {
-        let pages = ok_pages(pages(&fixture("flate_variety.pdf"), MAX).unwrap());
+        let pages = ok_pages(pages(&fixture("flate_variety.pdf"), MAX).unwrap().1);
         assert_eq!(pages.len(), 3);
         // Page 1: 8-bit grey gradient, 253 at the left edge down to 1 at the right.
         assert_eq!(pages[0].image.dimensions(), (64, 8));
@@ -710,7 +720,7 @@ mod tests {
 
     #[test]
     fn pdf_adobe_cmyk_jpeg_is_not_inverted_twice() {
-        let pages = ok_pages(pages(&fixture("cmyk_dct.pdf"), MAX).unwrap());
+        let pages = ok_pages(pages(&fixture("cmyk_dct.pdf"), MAX).unwrap().1);
         assert!(
             near(rgb(&pages[0], 8, 8), [0, 255, 255], 8),
             "{:?}",
@@ -732,16 +742,19 @@ mod tests {
             "ICCBased profile returned"
         );
         let err = pages[1].as_ref().unwrap_err();
-        assert!(matches!(err, PageError::NotAScannedImage { page: 2 }));
+        assert!(matches!(
+            err,
+            Problem::Page(PageError::NotAScannedImage { page: 2 })
+        ));
         assert!(err.to_string().starts_with("page 2 is not a scanned image"));
         assert!(pages[2].is_ok(), "an invisible OCR layer is still a scan");
         assert!(matches!(
             pages[3],
-            Err(PageError::NotAScannedImage { page: 4 })
+            Err(Problem::Page(PageError::NotAScannedImage { page: 4 }))
         ));
         assert!(matches!(
             pages[4],
-            Err(PageError::NotAScannedImage { page: 5 })
+            Err(Problem::Page(PageError::NotAScannedImage { page: 5 }))
         ));
         assert_eq!(
             rgb(pages[5].as_ref().unwrap(), 1, 1),
@@ -753,13 +766,13 @@ mod tests {
     #[test]
     fn pdf_real_scanner_and_ocrmypdf_files() {
         // Kodak Capture Desktop: one G4 page without /Rows or /BlackIs1.
-        let kodak = ok_pages(pages(&fixture("kcs.pdf"), MAX).unwrap());
+        let kodak = ok_pages(pages(&fixture("kcs.pdf"), MAX).unwrap().1);
         assert_eq!(kodak[0].image.dimensions(), (1914, 930));
         let gray = kodak[0].image.to_luma8();
         let white = gray.pixels().filter(|p| p.0[0] == 255).count();
         assert!(white * 2 > gray.len(), "paper must be mostly white");
         // OCRmyPDF output: a JPEG page under an invisible text layer.
-        let ocr = ok_pages(pages(&fixture("graph_ocred.pdf"), MAX).unwrap());
+        let ocr = ok_pages(pages(&fixture("graph_ocred.pdf"), MAX).unwrap().1);
         assert_eq!(ocr[0].image.dimensions(), (958, 400));
     }
 
@@ -768,19 +781,21 @@ mod tests {
         let pages = all(pages(&fixture("jbig2.pdf"), MAX));
         let err = pages[0].as_ref().unwrap_err();
         assert!(
-            matches!(err, PageError::UnsupportedFilter { page: 1, .. }),
+            matches!(
+                err,
+                Problem::Page(PageError::UnsupportedFilter { page: 1, .. })
+            ),
             "{err}"
         );
     }
 
     #[test]
     fn pdf_max_pixels_refused() {
-        let pages = all(pages(&fixture("scan_2pages.pdf"), 5_000));
+        let pages = all(pages(&fixture("scan_2pages.pdf"), limit(5_000)));
         // 120×80 = 9600 is over the limit; 80×60 = 4800 is not.
         assert!(matches!(
             pages[0],
-            Err(PageError::TooManyPixels {
-                page: 1,
+            Err(Problem::TooManyPixels {
                 width: 120,
                 height: 80,
                 ..
@@ -795,7 +810,9 @@ mod tests {
         assert!(page_count(garbage).is_err());
         assert!(pages(garbage, MAX).is_err());
         for name in ["scan_2pages.pdf", "kcs.pdf", "mixed_content.pdf"] {
-            assert_cuts_fail(name, |b| pages(b, MAX));
+            assert_cuts_fail(name, |b| {
+                pages(b, MAX).is_ok_and(|(_, mut pages)| pages.all(|p| p.is_ok()))
+            });
         }
     }
 }

@@ -16,8 +16,10 @@ use tiff::decoder::{Decoder as TiffDecoder, DecodingResult};
 use tiff::tags::Tag;
 use tiff::ColorType as TiffColor;
 
-use super::pages::{check_pixels, Page, PageError, Pages, MAX_PAGES};
+use super::limits::DecodeLimits;
+use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::{buffer, cmyk8_to_rgb, icc_matches, unpack_gray};
+use crate::error::Problem;
 
 /// Counts the pages (image directories) of a TIFF, cheaply, without decoding pixels.
 pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
@@ -35,10 +37,14 @@ pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
     Ok(count)
 }
 
-/// The pages of a TIFF, each decoded when it is taken. The outer error means the file
-/// could not be read at all; the per-page results let one bad page fail without losing
-/// the others.
-pub fn pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'_>, PageError> {
+/// The page count of a TIFF and its pages, each decoded when it is taken, so a long
+/// document never holds more than one decoded page in memory. The outer error means
+/// the file could not be read at all; the per-page results let one bad page fail
+/// without losing the others.
+pub fn pages(
+    bytes: &[u8],
+    limits: DecodeLimits,
+) -> Result<(u32, impl Iterator<Item = Result<Page, Problem>> + '_), PageError> {
     // Counting walks the directories without decoding pixels, and refuses a chain of
     // more than MAX_PAGES before any page is decoded.
     let count = page_count(bytes)?;
@@ -46,12 +52,12 @@ pub fn pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'_>, PageError> {
     // The tiff crate refuses buffers over this size; it mirrors max_pixels for the widest
     // layout we accept (16-bit RGBA, 8 bytes a pixel) so a lying header cannot allocate
     // more than a legitimate page could.
-    let mut limits = tiff::decoder::Limits::default();
-    let budget =
-        usize::try_from(max_pixels.saturating_mul(8).saturating_add(1 << 20)).unwrap_or(usize::MAX);
-    limits.decoding_buffer_size = budget;
-    limits.intermediate_buffer_size = budget;
-    decoder = decoder.with_limits(limits);
+    let mut buffers = tiff::decoder::Limits::default();
+    let budget = usize::try_from(limits.max_pixels.saturating_mul(8).saturating_add(1 << 20))
+        .unwrap_or(usize::MAX);
+    buffers.decoding_buffer_size = budget;
+    buffers.intermediate_buffer_size = budget;
+    decoder = decoder.with_limits(buffers);
 
     let mut number = 0u32;
     let iter = std::iter::from_fn(move || {
@@ -61,12 +67,12 @@ pub fn pages(bytes: &[u8], max_pixels: u64) -> Result<Pages<'_>, PageError> {
                 return None;
             }
             if let Err(e) = decoder.next_image() {
-                return Some(Err(tiff_page_error(number, e)));
+                return Some(Err(tiff_page_error(number, e).into()));
             }
         }
-        Some(tiff_page(&mut decoder, number, max_pixels))
+        Some(tiff_page(&mut decoder, number, limits))
     });
-    Ok(Pages::new(count, iter.take(count as usize)))
+    Ok((count, iter.take(count as usize)))
 }
 
 fn open_tiff(bytes: &[u8]) -> Result<TiffDecoder<Cursor<&[u8]>>, PageError> {
@@ -90,11 +96,11 @@ fn tiff_page_error(page: u32, e: tiff::TiffError) -> PageError {
 fn tiff_page(
     decoder: &mut TiffDecoder<Cursor<&[u8]>>,
     number: u32,
-    max_pixels: u64,
-) -> Result<Page, PageError> {
+    limits: DecodeLimits,
+) -> Result<Page, Problem> {
     let err = |e| tiff_page_error(number, e);
     let (width, height) = decoder.dimensions().map_err(err)?;
-    check_pixels(number, width, height, max_pixels)?;
+    limits.check(width, height)?;
     let color = decoder.colortype().map_err(|e| match e {
         // The crate reports palette pages as an unsupported interpretation; say it plainly.
         tiff::TiffError::UnsupportedError(_) => PageError::UnsupportedColor {
@@ -158,8 +164,8 @@ fn tiff_page(
             // not to convert colour, and refuses subsampled YCbCr in other compressions.
             DynamicImage::ImageRgb8(ycbcr_to_rgb(v, width, height).ok_or_else(corrupt)?)
         }
-        (TiffColor::Palette(_), _) => return Err(unsupported("a palette TIFF page".into())),
-        (c, _) => return Err(unsupported(format!("TIFF colour type {c:?}"))),
+        (TiffColor::Palette(_), _) => return Err(unsupported("a palette TIFF page".into()).into()),
+        (c, _) => return Err(unsupported(format!("TIFF colour type {c:?}")).into()),
     };
     let image = match orientation.and_then(image::metadata::Orientation::from_exif) {
         Some(o) => {
@@ -262,7 +268,7 @@ mod tests {
     fn tiff_three_pages_mixed_compressions() {
         let bytes = fixture("three_pages.tif");
         assert_eq!(page_count(&bytes).unwrap(), 3);
-        let pages = ok_pages(pages(&bytes, MAX).unwrap());
+        let pages = ok_pages(pages(&bytes, MAX).unwrap().1);
         let sizes: Vec<_> = pages.iter().map(|p| p.image.dimensions()).collect();
         assert_eq!(sizes, [(64, 48), (40, 30), (80, 60)]);
         assert_eq!(
@@ -283,7 +289,7 @@ mod tests {
 
     #[test]
     fn tiff_g4_min_is_black_keeps_paper_white() {
-        let pages = ok_pages(pages(&fixture("g4_min_is_black.tif"), MAX).unwrap());
+        let pages = ok_pages(pages(&fixture("g4_min_is_black.tif"), MAX).unwrap().1);
         assert_eq!(pages[0].image.dimensions(), (32, 16));
         assert_eq!(rgb(&pages[0], 20, 10), [255, 255, 255]);
         assert_eq!(rgb(&pages[0], 3, 3), [0, 0, 0]);
@@ -291,12 +297,12 @@ mod tests {
 
     #[test]
     fn tiff_cmyk_16bit_and_jpeg_pages() {
-        let cmyk = ok_pages(pages(&fixture("cmyk_packbits.tif"), MAX).unwrap());
+        let cmyk = ok_pages(pages(&fixture("cmyk_packbits.tif"), MAX).unwrap().1);
         assert_eq!(rgb(&cmyk[0], 8, 8), [0, 255, 255]);
-        let deep = ok_pages(pages(&fixture("rgb16.tif"), MAX).unwrap());
+        let deep = ok_pages(pages(&fixture("rgb16.tif"), MAX).unwrap().1);
         assert!(matches!(deep[0].image, DynamicImage::ImageRgb16(_)));
         assert_eq!(rgb(&deep[0], 8, 8), [0, 255, 0]);
-        let jpeg = ok_pages(pages(&fixture("jpeg_ycbcr.tif"), MAX).unwrap());
+        let jpeg = ok_pages(pages(&fixture("jpeg_ycbcr.tif"), MAX).unwrap().1);
         assert_eq!(jpeg[0].image.dimensions(), (64, 48));
         assert!(near(rgb(&jpeg[0], 5, 5), [255, 0, 0], 8));
         assert!(near(rgb(&jpeg[0], 60, 40), [0, 0, 255], 8));
@@ -307,19 +313,21 @@ mod tests {
         let pages = all(pages(&fixture("palette.tif"), MAX));
         let err = pages.into_iter().next().unwrap().unwrap_err();
         assert!(
-            matches!(err, PageError::UnsupportedColor { page: 1, .. }),
+            matches!(
+                err,
+                Problem::Page(PageError::UnsupportedColor { page: 1, .. })
+            ),
             "{err}"
         );
     }
 
     #[test]
     fn tiff_max_pixels_refused_before_decoding() {
-        let pages = all(pages(&fixture("three_pages.tif"), 2_000));
+        let pages = all(pages(&fixture("three_pages.tif"), limit(2_000)));
         // 64×48 = 3072 and 80×60 = 4800 exceed 2000; 40×30 = 1200 does not.
         assert!(matches!(
             pages[0],
-            Err(PageError::TooManyPixels {
-                page: 1,
+            Err(Problem::TooManyPixels {
                 width: 64,
                 height: 48,
                 max: 2_000
@@ -328,7 +336,11 @@ mod tests {
         assert!(pages[1].is_ok());
         assert!(matches!(
             pages[2],
-            Err(PageError::TooManyPixels { page: 3, .. })
+            Err(Problem::TooManyPixels {
+                width: 80,
+                height: 60,
+                ..
+            })
         ));
     }
 
@@ -338,6 +350,8 @@ mod tests {
         assert!(page_count(garbage).is_err());
         assert!(pages(garbage, MAX).is_err());
         assert!(pages(b"II*\0", MAX).is_err());
-        assert_cuts_fail("three_pages.tif", |b| pages(b, MAX));
+        assert_cuts_fail("three_pages.tif", |b| {
+            pages(b, MAX).is_ok_and(|(_, mut pages)| pages.all(|p| p.is_ok()))
+        });
     }
 }
