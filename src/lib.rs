@@ -46,8 +46,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use check::{check, check_file, CheckRecord, CheckSummary, Verdict};
+pub use encode::Effort;
 pub use error::{Error, Problem, SetupError, Warning};
-pub use options::{ByteSize, Effort, FormatChoice, Options, Profile};
+pub use options::{ByteSize, FormatChoice, Options, Profile};
 pub use report::{Record, Status, Summary};
 pub use stitch::{Layout, StitchOptions, StitchSet};
 

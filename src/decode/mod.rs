@@ -217,28 +217,7 @@ fn decode_raster(
         .ok()
         .flatten()
         .filter(|p| !p.is_empty());
-    let (metadata, orientation) = match format {
-        // The containers scanfit walks itself: the same reading check gives.
-        Format::Jpeg | Format::Png => {
-            let found = if format == Format::Jpeg {
-                jpeg::metadata(bytes)
-            } else {
-                png::metadata(bytes)
-            };
-            (found.metadata, found.orientation)
-        }
-        _ => {
-            let exif = decoder.exif_metadata().ok().flatten();
-            let facts = exif.as_deref().and_then(read_exif);
-            let metadata = Metadata {
-                exif: exif.is_some(),
-                gps: facts.is_some_and(|f| f.gps),
-                xmp: decoder.xmp_metadata().ok().flatten().is_some(),
-                icc: icc.is_some(),
-            };
-            (metadata, facts.map(|f| f.orientation))
-        }
-    };
+    let (metadata, orientation) = raster_metadata(bytes, format, &mut decoder, icc.is_some());
     let orientation = match orientation {
         Some(o) => o,
         // No readable EXIF block: the decoder may still know one (its own reader).
@@ -287,6 +266,38 @@ fn decode_raster(
         animated,
         metadata,
     })
+}
+
+/// The metadata of a single-picture file and the orientation its EXIF block gives, if
+/// one could be read.
+fn raster_metadata(
+    bytes: &[u8],
+    format: Format,
+    decoder: &mut impl ImageDecoder,
+    icc: bool,
+) -> (Metadata, Option<u8>) {
+    match format {
+        // The containers scanfit walks itself: the same reading check gives.
+        Format::Jpeg | Format::Png => {
+            let found = if format == Format::Jpeg {
+                jpeg::metadata(bytes)
+            } else {
+                png::metadata(bytes)
+            };
+            (found.metadata, found.orientation)
+        }
+        _ => {
+            let exif = decoder.exif_metadata().ok().flatten();
+            let facts = exif.as_deref().and_then(read_exif);
+            let metadata = Metadata {
+                exif: exif.is_some(),
+                gps: facts.is_some_and(|f| f.gps),
+                xmp: decoder.xmp_metadata().ok().flatten().is_some(),
+                icc,
+            };
+            (metadata, facts.map(|f| f.orientation))
+        }
+    }
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {

@@ -448,41 +448,108 @@ fn pdf_image(
         page,
         detail: detail.into(),
     };
-    let int = |key: &[u8]| dict.get(key).ok().and_then(|o| deref(doc, o).as_i64().ok());
-    let width = int(b"Width")
+    let width = int(doc, dict, b"Width")
         .and_then(|w| u32::try_from(w).ok())
         .ok_or_else(|| corrupt("the picture has no valid /Width"))?;
-    let height = int(b"Height")
+    let height = int(doc, dict, b"Height")
         .and_then(|h| u32::try_from(h).ok())
         .ok_or_else(|| corrupt("the picture has no valid /Height"))?;
     limits.check(width, height)?;
+    let layout = Layout::of(doc, dict, width, height, page)?;
+    let data = image_data(doc, stream, layout.stored_len(), page)?;
+    decode_image(data, layout, page, limits)
+}
 
-    let mask = dict
-        .get(b"ImageMask")
-        .and_then(Object::as_bool)
-        .unwrap_or(false);
-    let (space, icc) = if mask {
-        // A stencil mask paints the fill colour (black in scans) where a sample is 0,
-        // which is exactly a 1-bit DeviceGray image with the same Decode array.
-        (Space::Gray, None)
-    } else {
-        match dict.get(b"ColorSpace") {
-            Ok(cs) => colour_space(doc, cs, page, 0)?,
-            // Only JPEG and JPEG 2000 images may omit it; the codec then knows.
-            Err(_) => (Space::Rgb, None),
-        }
-    };
-    let bits = if mask {
-        1
-    } else {
-        int(b"BitsPerComponent").unwrap_or(8)
-    };
-    let decode: Option<Vec<f32>> = dict
-        .get(b"Decode")
-        .ok()
-        .and_then(|o| deref(doc, o).as_array().ok())
-        .map(|a| a.iter().filter_map(|o| o.as_float().ok()).collect());
+/// An integer entry of `dict`, following a reference.
+fn int(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<i64> {
+    dict.get(key).ok().and_then(|o| deref(doc, o).as_i64().ok())
+}
 
+/// How an image's samples are laid out and what they mean, from its dictionary.
+struct Layout {
+    width: u32,
+    height: u32,
+    space: Space,
+    /// The colour space's ICC profile, if it is ICCBased.
+    icc: Option<Vec<u8>>,
+    /// Bits per sample, as the file states it (checked where raw samples are read).
+    bits: i64,
+    /// The Decode array, if any.
+    decode: Option<Vec<f32>>,
+}
+
+impl Layout {
+    fn of(
+        doc: &Document,
+        dict: &Dictionary,
+        width: u32,
+        height: u32,
+        page: u32,
+    ) -> Result<Layout, PageError> {
+        let mask = dict
+            .get(b"ImageMask")
+            .and_then(Object::as_bool)
+            .unwrap_or(false);
+        let (space, icc) = if mask {
+            // A stencil mask paints the fill colour (black in scans) where a sample is 0,
+            // which is exactly a 1-bit DeviceGray image with the same Decode array.
+            (Space::Gray, None)
+        } else {
+            match dict.get(b"ColorSpace") {
+                Ok(cs) => colour_space(doc, cs, page, 0)?,
+                // Only JPEG and JPEG 2000 images may omit it; the codec then knows.
+                Err(_) => (Space::Rgb, None),
+            }
+        };
+        let bits = if mask {
+            1
+        } else {
+            int(doc, dict, b"BitsPerComponent").unwrap_or(8)
+        };
+        let decode: Option<Vec<f32>> = dict
+            .get(b"Decode")
+            .ok()
+            .and_then(|o| deref(doc, o).as_array().ok())
+            .map(|a| a.iter().filter_map(|o| o.as_float().ok()).collect());
+        Ok(Layout {
+            width,
+            height,
+            space,
+            icc,
+            bits,
+            decode,
+        })
+    }
+
+    /// The size of the samples as stored: packed rows of `components × bits` per pixel.
+    fn stored_len(&self) -> u64 {
+        let row_bytes =
+            (u64::from(self.width) * self.space.components() as u64 * self.bits.max(1) as u64)
+                .div_ceil(8);
+        row_bytes.saturating_mul(u64::from(self.height))
+    }
+}
+
+/// An image stream's data with the general-purpose filters undone: raw samples, or the
+/// input of the image codec named by `codec`.
+struct ImageData<'a> {
+    data: Vec<u8>,
+    /// The stream's last filter (empty when it has none): an image codec, or a
+    /// general-purpose filter already undone.
+    codec: Vec<u8>,
+    /// The last filter's parameters.
+    params: Option<&'a Dictionary>,
+}
+
+/// Reads an image stream's data, refusing the codecs scanfit cannot decode. `stored` is
+/// the size of the raw samples, which bounds what decompression may produce.
+fn image_data<'a>(
+    doc: &'a Document,
+    stream: &'a Stream,
+    stored: u64,
+    page: u32,
+) -> Result<ImageData<'a>, PageError> {
+    let dict = &stream.dict;
     let filters: Vec<Vec<u8>> = match dict.get(b"Filter").map(|o| deref(doc, o)) {
         Ok(Object::Name(n)) => vec![n.clone()],
         Ok(Object::Array(a)) => a
@@ -512,22 +579,15 @@ fn pdf_image(
         filter: filter.into(),
     };
     match last {
-        b"JBIG2Decode" => return Err(unsupported("JBIG2 (a bilevel compression)").into()),
-        b"JPXDecode" => return Err(unsupported("JPEG 2000 (JPXDecode)").into()),
+        b"JBIG2Decode" => return Err(unsupported("JBIG2 (a bilevel compression)")),
+        b"JPXDecode" => return Err(unsupported("JPEG 2000 (JPXDecode)")),
         _ => {}
     }
 
-    // Samples as stored: packed rows of `components × bits` per pixel.
-    let row_bytes = (u64::from(width) * space.components() as u64 * bits.max(1) as u64).div_ceil(8);
-    let expected = row_bytes.saturating_mul(u64::from(height));
     // Compressed codecs (JPEG, fax) are far smaller than their pixels; raw samples are
     // the expected size plus whatever padding an encoder left.
-    let limit = usize::try_from(
-        expected
-            .saturating_add(expected / 4)
-            .saturating_add(1 << 16),
-    )
-    .unwrap_or(usize::MAX);
+    let limit = usize::try_from(stored.saturating_add(stored / 4).saturating_add(1 << 16))
+        .unwrap_or(usize::MAX);
     let data = if is_codec {
         transport_decode(stream, &filters[..filters.len() - 1], &params, limit)
     } else {
@@ -547,10 +607,27 @@ fn pdf_image(
             detail: other.to_string(),
         },
     })?;
+    Ok(ImageData {
+        data,
+        codec: last.to_vec(),
+        params: last_params,
+    })
+}
 
-    match last {
+/// Turns an image's data into pixels with its codec, or as raw samples.
+fn decode_image(
+    data: ImageData<'_>,
+    layout: Layout,
+    page: u32,
+    limits: DecodeLimits,
+) -> Result<(DynamicImage, Option<Vec<u8>>), Problem> {
+    let corrupt = |detail: &str| PageError::Corrupt {
+        page,
+        detail: detail.into(),
+    };
+    match data.codec.as_slice() {
         b"DCTDecode" | b"DCT" => {
-            let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&data))
+            let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&data.data))
                 .map_err(PageError::from)?;
             let (w, h) = decoder.dimensions();
             limits.check(w, h)?;
@@ -560,31 +637,47 @@ fn pdf_image(
             // a `/Decode [1 0 1 0 1 0 1 0]` array compensates for in other readers, so it
             // must not be applied a second time. For grey or RGB an inverted Decode is a
             // real negative and is honoured.
-            if !matches!(space, Space::Cmyk) && decode.as_deref().is_some_and(is_inverted) {
+            if !matches!(layout.space, Space::Cmyk)
+                && layout.decode.as_deref().is_some_and(is_inverted)
+            {
                 image.invert();
             }
-            let icc = icc.or(embedded).filter(|p| icc_matches(p, &image));
+            let icc = layout.icc.or(embedded).filter(|p| icc_matches(p, &image));
             Ok((image, icc))
         }
         b"CCITTFaxDecode" | b"CCF" => {
-            let samples = ccitt_to_bits(&data, last_params, width, height, page)?;
-            let image = gray_from_bits(&samples, width, height, 1, decode.as_deref())
-                .ok_or_else(|| corrupt("the fax data is shorter than the page"))?;
+            let samples =
+                ccitt_to_bits(&data.data, data.params, layout.width, layout.height, page)?;
+            let image = gray_from_bits(
+                &samples,
+                layout.width,
+                layout.height,
+                1,
+                layout.decode.as_deref(),
+            )
+            .ok_or_else(|| corrupt("the fax data is shorter than the page"))?;
             Ok((DynamicImage::ImageLuma8(image), None))
         }
         _ => {
-            if !matches!(bits, 1 | 2 | 4 | 8 | 16) {
+            if !matches!(layout.bits, 1 | 2 | 4 | 8 | 16) {
                 return Err(PageError::UnsupportedColor {
                     page,
-                    what: format!("{bits} bits per sample"),
+                    what: format!("{} bits per sample", layout.bits),
                 }
                 .into());
             }
-            let bits = bits as u8;
+            let bits = layout.bits as u8;
             let short = || corrupt("the picture data is shorter than its size");
-            let image = raw_samples(&data, width, height, bits, &space, decode.as_deref())
-                .ok_or_else(short)?;
-            let icc = icc.filter(|p| icc_matches(p, &image));
+            let image = raw_samples(
+                &data.data,
+                layout.width,
+                layout.height,
+                bits,
+                &layout.space,
+                layout.decode.as_deref(),
+            )
+            .ok_or_else(short)?;
+            let icc = layout.icc.filter(|p| icc_matches(p, &image));
             Ok((image, icc))
         }
     }

@@ -60,6 +60,16 @@ pub(super) fn raw_samples(
         }
     };
     let rows = data.chunks_exact(row_bytes).take(h);
+    // Every sample in order through the Decode array, scaled to 0..=`full` and rounded.
+    let levels = |full: f32| {
+        rows.clone().flat_map(move |row| {
+            (0..w * n).map(move |i| {
+                let (dmin, dmax) = range(i % n, 1.0);
+                let v = dmin + sample(row, i) as f32 * (dmax - dmin) / max;
+                (v.clamp(0.0, 1.0) * full).round()
+            })
+        })
+    };
     match space {
         Space::Indexed {
             base,
@@ -90,16 +100,7 @@ pub(super) fn raw_samples(
             }
         }
         _ if bits == 16 => {
-            let mut out: Vec<u16> = Vec::with_capacity(w * h * n);
-            for row in rows {
-                for x in 0..w {
-                    for c in 0..n {
-                        let (dmin, dmax) = range(c, 1.0);
-                        let v = dmin + sample(row, x * n + c) as f32 * (dmax - dmin) / max;
-                        out.push((v.clamp(0.0, 1.0) * 65535.0).round() as u16);
-                    }
-                }
-            }
+            let out: Vec<u16> = levels(65535.0).map(|v| v as u16).collect();
             match space {
                 Space::Gray => buffer(width, height, out).map(DynamicImage::ImageLuma16),
                 Space::Rgb => buffer(width, height, out).map(DynamicImage::ImageRgb16),
@@ -110,16 +111,7 @@ pub(super) fn raw_samples(
             }
         }
         _ => {
-            let mut out: Vec<u8> = Vec::with_capacity(w * h * n);
-            for row in rows {
-                for x in 0..w {
-                    for c in 0..n {
-                        let (dmin, dmax) = range(c, 1.0);
-                        let v = dmin + sample(row, x * n + c) as f32 * (dmax - dmin) / max;
-                        out.push((v.clamp(0.0, 1.0) * 255.0).round() as u8);
-                    }
-                }
-            }
+            let out: Vec<u8> = levels(255.0).map(|v| v as u8).collect();
             match space {
                 Space::Gray => buffer(width, height, out).map(DynamicImage::ImageLuma8),
                 Space::Rgb => buffer(width, height, out).map(DynamicImage::ImageRgb8),

@@ -51,10 +51,7 @@ pub type PageIter<'a> = Box<dyn Iterator<Item = Result<Page, Problem>> + 'a>;
 /// open, BigTIFF included) goes to the system's libtiff ([`libtiff`](super::libtiff)),
 /// which reads the fax, palette, old-JPEG, Lab and unusual-sample layouts the crate
 /// lacks. A page over the pixel limit is refused by either without a second try.
-pub fn pages(
-    bytes: &[u8],
-    limits: DecodeLimits,
-) -> Result<(u32, PageIter<'_>), PageError> {
+pub fn pages(bytes: &[u8], limits: DecodeLimits) -> Result<(u32, PageIter<'_>), PageError> {
     // Counting walks the directories without decoding pixels, and refuses a chain of
     // more than MAX_PAGES before any page is decoded.
     let count = match page_count(bytes) {
