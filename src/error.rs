@@ -61,6 +61,9 @@ pub enum Problem {
     /// A TIFF layout needs libtiff, which is not installed.
     #[error(transparent)]
     TiffLib(#[from] crate::decode::libtiff::TiffLibError),
+    /// A JPEG 2000 picture could not be decoded.
+    #[error(transparent)]
+    Jpeg2000(#[from] crate::decode::jpeg2000::Jpeg2000Error),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.
     #[error(transparent)]
     Heif(#[from] crate::decode::heif::HeifError),

@@ -158,7 +158,7 @@ pub fn claimed_by_name(path: &Path) -> Option<Format> {
         "avif" => Format::Avif,
         "pdf" => Format::Pdf,
         "psd" => Format::Psd,
-        "jp2" | "j2k" => Format::Jpeg2000,
+        "jp2" | "j2k" | "j2c" | "jpc" | "jpf" | "jpx" => Format::Jpeg2000,
         "jxl" => Format::JpegXl,
         _ => return None,
     })
@@ -176,6 +176,12 @@ mod tests {
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(Format::Webp));
         assert_eq!(sniff(b"II*\0\x08\0\0\0"), Some(Format::Tiff));
         assert_eq!(sniff(b"%PDF-1.7\n"), Some(Format::Pdf));
+        // A JP2 file's signature box, and a bare codestream's SOC + SIZ markers.
+        assert_eq!(
+            sniff(b"\0\0\0\x0CjP  \r\n\x87\n\0\0\0\x14ftypjp2 "),
+            Some(Format::Jpeg2000)
+        );
+        assert_eq!(sniff(b"\xFF\x4F\xFF\x51\0\x29"), Some(Format::Jpeg2000));
         assert_eq!(
             sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
             Some(Format::Heic)

@@ -10,6 +10,7 @@
 //! decoders' own memory limits are switched on as a second line.
 
 pub mod heif;
+pub mod jpeg2000;
 pub mod libtiff;
 mod limits;
 pub mod pages;
@@ -110,7 +111,8 @@ pub fn decode_all(
         Format::Bmp => ImageFormat::Bmp,
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
-        Format::Psd | Format::Jpeg2000 | Format::JpegXl => {
+        Format::Jpeg2000 => return Ok(Pictures::one(decode_jpeg2000(bytes, limits)?)),
+        Format::Psd | Format::JpegXl => {
             return Err(Problem::Unsupported {
                 format,
                 hint: ": save it as JPEG or PNG first",
@@ -150,6 +152,22 @@ fn pictures<'a>(
         count,
         iter: Box::new(iter),
     }
+}
+
+/// Decodes a JP2 file or J2K codestream; its only metadata is an ICC profile.
+fn decode_jpeg2000(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
+    let decoded = jpeg2000::decode(bytes, limits)?;
+    Ok(Decoded {
+        image: decoded.image,
+        orientation: 1,
+        metadata: Metadata {
+            icc: decoded.icc.is_some(),
+            ..Metadata::default()
+        },
+        icc: decoded.icc,
+        cmyk: false,
+        animated: false,
+    })
 }
 
 /// Decodes HEIC/AVIF through the system's libheif. The pixels come upright: HEIF

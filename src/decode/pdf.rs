@@ -17,6 +17,7 @@ use image::{DynamicImage, ImageDecoder};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
+use super::jpeg2000::{self, Jpeg2000Error};
 use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::{gray_from_bits, icc_matches, raw_samples, Space};
@@ -38,9 +39,9 @@ pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
 /// besides the image is [`PageError::NotAScannedImage`] ("page N is not a scanned
 /// image"); an invisible OCR text layer (render mode 3) is accepted.
 ///
-/// Images are decoded from DCTDecode (JPEG), FlateDecode/LZW/RunLength/ASCII (with PNG
-/// and TIFF predictors) and CCITT Group 4; JBIG2, JPEG 2000 and CCITT Group 3 give
-/// [`PageError::UnsupportedFilter`]. Soft masks are ignored: a scan is opaque.
+/// Images are decoded from DCTDecode (JPEG), JPXDecode (JPEG 2000, through
+/// [`jpeg2000`]), FlateDecode/LZW/RunLength/ASCII (with PNG and TIFF predictors) and
+/// CCITT Group 4; JBIG2 and CCITT Group 3 give [`PageError::UnsupportedFilter`]. Soft masks are ignored: a scan is opaque.
 ///
 /// Returns the page count and the pages, each decoded when it is taken.
 pub fn pages(
@@ -578,10 +579,8 @@ fn image_data<'a>(
         page,
         filter: filter.into(),
     };
-    match last {
-        b"JBIG2Decode" => return Err(unsupported("JBIG2 (a bilevel compression)")),
-        b"JPXDecode" => return Err(unsupported("JPEG 2000 (JPXDecode)")),
-        _ => {}
+    if last == b"JBIG2Decode" {
+        return Err(unsupported("JBIG2 (a bilevel compression)"));
     }
 
     // Compressed codecs (JPEG, fax) are far smaller than their pixels; raw samples are
@@ -644,6 +643,27 @@ fn decode_image(
             }
             let icc = layout.icc.or(embedded).filter(|p| icc_matches(p, &image));
             Ok((image, icc))
+        }
+        b"JPXDecode" => {
+            // The codestream knows its own size, components and colour; a /ColorSpace
+            // the PDF gives anyway overrides only the colour (ISO 32000-1, 7.4.9), which
+            // here means its ICC profile wins over the JP2 file's.
+            let decoded = jpeg2000::decode(&data.data, limits).map_err(|e| match e {
+                Problem::Jpeg2000(e @ Jpeg2000Error::Unsupported { .. }) => {
+                    PageError::UnsupportedColor {
+                        page,
+                        what: e.to_string(),
+                    }
+                    .into()
+                }
+                Problem::Jpeg2000(e) => corrupt(&e.to_string()).into(),
+                other => other,
+            })?;
+            let icc = layout
+                .icc
+                .or(decoded.icc)
+                .filter(|p| icc_matches(p, &decoded.image));
+            Ok((decoded.image, icc))
         }
         b"CCITTFaxDecode" | b"CCF" => {
             let samples =
