@@ -325,30 +325,15 @@ fn api() -> Result<&'static Api, HeifError> {
 /// Loads the first of `names` that opens and resolves every function; the error is the
 /// loader's reason for each name. Separate from [`api`] so tests can inject names.
 fn load_from(names: &[&str]) -> Result<Api, String> {
-    let mut reasons = Vec::new();
-    for name in names {
-        // SAFETY: loading runs the library's initialisers; libheif's (and its codecs')
-        // only set up internal tables and have no preconditions on the caller.
-        match unsafe { Library::new(name) } {
-            Ok(library) => match resolve(library) {
-                Ok(api) => return Ok(api),
-                Err(missing) => reasons.push(format!("{name}: {missing} (libheif too old?)")),
-            },
-            Err(err) => reasons.push(err.to_string()),
-        }
-    }
-    Err(reasons.join("; "))
+    // SAFETY: loading runs the library's initialisers; libheif's (and its codecs') only
+    // set up internal tables and have no preconditions on the caller.
+    unsafe { super::dlopen::load_first(names, "libheif too old?", resolve) }
 }
 
 fn resolve(library: Library) -> Result<Api, libloading::Error> {
-    /// Copies the function pointer out of the library. The caller guarantees the Rust type
-    /// matches the C declaration in libheif/heif.h.
-    unsafe fn sym<T: Copy>(library: &Library, name: &[u8]) -> Result<T, libloading::Error> {
-        // SAFETY: forwarded to the caller (type matches the header). The pointer outlives
-        // the `Symbol` borrow because the `Library` is stored next to it in `Api` and never
-        // dropped while the process runs.
-        unsafe { library.get::<T>(name).map(|symbol| *symbol) }
-    }
+    // Each pointer outlives its `Symbol` borrow because the `Library` is stored next to it
+    // in `Api` and never dropped while the process runs.
+    use super::dlopen::symbol as sym;
     // SAFETY: for every `sym` call below, each field's type was written from the prototype of
     // the same-named function in libheif 1.15's heif.h, which has not changed since.
     unsafe {

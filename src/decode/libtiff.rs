@@ -33,6 +33,8 @@ use std::sync::OnceLock;
 use image::{DynamicImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
 use libloading::Library;
 
+use super::dlopen::load_first;
+
 use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::icc_matches;
@@ -932,27 +934,12 @@ fn api() -> Result<&'static Api, TiffLibError> {
 }
 
 fn load_from(names: &[&str]) -> Result<Api, String> {
-    let mut reasons = Vec::new();
-    for name in names {
-        // SAFETY: libtiff's initialisers only register its codecs; no preconditions.
-        match unsafe { Library::new(name) } {
-            Ok(library) => match resolve(library) {
-                Ok(api) => return Ok(api),
-                Err(e) => reasons.push(format!("{name}: {e}")),
-            },
-            Err(e) => reasons.push(e.to_string()),
-        }
-    }
-    Err(reasons.join("; "))
+    // SAFETY: libtiff's initialisers only register its codecs; no preconditions.
+    unsafe { load_first(names, "libtiff older than 4.0?", resolve) }
 }
 
 fn resolve(library: Library) -> Result<Api, libloading::Error> {
-    /// Copies a function pointer out of the library; the caller guarantees the type
-    /// matches the C prototype. It stays valid because the `Library` lives in `Api`.
-    unsafe fn sym<T: Copy>(library: &Library, name: &[u8]) -> Result<T, libloading::Error> {
-        // SAFETY: forwarded to the caller.
-        unsafe { library.get::<T>(name).map(|s| *s) }
-    }
+    use super::dlopen::symbol as sym;
     // SAFETY: every type below is the prototype of the same-named function in tiffio.h
     // (libtiff 4.0–4.7): tmsize_t is ssize_t (isize), toff_t is uint64, thandle_t and
     // TIFF* are pointers, tdata_t is void*.

@@ -9,6 +9,7 @@
 //! refused instead of exhausting memory, in the same words whatever the format; the
 //! decoders' own memory limits are switched on as a second line.
 
+mod dlopen;
 pub mod heif;
 pub mod jpeg2000;
 pub mod libtiff;
