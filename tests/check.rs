@@ -523,3 +523,61 @@ fn real_fixtures_are_classified() {
     assert_eq!(only(&records, "scan_text_gray.png")["colour"], "grayscale");
     assert_eq!(only(&records, "scan_page_color.png")["colour"], "colour");
 }
+
+/// Issue 20: `check` decodes with convert's decoders, so the TIFF layouts only libtiff
+/// reads, JPEG 2000 files and PDF JPX pages are readable (not "unreadable"); they still
+/// fail as formats the portal does not take, and the reviewer's inspections run on
+/// their pixels (the fax page is reported as black-and-white).
+#[test]
+fn libtiff_layouts_and_jpeg_2000_are_readable() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names = vec![
+        "jpeg2000/colour_lossless.jp2",
+        "jpeg2000/grey_lossless.j2k",
+        "jpeg2000/jpx_page.pdf",
+    ];
+    let libtiff = ["libtiff.so.6", "libtiff.so.5"].iter().any(|name| {
+        [
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib",
+        ]
+        .iter()
+        .any(|dir| Path::new(dir).join(name).exists())
+    });
+    if libtiff || std::env::var_os("SCANFIT_REQUIRE_LIBTIFF").is_some() {
+        names.extend([
+            "pages/fax_g3_2d.tif",
+            "pages/fax_mh_rle.tif",
+            "pages/old_jpeg.tif",
+            "pages/palette_lzw.tif",
+            "pages/cielab.tif",
+            "pages/grey_int16.tif",
+            "pages/bigtiff_g3.tif",
+        ]);
+    } else {
+        eprintln!("libtiff layouts skipped: libtiff is not installed (apt install libtiff6)");
+    }
+    let paths: Vec<_> = names.iter().map(|n| fixtures.join(n)).collect();
+    let inputs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+    let (code, records, _) = run_check(&inputs, &[]);
+    assert_eq!(code, 1, "TIFF, JPEG 2000 and PDF are not accepted formats");
+    assert_eq!(records.len(), names.len());
+    for name in &names {
+        let file = Path::new(name).file_name().unwrap().to_str().unwrap();
+        let record = only(&records, file);
+        let codes = codes(record);
+        assert!(
+            !codes.iter().any(|c| c == "unreadable"),
+            "{name}: {codes:?}"
+        );
+        assert!(
+            codes.iter().any(|c| c == "not_accepted"),
+            "{name}: {codes:?}"
+        );
+        assert!(record["width"].as_u64().unwrap() > 100, "{name}");
+        if file.starts_with("fax_") {
+            assert_eq!(record["colour"], "bilevel", "{name}");
+        }
+    }
+}
