@@ -17,6 +17,12 @@ use crate::normalize::Pixels;
 pub trait Encoder: Sync {
     /// The encoded file's bytes.
     fn encode(&self, pixels: &Pixels, quality: u8) -> Result<Vec<u8>, Problem>;
+
+    /// The same encoder keeping chroma at full resolution (4:4:4), if it subsamples
+    /// now: the band search's last invisible source of bytes for a flat colour picture.
+    fn full_chroma(&self) -> Option<Box<dyn Encoder + '_>> {
+        None
+    }
 }
 
 /// How much CPU the JPEG encoder may spend for smaller files.
@@ -141,6 +147,17 @@ impl Encoder for MozJpeg {
         catch_unwind(AssertUnwindSafe(|| encode_jpeg(pixels, quality, settings)))
             .map_err(|payload| Problem::Encode(panic_text(payload.as_ref())))?
             .map_err(|e| Problem::Encode(e.to_string()))
+    }
+
+    fn full_chroma(&self) -> Option<Box<dyn Encoder + '_>> {
+        (self.settings.subsampling != Subsampling::S444).then(|| {
+            Box::new(MozJpeg {
+                settings: JpegSettings {
+                    subsampling: Subsampling::S444,
+                    ..self.settings
+                },
+            }) as Box<dyn Encoder>
+        })
     }
 }
 

@@ -166,8 +166,11 @@ pub enum Warning {
     #[error("enlarged {0:.2}× to match the other pieces (a larger piece would otherwise lose legibility); a sharper or larger photo of it would look better")]
     EnlargedToMatch(f64),
     /// Imperceptible grain was added: the picture is too flat to reach the minimum size.
-    #[error("grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise")]
-    Grained,
+    #[error("grain added (±{levels} levels, invisible): the picture is too flat to reach the minimum size otherwise")]
+    Grained {
+        /// The grain's largest change of a sample, in levels of 255.
+        levels: u8,
+    },
     /// A warning about one piece of a stitched picture, with the piece's file name.
     #[error("{piece}: {warning}")]
     InPiece {

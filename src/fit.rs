@@ -18,6 +18,12 @@
 //! Order of moves: quality first (down to the floor when too big, up to 100 when too
 //! small), then resolution (down to the resolution floor, or up to the pixel limit). A
 //! typical out-of-band file lands in two or three encodes.
+//!
+//! A picture still under the minimum at quality 100 and the largest size is flat (a
+//! text strip, a console screenshot, a certificate drawn in three colours): it has too
+//! little detail for the portal's minimum. It is given bytes no one can see, in this
+//! order: full-resolution chroma (4:4:4) for a colour picture, then grain, one level at
+//! a time up to [`MAX_GRAIN`].
 
 use std::borrow::Cow;
 
@@ -59,8 +65,9 @@ pub struct Fitted {
     pub probes: u32,
     /// Output long edge over source long edge (1.0 = untouched).
     pub scale: f64,
-    /// Imperceptible grain was added because the picture was too flat for the minimum.
-    pub grained: bool,
+    /// The grain added because the picture was too flat for the minimum: at most this
+    /// many levels either way (0: none).
+    pub grain: u8,
     /// Legibility of the output against the source at the output size (SSIM-based, see
     /// [`crate::inspect::legibility`]); measured on the probe stripes for large pictures.
     pub score: Option<f64>,
@@ -248,13 +255,25 @@ impl Model {
     }
 }
 
-/// Long edge at which a flat picture gets its grain (or its own, if larger).
-const GRAIN_LONG_EDGE: u32 = 2000;
+/// The strongest grain a flat picture gets: triangular noise of at most ±4 levels
+/// (standard deviation 2 levels, 0.8 % of the range).
+///
+/// How it is bounded: noise of that size on white paper is under the ~1 % contrast a
+/// reader notices in fine detail, and at the enlarged size grain is added at (up to a
+/// 6000-pixel long edge) one pixel is far smaller than anything the eye resolves on a
+/// screen showing the page; past ±4 a flat background starts to look grey-speckled in a
+/// 1:1 view. It also barely moves the legibility score, which looks at the windows with
+/// detail (text: σ of 50–100 levels, where σ 2 of noise changes SSIM by about 0.001):
+/// the test `grain_at_its_bound_leaves_text_legible` measures it. Levels are tried from
+/// ±1 up, so most flat pictures get less. The output's score is measured against the
+/// picture *without* grain, so the legibility floor counts the grain as damage too.
+pub const MAX_GRAIN: u8 = 4;
 
-/// Adds deterministic triangular noise of at most ±3 levels: below what anyone sees
-/// (about 1 % of the range) but above JPEG's quantiser step at high quality, so flat
-/// areas carry bytes. Seeded by position, so the same input gives the same output.
-fn add_grain(mut pixels: Pixels) -> Pixels {
+/// Adds deterministic triangular noise of at most ±`level` levels (the sum of two
+/// uniform draws from 0..=level, less `level`): above JPEG's quantiser step at high
+/// quality, so flat areas carry bytes. Seeded by position, so the same input gives the
+/// same output.
+fn add_grain(mut pixels: Pixels, level: u8) -> Pixels {
     let data: &mut [u8] = match &mut pixels {
         Pixels::Rgb(i) => i,
         Pixels::Gray(i) => i,
@@ -266,7 +285,8 @@ fn add_grain(mut pixels: Pixels) -> Pixels {
         state ^= state << 25;
         state ^= state >> 27;
         let r = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
-        let noise = (r & 3) as i16 + ((r >> 2) & 3) as i16 - 3;
+        let span = u64::from(level) + 1;
+        let noise = (r % span) as i16 + ((r >> 16) % span) as i16 - i16::from(level);
         *v = (i16::from(*v) + noise).clamp(0, 255) as u8;
     }
     pixels
@@ -358,6 +378,9 @@ struct Stage<'a> {
     last_probe: Option<(u8, Vec<u8>)>,
     /// The highest quality found illegible at this stage.
     illegible_at: Option<u8>,
+    /// The pixels before grain was added, when it was: legibility is judged against
+    /// them, so the grain counts as damage.
+    clean: Option<Pixels>,
 }
 
 impl<'a> Stage<'a> {
@@ -375,6 +398,7 @@ impl<'a> Stage<'a> {
             measured: false,
             last_probe: None,
             illegible_at: None,
+            clean: None,
         }
     }
 
@@ -485,8 +509,11 @@ enum Move {
     /// The same quality again, with a full encode, so the probe's ratio is measured
     /// before the picture is resampled on its word.
     Calibrate,
-    /// Add grain to a picture too flat to reach the minimum, at this scale.
-    Grain { scale: f64 },
+    /// Keep chroma at full resolution (4:4:4): a flat colour picture's last invisible
+    /// source of bytes before grain.
+    FullChroma,
+    /// Add grain of ±`level` to a picture too flat to reach the minimum.
+    Grain { level: u8 },
     /// Resample the source to `scale` and try quality `q` there.
     Rescale { scale: f64, q: u8 },
     /// Nothing left to try.
@@ -513,7 +540,12 @@ struct Search<'a> {
     probes: u32,
     /// Set when a decision must rest on a full encode rather than an estimate.
     calibrate: bool,
-    grained: bool,
+    /// The encoder with 4:4:4 chroma, if the profile's subsamples.
+    full_chroma: Option<Box<dyn Encoder + 'a>>,
+    /// Encoding with `full_chroma` now.
+    chroma_full: bool,
+    /// The grain level in use (0: none).
+    grain: u8,
 }
 
 impl<'a> Search<'a> {
@@ -542,7 +574,17 @@ impl<'a> Search<'a> {
             encodes: 0,
             probes: 0,
             calibrate: false,
-            grained: false,
+            full_chroma: encoder.full_chroma(),
+            chroma_full: false,
+            grain: 0,
+        }
+    }
+
+    /// The encoder in use: the profile's, or its 4:4:4 variant once that was chosen.
+    fn encoder(&self) -> &dyn Encoder {
+        match &self.full_chroma {
+            Some(full) if self.chroma_full => full.as_ref(),
+            _ => self.encoder,
         }
     }
 
@@ -567,7 +609,10 @@ impl<'a> Search<'a> {
             let bytes = self.encode_full()?;
             let len = bytes.len();
             if self.profile.in_band(len as u64) {
-                if score.is_none() {
+                if let Some(clean) = &self.stage.clean {
+                    // Grained: the whole output against the picture without grain.
+                    score = legibility(clean, &bytes);
+                } else if score.is_none() {
                     // Small pictures, and full encodes made to calibrate the probe.
                     score = match (&self.stage.probe, &self.stage.last_probe) {
                         (Some(probe), Some((pq, b))) if *pq == q => legibility(&probe.pixels, b),
@@ -577,7 +622,7 @@ impl<'a> Search<'a> {
                 if score.is_none_or(|s| s >= self.profile.min_score) {
                     return Ok(Measured::Landed(Fitted {
                         bytes,
-                        grained: self.grained,
+                        grain: self.grain,
                         quality: q,
                         width: self.stage.pixels.width(),
                         height: self.stage.pixels.height(),
@@ -621,15 +666,15 @@ impl<'a> Search<'a> {
     /// The full size predicted from a probe encode at `q`, when there is a probe, probes
     /// are left, and no full encode was asked for.
     fn probe_estimate(&mut self) -> Result<Option<f64>, Problem> {
-        let stage = &mut self.stage;
-        let Some(probe) = &stage.probe else {
+        let Some(probe) = &self.stage.probe else {
             return Ok(None);
         };
         if self.probes >= MAX_PROBES || self.calibrate {
             return Ok(None);
         }
-        let bytes = self.encoder.encode(&probe.pixels, self.q)?;
+        let bytes = self.encoder().encode(&probe.pixels, self.q)?;
         self.probes += 1;
+        let stage = &mut self.stage;
         stage.probe_lens.push((self.q, bytes.len()));
         let estimate = bytes.len() as f64 * stage.ratio;
         stage.last_probe = Some((self.q, bytes));
@@ -640,8 +685,8 @@ impl<'a> Search<'a> {
     /// at the same quality, and corrects the estimates made with the old one.
     fn encode_full(&mut self) -> Result<Vec<u8>, Problem> {
         self.calibrate = false;
+        let bytes = self.encoder().encode(&self.stage.pixels, self.q)?;
         let stage = &mut self.stage;
-        let bytes = self.encoder.encode(&stage.pixels, self.q)?;
         self.encodes += 1;
         stage.measured = true;
         let len = bytes.len();
@@ -692,17 +737,20 @@ impl<'a> Search<'a> {
             return Move::Calibrate;
         }
 
-        // 2. Too small, and even the largest enlargement at quality 100 is predicted to
-        //    stay too small: the picture is flat (a screenshot, a console certificate)
-        //    and has too little detail for any size. Add grain of ±3 levels (1 %,
-        //    invisible) once, at a moderate size, and search again.
-        let long0 = f64::from(self.src.long_edge());
-        if !shrink
-            && !self.grained
-            && model.predict(100, self.max_scale) < self.min.ln() - REACH_SLACK
-        {
-            let scale = (f64::from(GRAIN_LONG_EDGE) / long0).clamp(1.0, self.max_scale);
-            return Move::Grain { scale };
+        // 2. Too small at quality 100 and the largest size: the picture is flat. What is
+        //    left costs bytes without a visible change: full chroma for a colour
+        //    picture, then grain one level at a time (see MAX_GRAIN).
+        if !shrink && stage.scale >= self.max_scale - 1e-9 && stage.too_small_at == Some(100) {
+            let colour = matches!(self.src, Pixels::Rgb(_));
+            if colour && !self.chroma_full && self.full_chroma.is_some() {
+                return Move::FullChroma;
+            }
+            if self.grain < MAX_GRAIN {
+                return Move::Grain {
+                    level: self.grain + 1,
+                };
+            }
+            return Move::GiveUp;
         }
 
         // 3. Change the resolution.
@@ -738,32 +786,45 @@ impl<'a> Search<'a> {
         match next {
             Move::Quality(q) => self.q = q,
             Move::Calibrate => self.calibrate = true,
-            Move::Grain { scale } => {
-                self.grained = true;
-                let (w, h) = scaled_dims(w0, h0, scale);
-                let base = if (scale - 1.0).abs() < 1e-9 {
-                    self.src.clone()
-                } else {
-                    resize(self.src, w, h)
+            Move::FullChroma => {
+                self.chroma_full = true;
+                self.restart_stage();
+            }
+            Move::Grain { level } => {
+                self.grain = level;
+                let clean = match self.stage.clean.take() {
+                    Some(clean) => clean,
+                    None => self.stage.pixels.clone().into_owned(),
                 };
-                let correction = self.stage.correction();
-                self.stage = Stage::new(Cow::Owned(add_grain(base)), scale, correction);
-                // Grain changes what every quality costs: what was learnt no longer holds.
-                self.model = Model::default();
-                self.q = self.profile.quality.max(90);
+                self.stage.pixels = Cow::Owned(add_grain(clean.clone(), level));
+                self.restart_stage();
+                self.stage.clean = Some(clean);
             }
             Move::Rescale { scale, q } => {
                 let (w, h) = scaled_dims(w0, h0, scale);
                 let correction = self.stage.correction();
-                let mut resized = resize(self.src, w, h);
-                if self.grained {
-                    resized = add_grain(resized);
+                let resized = resize(self.src, w, h);
+                if self.grain > 0 {
+                    let grained = add_grain(resized.clone(), self.grain);
+                    self.stage = Stage::new(Cow::Owned(grained), scale, correction);
+                    self.stage.clean = Some(resized);
+                } else {
+                    self.stage = Stage::new(Cow::Owned(resized), scale, correction);
                 }
-                self.stage = Stage::new(Cow::Owned(resized), scale, correction);
                 self.q = q;
             }
             Move::GiveUp => {}
         }
+    }
+
+    /// Starts the current scale afresh at quality 100 after the encoder or the pixels
+    /// changed: what every quality costs is no longer what was learnt.
+    fn restart_stage(&mut self) {
+        let pixels = std::mem::replace(&mut self.stage.pixels, Cow::Borrowed(self.src));
+        let (scale, correction) = (self.stage.scale, self.stage.correction());
+        self.stage = Stage::new(pixels, scale, correction);
+        self.model = Model::default();
+        self.q = 100;
     }
 }
 
@@ -941,5 +1002,72 @@ mod tests {
         // Out of encodes: nothing more is tried.
         search.encodes = MAX_ENCODES;
         assert_eq!(search.decide(&over), Move::GiveUp);
+    }
+
+    #[test]
+    fn a_flat_picture_at_its_limits_gets_full_chroma_then_grain_one_level_at_a_time() {
+        let profile = Profile::default();
+        let fake = Fake {
+            k: 1.0,
+            calls: AtomicU32::new(0),
+        };
+        // Colour, already at the largest size, quality 100 too small.
+        let src = Pixels::Rgb(image::RgbImage::new(1000, 800));
+        let mut search = Search::new(&src, &profile, &fake, LIMITS);
+        search.max_scale = 1.0;
+        let short = miss(100, 150_000.0, None);
+        search.model.add(100, 1.0, 150_000.0, false);
+        search.stage.too_small_at = Some(100);
+        // The fake has no 4:4:4 variant: straight to grain, then one level at a time.
+        assert_eq!(search.decide(&short), Move::Grain { level: 1 });
+        for level in 1..MAX_GRAIN {
+            search.grain = level;
+            search.stage.too_small_at = Some(100);
+            assert_eq!(search.decide(&short), Move::Grain { level: level + 1 });
+        }
+        search.grain = MAX_GRAIN;
+        assert_eq!(search.decide(&short), Move::GiveUp, "never past the bound");
+        // With an encoder that subsamples chroma, full chroma comes first.
+        let moz = crate::encode::MozJpeg::from(crate::encode::Effort::Fast);
+        let mut search = Search::new(&src, &profile, &moz, LIMITS);
+        search.max_scale = 1.0;
+        search.model.add(100, 1.0, 150_000.0, false);
+        search.stage.too_small_at = Some(100);
+        assert_eq!(search.decide(&short), Move::FullChroma);
+        search.apply(Move::FullChroma);
+        assert!(search.chroma_full && search.q == 100);
+        // Not yet at the largest size: enlarging comes before either.
+        let mut search = Search::new(&src, &profile, &moz, LIMITS);
+        search.model.add(100, 1.0, 150_000.0, false);
+        search.stage.too_small_at = Some(100);
+        assert!(matches!(search.decide(&short), Move::Rescale { .. }));
+    }
+
+    #[test]
+    fn grain_at_its_bound_leaves_text_legible() {
+        // A real grey book-page scan (tests/fixtures/real/README.md).
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/real/scan_text_gray.png"
+        );
+        let page = image::open(path).unwrap().to_luma8();
+        let grained = match add_grain(Pixels::Gray(page.clone()), MAX_GRAIN) {
+            Pixels::Gray(g) => g,
+            Pixels::Rgb(_) => unreachable!(),
+        };
+        let score = crate::inspect::legibility(&page, &grained).unwrap();
+        assert!(score > 0.98, "legibility {score}");
+        // On blank paper: never more than ±MAX_GRAIN, standard deviation about 2 levels.
+        let flat = match add_grain(
+            Pixels::Gray(image::GrayImage::from_pixel(256, 256, image::Luma([128]))),
+            MAX_GRAIN,
+        ) {
+            Pixels::Gray(g) => g,
+            Pixels::Rgb(_) => unreachable!(),
+        };
+        let d: Vec<f64> = flat.pixels().map(|p| f64::from(p.0[0]) - 128.0).collect();
+        assert!(d.iter().all(|v| v.abs() <= f64::from(MAX_GRAIN)));
+        let sd = (d.iter().map(|v| v * v).sum::<f64>() / d.len() as f64).sqrt();
+        assert!((1.8..2.2).contains(&sd), "{sd}");
     }
 }

@@ -351,7 +351,7 @@ pub fn encode_in_band(
     };
     let Fitted {
         bytes,
-        grained,
+        grain,
         quality,
         width,
         height,
@@ -381,8 +381,8 @@ pub fn encode_in_band(
         scale,
         score,
         metadata: Metadata::default(),
-        warnings: if grained {
-            vec![Warning::Grained]
+        warnings: if grain > 0 {
+            vec![Warning::Grained { levels: grain }]
         } else {
             Vec::new()
         },
