@@ -28,16 +28,20 @@ pub trait Encoder: Sync {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Subsampling {
     /// One colour sample per 2×2 pixels.
     #[default]
     #[serde(rename = "420")]
+    #[cfg_attr(feature = "cli", value(name = "420", alias = "4:2:0"))]
     S420,
     /// One colour sample per 2×1 pixels.
     #[serde(rename = "422")]
+    #[cfg_attr(feature = "cli", value(name = "422", alias = "4:2:2"))]
     S422,
     /// A colour sample for every pixel.
     #[serde(rename = "444")]
+    #[cfg_attr(feature = "cli", value(name = "444", alias = "4:4:4"))]
     S444,
 }
 

@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 
 use crate::encode::Encoder;
-use crate::error::Problem;
+use crate::error::{Closest, Problem};
 use crate::normalize::Pixels;
 use crate::options::Profile;
 use crate::resize::{resize, scaled_dims};
@@ -485,24 +485,15 @@ pub fn fit_jpeg(
         let illegible = score.is_some_and(|s| s < profile.min_score);
         let over = len > max;
         let shrink = over || illegible;
-        closest = format!(
-            "{}{:.0} bytes at quality {q}, {}×{} px{}",
-            if trusted && !illegible_probe {
-                ""
-            } else {
-                "about "
-            },
-            len,
-            stage.pixels.width(),
-            stage.pixels.height(),
-            match score {
-                Some(s) if illegible => format!(
-                    ", legibility {s:.3} under the floor {:.3}",
-                    profile.min_score
-                ),
-                _ => String::new(),
-            }
-        );
+        closest = Closest::Jpeg {
+            estimated: !trusted || illegible_probe,
+            bytes: len,
+            quality: q,
+            width: stage.pixels.width(),
+            height: stage.pixels.height(),
+            illegible: score.filter(|_| illegible).map(|s| (s, profile.min_score)),
+            gave_up_after: None,
+        };
         if over {
             stage.too_big_at = Some(stage.too_big_at.map_or(q, |b| b.min(q)));
         } else {
@@ -601,15 +592,13 @@ pub fn fit_jpeg(
         q = next_q;
     }
 
-    let why = if encodes >= MAX_ENCODES {
-        format!("gave up after {encodes} encodes; closest: {closest}")
-    } else {
-        format!("closest: {closest}")
-    };
+    if let Closest::Jpeg { gave_up_after, .. } = &mut closest {
+        *gave_up_after = (encodes >= MAX_ENCODES).then_some(encodes);
+    }
     Err(Problem::BandUnreachable {
         min: profile.min_bytes,
         max: profile.max_bytes,
-        why,
+        closest,
     })
 }
 
@@ -710,9 +699,10 @@ mod tests {
     fn too_big_even_at_the_floors_fails_with_the_reason() {
         let (r, calls) = run(1e9, 3000, 2000);
         match r {
-            Err(Problem::BandUnreachable { why, .. }) => {
-                assert!(why.contains("2000×1333"), "{why}")
-            }
+            Err(Problem::BandUnreachable {
+                closest: Closest::Jpeg { width, height, .. },
+                ..
+            }) => assert_eq!((width, height), (2000, 1333)),
             other => panic!("expected BandUnreachable, got {other:?}"),
         }
         assert!(calls <= 6, "{calls} calls");

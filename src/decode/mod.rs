@@ -117,10 +117,7 @@ pub fn decode_all(
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
         Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
-            return Err(Problem::Unsupported {
-                format,
-                hint: ": save it as JPEG or PNG first",
-            })
+            return Err(Problem::Unsupported { format })
         }
     };
     Ok(Pictures::one(decode_raster(
