@@ -123,10 +123,38 @@ fn with_defaults(mut cmd: clap::Command) -> clap::Command {
                     });
                 }
             }
-            sub
+            compact_values(sub)
         });
     }
     cmd
+}
+
+/// The library's enums document each value for programmers; on the command line their
+/// names are listed after the help, one line per flag, as for any other flag.
+fn compact_values(mut sub: clap::Command) -> clap::Command {
+    let enums: Vec<(clap::Id, Vec<String>)> = sub
+        .get_arguments()
+        .filter(|a| {
+            a.get_possible_values()
+                .iter()
+                .any(|v| v.get_help().is_some())
+        })
+        .map(|a| {
+            let names = a.get_possible_values().into_iter();
+            (
+                a.get_id().clone(),
+                names.map(|v| v.get_name().to_owned()).collect(),
+            )
+        })
+        .collect();
+    for (id, names) in enums {
+        sub = sub.mut_arg(id, |a| {
+            let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+            a.hide_possible_values(true)
+                .help(format!("{help} [possible values: {}]", names.join(", ")))
+        });
+    }
+    sub
 }
 
 /// The name a value of a library enum has on the command line.
