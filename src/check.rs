@@ -30,12 +30,12 @@ use crate::batch;
 use crate::decode::{self, DecodeLimits, Decoded};
 use crate::error::{Problem, SetupError, Skip, Why};
 use crate::inspect::{self, ColourClass, BLUR_THRESHOLD, MIN_LEGIBLE_LONG_EDGE};
-use crate::jpeg;
 use crate::normalize::is_srgb_profile;
 use crate::options::Options;
 use crate::run::{guarded, Done, Panicked, Runner};
 use crate::sniff::{claimed_by_name, sniff, Format};
 use crate::words::{english, Message};
+use crate::{jpeg, png};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
@@ -594,83 +594,26 @@ fn header_dimensions(bytes: &[u8], format: Format) -> Option<(u32, u32)> {
 /// Metadata visible in the container, independent of what the decoder exposes (it
 /// misses comments, IPTC and PNG text chunks).
 pub fn container_metadata(bytes: &[u8], format: Format) -> MetadataFound {
-    match format {
-        Format::Jpeg => jpeg_metadata(bytes),
-        Format::Png => png_metadata(bytes),
-        Format::Gif => MetadataFound {
+    let found = match format {
+        Format::Jpeg => jpeg::metadata(bytes),
+        Format::Png => png::metadata(bytes),
+        Format::Gif => {
             // GIF keeps XMP and ICC in application extensions named like this.
-            xmp: contains(bytes, b"XMP DataXMP"),
-            icc: contains(bytes, b"ICCRGBG1012"),
-            ..MetadataFound::default()
-        },
-        _ => MetadataFound::default(),
-    }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn jpeg_metadata(bytes: &[u8]) -> MetadataFound {
-    let mut m = MetadataFound::default();
-    for seg in jpeg::segments(bytes) {
-        let p = seg.payload;
-        match seg.marker {
-            0xE1 if p.starts_with(b"Exif\0\0") => {
-                m.exif = true;
-                m.gps |= exif_has_gps(&p[6..]);
-            }
-            0xE1 if p.starts_with(b"http://ns.adobe.com/") => m.xmp = true,
-            0xE2 if p.starts_with(b"ICC_PROFILE\0") => m.icc = true,
-            // JFIF and Adobe describe how the picture decodes; everything else in an
-            // application segment or a comment is metadata.
-            0xE0 if p.starts_with(b"JFIF\0") => {}
-            0xEE if p.starts_with(b"Adobe") => {}
-            0xE0..=0xEF | 0xFE => m.other = true,
-            _ => {}
+            let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+            return MetadataFound {
+                xmp: contains(b"XMP DataXMP"),
+                icc: contains(b"ICCRGBG1012"),
+                ..MetadataFound::default()
+            };
         }
-    }
+        _ => return MetadataFound::default(),
+    };
+    let mut m = MetadataFound {
+        other: found.other,
+        ..MetadataFound::default()
+    };
+    m.merge(found.metadata);
     m
-}
-
-fn png_metadata(bytes: &[u8]) -> MetadataFound {
-    let mut m = MetadataFound::default();
-    let mut pos = 8usize;
-    while let Some(header) = bytes.get(pos..pos + 8) {
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-        let kind = &header[4..8];
-        let Some(data) = pos
-            .checked_add(8 + len)
-            .and_then(|end| bytes.get(pos + 8..end))
-        else {
-            break;
-        };
-        match kind {
-            b"eXIf" => {
-                m.exif = true;
-                m.gps |= exif_has_gps(data);
-            }
-            b"iCCP" => m.icc = true,
-            b"iTXt" if data.starts_with(b"XML:com.adobe.xmp\0") => m.xmp = true,
-            // ImageMagick stores EXIF as hex in a text chunk of this name.
-            b"tEXt" | b"zTXt" | b"iTXt" if data.starts_with(b"Raw profile type exif\0") => {
-                m.exif = true;
-                m.other = true;
-            }
-            b"tEXt" | b"zTXt" | b"iTXt" | b"tIME" => m.other = true,
-            b"IEND" => break,
-            _ => {}
-        }
-        pos += 12 + len;
-    }
-    m
-}
-
-/// Whether a raw EXIF block (TIFF structure) holds GPS tags.
-fn exif_has_gps(tiff: &[u8]) -> bool {
-    exif::Reader::new()
-        .read_raw(tiff.to_vec())
-        .is_ok_and(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps))
 }
 
 #[cfg(test)]
@@ -777,17 +720,5 @@ mod tests {
             let r = check_bytes(Path::new("x.jpg"), &bytes, &opts());
             assert_eq!(r.verdict, Verdict::Fail, "{:?}", r.reasons);
         }
-    }
-
-    #[test]
-    fn png_chunks_are_found() {
-        let mut bytes = png(&RgbImage::from_pixel(8, 8, Rgb([9, 9, 9])));
-        // Insert a tEXt chunk after IHDR (8 + 25 bytes); the CRC is not checked here.
-        let mut chunk = 7u32.to_be_bytes().to_vec();
-        chunk.extend(b"tEXtAuthor\0x");
-        chunk.extend([0; 4]);
-        bytes.splice(33..33, chunk);
-        let m = png_metadata(&bytes);
-        assert!(m.other && !m.exif && !m.gps && !m.icc);
     }
 }

@@ -31,6 +31,7 @@ pub mod error;
 pub mod fit;
 pub mod inspect;
 pub mod jpeg;
+pub mod metadata;
 pub mod normalize;
 pub mod options;
 pub mod pipeline;
@@ -50,8 +51,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use check::{check, check_file, CheckRecord, CheckSummary, Verdict};
+pub use encode::Effort;
 pub use error::{Error, Problem, SetupError, Skip, Warning, Why};
-pub use options::{ByteSize, Effort, FormatChoice, Options, Profile};
+pub use options::{ByteSize, FormatChoice, Options, Profile};
 pub use report::{Record, Status, Summary};
 pub use stitch::{Layout, StitchOptions, StitchSet};
 

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::encode::{JpegSettings, Subsampling};
+use crate::encode::{Effort, JpegSettings, Subsampling};
 
 /// The portal's lower size limit: "200 KB" read as KiB, so either reading passes.
 pub const PORTAL_MIN_BYTES: u64 = 204_800;
@@ -34,25 +34,6 @@ pub enum FormatChoice {
     Jpeg,
     /// Always PNG; a picture whose PNG cannot land in the band fails.
     Png,
-}
-
-/// How much CPU the JPEG encoder may spend for smaller files.
-///
-/// Measured on A4 scans and 12 MP photos (see README): `Fast` is libjpeg-turbo's
-/// behaviour, `Balanced` adds progressive scans with optimised Huffman tables (about
-/// 10–15 % smaller files for little time), `Max` adds mozjpeg's trellis quantisation
-/// and scan optimisation (another ~10 % smaller, but 10–30× the time of `Fast`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[serde(rename_all = "lowercase")]
-pub enum Effort {
-    /// Baseline JPEG, optimised Huffman tables.
-    Fast,
-    /// Progressive JPEG, optimised Huffman tables, no trellis.
-    #[default]
-    Balanced,
-    /// mozjpeg's full profile: progressive, trellis quantisation, optimised scans.
-    Max,
 }
 
 /// The rules one output must meet and how hard the encoder tries.

@@ -9,11 +9,12 @@
 use proptest::prelude::*;
 
 use image::{GrayImage, Luma, Rgb, RgbImage};
+use scanfit::encode::Effort;
 use scanfit::encode::{Encoder, MozJpeg};
 use scanfit::error::Closest;
 use scanfit::fit::{fit_jpeg, Limits};
 use scanfit::normalize::Pixels;
-use scanfit::options::{Effort, Profile};
+use scanfit::options::Profile;
 use scanfit::Problem;
 
 /// Size = header + pixels × channels × (floor + busyness) × quality factor, where

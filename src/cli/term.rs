@@ -131,16 +131,26 @@ impl Progress for Bar {
 
 /// "FAILED name: why" or "warning name: what", for a record that has one.
 fn problem_line(r: &Record, name: &Path, lang: Lang) -> Option<String> {
+    // A multi-page input fails or warns page by page; the line must say which page,
+    // because the reasons themselves no longer repeat it.
+    let name = match r.page {
+        Some(page) => line(lang, "cli-path-page", path_arg(name).num("page", page)),
+        None => name.display().to_string(),
+    };
     match r.status {
         Status::Failed => Some(line(
             lang,
             "cli-failed",
-            path_arg(name).text("why", why_text(r.error.as_ref(), lang)),
+            Args::new()
+                .text("path", &name)
+                .text("why", why_text(r.error.as_ref(), lang)),
         )),
         Status::Warn => Some(line(
             lang,
             "cli-warned",
-            path_arg(name).text("warnings", warnings_text(r, lang)),
+            Args::new()
+                .text("path", &name)
+                .text("warnings", warnings_text(r, lang)),
         )),
         Status::Ok | Status::Skipped => None,
     }

@@ -776,7 +776,7 @@ mod tests {
         SettingResult {
             setting: Setting {
                 quality: 80,
-                jpeg: JpegSettings::from(crate::options::Effort::Balanced),
+                jpeg: JpegSettings::from(crate::encode::Effort::Balanced),
                 scale,
             },
             total_bytes: bytes,

@@ -147,7 +147,6 @@ impl Message for PageError {
             PageError::NotAScannedImage { .. } => "not_a_scanned_image",
             PageError::UnsupportedFilter { .. } => "unsupported_filter",
             PageError::UnsupportedColor { .. } => "unsupported_colour",
-            PageError::TooManyPixels { .. } => "too_many_pixels",
             PageError::Corrupt { .. } => "damaged",
             PageError::Image(_) => "embedded_jpeg_corrupt",
         }
@@ -163,16 +162,6 @@ impl Message for PageError {
                 w.num("page", *page).text("filter", filter)
             }
             PageError::UnsupportedColor { page, what } => w.num("page", *page).text("what", what),
-            PageError::TooManyPixels {
-                page,
-                width,
-                height,
-                max,
-            } => w
-                .num("page", *page)
-                .num("width", *width)
-                .num("height", *height)
-                .num("max", *max),
             PageError::Corrupt { page, detail } => w.num("page", *page).text("detail", detail),
             PageError::Image(e) => w.text("detail", e),
         }
@@ -184,7 +173,6 @@ impl Message for HeifError {
         match self {
             HeifError::LibraryMissing(_) => "library_missing",
             HeifError::Decode(_) => "corrupt",
-            HeifError::TooManyPixels { .. } => "too_many_pixels",
         }
     }
 
@@ -194,10 +182,6 @@ impl Message for HeifError {
             HeifError::LibraryMissing(detail) | HeifError::Decode(detail) => {
                 w.text("detail", detail)
             }
-            HeifError::TooManyPixels { width, height, max } => w
-                .num("width", *width)
-                .num("height", *height)
-                .num("max", *max),
         }
     }
 }

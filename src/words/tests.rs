@@ -134,12 +134,6 @@ fn problem_samples() -> Vec<Box<dyn Message>> {
             page: 2,
             what: "Lab".into(),
         },
-        PageError::TooManyPixels {
-            page: 2,
-            width: 9,
-            height: 9,
-            max: 80,
-        },
         PageError::Corrupt {
             page: 2,
             detail: "x".into(),
@@ -149,11 +143,6 @@ fn problem_samples() -> Vec<Box<dyn Message>> {
     let heif = vec![
         HeifError::LibraryMissing("x".into()),
         HeifError::Decode("x".into()),
-        HeifError::TooManyPixels {
-            width: 9,
-            height: 9,
-            max: 80,
-        },
     ];
     for e in pages {
         all.push(Box::new(Problem::Page(e)));

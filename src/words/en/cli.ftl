@@ -6,6 +6,7 @@ cli-skipped = skipped { $path }: { $why }
 cli-failed = FAILED { $path }: { $why }
 cli-warned = warning { $path }: { $warnings }
 cli-unknown_error = unknown error
+cli-path-page = { $path } (page { $page })
 # What the command line adds to a reason that a flag can change.
 cli-hint-output_exists = { $why } (--overwrite replaces it)
 cli-hint-flags = { $why } ({ $flags })

@@ -40,14 +40,12 @@ page-no_pages = the file has no pages
 page-not_a_scanned_image = page { $page } is not a scanned image (it has text, drawings or several pictures); export that page as an image, or scan the paper instead
 page-unsupported_filter = page { $page } stores its picture as { $filter }, which scanfit cannot decode; re-scan or re-save it as JPEG, PNG or TIFF
 page-unsupported_colour = page { $page } uses { $what }, which scanfit cannot decode; save it as RGB or grey
-page-too_many_pixels = page { $page } is { $width }×{ $height } pixels, more than the limit of { $max } pixels; scan at a lower resolution
 page-damaged = page { $page } is damaged: { $detail }
 page-embedded_jpeg_corrupt = an embedded JPEG could not be decoded: { $detail }
 
 ## HEIC and AVIF, decoded by the system's libheif (family "heif").
 heif-library_missing = HEIC/AVIF support needs libheif at run time (Debian/Ubuntu: apt install libheif1): { $detail }
 heif-corrupt = HEIC/AVIF data cannot be decoded: { $detail }
-heif-too_many_pixels = { problem-too_many_pixels }
 
 ## Why an input was passed over: nothing to do (family "skip").
 skip-output_exists = output already exists
