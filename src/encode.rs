@@ -32,6 +32,7 @@ pub trait Encoder: Sync {
 /// 10–15 % smaller files for little time), `Max` adds mozjpeg's trellis quantisation
 /// and scan optimisation (another ~10 % smaller, but 10–30× the time of `Fast`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Effort {
     /// Baseline JPEG, optimised Huffman tables.
@@ -51,16 +52,20 @@ pub enum Effort {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Subsampling {
     /// One colour sample per 2×2 pixels.
     #[default]
     #[serde(rename = "420")]
+    #[cfg_attr(feature = "cli", value(name = "420", alias = "4:2:0"))]
     S420,
     /// One colour sample per 2×1 pixels.
     #[serde(rename = "422")]
+    #[cfg_attr(feature = "cli", value(name = "422", alias = "4:2:2"))]
     S422,
     /// A colour sample for every pixel.
     #[serde(rename = "444")]
+    #[cfg_attr(feature = "cli", value(name = "444", alias = "4:4:4"))]
     S444,
 }
 

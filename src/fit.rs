@@ -28,7 +28,7 @@
 use std::borrow::Cow;
 
 use crate::encode::Encoder;
-use crate::error::Problem;
+use crate::error::{Closest, Problem};
 use crate::normalize::Pixels;
 use crate::options::Profile;
 use crate::resize::{resize, scaled_dims};
@@ -433,19 +433,11 @@ pub fn fit_jpeg(
             next => search.apply(next),
         }
     };
-    let closest = last.describe(profile.min_score);
-    let why = if search.encodes >= MAX_ENCODES {
-        format!(
-            "gave up after {} encodes; closest: {closest}",
-            search.encodes
-        )
-    } else {
-        format!("closest: {closest}")
-    };
+    let gave_up_after = (search.encodes >= MAX_ENCODES).then_some(search.encodes);
     Err(Problem::BandUnreachable {
         min: profile.min_bytes,
         max: profile.max_bytes,
-        why,
+        closest: last.closest(profile.min_score, gave_up_after),
     })
 }
 
@@ -475,21 +467,19 @@ impl Attempt {
     }
 
     /// How close it came, for the error when nothing lands.
-    fn describe(&self, min_score: f64) -> String {
-        format!(
-            "{}{:.0} bytes at quality {}, {}×{} px{}",
-            if self.full { "" } else { "about " },
-            self.len,
-            self.q,
-            self.width,
-            self.height,
-            match self.score {
-                Some(s) if self.illegible => {
-                    format!(", legibility {s:.3} under the floor {min_score:.3}")
-                }
-                _ => String::new(),
-            }
-        )
+    fn closest(&self, min_score: f64, gave_up_after: Option<u32>) -> Closest {
+        Closest::Jpeg {
+            estimated: !self.full,
+            bytes: self.len,
+            quality: self.q,
+            width: self.width,
+            height: self.height,
+            illegible: self
+                .score
+                .filter(|_| self.illegible)
+                .map(|s| (s, min_score)),
+            gave_up_after,
+        }
     }
 }
 
@@ -925,9 +915,10 @@ mod tests {
     fn too_big_even_at_the_floors_fails_with_the_reason() {
         let (r, calls) = run(1e9, 3000, 2000);
         match r {
-            Err(Problem::BandUnreachable { why, .. }) => {
-                assert!(why.contains("2000×1333"), "{why}")
-            }
+            Err(Problem::BandUnreachable {
+                closest: Closest::Jpeg { width, height, .. },
+                ..
+            }) => assert_eq!((width, height), (2000, 1333)),
             other => panic!("expected BandUnreachable, got {other:?}"),
         }
         assert!(calls <= 6, "{calls} calls");

@@ -26,22 +26,17 @@ use openjpeg_sys as opj;
 use super::limits::DecodeLimits;
 use crate::error::Problem;
 
-/// Why a JPEG 2000 picture could not be decoded.
+/// Why a JPEG 2000 picture could not be decoded. Its words are in the catalogue
+/// ([`crate::words`]).
 #[derive(Debug, thiserror::Error)]
 pub enum Jpeg2000Error {
     /// The data is damaged, truncated or not JPEG 2000 at all; holds OpenJPEG's words.
-    ///
-    /// Code: `jpeg2000_corrupt`.
-    #[error("JPEG 2000 data is corrupt or truncated: {detail}")]
     Corrupt {
         /// What went wrong.
         detail: String,
     },
     /// A component layout scanfit does not turn into pixels (more than four
     /// components, e-sYCC, more than 16 bits per sample).
-    ///
-    /// Code: `jpeg2000_unsupported`.
-    #[error("this JPEG 2000 picture uses {what}, which scanfit cannot convert; save it as JPEG, PNG or TIFF")]
     Unsupported {
         /// The layout, in words.
         what: String,

@@ -40,15 +40,11 @@ use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::icc_matches;
 use crate::error::Problem;
 
-/// Why libtiff could not be used for a file.
+/// Why libtiff could not be used for a file. Its words are in the catalogue
+/// ([`crate::words`]).
 #[derive(Debug, thiserror::Error)]
 pub enum TiffLibError {
     /// libtiff could not be loaded. Holds the loader's reason.
-    ///
-    /// Code: `libtiff_missing`.
-    #[error(
-        "this TIFF layout needs libtiff at run time (Debian/Ubuntu: apt install libtiff6): {reason}"
-    )]
     LibraryMissing {
         /// The loader's reason for each library name tried.
         reason: String,

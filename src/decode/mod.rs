@@ -113,12 +113,7 @@ pub fn decode_all(
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
         Format::Jpeg2000 => return Ok(Pictures::one(decode_jpeg2000(bytes, limits)?)),
-        Format::Psd | Format::JpegXl => {
-            return Err(Problem::Unsupported {
-                format,
-                hint: ": save it as JPEG or PNG first",
-            })
-        }
+        Format::Psd | Format::JpegXl => return Err(Problem::Unsupported { format }),
     };
     Ok(Pictures::one(decode_raster(
         bytes,

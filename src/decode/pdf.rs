@@ -649,14 +649,10 @@ fn decode_image(
             // the PDF gives anyway overrides only the colour (ISO 32000-1, 7.4.9), which
             // here means its ICC profile wins over the JP2 file's.
             let decoded = jpeg2000::decode(&data.data, limits).map_err(|e| match e {
-                Problem::Jpeg2000(e @ Jpeg2000Error::Unsupported { .. }) => {
-                    PageError::UnsupportedColor {
-                        page,
-                        what: e.to_string(),
-                    }
-                    .into()
+                Problem::Jpeg2000(Jpeg2000Error::Unsupported { what }) => {
+                    PageError::UnsupportedColor { page, what }.into()
                 }
-                Problem::Jpeg2000(e) => corrupt(&e.to_string()).into(),
+                Problem::Jpeg2000(Jpeg2000Error::Corrupt { detail }) => corrupt(&detail).into(),
                 other => other,
             })?;
             let icc = layout
