@@ -37,6 +37,11 @@ use crate::resize::{resize, scaled_dims};
 /// bounds the time a pathological picture can take.
 pub const MAX_ENCODES: u32 = 8;
 
+/// Encodes each step for a flat picture (full chroma, a grain level) adds to the cap:
+/// the restart at quality 100, a calibration, and one quality move if the grain
+/// overshoots the maximum.
+const FLAT_ENCODES: u32 = 3;
+
 /// Enlarging stops at this long edge: past it, a small source only gets blurrier and
 /// the upload slower, and every real picture has reached the minimum size long before.
 pub const MAX_ENLARGED_LONG_EDGE: u32 = 6000;
@@ -433,7 +438,7 @@ pub fn fit_jpeg(
             next => search.apply(next),
         }
     };
-    let gave_up_after = (search.encodes >= MAX_ENCODES).then_some(search.encodes);
+    let gave_up_after = (search.encodes >= search.encode_cap()).then_some(search.encodes);
     Err(Problem::BandUnreachable {
         min: profile.min_bytes,
         max: profile.max_bytes,
@@ -570,6 +575,13 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// The most encodes this search may make: [`MAX_ENCODES`], and more for each step
+    /// taken for a flat picture.
+    fn encode_cap(&self) -> u32 {
+        let flat_steps = u32::from(self.chroma_full) + u32::from(self.grain);
+        MAX_ENCODES + FLAT_ENCODES * flat_steps
+    }
+
     /// The encoder in use: the profile's, or its 4:4:4 variant once that was chosen.
     fn encoder(&self) -> &dyn Encoder {
         match &self.full_chroma {
@@ -693,11 +705,35 @@ impl<'a> Search<'a> {
     /// Decides what to try after a miss: quality first, then resolution.
     fn decide(&self, attempt: &Attempt) -> Move {
         // Illegible at the best quality there is: fewer pixels do not read better.
-        if self.encodes >= MAX_ENCODES || (attempt.illegible && attempt.q == 100) {
+        if attempt.illegible && attempt.q == 100 {
             return Move::GiveUp;
         }
         let (profile, stage, model) = (self.profile, &self.stage, &self.model);
         let shrink = attempt.shrink();
+
+        // Too small at the largest size, with quality 100 tried or predicted to fall
+        // short: the picture is flat. What is left costs bytes without a visible change:
+        // full chroma for a colour picture, then grain one level at a time (see
+        // MAX_GRAIN). Checked before the encode cap: these steps are bounded by their own
+        // number, and each one extends the cap by what it needs (FLAT_ENCODES).
+        let at_largest = stage.scale >= self.max_scale - 1e-9;
+        let short_at_100 = stage.too_small_at == Some(100)
+            || model.predict(100, stage.scale) < self.min.ln() - REACH_SLACK;
+        if !shrink && at_largest && short_at_100 {
+            let colour = matches!(self.src, Pixels::Rgb(_));
+            if colour && !self.chroma_full && self.full_chroma.is_some() {
+                return Move::FullChroma;
+            }
+            if self.grain < MAX_GRAIN {
+                return Move::Grain {
+                    level: self.grain + 1,
+                };
+            }
+            return Move::GiveUp;
+        }
+        if self.encodes >= self.encode_cap() {
+            return Move::GiveUp;
+        }
 
         // 1. Another quality at this scale, inside the bracket still open (every
         //    quality tried at this scale lies outside it), unless the model says even
@@ -727,23 +763,7 @@ impl<'a> Search<'a> {
             return Move::Calibrate;
         }
 
-        // 2. Too small at quality 100 and the largest size: the picture is flat. What is
-        //    left costs bytes without a visible change: full chroma for a colour
-        //    picture, then grain one level at a time (see MAX_GRAIN).
-        if !shrink && stage.scale >= self.max_scale - 1e-9 && stage.too_small_at == Some(100) {
-            let colour = matches!(self.src, Pixels::Rgb(_));
-            if colour && !self.chroma_full && self.full_chroma.is_some() {
-                return Move::FullChroma;
-            }
-            if self.grain < MAX_GRAIN {
-                return Move::Grain {
-                    level: self.grain + 1,
-                };
-            }
-            return Move::GiveUp;
-        }
-
-        // 3. Change the resolution.
+        // 2. Change the resolution.
         let (scale, q) = if shrink {
             // Leave the quality a little above its floor (and above any quality found
             // illegible) so the next step can adjust it either way.
@@ -1027,6 +1047,17 @@ mod tests {
         assert_eq!(search.decide(&short), Move::FullChroma);
         search.apply(Move::FullChroma);
         assert!(search.chroma_full && search.q == 100);
+        // Pillow's flat test pictures stopped at quality 95-98 with the model predicting
+        // that 100 falls short too: that is flat as well, and so is a search whose
+        // ordinary encodes are spent by then.
+        let mut search = Search::new(&src, &profile, &moz, LIMITS);
+        search.max_scale = 1.0;
+        search.model.add(97, 1.0, 30_000.0, false);
+        search.stage.too_small_at = Some(97);
+        search.encodes = MAX_ENCODES;
+        assert_eq!(search.decide(&miss(97, 30_000.0, None)), Move::FullChroma);
+        search.apply(Move::FullChroma);
+        assert!(search.encode_cap() > MAX_ENCODES);
         // Not yet at the largest size: enlarging comes before either.
         let mut search = Search::new(&src, &profile, &moz, LIMITS);
         search.model.add(100, 1.0, 150_000.0, false);
