@@ -58,6 +58,12 @@ pub enum Problem {
         /// The decoder's words.
         detail: String,
     },
+    /// The file ends before its picture data does (an interrupted copy or download);
+    /// code `corrupt`, as it always was, with words of its own.
+    Truncated {
+        /// The sniffed format.
+        format: Format,
+    },
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
     Page(#[from] crate::decode::pages::PageError),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.

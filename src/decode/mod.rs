@@ -191,10 +191,7 @@ fn decode_raster(
     // zune-jpeg fills a truncated scan with gray instead of failing; a file cut short by
     // an interrupted copy must be reported, not converted into half a document.
     if format == Format::Jpeg && !crate::jpeg::has_end(bytes) {
-        return Err(Problem::Corrupt {
-            format,
-            detail: "the file ends before the picture data does".into(),
-        });
+        return Err(Problem::Truncated { format });
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     let mut image_limits = Limits::default();

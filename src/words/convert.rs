@@ -1,9 +1,7 @@
 //! The words of converting one picture (`convert.ftl`): problems, skips, warnings, and
 //! the setup errors every command shares.
 
-use std::io;
-
-use super::{display_in_english, line, Args, Lang, Message, Words};
+use super::{display_in_english, io_text, line, Args, Lang, Message, Words};
 use crate::decode::heif::HeifError;
 use crate::decode::pages::PageError;
 use crate::error::{
@@ -28,17 +26,6 @@ display_in_english!(
     SizeError,
 );
 
-/// The text of an I/O error, with scanfit's own typed causes in words.
-pub(super) fn io_detail(e: &io::Error, lang: Lang) -> String {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<InTheWay>())
-    {
-        Some(in_the_way) => super::say(in_the_way, lang),
-        None => e.to_string(),
-    }
-}
-
 impl Message for InTheWay {
     fn code(&self) -> &'static str {
         "in_the_way"
@@ -59,7 +46,7 @@ impl Message for Problem {
             Problem::Unsupported { .. } => "unsupported",
             Problem::TooLarge { .. } => "input_too_large",
             Problem::TooManyPixels { .. } => "too_many_pixels",
-            Problem::Corrupt { .. } => "corrupt",
+            Problem::Corrupt { .. } | Problem::Truncated { .. } => "corrupt",
             Problem::Page(e) => e.code(),
             Problem::Heif(e) => e.code(),
             Problem::BandUnreachable { .. } => "band_unreachable",
@@ -75,7 +62,7 @@ impl Message for Problem {
     fn words(&self, lang: Lang) -> Words {
         let w = Words::new("problem", self.code());
         match self {
-            Problem::Read(e) | Problem::ReadFolder(e) => w.text("detail", io_detail(e, lang)),
+            Problem::Read(e) | Problem::ReadFolder(e) => w.text("detail", io_text(e, lang)),
             Problem::ChangedWhileRead { opened, read } => {
                 w.num("opened", *opened).num("read", *read)
             }
@@ -86,6 +73,9 @@ impl Message for Problem {
                 .num("height", *height)
                 .num("max", *max),
             Problem::Corrupt { format, detail } => w.text("format", format).text("detail", detail),
+            Problem::Truncated { format } => {
+                Words::new("problem", "truncated").text("format", format)
+            }
             Problem::Page(e) => e.words(lang),
             Problem::Heif(e) => e.words(lang),
             Problem::BandUnreachable { min, max, closest } => w
@@ -94,7 +84,7 @@ impl Message for Problem {
                 .msg("closest", closest, lang),
             Problem::Encode(detail) | Problem::Panic(detail) => w.text("detail", detail),
             Problem::Write { path, source } => {
-                w.path("path", path).text("detail", io_detail(source, lang))
+                w.path("path", path).text("detail", io_text(source, lang))
             }
             Problem::WouldOverwriteInput { path } | Problem::OutputFolderIsLink { path } => {
                 w.path("path", path)
@@ -405,7 +395,7 @@ impl Message for SetupError {
             SetupError::Sweep(e) => e.words(lang),
             SetupError::Input { path, source } => Words::new("setup", "input")
                 .path("path", path)
-                .text("detail", io_detail(source, lang)),
+                .text("detail", io_text(source, lang)),
             SetupError::Output { path, why } => Words::new("setup", "output")
                 .path("path", path)
                 .msg("why", why, lang),
