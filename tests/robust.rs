@@ -37,7 +37,9 @@ fn convert(inputs: &[&Path], out: &Path, extra: &[&str]) -> Run {
     let report = tmp.path().join("report.jsonl");
     let stderr_path = tmp.path().join("stderr");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanfit"));
-    cmd.arg("convert")
+    // English whatever the machine's locale: the tests read the English words.
+    cmd.env("SCANFIT_LANG", "en")
+        .arg("convert")
         .args(inputs)
         .arg("-o")
         .arg(out)

@@ -30,6 +30,8 @@ impl Watcher {
         let log = tempfile::NamedTempFile::new().unwrap();
         let err = log.reopen().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_scanfit"))
+            // English whatever the machine's locale: the tests read the English words.
+            .env("SCANFIT_LANG", "en")
             .arg("watch")
             .arg(inp)
             .arg("-o")
