@@ -226,8 +226,8 @@ pub enum SetupError {
 /// What is wrong with an output folder.
 #[derive(Debug)]
 pub enum OutputWhy {
-    /// It cannot be created; the system's words.
-    Create(String),
+    /// It cannot be created: the system's cause, worded per language.
+    Create(io::Error),
     /// It is one of the input folders.
     IsInput,
     /// It is the watched folder.

@@ -412,10 +412,10 @@ impl Message for OutputWhy {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("setup", self.code());
         match self {
-            OutputWhy::Create(detail) => w.text("detail", detail),
+            OutputWhy::Create(e) => w.text("detail", io_text(e, lang)),
             OutputWhy::IsInput | OutputWhy::IsWatched => w,
         }
     }

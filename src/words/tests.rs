@@ -42,7 +42,7 @@ fn nested_samples() -> Vec<Box<dyn Message>> {
         Box::new(crate::write::InTheWay("out/a".into())),
         Box::new(OutputWhy::IsInput),
         Box::new(OutputWhy::IsWatched),
-        Box::new(OutputWhy::Create("x".into())),
+        Box::new(OutputWhy::Create(io())),
         Box::new(IccIssue::Unreadable("x".into())),
         Box::new(IccIssue::NotRgb("Cmyk".into())),
         Box::new(IccIssue::CannotConvert("x".into())),
@@ -245,7 +245,7 @@ fn setup_samples() -> Vec<Box<dyn Message>> {
         source: io(),
     }));
     for why in [
-        OutputWhy::Create("x".into()),
+        OutputWhy::Create(io()),
         OutputWhy::IsInput,
         OutputWhy::IsWatched,
     ] {
@@ -428,7 +428,7 @@ fn watch_samples() -> Vec<Box<dyn Message>> {
         }),
         Box::new(WatchError::OriginalsFolder {
             path: p(),
-            why: OriginalsWhy::Create("x".into()),
+            why: OriginalsWhy::Create(io()),
         }),
         Box::new(WatchError::OriginalsFolder {
             path: p(),

@@ -39,11 +39,11 @@ impl Message for OriginalsWhy {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         match self {
-            // The OS's own words say it all.
-            OriginalsWhy::Create(detail) => {
-                Words::new("setup", "output_create").text("detail", detail)
+            // The cause says it all.
+            OriginalsWhy::Create(e) => {
+                Words::new("setup", "output_create").text("detail", io_text(e, lang))
             }
             OriginalsWhy::ContainsInput => Words::new("watch", self.code()),
         }
