@@ -20,9 +20,9 @@ finding-gps = EXIF 中有 GPS 位置：会泄露拍摄地点；scanfit convert �
 finding-metadata = 元数据：{ $names }（scanfit convert 会删除）
 finding-not_srgb = 颜色配置文件不是 sRGB：不读取它的查看器会显示出不同的颜色；scanfit convert 会转换为 sRGB
 finding-cmyk = CMYK：有的查看器显示 CMYK 格式的 JPEG 时颜色不对，或根本无法显示；scanfit convert 会转换为 RGB
-finding-animated = 动图：审核人员可能只看到第一帧
+finding-animated = 动图：管局审核时可能只看到第一帧；请上传静态图片
 finding-grayscale = 灰度图片：看起来是黑白扫描件，备案系统不接受；请对原件进行彩色扫描或彩色拍照
-finding-bilevel = 黑白（1 位）扫描件：黑白扫描件不被接受；请对原件进行彩色扫描
+finding-bilevel = 黑白（1 位）扫描件：备案系统不接受黑白扫描件；请对原件进行彩色扫描
 finding-blurred = 图片模糊：锐度 { $score } 低于 { $threshold }；请重新扫描或重新拍照，确保文字清晰可见
 finding-low_resolution = 分辨率低：长边只有 { $long_edge } 像素，低于 { $min } 像素，小字可能看不清
 
