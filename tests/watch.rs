@@ -24,9 +24,23 @@ struct Watcher {
 
 impl Watcher {
     fn start(inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
+        Watcher::start_with(Command::new(env!("CARGO_BIN_EXE_scanfit")), inp, out, extra)
+    }
+
+    /// Starts the watcher with `umask` set in its process.
+    fn start_with_umask(umask: u32, inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("umask {umask:03o}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_scanfit"));
+        Watcher::start_with(sh, inp, out, extra)
+    }
+
+    /// Starts `cmd` (the binary, or a shell that execs it) with watch's arguments.
+    fn start_with(mut cmd: Command, inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
         let log = tempfile::NamedTempFile::new().unwrap();
         let err = log.reopen().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_scanfit"))
+        let child = cmd
             .arg("watch")
             .arg(inp)
             .arg("-o")
@@ -286,5 +300,55 @@ fn originals_are_moved_or_deleted_only_once_the_output_exists() {
             assert!(!done.exists());
         }
         assert_eq!(journal(&out).len(), 1);
+    }
+}
+
+#[test]
+fn outputs_journal_report_and_moved_originals_get_the_umask_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for umask in [0o022, 0o077] {
+        let (dir, inp, out) = dirs();
+        let done = dir.path().join("done");
+        let report = dir.path().join("report.jsonl");
+        let w = Watcher::start_with_umask(
+            umask,
+            &inp,
+            &out,
+            &[
+                "--originals",
+                &format!("move:{}", done.display()),
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        );
+        fs::create_dir(inp.join("sub")).unwrap();
+        let input = inp.join("sub/a.jpg");
+        fs::write(&input, scan(7)).unwrap();
+        // The original keeps the mode its owner gave it, whatever scanfit's umask.
+        fs::set_permissions(&input, fs::Permissions::from_mode(0o640)).unwrap();
+        let moved = done.join("sub/a.jpg");
+        w.wait_for("the original to be moved", || moved.exists());
+        w.wait_for("the report line", || {
+            fs::read_to_string(&report).is_ok_and(|r| r.ends_with('\n'))
+        });
+        let (file_mode, dir_mode) = (0o666 & !umask, 0o777 & !umask);
+        for file in [out.join("sub/a.jpg"), out.join(JOURNAL), report.clone()] {
+            assert_eq!(
+                mode(&file),
+                file_mode,
+                "umask {umask:03o}: {}",
+                file.display()
+            );
+        }
+        for folder in [out.clone(), out.join("sub"), done.clone(), done.join("sub")] {
+            assert_eq!(
+                mode(&folder),
+                dir_mode,
+                "umask {umask:03o}: {}",
+                folder.display()
+            );
+        }
+        assert_eq!(mode(&moved), 0o640, "umask {umask:03o}: the moved original");
     }
 }
