@@ -55,6 +55,16 @@ pub enum Problem {
         /// The decoder's words.
         detail: String,
     },
+    /// The compressed picture data is damaged (code `corrupt_data`; the damage has a
+    /// code of its own): decoders would show garbage or gray for part of the picture,
+    /// so it is refused rather than converted.
+    #[error("{format} picture data is damaged ({damage}): part of the picture would be garbage; get the file again from its source")]
+    CorruptData {
+        /// The sniffed format.
+        format: Format,
+        /// What the decoder found.
+        damage: crate::decode::jpeg::JpegDamage,
+    },
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
     #[error(transparent)]
     Page(#[from] crate::decode::pages::PageError),

@@ -7,6 +7,7 @@
 //! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
 
 pub mod heif;
+pub mod jpeg;
 pub mod pages;
 
 use std::io::Cursor;
@@ -44,6 +45,26 @@ pub struct Metadata {
     pub xmp: bool,
     /// An ICC colour profile.
     pub icc: bool,
+}
+
+/// A picture's physical resolution in dots per inch, across and down. Not metadata in
+/// the privacy sense: it says how large the paper was, which printing, OCR and viewers
+/// use, and the outputs keep it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolution {
+    /// Dots per inch across.
+    pub x: f64,
+    /// Dots per inch down.
+    pub y: f64,
+}
+
+impl Resolution {
+    /// A resolution, or `None` when either value is not a plausible one (1 to 100,000
+    /// dpi): zero, or the "1×1" of a header that states only the pixel aspect.
+    pub fn new(x: f64, y: f64) -> Option<Resolution> {
+        let plausible = |v: f64| (1.5..=100_000.0).contains(&v);
+        (plausible(x) && plausible(y)).then_some(Resolution { x, y })
+    }
 }
 
 /// Decoding limits from the batch options.
@@ -267,6 +288,11 @@ fn decode_raster(
                 animated,
             )
         }
+        Format::Jpeg => {
+            drop(decoder);
+            let decoded = jpeg::decode(bytes).map_err(|e| jpeg_problem(format, e))?;
+            (jpeg_image(decoded.samples), false)
+        }
         _ => (DynamicImage::from_decoder(decoder).map_err(corrupt)?, false),
     };
 
@@ -278,6 +304,37 @@ fn decode_raster(
         animated,
         metadata,
     })
+}
+
+/// A strict JPEG decoder's refusal as a [`Problem`].
+fn jpeg_problem(format: Format, e: jpeg::JpegError) -> Problem {
+    match e {
+        jpeg::JpegError::Damaged(damage) => Problem::CorruptData { format, damage },
+        jpeg::JpegError::Unreadable(detail) => Problem::Corrupt { format, detail },
+    }
+}
+
+/// JPEG samples as an image: CMYK ink is turned into RGB by the generic formula (each
+/// ink takes its share of the light), which is what a CMYK JPEG without a usable
+/// profile gets.
+fn jpeg_image(samples: jpeg::Samples) -> DynamicImage {
+    match samples {
+        jpeg::Samples::Gray(g) => DynamicImage::ImageLuma8(g),
+        jpeg::Samples::Rgb(rgb) => DynamicImage::ImageRgb8(rgb),
+        jpeg::Samples::Cmyk { width, height, ink } => {
+            let rgb = ink
+                .chunks_exact(4)
+                .flat_map(|p| {
+                    let light = 255 - u32::from(p[3]);
+                    let channel = |c: u8| ((255 - u32::from(c)) * light / 255) as u8;
+                    [channel(p[0]), channel(p[1]), channel(p[2])]
+                })
+                .collect();
+            DynamicImage::ImageRgb8(
+                image::RgbImage::from_raw(width, height, rgb).expect("4 samples per pixel"),
+            )
+        }
+    }
 }
 
 /// Refuses pictures over the pixel limit.

@@ -101,6 +101,14 @@ pub enum PageError {
         /// What went wrong, from the decoder.
         detail: String,
     },
+    /// A page's JPEG data is damaged (code `corrupt_data`, as for a JPEG file).
+    #[error("page {page}'s picture data is damaged ({damage}): part of the page would be garbage; get the file again from its source")]
+    CorruptData {
+        /// 1-based page number.
+        page: u32,
+        /// What the decoder found.
+        damage: super::jpeg::JpegDamage,
+    },
     /// An embedded JPEG could not be decoded.
     #[error("an embedded JPEG could not be decoded: {0}")]
     Image(#[from] image::ImageError),
@@ -858,7 +866,20 @@ fn pdf_image(
             let (w, h) = decoder.dimensions();
             check_pixels(page, w, h, max_pixels)?;
             let embedded = decoder.icc_profile().ok().flatten();
-            let mut image = DynamicImage::from_decoder(decoder)?;
+            drop(decoder);
+            // The strict decoder: a damaged page is refused like a damaged JPEG file.
+            let mut image = super::jpeg_image(
+                super::jpeg::decode(&data)
+                    .map_err(|e| match e {
+                        super::jpeg::JpegError::Damaged(damage) => {
+                            PageError::CorruptData { page, damage }
+                        }
+                        super::jpeg::JpegError::Unreadable(detail) => {
+                            PageError::Corrupt { page, detail }
+                        }
+                    })?
+                    .samples,
+            );
             // The JPEG decoder already undoes Adobe's inverted CMYK, which is exactly what
             // a `/Decode [1 0 1 0 1 0 1 0]` array compensates for in other readers, so it
             // must not be applied a second time. For grey or RGB an inverted Decode is a
