@@ -160,7 +160,8 @@ pub enum Warning {
     /// The colour profile could not be used.
     #[error("colour profile ignored: {0}")]
     ProfileIgnored(String),
-    /// A CMYK source was converted to RGB with a generic formula, not its profile.
+    /// A CMYK source without a usable colour profile was converted to RGB with a
+    /// generic formula. (With one, its profile is applied and nothing is said.)
     #[error("CMYK: converted to RGB with a generic formula (no colour profile applied); check the colours")]
     CmykApproximate,
     /// The source was enlarged to reach the minimum size.

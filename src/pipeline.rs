@@ -236,7 +236,7 @@ fn convert_decoded(
     // A source that already meets every rule keeps its compressed data: only metadata
     // is removed, so there is no generation loss and no encode at all.
     let passes_as_is = decoded.orientation == 1
-        && !decoded.cmyk
+        && decoded.cmyk.is_none()
         && !decoded.animated
         && decoded
             .icc

@@ -26,12 +26,26 @@ pub struct Decoded {
     pub orientation: u8,
     /// Embedded ICC profile, if any.
     pub icc: Option<Vec<u8>>,
-    /// The source stored CMYK/YCCK; the decoder already converted it to RGB.
-    pub cmyk: bool,
+    /// The source stored CMYK/YCCK, and how its ink became these RGB pixels.
+    pub cmyk: Option<CmykConversion>,
     /// The source has more than one frame; only the first was decoded.
     pub animated: bool,
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
+}
+
+/// How a CMYK source's ink became RGB.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CmykConversion {
+    /// Through its embedded ICC profile to sRGB: the colours are the ones the profile
+    /// describes.
+    Profile,
+    /// With the generic formula (each ink takes its share of the light): there was no
+    /// profile, or it could not be used (why, in words).
+    Generic {
+        /// Why the embedded profile was not used, when there was one.
+        profile_ignored: Option<String>,
+    },
 }
 
 /// Metadata a source carried. Reported so users know what was stripped; GPS matters most.
@@ -167,7 +181,7 @@ fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
             // Pages come upright: TIFF orientation and PDF /Rotate are applied.
             orientation: 1,
             icc: page.icc,
-            cmyk: false,
+            cmyk: None,
             animated: false,
         }),
     });
@@ -195,7 +209,7 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
             icc: icc.is_some(),
         },
         icc,
-        cmyk: false,
+        cmyk: None,
         animated: false,
     })
 }
@@ -256,8 +270,8 @@ fn decode_raster(
         xmp,
         icc: icc.is_some(),
     };
-    let cmyk = format == Format::Jpeg && jpeg_components(bytes) == Some(4);
 
+    let mut cmyk = None;
     let (image, animated) = match format {
         // GIF and WebP decoders hand out the first frame through the animation API, which
         // also tells whether there are more frames.
@@ -291,7 +305,9 @@ fn decode_raster(
         Format::Jpeg => {
             drop(decoder);
             let decoded = jpeg::decode(bytes).map_err(|e| jpeg_problem(format, e))?;
-            (jpeg_image(decoded.samples), false)
+            let (image, conversion) = jpeg_image(decoded.samples, icc.as_deref());
+            cmyk = conversion;
+            (image, false)
         }
         _ => (DynamicImage::from_decoder(decoder).map_err(corrupt)?, false),
     };
@@ -299,7 +315,8 @@ fn decode_raster(
     Ok(Decoded {
         image,
         orientation,
-        icc,
+        // A CMYK profile describes the ink, not the RGB pixels made from it.
+        icc: icc.filter(|_| cmyk.is_none()),
         cmyk,
         animated,
         metadata,
@@ -314,25 +331,28 @@ fn jpeg_problem(format: Format, e: jpeg::JpegError) -> Problem {
     }
 }
 
-/// JPEG samples as an image: CMYK ink is turned into RGB by the generic formula (each
-/// ink takes its share of the light), which is what a CMYK JPEG without a usable
-/// profile gets.
-fn jpeg_image(samples: jpeg::Samples) -> DynamicImage {
+/// JPEG samples as an image. CMYK ink goes to sRGB through the embedded profile when
+/// there is a usable one, by the generic formula otherwise; the second value says which
+/// (`None` for gray and RGB JPEGs).
+fn jpeg_image(
+    samples: jpeg::Samples,
+    icc: Option<&[u8]>,
+) -> (DynamicImage, Option<CmykConversion>) {
     match samples {
-        jpeg::Samples::Gray(g) => DynamicImage::ImageLuma8(g),
-        jpeg::Samples::Rgb(rgb) => DynamicImage::ImageRgb8(rgb),
+        jpeg::Samples::Gray(g) => (DynamicImage::ImageLuma8(g), None),
+        jpeg::Samples::Rgb(rgb) => (DynamicImage::ImageRgb8(rgb), None),
         jpeg::Samples::Cmyk { width, height, ink } => {
-            let rgb = ink
-                .chunks_exact(4)
-                .flat_map(|p| {
-                    let light = 255 - u32::from(p[3]);
-                    let channel = |c: u8| ((255 - u32::from(c)) * light / 255) as u8;
-                    [channel(p[0]), channel(p[1]), channel(p[2])]
-                })
-                .collect();
-            DynamicImage::ImageRgb8(
-                image::RgbImage::from_raw(width, height, rgb).expect("4 samples per pixel"),
-            )
+            let profiled = icc.map(|p| crate::normalize::cmyk_to_srgb(&ink, width, height, p));
+            let (rgb, conversion) = match profiled {
+                Some(Ok(rgb)) => (rgb, CmykConversion::Profile),
+                other => (
+                    crate::normalize::cmyk_generic(&ink, width, height),
+                    CmykConversion::Generic {
+                        profile_ignored: other.and_then(Result::err),
+                    },
+                ),
+            };
+            (DynamicImage::ImageRgb8(rgb), Some(conversion))
         }
     }
 }
@@ -391,11 +411,4 @@ fn orientation_number(o: image::metadata::Orientation) -> u8 {
         Rotate270FlipH => 7,
         Rotate270 => 8,
     }
-}
-
-/// The component count in a JPEG's frame header: 4 means CMYK or YCCK.
-pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
-    crate::jpeg::segments(bytes)
-        .find(|s| matches!(s.marker, 0xC0..=0xCF) && !matches!(s.marker, 0xC4 | 0xC8 | 0xCC))
-        .and_then(|s| s.payload.get(5).copied())
 }

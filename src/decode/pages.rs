@@ -868,7 +868,9 @@ fn pdf_image(
             let embedded = decoder.icc_profile().ok().flatten();
             drop(decoder);
             // The strict decoder: a damaged page is refused like a damaged JPEG file.
-            let mut image = super::jpeg_image(
+            // CMYK pages keep the generic conversion (as TIFF CMYK pages do): the PDF's
+            // colour space, not the JPEG, says which profile applies.
+            let (mut image, _) = super::jpeg_image(
                 super::jpeg::decode(&data)
                     .map_err(|e| match e {
                         super::jpeg::JpegError::Damaged(damage) => {
@@ -879,6 +881,7 @@ fn pdf_image(
                         }
                     })?
                     .samples,
+                None,
             );
             // The JPEG decoder already undoes Adobe's inverted CMYK, which is exactly what
             // a `/Decode [1 0 1 0 1 0 1 0]` array compensates for in other readers, so it
