@@ -23,6 +23,7 @@
 pub mod batch;
 pub mod check;
 pub mod decode;
+pub mod density;
 pub mod encode;
 pub mod error;
 pub mod fit;

@@ -4,7 +4,7 @@
 
 use image::DynamicImage;
 
-use crate::decode::{self, DecodeLimits, Decoded, Metadata};
+use crate::decode::{self, DecodeLimits, Decoded, Metadata, Resolution};
 use crate::encode::{encode_png, Encoder, MozJpeg};
 use crate::error::{Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
@@ -13,7 +13,7 @@ use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
 use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
-use crate::{jpeg, png};
+use crate::{density, jpeg, png};
 
 /// The format of an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -254,6 +254,14 @@ fn convert_decoded(
         }
         _ => None,
     };
+    // Resolution of the upright picture: EXIF orientations 5–8 turn it a quarter.
+    let resolution = decoded.resolution.map(|r| {
+        if decoded.orientation >= 5 {
+            r.transposed()
+        } else {
+            r
+        }
+    });
     let (pixels, metadata) = prepare(decoded, &mut warnings);
     let stripped = strip
         .filter(|_| passes_as_is)
@@ -282,6 +290,9 @@ fn convert_decoded(
         },
         None => encode_in_band(&pixels, source.len(), format, opts)?,
     };
+    if let Some(r) = resolution {
+        keep_resolution(&mut converted, r, opts);
+    }
     if converted.scale > 1.0 {
         warnings.push(Warning::Enlarged(converted.scale));
     }
@@ -289,6 +300,20 @@ fn convert_decoded(
     warnings.append(&mut converted.warnings);
     converted.warnings = warnings;
     Ok(converted)
+}
+
+/// Writes the source's resolution into the output, scaled with the output's pixels so
+/// the paper keeps its size. The chunk or segment this may add (at most 21 bytes) must
+/// not push the file out of the band; if it would, the output goes without it.
+fn keep_resolution(converted: &mut Converted, source: Resolution, opts: &Options) {
+    let scaled = Resolution {
+        x: source.x * f64::from(converted.width) / f64::from(converted.width_in),
+        y: source.y * f64::from(converted.height) / f64::from(converted.height_in),
+    };
+    let stamped = density::stamp(converted.bytes.clone(), converted.format, scaled);
+    if opts.profile.in_band(stamped.len() as u64) {
+        converted.bytes = stamped;
+    }
 }
 
 /// Encodes normalised pixels into the band: PNG where the profile and the source allow

@@ -134,59 +134,17 @@ fn check_fails_every_damaged_jpeg_and_not_the_originals() {
     }
 }
 
-/// A PDF whose pages each draw one of `jpegs` (DCTDecode) over the whole page, as a
-/// scanner writes it.
-fn pdf_of_jpegs(jpegs: &[Vec<u8>]) -> Vec<u8> {
-    use lopdf::{dictionary, Document, Object, Stream};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
-    for jpeg in jpegs {
-        let (w, h) = image::ImageReader::new(std::io::Cursor::new(jpeg))
-            .with_guessed_format()
-            .unwrap()
-            .into_dimensions()
-            .unwrap();
-        let image = doc.add_object(Stream::new(
-            dictionary! {
-                "Type" => "XObject", "Subtype" => "Image",
-                "Width" => i64::from(w), "Height" => i64::from(h),
-                "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8,
-                "Filter" => "DCTDecode",
-            },
-            jpeg.clone(),
-        ));
-        let content = doc.add_object(Stream::new(
-            dictionary! {},
-            format!("q {w} 0 0 {h} 0 0 cm /Im0 Do Q").into_bytes(),
-        ));
-        let page = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), i64::from(w).into(), i64::from(h).into()],
-            "Contents" => content,
-            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
-        });
-        kids.push(Object::Reference(page));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
-}
-
 #[test]
 fn a_pdf_page_with_damaged_jpeg_data_fails_and_the_good_page_converts() {
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join("scan.pdf");
     let good = fs::read(fixtures().join("restart.jpg")).unwrap();
     let bad = fs::read(fixtures().join("baseline_garbled.jpg")).unwrap();
-    fs::write(&inp, pdf_of_jpegs(&[good, bad])).unwrap();
+    fs::write(
+        &inp,
+        pdf_of_jpegs(&[(&good, 400.0, 400.0), (&bad, 400.0, 400.0)]),
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let report = dir.path().join("report.jsonl");
     let run = scanfit(&[

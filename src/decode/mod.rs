@@ -32,6 +32,10 @@ pub struct Decoded {
     pub animated: bool,
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
+    /// The physical resolution of the stored pixels (before EXIF orientation), which
+    /// the outputs keep: JFIF or EXIF for JPEG, pHYs for PNG, TIFF's tags, a PDF page's
+    /// drawn size.
+    pub resolution: Option<Resolution>,
 }
 
 /// How a CMYK source's ink became RGB.
@@ -78,6 +82,14 @@ impl Resolution {
     pub fn new(x: f64, y: f64) -> Option<Resolution> {
         let plausible = |v: f64| (1.5..=100_000.0).contains(&v);
         (plausible(x) && plausible(y)).then_some(Resolution { x, y })
+    }
+
+    /// The same resolution for the picture turned a quarter (across becomes down).
+    pub fn transposed(self) -> Resolution {
+        Resolution {
+            x: self.y,
+            y: self.x,
+        }
     }
 }
 
@@ -183,6 +195,7 @@ fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
             icc: page.icc,
             cmyk: None,
             animated: false,
+            resolution: page.resolution,
         }),
     });
     Pictures {
@@ -211,6 +224,7 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
         icc,
         cmyk: None,
         animated: false,
+        resolution: None,
     })
 }
 
@@ -266,12 +280,16 @@ fn decode_raster(
     };
     let metadata = Metadata {
         exif: exif.is_some(),
-        gps: parsed.is_some_and(|p| p.gps),
+        gps: parsed.as_ref().is_some_and(|p| p.gps),
         xmp,
         icc: icc.is_some(),
     };
 
     let mut cmyk = None;
+    let mut resolution = match format {
+        Format::Png => crate::density::png_resolution(bytes),
+        _ => None,
+    };
     let (image, animated) = match format {
         // GIF and WebP decoders hand out the first frame through the animation API, which
         // also tells whether there are more frames.
@@ -307,6 +325,11 @@ fn decode_raster(
             let decoded = jpeg::decode(bytes).map_err(|e| jpeg_problem(format, e))?;
             let (image, conversion) = jpeg_image(decoded.samples, icc.as_deref());
             cmyk = conversion;
+            // JFIF's density first: it describes these pixels; EXIF's is often the
+            // camera's default 72 dpi.
+            resolution = decoded
+                .resolution
+                .or_else(|| parsed.as_ref().and_then(|p| p.resolution));
             (image, false)
         }
         _ => (DynamicImage::from_decoder(decoder).map_err(corrupt)?, false),
@@ -320,6 +343,7 @@ fn decode_raster(
         cmyk,
         animated,
         metadata,
+        resolution,
     })
 }
 
@@ -379,6 +403,7 @@ pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Prob
 struct ExifFacts {
     orientation: u8,
     gps: bool,
+    resolution: Option<Resolution>,
 }
 
 /// Reads the orientation and the presence of GPS from a raw EXIF block (TIFF structure).
@@ -392,7 +417,34 @@ fn parse_exif(raw: &[u8]) -> Option<ExifFacts> {
     let gps = exif
         .fields()
         .any(|f| f.ifd_num == exif::In::PRIMARY && is_gps_tag(f.tag));
-    Some(ExifFacts { orientation, gps })
+    let rational = |tag| {
+        exif.get_field(tag, exif::In::PRIMARY)
+            .and_then(|f| match &f.value {
+                exif::Value::Rational(v) => v.first().map(|r| r.to_f64()),
+                _ => None,
+            })
+    };
+    let per_inch = match exif
+        .get_field(exif::Tag::ResolutionUnit, exif::In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0))
+    {
+        None | Some(2) => Some(1.0),
+        Some(3) => Some(2.54),
+        _ => None,
+    };
+    let resolution = match (
+        rational(exif::Tag::XResolution),
+        rational(exif::Tag::YResolution),
+        per_inch,
+    ) {
+        (Some(x), Some(y), Some(k)) => Resolution::new(x * k, y * k),
+        _ => None,
+    };
+    Some(ExifFacts {
+        orientation,
+        gps,
+        resolution,
+    })
 }
 
 fn is_gps_tag(tag: exif::Tag) -> bool {

@@ -129,6 +129,9 @@ pub struct Page {
     /// The embedded ICC profile, if any. A CMYK profile is dropped once the pixels have
     /// been converted to RGB, because it no longer describes them.
     pub icc: Option<Vec<u8>>,
+    /// The page's resolution, of the upright pixels: a TIFF's resolution tags, or for a
+    /// PDF the image's pixels over the size it is drawn at.
+    pub resolution: Option<super::Resolution>,
 }
 
 /// The pages of a TIFF or PDF, decoded one at a time as the iterator advances, so a
@@ -247,6 +250,7 @@ fn tiff_page(
         other => err(other),
     })?;
     let icc = decoder.get_tag_u8_vec(Tag::IccProfile).ok();
+    let resolution = tiff_resolution(decoder);
     let orientation = decoder
         .find_tag_unsigned::<u8>(Tag::Orientation)
         .ok()
@@ -313,7 +317,41 @@ fn tiff_page(
         None => image,
     };
     let icc = icc.filter(|p| icc_matches(p, &image));
-    Ok(Page { number, image, icc })
+    // Orientations 5–8 turn the page a quarter: across becomes down.
+    let resolution = match orientation {
+        Some(5..=8) => resolution.map(super::Resolution::transposed),
+        _ => resolution,
+    };
+    Ok(Page {
+        number,
+        image,
+        icc,
+        resolution,
+    })
+}
+
+/// XResolution and YResolution in dots per inch (ResolutionUnit 2, the default, is
+/// inches; 3 is centimetres; 1 means no unit, so no physical size).
+fn tiff_resolution(decoder: &mut TiffDecoder<Cursor<&[u8]>>) -> Option<super::Resolution> {
+    let mut rational = |tag| -> Option<f64> {
+        match decoder.get_tag(tag).ok()? {
+            tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => {
+                Some(f64::from(n) / f64::from(d))
+            }
+            other => other.into_f64().ok(),
+        }
+    };
+    let (x, y) = (rational(Tag::XResolution)?, rational(Tag::YResolution)?);
+    let per_inch = match decoder
+        .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
+        .ok()
+        .flatten()
+    {
+        None | Some(2) => 1.0,
+        Some(3) => 2.54,
+        Some(_) => return None,
+    };
+    super::Resolution::new(x * per_inch, y * per_inch)
 }
 
 /// Counts the pages of a PDF without decoding any image.
@@ -429,6 +467,10 @@ fn pdf_page(doc: &Document, id: ObjectId, number: u32, max_pixels: u64) -> Resul
         .and_then(Object::as_stream)
         .map_err(|e| corrupt(e.to_string()))?;
     let (image, icc) = pdf_image(doc, stream, number, max_pixels)?;
+    // The image's unit square is drawn `a b` across and `c d` down, in points (1/72 in).
+    let [a, b, c, d, _, _] = matrix.0;
+    let drawn = |pixels: u32, x: f32, y: f32| f64::from(pixels) * 72.0 / f64::from(x.hypot(y));
+    let stored = super::Resolution::new(drawn(image.width(), a, b), drawn(image.height(), c, d));
     let image = match matrix.placement() {
         Placement::Upright { flip_h, flip_v } => flip(image, flip_h, flip_v),
         Placement::Transposed { flip_h, flip_v } => {
@@ -443,7 +485,19 @@ fn pdf_page(doc: &Document, id: ObjectId, number: u32, max_pixels: u64) -> Resul
         3 => image.rotate270(),
         _ => image,
     };
-    Ok(Page { number, image, icc })
+    let quarter_turned =
+        matches!(matrix.placement(), Placement::Transposed { .. }) != (rotate % 2 == 1);
+    let resolution = if quarter_turned {
+        stored.map(super::Resolution::transposed)
+    } else {
+        stored
+    };
+    Ok(Page {
+        number,
+        image,
+        icc,
+        resolution,
+    })
 }
 
 fn flip(image: DynamicImage, h: bool, v: bool) -> DynamicImage {
