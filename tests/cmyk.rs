@@ -89,10 +89,10 @@ fn the_embedded_cmyk_profile_is_applied_as_little_cms_applies_it() {
     let patches = expected();
     let bytes = fs::read(fixture("cmyk_profiled.jpg")).unwrap();
     let opts = scanfit::Options::default();
-    let source = scanfit::pipeline::decode_bytes(&bytes, None, &opts)
+    let mut source = scanfit::pipeline::decode_bytes(&bytes, None, &opts)
         .unwrap()
         .unwrap();
-    let decoded = source.pictures.into_iter().next().unwrap().decoded.unwrap();
+    let decoded = source.pictures.next().unwrap().decoded.unwrap();
     assert_eq!(decoded.cmyk, Some(scanfit::decode::CmykConversion::Profile));
     assert!(decoded.metadata.icc, "the profile is reported as removed");
     let mut warnings = Vec::new();
@@ -165,10 +165,10 @@ fn without_a_profile_the_generic_formula_and_its_warning_remain() {
         .collect();
     let stripped = rebuild(&bytes, &kept);
     let opts = scanfit::Options::default();
-    let source = scanfit::pipeline::decode_bytes(&stripped, None, &opts)
+    let mut source = scanfit::pipeline::decode_bytes(&stripped, None, &opts)
         .unwrap()
         .unwrap();
-    let decoded = source.pictures.into_iter().next().unwrap().decoded.unwrap();
+    let decoded = source.pictures.next().unwrap().decoded.unwrap();
     assert_eq!(
         decoded.cmyk,
         Some(scanfit::decode::CmykConversion::Generic {
