@@ -174,7 +174,7 @@ fn batch(c: &mut Criterion) {
                 std::slice::from_ref(&inp),
                 &out,
                 &opts,
-                &scanfit::batch::NoProgress,
+                &scanfit::run::NoProgress,
             )
             .unwrap()
         })
@@ -204,8 +204,11 @@ fn strict_jpeg(c: &mut Criterion) {
     g.bench_function("lenient_zune", |b| {
         b.iter(|| image::load_from_memory(black_box(&jpeg)).unwrap())
     });
+    let limits = scanfit::decode::DecodeLimits {
+        max_pixels: opts.max_pixels,
+    };
     g.bench_function("strict_libjpeg", |b| {
-        b.iter(|| scanfit::decode::jpeg::decode(black_box(&jpeg)).unwrap())
+        b.iter(|| scanfit::decode::jpeg::decode(black_box(&jpeg), limits).unwrap())
     });
     g.bench_function("stripped_pass_through", |b| {
         b.iter(|| scanfit::pipeline::convert_bytes(black_box(&jpeg), None, &opts).unwrap())

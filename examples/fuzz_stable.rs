@@ -18,7 +18,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use scanfit::options::{Effort, Profile};
+use scanfit::encode::Effort;
+use scanfit::options::Profile;
 use scanfit::pipeline::{convert_bytes, SourceOutcome};
 use scanfit::Options;
 

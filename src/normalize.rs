@@ -9,11 +9,13 @@
 //! - A colour profile other than sRGB (Display P3 from phones, Adobe RGB from scanners)
 //!   is converted to sRGB with moxcms before it is dropped, so a red seal stays the red
 //!   it was. An unreadable profile is ignored with a warning.
+//! - CMYK became RGB in decode (through its own profile where it has a usable one);
+//!   what is left here is to say when the generic formula had to do instead.
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::decode::{CmykConversion, Decoded};
-use crate::error::Warning;
+use crate::error::{IccIssue, Warning};
 
 /// Pixels ready to encode: 8-bit, upright, opaque, sRGB.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +96,7 @@ pub fn normalize(decoded: Decoded, warnings: &mut Vec<Warning>) -> Pixels {
     // A CMYK source's profile was applied (or found unusable) when its ink became RGB.
     if let Some(CmykConversion::Generic { profile_ignored }) = cmyk {
         if let Some(why) = profile_ignored {
-            warnings.push(Warning::ProfileIgnored(why));
+            warnings.push(Warning::CmykProfileIgnored(why));
         }
         warnings.push(Warning::CmykApproximate);
     } else if let Some(icc) = icc {
@@ -148,15 +150,12 @@ fn over_white(c: u8, a: u8) -> u8 {
 }
 
 /// Converts RGB pixels described by `icc` to sRGB in place; a no-op for sRGB profiles.
-fn to_srgb(rgb: &mut RgbImage, icc: &[u8]) -> Result<(), String> {
+fn to_srgb(rgb: &mut RgbImage, icc: &[u8]) -> Result<(), IccIssue> {
     use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
-    let src = ColorProfile::new_from_slice(icc)
-        .map_err(|e| format!("unreadable colour profile ({e:?}); assumed sRGB"))?;
+    let src =
+        ColorProfile::new_from_slice(icc).map_err(|e| IccIssue::Unreadable(format!("{e:?}")))?;
     if src.color_space != DataColorSpace::Rgb {
-        return Err(format!(
-            "a {:?} colour profile on RGB pixels; assumed sRGB",
-            src.color_space
-        ));
+        return Err(IccIssue::NotRgb(format!("{:?}", src.color_space)));
     }
     let srgb = ColorProfile::new_srgb();
     if is_srgb_like(&src, &srgb) {
@@ -164,55 +163,13 @@ fn to_srgb(rgb: &mut RgbImage, icc: &[u8]) -> Result<(), String> {
     }
     let transform = src
         .create_transform_8bit(Layout::Rgb, &srgb, Layout::Rgb, TransformOptions::default())
-        .map_err(|e| format!("colour profile cannot be converted ({e:?}); assumed sRGB"))?;
+        .map_err(|e| IccIssue::CannotConvert(format!("{e:?}")))?;
     let mut out = vec![0u8; rgb.as_raw().len()];
     transform
         .transform(rgb.as_raw(), &mut out)
-        .map_err(|e| format!("colour conversion failed ({e:?}); assumed sRGB"))?;
+        .map_err(|e| IccIssue::ConversionFailed(format!("{e:?}")))?;
     rgb.copy_from_slice(&out);
     Ok(())
-}
-
-/// CMYK ink (4 samples a pixel, 0 = no ink) to sRGB through the CMYK ICC profile
-/// `icc`, with moxcms: it evaluates LUT-based profiles (lut8, lut16, mAB), which is
-/// what CMYK profiles are, as Little CMS does (tests/cmyk.rs compares the two).
-pub fn cmyk_to_srgb(ink: &[u8], width: u32, height: u32, icc: &[u8]) -> Result<RgbImage, String> {
-    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
-    let src = ColorProfile::new_from_slice(icc)
-        .map_err(|e| format!("unreadable CMYK colour profile ({e:?})"))?;
-    if src.color_space != DataColorSpace::Cmyk {
-        return Err(format!(
-            "a {:?} colour profile on CMYK pixels",
-            src.color_space
-        ));
-    }
-    let transform = src
-        .create_transform_8bit(
-            Layout::Rgba,
-            &ColorProfile::new_srgb(),
-            Layout::Rgb,
-            TransformOptions::default(),
-        )
-        .map_err(|e| format!("the CMYK colour profile cannot be converted ({e:?})"))?;
-    let mut out = vec![0u8; ink.len() / 4 * 3];
-    transform
-        .transform(ink, &mut out)
-        .map_err(|e| format!("CMYK colour conversion failed ({e:?})"))?;
-    RgbImage::from_raw(width, height, out).ok_or_else(|| "CMYK pixels of the wrong size".into())
-}
-
-/// CMYK ink (0 = no ink) to RGB by the generic formula, for sources without a usable
-/// profile: each ink removes its share of the light, black from all three channels.
-pub fn cmyk_generic(ink: &[u8], width: u32, height: u32) -> RgbImage {
-    let rgb = ink
-        .chunks_exact(4)
-        .flat_map(|p| {
-            let light = 255 - u32::from(p[3]);
-            let channel = |c: u8| ((255 - u32::from(c)) * light / 255) as u8;
-            [channel(p[0]), channel(p[1]), channel(p[2])]
-        })
-        .collect();
-    RgbImage::from_raw(width, height, rgb).expect("4 samples per pixel")
 }
 
 /// Whether an ICC profile describes sRGB (so pixels need no conversion). Unreadable

@@ -6,14 +6,14 @@ use image::DynamicImage;
 
 use crate::decode::{self, DecodeLimits, Decoded, Metadata, Resolution};
 use crate::encode::{encode_png, Encoder, MozJpeg};
-use crate::error::{Problem, Warning};
+use crate::error::{Closest, Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
 use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
-use crate::{density, jpeg, png};
+use crate::{jpeg, png};
 
 /// The format of an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -310,7 +310,11 @@ fn keep_resolution(converted: &mut Converted, source: Resolution, opts: &Options
         x: source.x * f64::from(converted.width) / f64::from(converted.width_in),
         y: source.y * f64::from(converted.height) / f64::from(converted.height_in),
     };
-    let stamped = density::stamp(converted.bytes.clone(), converted.format, scaled);
+    let bytes = converted.bytes.clone();
+    let stamped = match converted.format {
+        OutputFormat::Jpeg => jpeg::with_density(bytes, scaled),
+        OutputFormat::Png => png::with_density(bytes, scaled),
+    };
     if opts.profile.in_band(stamped.len() as u64) {
         converted.bytes = stamped;
     }
@@ -364,10 +368,9 @@ pub fn encode_in_band(
             return Err(Problem::BandUnreachable {
                 min: profile.min_bytes,
                 max: profile.max_bytes,
-                why: format!(
-                    "the lossless PNG is {} bytes (--format png forbids JPEG)",
-                    png.len()
-                ),
+                closest: Closest::Png {
+                    bytes: png.len() as u64,
+                },
             });
         }
     }

@@ -1,5 +1,6 @@
-//! JPEG pixels through libjpeg-turbo (mozjpeg's decoder, already built for encoding),
-//! with every report of damaged data made an error.
+//! JPEG pixels, for JPEG files and the JPEG pages of PDFs alike, through libjpeg-turbo
+//! (mozjpeg's decoder, already built for encoding), with every report of damaged data
+//! made an error.
 //!
 //! A JPEG damaged in the middle of its entropy-coded data (a copy garbled or cut in
 //! transfer, a lost disk sector) still "decodes": decoders are built to show what they
@@ -17,32 +18,34 @@
 //!
 //! libjpeg reports both warnings and fatal errors through callbacks; these unwind (as
 //! the mozjpeg crate's own error handler does) with a typed payload that [`decode`]
-//! catches, so nothing unwinds past this module.
+//! catches, so nothing unwinds past this module. The metadata (orientation, profile,
+//! resolution) is read by the one JPEG walker, [`crate::jpeg`], not here.
 
 use std::os::raw::c_int;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
-use mozjpeg::{ColorSpace, Decompress, PixelDensityUnit};
+use image::{DynamicImage, GrayImage, RgbImage};
+use mozjpeg::{ColorSpace, Decompress};
 use mozjpeg_sys::{jpeg_common_struct, jpeg_error_mgr, jpeg_std_error};
 
-use super::Resolution;
+use super::cmyk::{self, CmykConversion};
+use super::limits::DecodeLimits;
+use super::pages::PageError;
+use crate::error::Problem;
+use crate::sniff::Format;
 
-/// What a corrupt-data warning of libjpeg says about the damage.
-///
-/// Reported as [`crate::error::Problem::CorruptData`] (code `corrupt_data`), with this
-/// kind's own code for machines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// What a corrupt-data warning of libjpeg says about the damage. Reported as
+/// [`Problem::CorruptData`] or [`PageError::CorruptData`] (code `corrupt_data`), with
+/// this kind's own code for machines; its words are in the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JpegDamage {
     /// A bit sequence that is no Huffman code of the scan's tables (`bad_huffman_code`).
-    #[error("bad Huffman code")]
     BadHuffmanCode,
     /// The coded data of a scan or restart interval ends before all its blocks do
     /// (`premature_end_of_segment`).
-    #[error("the coded data ends before the picture does")]
     PrematureEnd,
     /// Bytes left over after the blocks a scan or interval should hold
     /// (`extraneous_bytes`).
-    #[error("{count} bytes of coded data left over before marker 0x{marker:02X}")]
     Extraneous {
         /// How many bytes were skipped.
         count: u32,
@@ -50,7 +53,6 @@ pub enum JpegDamage {
         marker: u8,
     },
     /// A restart marker missing, or out of order (`restart_marker`).
-    #[error("marker 0x{found:02X} where restart marker RST{expected} belongs")]
     RestartMarker {
         /// The marker found instead.
         found: u8,
@@ -58,45 +60,52 @@ pub enum JpegDamage {
         expected: u8,
     },
     /// The scans of a progressive JPEG contradict each other (`bad_progression`).
-    #[error("the progressive scans are inconsistent")]
     BadProgression,
     /// The file ends inside the picture data (`premature_end_of_file`).
-    #[error("the file ends before the picture data does")]
     PrematureEndOfFile,
 }
 
-impl JpegDamage {
-    /// A stable machine name for the kind of damage.
-    pub fn code(self) -> &'static str {
-        match self {
-            JpegDamage::BadHuffmanCode => "bad_huffman_code",
-            JpegDamage::PrematureEnd => "premature_end_of_segment",
-            JpegDamage::Extraneous { .. } => "extraneous_bytes",
-            JpegDamage::RestartMarker { .. } => "restart_marker",
-            JpegDamage::BadProgression => "bad_progression",
-            JpegDamage::PrematureEndOfFile => "premature_end_of_file",
-        }
-    }
-}
-
-/// Why a JPEG could not be decoded.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why a JPEG's pixels were not decoded.
+#[derive(Debug)]
 pub enum JpegError {
     /// The entropy-coded data is damaged.
-    #[error("{0}")]
     Damaged(JpegDamage),
     /// libjpeg could not decode it at all (its own words).
-    #[error("{0}")]
     Unreadable(String),
+    /// The size its header announces is over the pixel limit (or empty).
+    Refused(Problem),
+}
+
+impl JpegError {
+    /// The problem of a JPEG file (`page` is `None`) or of page `page` of a PDF.
+    pub(super) fn into_problem(self, page: Option<u32>) -> Problem {
+        match (self, page) {
+            (JpegError::Refused(problem), _) => problem,
+            (JpegError::Damaged(damage), None) => Problem::CorruptData {
+                format: Format::Jpeg,
+                damage,
+            },
+            (JpegError::Damaged(damage), Some(page)) => {
+                PageError::CorruptData { page, damage }.into()
+            }
+            (JpegError::Unreadable(detail), None) => Problem::Corrupt {
+                format: Format::Jpeg,
+                detail,
+            },
+            (JpegError::Unreadable(detail), Some(page)) => {
+                PageError::Corrupt { page, detail }.into()
+            }
+        }
+    }
 }
 
 /// Decoded samples, as the file stores their colours.
 #[derive(Debug)]
 pub enum Samples {
     /// One gray channel.
-    Gray(image::GrayImage),
+    Gray(GrayImage),
     /// RGB (from YCbCr or RGB JPEGs).
-    Rgb(image::RgbImage),
+    Rgb(RgbImage),
     /// Four channels of ink amounts, 0 = no ink and 255 = full ink, in C, M, Y, K order
     /// (Adobe's inverted storage is already undone).
     Cmyk {
@@ -109,13 +118,20 @@ pub enum Samples {
     },
 }
 
-/// A decoded JPEG: its samples and the resolution its JFIF header states, if any.
-#[derive(Debug)]
-pub struct Jpeg {
-    /// The pixels.
-    pub samples: Samples,
-    /// Dots per inch from the JFIF header (absent when it states only an aspect ratio).
-    pub resolution: Option<Resolution>,
+impl Samples {
+    /// The samples as an image: CMYK ink goes to sRGB through `profile` (the embedded
+    /// CMYK profile) when it is usable, by the generic formula otherwise, and the
+    /// second value says how (`None` for gray and RGB).
+    pub fn into_image(self, profile: Option<&[u8]>) -> (DynamicImage, Option<CmykConversion>) {
+        match self {
+            Samples::Gray(g) => (DynamicImage::ImageLuma8(g), None),
+            Samples::Rgb(rgb) => (DynamicImage::ImageRgb8(rgb), None),
+            Samples::Cmyk { width, height, ink } => {
+                let (rgb, how) = cmyk::to_rgb(&ink, width, height, profile);
+                (DynamicImage::ImageRgb8(rgb), Some(how))
+            }
+        }
+    }
 }
 
 /// What the libjpeg callbacks unwind with.
@@ -124,55 +140,48 @@ enum Fault {
     Fatal(String),
 }
 
-/// Decodes `bytes` strictly: any report of damaged data is an error.
-///
-/// The caller checks the dimensions against its pixel limit first (from the header);
-/// libjpeg then allocates only what those dimensions need.
-pub fn decode(bytes: &[u8]) -> Result<Jpeg, JpegError> {
-    match catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes))) {
+/// Decodes `bytes` strictly: any report of damaged data is an error. The size the
+/// header announces goes through `limits` before any pixel is decoded.
+pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
+    match catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, limits))) {
         Ok(result) => result,
         Err(payload) => match payload.downcast::<Fault>() {
             Ok(fault) => Err(match *fault {
                 Fault::Damaged(damage) => JpegError::Damaged(damage),
                 Fault::Fatal(message) => JpegError::Unreadable(message),
             }),
-            // Not ours (a bug elsewhere): the per-file guard above reports it.
+            // Not ours (a bug elsewhere): the per-item guard of the runner reports it.
             Err(other) => resume_unwind(other),
         },
     }
 }
 
-fn decode_unguarded(bytes: &[u8]) -> Result<Jpeg, JpegError> {
+fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
     let io = |e: std::io::Error| JpegError::Unreadable(e.to_string());
-    let mut d = Decompress::builder()
+    let d = Decompress::builder()
         .with_err(strict_error_mgr())
         .from_mem(bytes)
         .map_err(io)?;
-    let resolution = d.pixel_density().and_then(|p| {
-        let per_inch = match p.unit {
-            PixelDensityUnit::Inches => 1.0,
-            PixelDensityUnit::Centimeters => 2.54,
-            PixelDensityUnit::PixelAspectRatio => return None,
-        };
-        Resolution::new(f64::from(p.x) * per_inch, f64::from(p.y) * per_inch)
-    });
-    let (width, height) = (d.width() as u32, d.height() as u32);
+    // The header is read; nothing of the picture's size has been allocated yet.
+    let (width, height) = (
+        u32::try_from(d.width()).unwrap_or(u32::MAX),
+        u32::try_from(d.height()).unwrap_or(u32::MAX),
+    );
+    limits.check(width, height).map_err(JpegError::Refused)?;
     let samples = match d.color_space() {
         ColorSpace::JCS_GRAYSCALE => {
             let mut started = d.grayscale().map_err(io)?;
             let data = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
-            Samples::Gray(buffer(width, height, data)?)
+            Samples::Gray(GrayImage::from_raw(width, height, data).ok_or_else(short)?)
         }
         ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK => {
-            // Photoshop, which writes the Adobe marker, stores CMYK inverted (0 = full
-            // ink); files without it store ink amounts as they are.
-            let inverted = crate::jpeg::segments(bytes)
-                .any(|s| s.marker == 0xEE && s.payload.starts_with(b"Adobe"));
             let mut started = d.to_colorspace(ColorSpace::JCS_CMYK).map_err(io)?;
             let mut ink = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
-            if inverted {
+            // Photoshop, which writes the Adobe marker, stores CMYK inverted (0 = full
+            // ink); files without it store ink amounts as they are.
+            if crate::jpeg::has_adobe(bytes) {
                 ink.iter_mut().for_each(|v| *v = 255 - *v);
             }
             if ink.len() != width as usize * height as usize * 4 {
@@ -184,25 +193,15 @@ fn decode_unguarded(bytes: &[u8]) -> Result<Jpeg, JpegError> {
             let mut started = d.rgb().map_err(io)?;
             let data = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
-            Samples::Rgb(buffer(width, height, data)?)
+            Samples::Rgb(RgbImage::from_raw(width, height, data).ok_or_else(short)?)
         }
     };
-    Ok(Jpeg {
-        samples,
-        resolution,
-    })
+    Ok(samples)
 }
 
+/// Fewer samples than the header's size: the data ended early.
 fn short() -> JpegError {
     JpegError::Damaged(JpegDamage::PrematureEndOfFile)
-}
-
-fn buffer<P: image::Pixel<Subpixel = u8>>(
-    width: u32,
-    height: u32,
-    data: Vec<u8>,
-) -> Result<image::ImageBuffer<P, Vec<u8>>, JpegError> {
-    image::ImageBuffer::from_raw(width, height, data).ok_or_else(short)
 }
 
 /// libjpeg's standard error manager with both exits replaced: fatal errors and
@@ -278,6 +277,10 @@ extern "C-unwind" fn on_fatal(cinfo: &mut jpeg_common_struct) {
 mod tests {
     use super::*;
 
+    const MAX: DecodeLimits = DecodeLimits {
+        max_pixels: 100_000_000,
+    };
+
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!(
             "{}/tests/fixtures/damaged/{name}",
@@ -290,8 +293,7 @@ mod tests {
     fn clean_originals_decode_and_every_damaged_copy_is_refused() {
         for original in ["baseline", "progressive", "restart"] {
             let bytes = fixture(&format!("{original}.jpg"));
-            let jpeg = decode(&bytes).unwrap();
-            let Samples::Rgb(rgb) = jpeg.samples else {
+            let Samples::Rgb(rgb) = decode(&bytes, MAX).unwrap() else {
                 panic!("{original}: not RGB")
             };
             // zune-jpeg, an independent decoder, agrees on the pixels within rounding.
@@ -315,7 +317,7 @@ mod tests {
         damaged.sort();
         assert_eq!(damaged.len(), 12, "{damaged:?}");
         for name in damaged {
-            match decode(&fixture(&name)) {
+            match decode(&fixture(&name), MAX) {
                 Err(JpegError::Damaged(_)) => {}
                 other => panic!("{name}: {other:?}"),
             }
@@ -324,23 +326,36 @@ mod tests {
 
     #[test]
     fn restart_damage_names_the_markers() {
-        let err = decode(&fixture("restart_rst_out_of_order.jpg")).unwrap_err();
-        assert_eq!(
-            err,
-            JpegError::Damaged(JpegDamage::RestartMarker {
-                found: 0xD7,
-                expected: 4
-            })
-        );
-        assert_eq!(
-            err.to_string(),
-            "marker 0xD7 where restart marker RST4 belongs"
+        let err = decode(&fixture("restart_rst_out_of_order.jpg"), MAX).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                JpegError::Damaged(JpegDamage::RestartMarker {
+                    found: 0xD7,
+                    expected: 4
+                })
+            ),
+            "{err:?}"
         );
     }
 
     #[test]
-    fn garbage_is_an_error_not_an_unwind() {
-        let err = decode(b"\xFF\xD8\xFF\xDB\x00\x02\xFF\xD9").unwrap_err();
+    fn the_pixel_limit_refuses_before_decoding_and_garbage_is_an_error() {
+        let bytes = fixture("baseline.jpg");
+        let Samples::Rgb(rgb) = decode(&bytes, MAX).unwrap() else {
+            panic!("not RGB")
+        };
+        let (w, h) = rgb.dimensions();
+        let limit = DecodeLimits {
+            max_pixels: u64::from(w) * u64::from(h) - 1,
+        };
+        match decode(&bytes, limit) {
+            Err(JpegError::Refused(Problem::TooManyPixels { width, height, .. })) => {
+                assert_eq!((width, height), (w, h));
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = decode(b"\xFF\xD8\xFF\xDB\x00\x02\xFF\xD9", MAX).unwrap_err();
         assert!(matches!(err, JpegError::Unreadable(_)), "{err:?}");
     }
 }

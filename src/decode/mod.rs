@@ -2,20 +2,35 @@
 //! colour profile, whether the source was CMYK or animated, and what metadata it held
 //! (so the report can say what was removed).
 //!
-//! Raster formats go through the `image` crate with its memory limits switched on and
-//! the pixel count checked against `--max-pixels` *before* any pixel is decoded, so a
-//! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
+//! One file per kind of source: JPEG files and the JPEG pages of PDFs strictly through
+//! libjpeg ([`jpeg`]); the other raster formats here, through the `image` crate;
+//! [`tiff`] and [`pdf`] pages (with what they share in [`pages`]); [`heif`] through the
+//! system's libheif. CMYK ink of any of them becomes RGB in one place, `cmyk.rs`. Every
+//! one of them asks [`DecodeLimits::check`] about the size a file announces *before*
+//! any pixel is decoded, so a few-kilobyte "decompression bomb" is refused instead of
+//! exhausting memory, in the same words whatever the format; the decoders' own memory
+//! limits are switched on as a second line.
 
+mod cmyk;
 pub mod heif;
 pub mod jpeg;
+mod limits;
 pub mod pages;
+pub mod pdf;
+mod samples;
+pub mod tiff;
 
 use std::io::Cursor;
 
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::error::Problem;
+use crate::metadata::{read_exif, Found};
+pub use crate::metadata::{Metadata, Resolution};
 use crate::sniff::Format;
+pub use cmyk::CmykConversion;
+pub use limits::DecodeLimits;
+use pages::Page;
 
 /// A decoded picture and what was learnt about it on the way.
 #[derive(Debug)]
@@ -33,71 +48,8 @@ pub struct Decoded {
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
     /// The physical resolution of the stored pixels (before EXIF orientation), which
-    /// the outputs keep: JFIF or EXIF for JPEG, pHYs for PNG, TIFF's tags, a PDF page's
-    /// drawn size.
+    /// the outputs keep: JFIF, pHYs or EXIF, TIFF's tags, a PDF page's drawn size.
     pub resolution: Option<Resolution>,
-}
-
-/// How a CMYK source's ink became RGB.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CmykConversion {
-    /// Through its embedded ICC profile to sRGB: the colours are the ones the profile
-    /// describes.
-    Profile,
-    /// With the generic formula (each ink takes its share of the light): there was no
-    /// profile, or it could not be used (why, in words).
-    Generic {
-        /// Why the embedded profile was not used, when there was one.
-        profile_ignored: Option<String>,
-    },
-}
-
-/// Metadata a source carried. Reported so users know what was stripped; GPS matters most.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Metadata {
-    /// An EXIF block.
-    pub exif: bool,
-    /// GPS position inside the EXIF block.
-    pub gps: bool,
-    /// An XMP packet.
-    pub xmp: bool,
-    /// An ICC colour profile.
-    pub icc: bool,
-}
-
-/// A picture's physical resolution in dots per inch, across and down. Not metadata in
-/// the privacy sense: it says how large the paper was, which printing, OCR and viewers
-/// use, and the outputs keep it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Resolution {
-    /// Dots per inch across.
-    pub x: f64,
-    /// Dots per inch down.
-    pub y: f64,
-}
-
-impl Resolution {
-    /// A resolution, or `None` when either value is not a plausible one (1 to 100,000
-    /// dpi): zero, or the "1×1" of a header that states only the pixel aspect.
-    pub fn new(x: f64, y: f64) -> Option<Resolution> {
-        let plausible = |v: f64| (1.5..=100_000.0).contains(&v);
-        (plausible(x) && plausible(y)).then_some(Resolution { x, y })
-    }
-
-    /// The same resolution for the picture turned a quarter (across becomes down).
-    pub fn transposed(self) -> Resolution {
-        Resolution {
-            x: self.y,
-            y: self.x,
-        }
-    }
-}
-
-/// Decoding limits from the batch options.
-#[derive(Debug, Clone, Copy)]
-pub struct DecodeLimits {
-    /// Largest width × height accepted.
-    pub max_pixels: u64,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
@@ -155,19 +107,16 @@ pub fn decode_all(
     limits: DecodeLimits,
 ) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
-        Format::Tiff => return Ok(pictures(pages::tiff_pages(bytes, limits.max_pixels)?)),
-        Format::Pdf => return Ok(pictures(pages::pdf_pages(bytes, limits.max_pixels)?)),
-        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
+        Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits)?)),
+        Format::Jpeg => return Ok(Pictures::one(decode_jpeg(bytes, limits)?)),
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
         Format::Bmp => ImageFormat::Bmp,
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
         Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
-            return Err(Problem::Unsupported {
-                format,
-                hint: ": save it as JPEG or PNG first",
-            })
+            return Err(Problem::Unsupported { format })
         }
     };
     Ok(Pictures::one(decode_raster(
@@ -178,13 +127,15 @@ pub fn decode_all(
     )?))
 }
 
-/// Pages of a TIFF or PDF as pictures; numbered only when there are several.
-fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
-    let count = pages.count;
+/// Pages of a TIFF or PDF (their count, and each decoded when it is taken) as
+/// pictures; numbered only when there are several.
+fn pictures<'a>(
+    (count, pages): (u32, impl Iterator<Item = Result<Page, Problem>> + 'a),
+) -> Pictures<'a> {
     let numbered = count > 1;
     let iter = pages.enumerate().map(move |(i, page)| Picture {
         page: numbered.then_some(i as u32 + 1),
-        decoded: page.map_err(Problem::from).map(|page| Decoded {
+        decoded: page.map(|page| Decoded {
             metadata: Metadata {
                 icc: page.icc.is_some(),
                 ..Metadata::default()
@@ -208,10 +159,10 @@ fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
 /// stores rotation and mirroring in its own boxes, which libheif applies, and the EXIF
 /// orientation copied from the camera must not be applied a second time.
 fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
-    let image = heif::decode(bytes, limits.max_pixels)?;
+    let image = heif::decode(bytes, |width, height| limits.check(width, height))?;
     let icc = heif::icc_profile(bytes)?;
     let exif = heif::exif(bytes)?;
-    let gps = exif.as_deref().and_then(parse_exif).is_some_and(|p| p.gps);
+    let gps = exif.as_deref().and_then(read_exif).is_some_and(|p| p.gps);
     Ok(Decoded {
         image,
         orientation: 1,
@@ -228,7 +179,34 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
     })
 }
 
-/// Decodes a single-picture raster file through the `image` crate.
+/// Decodes a JPEG file with the strict decoder; its metadata, profile and resolution
+/// come from the one JPEG walker, [`crate::jpeg`].
+fn decode_jpeg(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
+    // A file cut short by an interrupted copy is said as such, before any decoding.
+    if !crate::jpeg::has_end(bytes) {
+        return Err(Problem::Corrupt {
+            format: Format::Jpeg,
+            detail: "the file ends before the picture data does".into(),
+        });
+    }
+    let found = crate::jpeg::metadata(bytes);
+    let icc = crate::jpeg::icc_profile(bytes);
+    let (image, cmyk) = jpeg::decode(bytes, limits)
+        .map_err(|e| e.into_problem(None))?
+        .into_image(icc.as_deref());
+    Ok(Decoded {
+        image,
+        orientation: found.orientation.unwrap_or(1),
+        // A CMYK profile describes the ink, not the RGB pixels made from it.
+        icc: icc.filter(|_| cmyk.is_none()),
+        cmyk,
+        animated: false,
+        metadata: found.metadata,
+        resolution: found.resolution,
+    })
+}
+
+/// Decodes a single-picture raster file (not JPEG) through the `image` crate.
 fn decode_raster(
     bytes: &[u8],
     format: Format,
@@ -246,14 +224,6 @@ fn decode_raster(
         },
     };
 
-    // zune-jpeg fills a truncated scan with gray instead of failing; a file cut short by
-    // an interrupted copy must be reported, not converted into half a document.
-    if format == Format::Jpeg && !crate::jpeg::has_end(bytes) {
-        return Err(Problem::Corrupt {
-            format,
-            detail: "the file ends before the picture data does".into(),
-        });
-    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     let mut image_limits = Limits::default();
     // 16-bit RGBA is the widest layout any of these decoders produces; allow one such
@@ -263,33 +233,20 @@ fn decode_raster(
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
 
     let (width, height) = decoder.dimensions();
-    check_pixels(width, height, limits.max_pixels)?;
+    limits.check(width, height)?;
 
     let icc = decoder
         .icc_profile()
         .ok()
         .flatten()
         .filter(|p| !p.is_empty());
-    let exif = decoder.exif_metadata().ok().flatten();
-    let xmp = decoder.xmp_metadata().ok().flatten().is_some();
-    let parsed = exif.as_deref().and_then(parse_exif);
-    let orientation = match &parsed {
-        Some(p) => p.orientation,
-        // TIFF keeps the orientation in its own tags rather than an EXIF block.
+    let found = raster_metadata(bytes, format, &mut decoder, icc.is_some());
+    let orientation = match found.orientation {
+        Some(o) => o,
+        // No readable EXIF block: the decoder may still know one (its own reader).
         None => orientation_number(decoder.orientation().map_err(corrupt)?),
     };
-    let metadata = Metadata {
-        exif: exif.is_some(),
-        gps: parsed.as_ref().is_some_and(|p| p.gps),
-        xmp,
-        icc: icc.is_some(),
-    };
 
-    let mut cmyk = None;
-    let mut resolution = match format {
-        Format::Png => crate::density::png_resolution(bytes),
-        _ => None,
-    };
     let (image, animated) = match format {
         // GIF and WebP decoders hand out the first frame through the animation API, which
         // also tells whether there are more frames.
@@ -320,135 +277,45 @@ fn decode_raster(
                 animated,
             )
         }
-        Format::Jpeg => {
-            drop(decoder);
-            let decoded = jpeg::decode(bytes).map_err(|e| jpeg_problem(format, e))?;
-            let (image, conversion) = jpeg_image(decoded.samples, icc.as_deref());
-            cmyk = conversion;
-            // JFIF's density first: it describes these pixels; EXIF's is often the
-            // camera's default 72 dpi.
-            resolution = decoded
-                .resolution
-                .or_else(|| parsed.as_ref().and_then(|p| p.resolution));
-            (image, false)
-        }
         _ => (DynamicImage::from_decoder(decoder).map_err(corrupt)?, false),
     };
 
     Ok(Decoded {
         image,
         orientation,
-        // A CMYK profile describes the ink, not the RGB pixels made from it.
-        icc: icc.filter(|_| cmyk.is_none()),
-        cmyk,
+        icc,
+        cmyk: None,
         animated,
-        metadata,
-        resolution,
+        metadata: found.metadata,
+        resolution: found.resolution,
     })
 }
 
-/// A strict JPEG decoder's refusal as a [`Problem`].
-fn jpeg_problem(format: Format, e: jpeg::JpegError) -> Problem {
-    match e {
-        jpeg::JpegError::Damaged(damage) => Problem::CorruptData { format, damage },
-        jpeg::JpegError::Unreadable(detail) => Problem::Corrupt { format, detail },
+/// The metadata of a single-picture file, with the orientation and resolution its
+/// EXIF block gives, if one could be read.
+fn raster_metadata(
+    bytes: &[u8],
+    format: Format,
+    decoder: &mut impl ImageDecoder,
+    icc: bool,
+) -> Found {
+    // The container scanfit walks itself: the same reading check gives.
+    if format == Format::Png {
+        return crate::png::metadata(bytes);
     }
-}
-
-/// JPEG samples as an image. CMYK ink goes to sRGB through the embedded profile when
-/// there is a usable one, by the generic formula otherwise; the second value says which
-/// (`None` for gray and RGB JPEGs).
-fn jpeg_image(
-    samples: jpeg::Samples,
-    icc: Option<&[u8]>,
-) -> (DynamicImage, Option<CmykConversion>) {
-    match samples {
-        jpeg::Samples::Gray(g) => (DynamicImage::ImageLuma8(g), None),
-        jpeg::Samples::Rgb(rgb) => (DynamicImage::ImageRgb8(rgb), None),
-        jpeg::Samples::Cmyk { width, height, ink } => {
-            let profiled = icc.map(|p| crate::normalize::cmyk_to_srgb(&ink, width, height, p));
-            let (rgb, conversion) = match profiled {
-                Some(Ok(rgb)) => (rgb, CmykConversion::Profile),
-                other => (
-                    crate::normalize::cmyk_generic(&ink, width, height),
-                    CmykConversion::Generic {
-                        profile_ignored: other.and_then(Result::err),
-                    },
-                ),
-            };
-            (DynamicImage::ImageRgb8(rgb), Some(conversion))
-        }
+    let exif = decoder.exif_metadata().ok().flatten();
+    let facts = exif.as_deref().and_then(read_exif);
+    Found {
+        metadata: Metadata {
+            exif: exif.is_some(),
+            gps: facts.is_some_and(|f| f.gps),
+            xmp: decoder.xmp_metadata().ok().flatten().is_some(),
+            icc,
+        },
+        other: false,
+        orientation: facts.map(|f| f.orientation),
+        resolution: facts.and_then(|f| f.resolution),
     }
-}
-
-/// Refuses pictures over the pixel limit.
-pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Problem> {
-    if u64::from(width) * u64::from(height) > max_pixels {
-        return Err(Problem::TooManyPixels {
-            width,
-            height,
-            max: max_pixels,
-        });
-    }
-    if width == 0 || height == 0 {
-        return Err(Problem::TooManyPixels {
-            width,
-            height,
-            max: max_pixels,
-        });
-    }
-    Ok(())
-}
-
-struct ExifFacts {
-    orientation: u8,
-    gps: bool,
-    resolution: Option<Resolution>,
-}
-
-/// Reads the orientation and the presence of GPS from a raw EXIF block (TIFF structure).
-fn parse_exif(raw: &[u8]) -> Option<ExifFacts> {
-    let exif = exif::Reader::new().read_raw(raw.to_vec()).ok()?;
-    let orientation = exif
-        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-        .and_then(|f| f.value.get_uint(0))
-        .filter(|v| (1..=8).contains(v))
-        .map_or(1, |v| v as u8);
-    let gps = exif
-        .fields()
-        .any(|f| f.ifd_num == exif::In::PRIMARY && is_gps_tag(f.tag));
-    let rational = |tag| {
-        exif.get_field(tag, exif::In::PRIMARY)
-            .and_then(|f| match &f.value {
-                exif::Value::Rational(v) => v.first().map(|r| r.to_f64()),
-                _ => None,
-            })
-    };
-    let per_inch = match exif
-        .get_field(exif::Tag::ResolutionUnit, exif::In::PRIMARY)
-        .and_then(|f| f.value.get_uint(0))
-    {
-        None | Some(2) => Some(1.0),
-        Some(3) => Some(2.54),
-        _ => None,
-    };
-    let resolution = match (
-        rational(exif::Tag::XResolution),
-        rational(exif::Tag::YResolution),
-        per_inch,
-    ) {
-        (Some(x), Some(y), Some(k)) => Resolution::new(x * k, y * k),
-        _ => None,
-    };
-    Some(ExifFacts {
-        orientation,
-        gps,
-        resolution,
-    })
-}
-
-fn is_gps_tag(tag: exif::Tag) -> bool {
-    tag.context() == exif::Context::Gps
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {
