@@ -66,6 +66,27 @@ fn nested_samples() -> Vec<Box<dyn Message>> {
         illegible: None,
         gave_up_after: None,
     }));
+    let damages = [
+        JpegDamage::BadHuffmanCode,
+        JpegDamage::PrematureEnd,
+        JpegDamage::Extraneous {
+            count: 12,
+            marker: 0xD9,
+        },
+        JpegDamage::RestartMarker {
+            found: 0xD7,
+            expected: 4,
+        },
+        JpegDamage::BadProgression,
+        JpegDamage::PrematureEndOfFile,
+    ];
+    all.extend(damages.map(|d| Box::new(d) as Box<dyn Message>));
+    let cmyk_icc = [
+        CmykIccIssue::Unreadable("x".into()),
+        CmykIccIssue::NotCmyk("Rgb".into()),
+        CmykIccIssue::CannotConvert("x".into()),
+    ];
+    all.extend(cmyk_icc.map(|i| Box::new(i) as Box<dyn Message>));
     #[cfg(feature = "watch")]
     all.push(Box::new(crate::watch::OriginalsWhy::ContainsInput));
     all
@@ -144,26 +165,10 @@ fn problem_samples() -> Vec<Box<dyn Message>> {
             damage: JpegDamage::BadHuffmanCode,
         },
     ];
-    let damages = [
-        JpegDamage::BadHuffmanCode,
-        JpegDamage::PrematureEnd,
-        JpegDamage::Extraneous {
-            count: 12,
-            marker: 0xD9,
-        },
-        JpegDamage::RestartMarker {
-            found: 0xD7,
-            expected: 4,
-        },
-        JpegDamage::BadProgression,
-        JpegDamage::PrematureEndOfFile,
-    ];
-    for damage in damages {
-        all.push(Box::new(Problem::CorruptData {
-            format: Format::Jpeg,
-            damage,
-        }));
-    }
+    all.push(Box::new(Problem::CorruptData {
+        format: Format::Jpeg,
+        damage: JpegDamage::BadHuffmanCode,
+    }));
     let heif = vec![
         HeifError::LibraryMissing("x".into()),
         HeifError::Decode("x".into()),
@@ -217,12 +222,9 @@ fn warning_samples() -> Vec<Box<dyn Message>> {
         },
     ];
     warnings.extend(icc.into_iter().map(Warning::ProfileIgnored));
-    let cmyk_icc = [
-        CmykIccIssue::Unreadable("x".into()),
-        CmykIccIssue::NotCmyk("Rgb".into()),
-        CmykIccIssue::CannotConvert("x".into()),
-    ];
-    warnings.extend(cmyk_icc.into_iter().map(Warning::CmykProfileIgnored));
+    warnings.push(Warning::CmykProfileIgnored(CmykIccIssue::NotCmyk(
+        "Rgb".into(),
+    )));
     for w in warnings {
         all.push(Box::new(w));
     }
