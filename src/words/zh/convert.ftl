@@ -11,7 +11,7 @@ problem-unsupported = 不支持 { $format } 格式：请先另存为 JPEG 或 PN
 problem-input_too_large = 文件有 { $bytes } 字节，超过了输入文件的上限 { $max } 字节
 problem-too_many_pixels = { $width }×{ $height } 像素，超过了上限 { $max } 像素
 problem-corrupt = { $format } 数据已损坏或不完整：{ $detail }
-problem-truncated = { $format } 数据已损坏或不完整：文件在图片数据结束之前就断了；请从来源重新获取这个文件
+problem-corrupt_data = { $format } 图片数据已损坏（{ $damage }）：图片会有一部分显示成乱码；请从来源重新获取这个文件
 problem-band_unreachable = 在不低于清晰度下限的前提下，无法把大小调整到 { $min }～{ $max } 字节：{ $closest }
 problem-encode_failed = 编码失败：{ $detail }
 problem-write_failed = 无法写入 { $path }：{ $detail }
@@ -42,7 +42,15 @@ page-not_a_scanned_image = 第 { $page } 页不是扫描图片（含有文字、
 page-unsupported_filter = 第 { $page } 页的图片以 { $filter } 方式存储，scanfit 无法解码；请重新扫描，或另存为 JPEG、PNG 或 TIFF
 page-unsupported_colour = 第 { $page } 页使用 { $what }，scanfit 无法解码；请另存为 RGB 或灰度
 page-damaged = 第 { $page } 页已损坏：{ $detail }
-page-embedded_jpeg_corrupt = 内嵌的 JPEG 无法解码：{ $detail }
+page-corrupt_data = 第 { $page } 页的图片数据已损坏（{ $damage }）：这一页会有一部分显示成乱码；请从来源重新获取这个文件
+
+## JPEG 解码时发现压缩数据损坏的地方（family "jpeg_damage"）。
+jpeg_damage-bad_huffman_code = 霍夫曼编码错误
+jpeg_damage-premature_end_of_segment = 压缩数据在图片结束之前就断了
+jpeg_damage-extraneous_bytes = 标记 { $marker } 之前多出了 { $count } 字节的压缩数据
+jpeg_damage-restart_marker = 应为重启标记 RST{ $expected } 的位置出现了标记 { $found }
+jpeg_damage-bad_progression = 渐进式扫描的数据前后不一致
+jpeg_damage-premature_end_of_file = 文件在图片数据结束之前就断了
 
 ## HEIC 和 AVIF，由系统的 libheif 解码（family "heif"）。
 heif-library_missing = 读取 HEIC/AVIF 需要系统装有 libheif（Debian/Ubuntu：apt install libheif1）：{ $detail }
@@ -63,6 +71,7 @@ warning-low_resolution = 分辨率低：长边只有 { $long_edge } 像素，小
 warning-animated = 动图：只保留了第一帧
 warning-profile_ignored = 已忽略颜色配置文件：{ $why }
 warning-cmyk = CMYK：已用通用公式转换为 RGB（未使用颜色配置文件）；请检查颜色
+warning-cmyk_profile_ignored = 已忽略 CMYK 颜色配置文件：{ $why }
 warning-enlarged = 已放大 { $factor } 倍：原图太小，达不到备案系统要求的最小大小
 warning-enlarged_to_match = 已放大 { $factor } 倍，以便与其他图片匹配（否则较大的图片会变得不清晰）；换一张更清晰或更大的照片效果会更好
 warning-grained = 已添加细微噪点（±3 级，肉眼看不出）：否则图片内容太单一，达不到最小大小
@@ -76,6 +85,11 @@ icc-unreadable = 颜色配置文件无法读取（{ $detail }）；按 sRGB 处�
 icc-not_rgb = RGB 像素却带有 { $space } 颜色配置文件；按 sRGB 处理
 icc-cannot_convert = 颜色配置文件无法转换（{ $detail }）；按 sRGB 处理
 icc-conversion_failed = 颜色转换失败（{ $detail }）；按 sRGB 处理
+
+## CMYK 图片的颜色配置文件无法使用的原因（family "cmyk_icc"）；改用通用公式转换。
+cmyk_icc-unreadable = CMYK 颜色配置文件无法读取（{ $detail }）
+cmyk_icc-not_cmyk = CMYK 像素却带有 { $space } 颜色配置文件
+cmyk_icc-cannot_convert = CMYK 颜色配置文件无法转换（{ $detail }）
 
 ## 写出文件（family "write"）。
 write-in_the_way = 有一个文件占用了文件夹 { $path } 的位置
