@@ -58,6 +58,12 @@ pub enum Problem {
         /// The decoder's words.
         detail: String,
     },
+    /// The file ends before its picture data does (an interrupted copy or download);
+    /// code `corrupt`, as it always was, with words of its own in every language.
+    Truncated {
+        /// The sniffed format.
+        format: Format,
+    },
     /// The compressed picture data is damaged: decoders would show garbage or gray for
     /// part of the picture, so it is refused rather than converted (code
     /// `corrupt_data`; the damage has a code of its own).

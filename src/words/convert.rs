@@ -50,7 +50,7 @@ impl Message for Problem {
             Problem::Unsupported { .. } => "unsupported",
             Problem::TooLarge { .. } => "input_too_large",
             Problem::TooManyPixels { .. } => "too_many_pixels",
-            Problem::Corrupt { .. } => "corrupt",
+            Problem::Corrupt { .. } | Problem::Truncated { .. } => "corrupt",
             Problem::CorruptData { .. } => "corrupt_data",
             Problem::Page(e) => e.code(),
             Problem::Heif(e) => e.code(),
@@ -78,6 +78,9 @@ impl Message for Problem {
                 .num("height", *height)
                 .num("max", *max),
             Problem::Corrupt { format, detail } => w.text("format", format).text("detail", detail),
+            Problem::Truncated { format } => {
+                Words::new("problem", "truncated").text("format", format)
+            }
             Problem::CorruptData { format, damage } => {
                 w.text("format", format).msg("damage", damage, lang)
             }

@@ -114,6 +114,9 @@ fn problem_samples() -> Vec<Box<dyn Message>> {
             format: Format::Jpeg,
             detail: "bad".into(),
         },
+        Problem::Truncated {
+            format: Format::Jpeg,
+        },
         Problem::BandUnreachable {
             min: 1,
             max: 2,

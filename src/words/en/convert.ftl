@@ -11,6 +11,7 @@ problem-unsupported = { $format } is not supported: save it as JPEG or PNG first
 problem-input_too_large = the file is { $bytes } bytes, above the { $max }-byte input limit
 problem-too_many_pixels = { $width }×{ $height } pixels is above the limit of { $max } pixels
 problem-corrupt = { $format } data is corrupt or truncated: { $detail }
+problem-truncated = { $format } data is corrupt or truncated: the file ends before the picture data does
 problem-corrupt_data = { $format } picture data is damaged ({ $damage }): part of the picture would be garbage; get the file again from its source
 problem-band_unreachable = cannot land in { $min }..={ $max } bytes without going below the legibility floors: { $closest }
 problem-encode_failed = encoding failed: { $detail }

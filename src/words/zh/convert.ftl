@@ -11,6 +11,7 @@ problem-unsupported = 不支持 { $format } 格式：请先另存为 JPEG 或 PN
 problem-input_too_large = 文件有 { $bytes } 字节，超过了输入文件的上限 { $max } 字节
 problem-too_many_pixels = { $width }×{ $height } 像素，超过了上限 { $max } 像素
 problem-corrupt = { $format } 数据已损坏或不完整：{ $detail }
+problem-truncated = { $format } 数据已损坏或不完整：文件在图片数据结束之前就断了；请从来源重新获取这个文件
 problem-corrupt_data = { $format } 图片数据已损坏（{ $damage }）：图片会有一部分显示成乱码；请从来源重新获取这个文件
 problem-band_unreachable = 在不低于清晰度下限的前提下，无法把大小调整到 { $min }～{ $max } 字节：{ $closest }
 problem-encode_failed = 编码失败：{ $detail }
