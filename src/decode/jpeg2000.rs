@@ -13,7 +13,7 @@
 //!
 //! Components are converted here, as OpenJPEG's own command-line tool does: signed
 //! samples are offset, subsampled components (sYCC 4:2:0) are repeated up to full size,
-//! sYCC becomes RGB, CMYK becomes RGB (naively, as for TIFF and PDF), and a fourth
+//! sYCC becomes RGB, CMYK becomes RGB (by [`cmyk`](super::cmyk)'s generic formula, as for TIFF and PDF), and a fourth
 //! component marked as alpha stays alpha. Palettes and channel definitions inside a JP2
 //! file are applied by OpenJPEG itself.
 
@@ -23,6 +23,7 @@ use std::ptr::{self, NonNull};
 use image::{DynamicImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
 use openjpeg_sys as opj;
 
+use super::cmyk;
 use super::limits::DecodeLimits;
 use crate::error::Problem;
 
@@ -353,16 +354,16 @@ fn ycc_image(
     ImageBuffer::<Rgb<u8>, _>::from_raw(width, height, out).map(DynamicImage::ImageRgb8)
 }
 
-/// CMYK to 8-bit RGB without a profile: each ink removes its share of light.
+/// CMYK to 8-bit RGB without a profile, by the formula every CMYK source without one
+/// gets ([`cmyk::generic`]).
 fn cmyk_image(inks: [&Component; 4], width: u32, height: u32) -> Option<DynamicImage> {
-    let mut out = Vec::with_capacity(width as usize * height as usize * 3);
+    let mut ink = Vec::with_capacity(width as usize * height as usize * 4);
     for row in 0..height {
         for x in 0..width {
-            let [c, m, y, k] = inks.map(|p| p.at(x, row, width, height, 255));
-            out.extend([c, m, y].map(|ink| ((255 - ink) * (255 - k) / 255) as u8));
+            ink.extend(inks.map(|p| p.at(x, row, width, height, 255) as u8));
         }
     }
-    ImageBuffer::<Rgb<u8>, _>::from_raw(width, height, out).map(DynamicImage::ImageRgb8)
+    cmyk::generic(&ink, width, height).map(DynamicImage::ImageRgb8)
 }
 
 // ---------------------------------------------------------------------------------------

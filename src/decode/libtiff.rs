@@ -33,12 +33,13 @@ use std::sync::OnceLock;
 use image::{DynamicImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
 use libloading::Library;
 
+use super::cmyk;
 use super::dlopen::load_first;
-
 use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::icc_matches;
 use crate::error::Problem;
+use crate::metadata::{Resolution, Unit};
 
 /// Why libtiff could not be used for a file. Its words are in the catalogue
 /// ([`crate::words`]).
@@ -109,6 +110,8 @@ pub fn page(bytes: &[u8], number: u32, limits: DecodeLimits) -> Result<Page, Pro
     tiff.data_inside(bytes.len() as u64).map_err(damaged)?;
     let image = if layout.photometric == Some(PHOTOMETRIC_CIELAB) {
         tiff.read_lab(&layout).map_err(damaged)?
+    } else if layout.is_cmyk() {
+        tiff.read_cmyk(&layout).map_err(damaged)?
     } else if layout.suits_rgba() && tiff.rgba_ok() {
         tiff.read_rgba(&layout).map_err(damaged)?
     } else if let Some(channels) = layout.raw_channels() {
@@ -129,7 +132,17 @@ pub fn page(bytes: &[u8], number: u32, limits: DecodeLimits) -> Result<Page, Pro
         None => image,
     };
     let icc = tiff.icc().filter(|p| icc_matches(p, &image));
-    Ok(Page { number, image, icc })
+    // Orientations 5–8 turn the page a quarter: across becomes down.
+    let resolution = match layout.orientation {
+        5..=8 => tiff.resolution().map(Resolution::transposed),
+        _ => tiff.resolution(),
+    };
+    Ok(Page {
+        number,
+        image,
+        icc,
+        resolution,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -138,6 +151,7 @@ pub fn page(bytes: &[u8], number: u32, limits: DecodeLimits) -> Result<Page, Pro
 const PHOTOMETRIC_MINISWHITE: u16 = 0;
 const PHOTOMETRIC_MINISBLACK: u16 = 1;
 const PHOTOMETRIC_RGB: u16 = 2;
+const PHOTOMETRIC_SEPARATED: u16 = 5;
 const PHOTOMETRIC_CIELAB: u16 = 8;
 const SAMPLEFORMAT_UINT: u16 = 1;
 const SAMPLEFORMAT_INT: u16 = 2;
@@ -158,6 +172,8 @@ struct Layout {
     separate_planes: bool,
     tiled: bool,
     orientation: u8,
+    /// InkSet 1 (the default): the four inks are cyan, magenta, yellow and black.
+    cmyk_inks: bool,
 }
 
 impl Layout {
@@ -166,6 +182,19 @@ impl Layout {
     fn suits_rgba(&self) -> bool {
         matches!(self.format, SAMPLEFORMAT_UINT | SAMPLEFORMAT_VOID)
             && matches!(self.bits, 1 | 2 | 4 | 8 | 16)
+    }
+
+    /// CMYK ink (separated, 4 or more samples, 8 or 16 bits) that can be read sample
+    /// by sample, so it becomes RGB where the `tiff` crate's CMYK pages do
+    /// ([`cmyk`](super::cmyk)), by the same formula. (libtiff's RGBA interface uses that
+    /// formula too, and stays the route for tiled CMYK pages.)
+    fn is_cmyk(&self) -> bool {
+        self.photometric == Some(PHOTOMETRIC_SEPARATED)
+            && self.cmyk_inks
+            && self.samples >= 4
+            && matches!(self.bits, 8 | 16)
+            && matches!(self.format, SAMPLEFORMAT_UINT | SAMPLEFORMAT_VOID)
+            && !self.tiled
     }
 
     /// The colour channels (1 grey, 3 RGB) when the samples can be read one by one
@@ -193,6 +222,7 @@ impl Tiff<'_> {
         let (mut width, mut height) = (0u32, 0u32);
         let (mut bits, mut samples, mut format) = (1u16, 1u16, SAMPLEFORMAT_UINT);
         let (mut photometric, mut planar, mut orientation) = (u16::MAX, 1u16, 1u16);
+        let mut inkset = 1u16;
         // SAFETY: each tag is read into the C type libtiff documents for it (uint32 for
         // the sizes, uint16 for the rest); the defaulted getter fills in TIFF's defaults.
         let (has_photometric, tiled) = unsafe {
@@ -203,6 +233,7 @@ impl Tiff<'_> {
             (api.get_field_defaulted)(t, TAG_SAMPLEFORMAT, &mut format as *mut u16);
             (api.get_field_defaulted)(t, TAG_PLANARCONFIG, &mut planar as *mut u16);
             (api.get_field_defaulted)(t, TAG_ORIENTATION, &mut orientation as *mut u16);
+            (api.get_field_defaulted)(t, TAG_INKSET, &mut inkset as *mut u16);
             (
                 (api.get_field)(t, TAG_PHOTOMETRIC, &mut photometric as *mut u16) == 1,
                 (api.is_tiled)(t) != 0,
@@ -218,6 +249,7 @@ impl Tiff<'_> {
             separate_planes: planar == PLANARCONFIG_SEPARATE,
             tiled,
             orientation: u8::try_from(orientation).unwrap_or(1),
+            cmyk_inks: inkset == 1,
         }
     }
 
@@ -400,7 +432,8 @@ impl Tiff<'_> {
     }
 
     /// Calls `f` with each row's colour samples, interleaved (`channels` per pixel), as
-    /// numbers. Stripped pages only (checked by [`Layout::raw_channels`]).
+    /// numbers. Stripped pages only (checked by [`Layout::raw_channels`] and
+    /// [`Layout::is_cmyk`]).
     fn for_each_row(
         &self,
         layout: &Layout,
@@ -414,39 +447,47 @@ impl Tiff<'_> {
             .ok()
             .filter(|&n| n > 0)
             .ok_or_else(|| self.last_error("the page's rows have no size"))?;
-        let mut buffer = vec![0u8; line];
-        let width = layout.width as usize;
-        let per_row = if layout.separate_planes {
-            1
-        } else {
-            usize::from(layout.samples)
-        };
-        let mut values = vec![0f64; width * channels];
-        let short = || "a row holds fewer samples than the page is wide".to_string();
-        for row in 0..layout.height {
-            let planes: &[u16] = if layout.separate_planes {
-                &[0, 1, 2][..channels]
+        let read = |buffer: &mut [u8], row: u32, plane: u16| {
+            // SAFETY: `buffer` holds TIFFScanlineSize bytes, what one row (of one plane)
+            // takes.
+            let ok = unsafe { (self.api.read_scanline)(t, buffer.as_mut_ptr().cast(), row, plane) };
+            if ok == 1 {
+                Ok(())
             } else {
-                &[0]
-            };
-            for &plane in planes {
-                // SAFETY: `buffer` holds TIFFScanlineSize bytes, what one row (of one plane)
-                // takes.
-                let ok =
-                    unsafe { (self.api.read_scanline)(t, buffer.as_mut_ptr().cast(), row, plane) };
-                if ok != 1 {
-                    return Err(self.last_error("a row of the page cannot be decoded"));
+                Err(self.last_error("a row of the page cannot be decoded"))
+            }
+        };
+        let (width, height) = (layout.width as usize, layout.height as usize);
+        let short = || "a row holds fewer samples than the page is wide".to_string();
+        let mut values = vec![0f64; width * channels];
+        if layout.separate_planes {
+            // A compressed strip decodes front to back only, and each holds rows of one
+            // plane: every row of a plane is read before the next plane's.
+            let mut planes = vec![vec![0u8; line * height]; channels];
+            for (plane, stored) in (0u16..).zip(planes.iter_mut()) {
+                for (row, buffer) in (0u32..).zip(stored.chunks_exact_mut(line)) {
+                    read(buffer, row, plane)?;
                 }
-                for x in 0..width {
-                    if layout.separate_planes {
-                        values[x * channels + usize::from(plane)] =
-                            sample(&buffer, x, layout).ok_or_else(short)?;
-                    } else {
-                        for c in 0..channels {
-                            values[x * channels + c] =
-                                sample(&buffer, x * per_row + c, layout).ok_or_else(short)?;
-                        }
+            }
+            for row in 0..height {
+                for (c, stored) in planes.iter().enumerate() {
+                    let buffer = &stored[row * line..(row + 1) * line];
+                    for x in 0..width {
+                        values[x * channels + c] = sample(buffer, x, layout).ok_or_else(short)?;
                     }
+                }
+                f(&values);
+            }
+            return Ok(());
+        }
+        let mut buffer = vec![0u8; line];
+        let per_row = usize::from(layout.samples);
+        for row in 0..layout.height {
+            read(&mut buffer, row, 0)?;
+            for x in 0..width {
+                for c in 0..channels {
+                    values[x * channels + c] =
+                        sample(&buffer, x * per_row + c, layout).ok_or_else(short)?;
                 }
             }
             f(&values);
@@ -493,6 +534,35 @@ fn sample(row: &[u8], index: usize, layout: &Layout) -> Option<f64> {
         }
         _ => raw as f64,
     })
+}
+
+impl Tiff<'_> {
+    /// CMYK ink to 8-bit RGB through [`cmyk::generic`], not yet upright. 16-bit ink keeps
+    /// its top byte, as the `tiff` crate's 16-bit CMYK pages do.
+    fn read_cmyk(&self, layout: &Layout) -> Result<DynamicImage, String> {
+        let shift = layout.bits - 8;
+        let mut ink = Vec::with_capacity(layout.width as usize * layout.height as usize * 4);
+        self.for_each_row(layout, 4, |values| {
+            ink.extend(values.iter().map(|&v| (v as u32 >> shift) as u8));
+        })?;
+        cmyk::generic(&ink, layout.width, layout.height)
+            .map(DynamicImage::ImageRgb8)
+            .ok_or_else(|| "the decoded page has the wrong size".into())
+    }
+
+    /// XResolution and YResolution in the ResolutionUnit (inches when it is missing).
+    fn resolution(&self) -> Option<Resolution> {
+        let t = self.ptr.as_ptr();
+        let (mut x, mut y, mut unit) = (0f32, 0f32, 2u16);
+        // SAFETY: libtiff hands out both resolutions as C floats, the unit as uint16.
+        let found = unsafe {
+            (self.api.get_field)(t, TAG_XRESOLUTION, &mut x as *mut f32) == 1
+                && (self.api.get_field)(t, TAG_YRESOLUTION, &mut y as *mut f32) == 1
+                && (self.api.get_field_defaulted)(t, TAG_RESOLUTIONUNIT, &mut unit as *mut u16) == 1
+        };
+        let unit = Unit::tiff(Some(u32::from(unit)))?;
+        found.then(|| Resolution::per(f64::from(x), f64::from(y), unit))?
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -834,8 +904,12 @@ const TAG_IMAGELENGTH: u32 = 257;
 const TAG_BITSPERSAMPLE: u32 = 258;
 const TAG_PHOTOMETRIC: u32 = 262;
 const TAG_ORIENTATION: u32 = 274;
+const TAG_XRESOLUTION: u32 = 282;
+const TAG_YRESOLUTION: u32 = 283;
+const TAG_RESOLUTIONUNIT: u32 = 296;
 const TAG_SAMPLESPERPIXEL: u32 = 277;
 const TAG_PLANARCONFIG: u32 = 284;
+const TAG_INKSET: u32 = 332;
 const TAG_SAMPLEFORMAT: u32 = 339;
 const TAG_ICCPROFILE: u32 = 34675;
 
@@ -1103,6 +1177,26 @@ mod tests {
                 "{name}: max {max}, mean {mean:.2}"
             );
         }
+    }
+
+    #[test]
+    fn cmyk_planes_become_rgb_by_the_generic_formula_and_keep_the_resolution() {
+        if !have_libtiff() {
+            return;
+        }
+        // Pillow's ink is 255 − R, G, B with no black, so the generic formula gives the
+        // scan back exactly. 80 × 40 pixels a centimetre is 203.2 × 101.6 a inch.
+        // Read here directly, so the test is of libtiff's path whatever the crate learns.
+        let direct = page(&fixture("cmyk_planar_lzw.tif"), 1, MAX).unwrap();
+        for page in [direct, only_page("cmyk_planar_lzw.tif")] {
+            assert!(matches!(page.image, DynamicImage::ImageRgb8(_)));
+            assert_eq!(difference(&page, &reference("colour_ref.png")), (0, 0.0));
+            let resolution = page.resolution.expect("the page states its resolution");
+            assert!((resolution.x - 203.2).abs() < 0.01, "{resolution:?}");
+            assert!((resolution.y - 101.6).abs() < 0.01, "{resolution:?}");
+        }
+        // A page that states no resolution has none.
+        assert_eq!(only_page("fax_g3_2d.tif").resolution, None);
     }
 
     #[test]

@@ -15,9 +15,13 @@ pub struct DecodeLimits {
 
 impl DecodeLimits {
     /// Refuses a picture of `width` × `height` over the limit, or one with no pixels at
-    /// all (a header that says 0 is not a picture anyone can upload).
+    /// all (a header that says 0 is not a picture anyone can upload; it has its own
+    /// reason, since no limit is exceeded).
     pub fn check(self, width: u32, height: u32) -> Result<(), Problem> {
-        if width == 0 || height == 0 || u64::from(width) * u64::from(height) > self.max_pixels {
+        if width == 0 || height == 0 {
+            return Err(Problem::NoPixels { width, height });
+        }
+        if u64::from(width) * u64::from(height) > self.max_pixels {
             return Err(Problem::TooManyPixels {
                 width,
                 height,
@@ -44,7 +48,21 @@ mod tests {
                 max: 6
             })
         ));
-        assert!(limits.check(0, 3).is_err() && limits.check(3, 0).is_err());
+        // A zero side is not over any limit: it is said as what it is.
+        assert!(matches!(
+            limits.check(0, 3),
+            Err(Problem::NoPixels {
+                width: 0,
+                height: 3
+            })
+        ));
+        assert!(matches!(
+            limits.check(3, 0),
+            Err(Problem::NoPixels {
+                width: 3,
+                height: 0
+            })
+        ));
         // No overflow on the largest sizes a header can state.
         assert!(DecodeLimits {
             max_pixels: u64::MAX

@@ -1,15 +1,15 @@
 //! The words of converting one picture (`convert.ftl`): problems, skips, warnings, and
 //! the setup errors every command shares.
 
-use std::io;
-
-use super::{display_in_english, line, Args, Lang, Message, Words};
+use super::{display_in_english, io_text, line, Args, Lang, Message, Words};
 use crate::decode::heif::HeifError;
+use crate::decode::jpeg::JpegDamage;
 use crate::decode::jpeg2000::Jpeg2000Error;
 use crate::decode::libtiff::TiffLibError;
 use crate::decode::pages::PageError;
 use crate::error::{
-    Closest, IccIssue, OriginalError, OutputWhy, Problem, SetupError, Skip, Warning, Why,
+    Closest, CmykIccIssue, IccIssue, OriginalError, OutputWhy, Problem, SetupError, Skip, Warning,
+    Why,
 };
 use crate::options::{ProfileError, ProfileFileError, SizeError};
 use crate::write::InTheWay;
@@ -21,6 +21,8 @@ display_in_english!(
     Skip,
     Warning,
     IccIssue,
+    CmykIccIssue,
+    JpegDamage,
     OriginalError,
     SetupError,
     OutputWhy,
@@ -31,17 +33,6 @@ display_in_english!(
     TiffLibError,
     Jpeg2000Error,
 );
-
-/// The text of an I/O error, with scanfit's own typed causes in words.
-pub(super) fn io_detail(e: &io::Error, lang: Lang) -> String {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<InTheWay>())
-    {
-        Some(in_the_way) => super::say(in_the_way, lang),
-        None => e.to_string(),
-    }
-}
 
 impl Message for InTheWay {
     fn code(&self) -> &'static str {
@@ -63,7 +54,9 @@ impl Message for Problem {
             Problem::Unsupported { .. } => "unsupported",
             Problem::TooLarge { .. } => "input_too_large",
             Problem::TooManyPixels { .. } => "too_many_pixels",
-            Problem::Corrupt { .. } => "corrupt",
+            Problem::NoPixels { .. } => "no_pixels",
+            Problem::Corrupt { .. } | Problem::Truncated { .. } => "corrupt",
+            Problem::CorruptData { .. } => "corrupt_data",
             Problem::Page(e) => e.code(),
             Problem::Heif(e) => e.code(),
             Problem::TiffLib(e) => e.code(),
@@ -81,7 +74,7 @@ impl Message for Problem {
     fn words(&self, lang: Lang) -> Words {
         let w = Words::new("problem", self.code());
         match self {
-            Problem::Read(e) | Problem::ReadFolder(e) => w.text("detail", io_detail(e, lang)),
+            Problem::Read(e) | Problem::ReadFolder(e) => w.text("detail", io_text(e, lang)),
             Problem::ChangedWhileRead { opened, read } => {
                 w.num("opened", *opened).num("read", *read)
             }
@@ -91,7 +84,14 @@ impl Message for Problem {
                 .num("width", *width)
                 .num("height", *height)
                 .num("max", *max),
+            Problem::NoPixels { width, height } => w.num("width", *width).num("height", *height),
             Problem::Corrupt { format, detail } => w.text("format", format).text("detail", detail),
+            Problem::Truncated { format } => {
+                Words::new("problem", "truncated").text("format", format)
+            }
+            Problem::CorruptData { format, damage } => {
+                w.text("format", format).msg("damage", damage, lang)
+            }
             Problem::Page(e) => e.words(lang),
             Problem::Heif(e) => e.words(lang),
             Problem::TiffLib(e) => e.words(lang),
@@ -102,7 +102,7 @@ impl Message for Problem {
                 .msg("closest", closest, lang),
             Problem::Encode(detail) | Problem::Panic(detail) => w.text("detail", detail),
             Problem::Write { path, source } => {
-                w.path("path", path).text("detail", io_detail(source, lang))
+                w.path("path", path).text("detail", io_text(source, lang))
             }
             Problem::WouldOverwriteInput { path } | Problem::OutputFolderIsLink { path } => {
                 w.path("path", path)
@@ -156,11 +156,11 @@ impl Message for PageError {
             PageError::UnsupportedFilter { .. } => "unsupported_filter",
             PageError::UnsupportedColor { .. } => "unsupported_colour",
             PageError::Corrupt { .. } => "damaged",
-            PageError::Image(_) => "embedded_jpeg_corrupt",
+            PageError::CorruptData { .. } => "corrupt_data",
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("page", self.code());
         match self {
             PageError::Tiff(detail) | PageError::Pdf(detail) => w.text("detail", detail),
@@ -171,7 +171,39 @@ impl Message for PageError {
             }
             PageError::UnsupportedColor { page, what } => w.num("page", *page).text("what", what),
             PageError::Corrupt { page, detail } => w.num("page", *page).text("detail", detail),
-            PageError::Image(e) => w.text("detail", e),
+            PageError::CorruptData { page, damage } => {
+                w.num("page", *page).msg("damage", damage, lang)
+            }
+        }
+    }
+}
+
+impl Message for JpegDamage {
+    fn code(&self) -> &'static str {
+        match self {
+            JpegDamage::BadHuffmanCode => "bad_huffman_code",
+            JpegDamage::PrematureEnd => "premature_end_of_segment",
+            JpegDamage::Extraneous { .. } => "extraneous_bytes",
+            JpegDamage::RestartMarker { .. } => "restart_marker",
+            JpegDamage::BadProgression => "bad_progression",
+            JpegDamage::PrematureEndOfFile => "premature_end_of_file",
+        }
+    }
+
+    fn words(&self, _: Lang) -> Words {
+        let w = Words::new("jpeg_damage", self.code());
+        let hex = |marker: u8| format!("0x{marker:02X}");
+        match self {
+            JpegDamage::Extraneous { count, marker } => {
+                w.num("count", *count).text("marker", hex(*marker))
+            }
+            JpegDamage::RestartMarker { found, expected } => {
+                w.text("found", hex(*found)).num("expected", *expected)
+            }
+            JpegDamage::BadHuffmanCode
+            | JpegDamage::PrematureEnd
+            | JpegDamage::BadProgression
+            | JpegDamage::PrematureEndOfFile => w,
         }
     }
 }
@@ -252,6 +284,7 @@ impl Message for Warning {
             Warning::Animated => "animated",
             Warning::ProfileIgnored(_) => "profile_ignored",
             Warning::CmykApproximate => "cmyk",
+            Warning::CmykProfileIgnored(_) => "cmyk_profile_ignored",
             Warning::Enlarged(_) => "enlarged",
             Warning::EnlargedToMatch(_) => "enlarged_to_match",
             Warning::Grained { .. } => "grained",
@@ -272,6 +305,7 @@ impl Message for Warning {
             Warning::Blurred(sharpness) => w.text("sharpness", format!("{sharpness:.1}")),
             Warning::LowResolution(long_edge) => w.num("long_edge", *long_edge),
             Warning::ProfileIgnored(why) => w.msg("why", why, lang),
+            Warning::CmykProfileIgnored(why) => w.msg("why", why, lang),
             Warning::Enlarged(factor) | Warning::EnlargedToMatch(factor) => {
                 w.text("factor", format!("{factor:.2}"))
             }
@@ -316,6 +350,26 @@ impl Message for IccIssue {
             IccIssue::Unreadable(detail)
             | IccIssue::CannotConvert(detail)
             | IccIssue::ConversionFailed(detail) => w.text("detail", detail),
+        }
+    }
+}
+
+impl Message for CmykIccIssue {
+    fn code(&self) -> &'static str {
+        match self {
+            CmykIccIssue::Unreadable(_) => "unreadable",
+            CmykIccIssue::NotCmyk(_) => "not_cmyk",
+            CmykIccIssue::CannotConvert(_) => "cannot_convert",
+        }
+    }
+
+    fn words(&self, _: Lang) -> Words {
+        let w = Words::new("cmyk_icc", self.code());
+        match self {
+            CmykIccIssue::NotCmyk(space) => w.text("space", space),
+            CmykIccIssue::Unreadable(detail) | CmykIccIssue::CannotConvert(detail) => {
+                w.text("detail", detail)
+            }
         }
     }
 }
@@ -445,7 +499,7 @@ impl Message for SetupError {
             SetupError::Sweep(e) => e.words(lang),
             SetupError::Input { path, source } => Words::new("setup", "input")
                 .path("path", path)
-                .text("detail", io_detail(source, lang)),
+                .text("detail", io_text(source, lang)),
             SetupError::Output { path, why } => Words::new("setup", "output")
                 .path("path", path)
                 .msg("why", why, lang),
@@ -462,10 +516,10 @@ impl Message for OutputWhy {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("setup", self.code());
         match self {
-            OutputWhy::Create(detail) => w.text("detail", detail),
+            OutputWhy::Create(e) => w.text("detail", io_text(e, lang)),
             OutputWhy::IsInput | OutputWhy::IsWatched => w,
         }
     }
