@@ -418,26 +418,7 @@ fn write_output(
             source,
         })?;
     }
-    record.output = Some(output);
-    record.output_format = Some(converted.format);
-    record.method = Some(converted.method);
-    record.width_in = Some(converted.width_in);
-    record.height_in = Some(converted.height_in);
-    record.width_out = Some(converted.width);
-    record.height_out = Some(converted.height);
-    record.bytes_out = Some(converted.bytes.len() as u64);
-    record.quality = converted.quality;
-    record.encodes = converted.encodes;
-    record.probes = converted.probes;
-    record.scale = Some(converted.scale);
-    record.score = converted.score;
-    record.metadata_removed = Some(converted.metadata);
-    record.status = if converted.warnings.is_empty() {
-        Status::Ok
-    } else {
-        Status::Warn
-    };
-    record.warnings = converted.warnings;
+    record.set_converted(output, &converted);
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::decode::Metadata;
 use crate::error::Warning;
-use crate::pipeline::{Method, OutputFormat};
+use crate::pipeline::{Converted, Method, OutputFormat};
 use crate::sniff::Format;
 
 /// Version of the record layout below; bumped when a field changes meaning.
@@ -137,6 +137,35 @@ impl Record {
             error: None,
             millis: 0,
         }
+    }
+}
+
+impl Record {
+    /// Fills in a converted picture written (or, for a server, sent) as `output`: its
+    /// format, method, sizes, encoder figures and warnings, and the status they give.
+    /// The one place a conversion becomes a record, so a file converted by `convert`,
+    /// `watch` or `serve` is reported the same way.
+    pub fn set_converted(&mut self, output: PathBuf, converted: &Converted) {
+        self.output = Some(output);
+        self.output_format = Some(converted.format);
+        self.method = Some(converted.method);
+        self.width_in = Some(converted.width_in);
+        self.height_in = Some(converted.height_in);
+        self.width_out = Some(converted.width);
+        self.height_out = Some(converted.height);
+        self.bytes_out = Some(converted.bytes.len() as u64);
+        self.quality = converted.quality;
+        self.encodes = converted.encodes;
+        self.probes = converted.probes;
+        self.scale = Some(converted.scale);
+        self.score = converted.score;
+        self.metadata_removed = Some(converted.metadata);
+        self.status = if converted.warnings.is_empty() {
+            Status::Ok
+        } else {
+            Status::Warn
+        };
+        self.warnings = converted.warnings.clone();
     }
 }
 

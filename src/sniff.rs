@@ -61,6 +61,27 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The usual file extension of the format, without the dot: the one
+    /// [`claimed_by_name`] reads back as this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Gif => "gif",
+            Format::Bmp => "bmp",
+            Format::Webp => "webp",
+            Format::Tiff | Format::BigTiff => "tif",
+            Format::Heic => "heic",
+            Format::Avif => "avif",
+            Format::Pdf => "pdf",
+            Format::Psd => "psd",
+            Format::Jpeg2000 => "jp2",
+            Format::JpegXl => "jxl",
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -207,5 +228,26 @@ mod tests {
         assert_eq!(claimed_by_name(Path::new("x.heic")), Some(Format::Heic));
         assert_eq!(claimed_by_name(Path::new("说明.txt")), None);
         assert_eq!(claimed_by_name(Path::new("README")), None);
+    }
+
+    #[test]
+    fn each_formats_extension_claims_it() {
+        for f in [
+            Format::Jpeg,
+            Format::Png,
+            Format::Gif,
+            Format::Bmp,
+            Format::Webp,
+            Format::Tiff,
+            Format::Heic,
+            Format::Avif,
+            Format::Pdf,
+            Format::Psd,
+            Format::Jpeg2000,
+            Format::JpegXl,
+        ] {
+            let name = format!("x.{}", f.extension());
+            assert_eq!(claimed_by_name(Path::new(&name)), Some(f));
+        }
     }
 }

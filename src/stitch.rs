@@ -69,7 +69,8 @@ pub const MAX_CANVAS_PIXELS: u64 = 24_000_000;
 pub const ASPECT_WEIGHT: f64 = 0.5;
 
 /// How pieces are placed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// The layout with the best score (see the module documentation).
     #[default]
@@ -564,14 +565,65 @@ fn stitch_into(
         .par_iter()
         .map(|path| read_piece(path, opts))
         .collect::<Result<_, _>>()?;
-    let pieces: Vec<Piece> = per_file.into_iter().flatten().collect();
     record.bytes_in = set
         .pieces
         .iter()
         .filter_map(|p| fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
+    let converted = stitch_pieces(
+        per_file.into_iter().flatten().collect(),
+        record.bytes_in,
+        opts,
+        sopts,
+    )?;
+    if !opts.dry_run {
+        let mode = WriteMode {
+            overwrite: opts.overwrite,
+            durable: false,
+        };
+        write_atomic(&set.output, &converted.bytes, mode).map_err(|source| StitchError::Write {
+            path: set.output.clone(),
+            source,
+        })?;
+    }
+    record.set_converted(set.output.clone(), &converted);
+    Ok(())
+}
 
+/// Stitches pieces a caller already holds in memory (a server's uploads), each given
+/// with its name: the name says what the warnings call the piece and which format it
+/// claims, and is never opened. Returns the picture unwritten, with the warnings and
+/// metadata of every piece; the same layout, band and floors as [`stitch_set`].
+pub fn stitch_bytes(
+    pieces: &[(&Path, &[u8])],
+    opts: &Options,
+    sopts: &StitchOptions,
+) -> Result<Converted, StitchError> {
+    if pieces.len() < 2 {
+        return Err(StitchError::TooFewPieces(pieces.len()));
+    }
+    let per_file: Vec<Vec<Piece>> = pieces
+        .par_iter()
+        .map(|(name, bytes)| decode_piece(name, bytes, opts))
+        .collect::<Result<_, _>>()?;
+    let bytes_in = pieces.iter().map(|(_, b)| b.len() as u64).sum();
+    stitch_pieces(
+        per_file.into_iter().flatten().collect(),
+        bytes_in,
+        opts,
+        sopts,
+    )
+}
+
+/// Lays decoded pieces out, composes them and fits the canvas into the band. The
+/// result carries every piece's warnings and the metadata they held.
+fn stitch_pieces(
+    pieces: Vec<Piece>,
+    bytes_in: u64,
+    opts: &Options,
+    sopts: &StitchOptions,
+) -> Result<Converted, StitchError> {
     let sizes: Vec<(u32, u32)> = pieces
         .iter()
         .map(|p| (p.pixels.width(), p.pixels.height()))
@@ -603,60 +655,41 @@ fn stitch_into(
         }
     }
     let canvas = compose(pieces, &arrangement);
-    let (width_in, height_in) = (canvas.width(), canvas.height());
     let mut converted: Converted =
-        pipeline::encode_in_band(&canvas, record.bytes_in as usize, Format::Jpeg, opts)
+        pipeline::encode_in_band(&canvas, bytes_in as usize, Format::Jpeg, opts)
             .map_err(StitchError::Fit)?;
     drop(canvas);
     if converted.scale > 1.0 {
         warnings.push(Warning::Enlarged(converted.scale));
     }
     warnings.append(&mut converted.warnings);
-
-    if !opts.dry_run {
-        let mode = WriteMode {
-            overwrite: opts.overwrite,
-            durable: false,
-        };
-        write_atomic(&set.output, &converted.bytes, mode).map_err(|source| StitchError::Write {
-            path: set.output.clone(),
-            source,
-        })?;
-    }
-    record.output_format = Some(converted.format);
-    record.method = Some(converted.method);
-    record.width_in = Some(width_in);
-    record.height_in = Some(height_in);
-    record.width_out = Some(converted.width);
-    record.height_out = Some(converted.height);
-    record.bytes_out = Some(converted.bytes.len() as u64);
-    record.quality = converted.quality;
-    record.encodes = converted.encodes;
-    record.probes = converted.probes;
-    record.scale = Some(converted.scale);
-    record.metadata_removed = Some(metadata);
-    record.status = if warnings.is_empty() {
-        Status::Ok
-    } else {
-        Status::Warn
-    };
-    record.warnings = warnings;
-    record.error = None;
-    Ok(())
+    converted.warnings = warnings;
+    converted.metadata = metadata;
+    Ok(converted)
 }
 
 /// Reads one piece file: every picture in it (each page of a multi-page TIFF or PDF is
 /// a piece of its own, in page order), normalised as convert does.
 fn read_piece(path: &Path, opts: &Options) -> Result<Vec<Piece>, StitchError> {
+    let bytes = read_input(path, opts.max_input_bytes).map_err(|problem| StitchError::Piece {
+        path: path.to_path_buf(),
+        page: None,
+        problem,
+    })?;
+    decode_piece(path, &bytes, opts)
+}
+
+/// Decodes one piece's bytes; `path` names it (in warnings and errors) and says which
+/// format it claims.
+fn decode_piece(path: &Path, bytes: &[u8], opts: &Options) -> Result<Vec<Piece>, StitchError> {
     let fail = |page, problem| StitchError::Piece {
         path: path.to_path_buf(),
         page,
         problem,
     };
-    let bytes = read_input(path, opts.max_input_bytes).map_err(|p| fail(None, p))?;
     let claimed = claimed_by_name(path);
     // A file named explicitly as a piece must be a picture, whatever its name says.
-    let source = pipeline::decode_bytes(&bytes, claimed, opts)
+    let source = pipeline::decode_bytes(bytes, claimed, opts)
         .map_err(|p| fail(None, p))?
         .ok_or_else(|| {
             fail(
