@@ -5,7 +5,8 @@
 //! exits like `convert`, one outcome per combined picture. `watch` runs until Ctrl-C or
 //! SIGTERM and then exits 0 (per-file failures are printed as they happen), or 2 when it
 //! cannot start or its journal cannot be written. `sweep` exits 0 with a
-//! recommendation, 1 when no setting keeps the floors, 2 on a usage error.
+//! recommendation, 1 when no setting keeps the floors, 2 on a usage error. `serve` runs
+//! until Ctrl-C or SIGTERM and exits 0, or 2 when it cannot start.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -22,6 +23,10 @@ use scanfit::batch::Progress;
 use scanfit::encode::Subsampling;
 use scanfit::sweep::{parse_qualities, Grid, SweepOptions};
 use scanfit::watch::{Observer, Originals, WatchOptions};
+#[cfg(feature = "serve")]
+#[path = "cli/serve.rs"]
+mod serve;
+
 use scanfit::{
     ByteSize, CheckRecord, CheckSummary, Effort, FormatChoice, Layout, Options, Profile, Record,
     Status, StitchOptions, StitchSet, Summary,
@@ -54,6 +59,10 @@ enum Command {
     /// Try a grid of encoder settings on a sample of your documents: bytes, legibility
     /// and speed per setting, a chart, and a recommended profile for `convert --profile`.
     Sweep(SweepArgs),
+    /// Serve a web page (drop pictures, download an upload-ready ZIP) and an HTTP API
+    /// (convert, check, stitch) on this machine; stop with Ctrl-C.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Args)]
@@ -407,6 +416,8 @@ fn main() -> ExitCode {
         Command::Stitch(args) => stitch(args),
         Command::Watch(args) => watch(args),
         Command::Sweep(args) => sweep(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::serve(args),
     };
     match result {
         Ok(code) => code,
