@@ -280,6 +280,16 @@ fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
         "the words",
         "return document.title.startsWith('scanfit —');",
     );
+    // Outputs are named as `scanfit convert` names them, collisions included.
+    let planned = browser.run(
+        "const cards = ['x/a.png', 'x/a.jpg', 'x/A.JPG', 'x/b.tif', 'y/a.png'].map(path => ({path}));
+         planOutputs(cards);
+         return cards.map(c => c.outputStem);",
+    );
+    assert_eq!(
+        planned,
+        json!(["x/a_png", "x/a_jpg", "x/A_jpg_2", "x/b", "y/a"])
+    );
     pick_folder(&browser, &folder);
     browser.wait_for("three finished cards", ALL_DONE);
 

@@ -161,15 +161,16 @@ fn one_file(mut files: Vec<Upload>, name: Option<&str>) -> Result<(String, Uploa
     let label = name
         .and_then(upload::label)
         .or_else(|| file.name.clone())
-        .unwrap_or_else(|| unnamed(&file.bytes));
+        .unwrap_or_else(|| unnamed(&file.bytes, "upload"));
     Ok((label, file))
 }
 
-/// A name for a file sent without one: nothing is claimed, so nothing can be "renamed".
-fn unnamed(bytes: &[u8]) -> String {
+/// A name for a file sent without one: `stem` with the extension of its real format,
+/// so that nothing is claimed and nothing can be "renamed".
+fn unnamed(bytes: &[u8], stem: &str) -> String {
     match sniff(bytes) {
-        Some(format) => format!("upload.{}", format.extension()),
-        None => "upload".to_owned(),
+        Some(format) => format!("{stem}.{}", format.extension()),
+        None => stem.to_owned(),
     }
 }
 
@@ -245,15 +246,10 @@ fn stitch_uploads(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            f.name.clone().map_or_else(
-                || {
-                    PathBuf::from(unnamed(&f.bytes).replacen(
-                        "upload",
-                        &format!("piece{}", i + 1),
-                        1,
-                    ))
-                },
-                PathBuf::from,
+            PathBuf::from(
+                f.name
+                    .clone()
+                    .unwrap_or_else(|| unnamed(&f.bytes, &format!("piece{}", i + 1))),
             )
         })
         .collect();

@@ -10,9 +10,9 @@
 //! The server keeps nothing between requests (no sessions, no files, no per-user
 //! state), so many replicas can stand behind one load balancer. Uploads live in memory
 //! for one request; the pixel work runs on a bounded set of blocking workers
-//! ([`workers`]), never on the async threads, and a full queue answers 429 at once
+//! (`serve/workers.rs`), never on the async threads, and a full queue answers 429 at once
 //! instead of piling up memory. On loopback it refuses foreign Host headers (DNS
-//! rebinding) and cross-site posts ([`guard`]); any other address needs a token or an
+//! rebinding) and cross-site posts (`serve/guard.rs`); any other address needs a token or an
 //! explicit `--no-auth`.
 
 mod api;

@@ -2,6 +2,7 @@
 //! offline, with nothing fetched from the internet and no build step outside cargo.
 //! Its words come from the Fluent files, in the language the browser asks for.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -65,9 +66,15 @@ pub(super) fn request_lang(lang: Option<&str>, headers: &HeaderMap) -> Lang {
     })
 }
 
-/// `GET /api/v1/words?lang=zh`: `{"lang": "zh", "words": {"page-title": "…", …}}`.
-pub(super) async fn words(Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
-    let lang = request_lang(q.lang.as_deref(), &headers);
+/// `GET /api/v1/words?lang=zh`: `{"lang": "zh", "words": {"page-title": "…", …}}`. A
+/// query that cannot be read counts as none: the words still come, in the header's
+/// language.
+pub(super) async fn words(
+    query: Result<Query<LangQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let asked = query.ok().and_then(|Query(q)| q.lang);
+    let lang = request_lang(asked.as_deref(), &headers);
     let words: serde_json::Map<String, serde_json::Value> = lang
         .page_words()
         .into_iter()

@@ -110,7 +110,7 @@ function addFiles(items) {
 
 function newCard(fields) {
   const card = {
-    id: state.nextId++, state: 'waiting', progress: 0, verdict: null, reasons: [],
+    id: state.nextId++, generation: 0, state: 'waiting', progress: 0, verdict: null, reasons: [],
     records: [], outputs: [], csv: '', check: null, message: '', selected: false,
     beforeUrl: fields.file ? URL.createObjectURL(fields.file) : null, ...fields,
   };
@@ -209,21 +209,26 @@ async function handle(card) {
     finish(card, 'fail', [{ text: t('page-too-large', { size: size(total), limit: size(limit) }), level: 'fail' }]);
     return;
   }
+  // A card redone meanwhile (the check-only switch) ignores this run's answer.
+  const generation = card.generation;
+  const current = () => state.cards.includes(card) && card.generation === generation;
   for (;;) {
     card.state = 'uploading';
     card.progress = 0;
     render(card);
     const { url, body } = requestFor(card);
     const answer = await post(url, body, (share) => {
+      if (!current()) return;
       card.progress = share;
       card.state = share >= 1 ? 'working' : 'uploading';
       render(card);
     });
-    if (!state.cards.includes(card)) return;
+    if (!current()) return;
     if (answer.status === 429) {
       card.state = 'retrying';
       render(card);
       await sleep(answer.retryAfter * 1000);
+      if (!current()) return;
       continue;
     }
     if (answer.status === 401) {
@@ -566,6 +571,7 @@ function switchMode() {
   for (const c of state.cards) {
     if (!c.file) continue;
     for (const o of c.outputs) URL.revokeObjectURL(o.url);
+    c.generation++;
     Object.assign(c, { kind, state: 'waiting', progress: 0, verdict: null, reasons: [], records: [], outputs: [], csv: '', check: null });
     render(c);
     if (!state.queue.includes(c)) enqueue(c);
