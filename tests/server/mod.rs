@@ -162,7 +162,9 @@ pub fn multipart(parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// Sends `request` as raw bytes and reads the answer until the server closes.
+/// Sends `request` as raw bytes and reads one answer: up to the end of its
+/// `Content-Length` body, or until the server closes. (A server still draining a
+/// refused body keeps the connection open after answering.)
 pub fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
@@ -170,8 +172,22 @@ pub fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
         .unwrap();
     stream.write_all(request).unwrap();
     let mut bytes = Vec::new();
-    let _ = stream.read_to_end(&mut bytes);
-    parse_raw(&bytes)
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(head_end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            let answer = parse_raw(&bytes);
+            let length = answer
+                .header("content-length")
+                .and_then(|v| v.parse::<usize>().ok());
+            if length.is_some_and(|n| bytes.len() >= head_end + 4 + n) {
+                return answer;
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return parse_raw(&bytes),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+        }
+    }
 }
 
 /// An HTTP/1.1 answer from its bytes (length-delimited bodies, as this server sends).
