@@ -148,7 +148,10 @@ fn the_json_form_and_multi_page_inputs_carry_every_output_with_records_and_csv()
         assert_eq!(record["width_out"], picture.width());
     }
     let csv = json["csv"].as_str().unwrap();
-    assert!(csv.starts_with("input,format,page,output,"));
+    assert!(
+        csv.starts_with("schema,input,pieces,format,page,output,"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 4, "{csv}");
 }
 
@@ -172,7 +175,7 @@ fn each_bad_request_gets_its_status_and_code() {
         )
         .as_bytes(),
     )
-    .assert_error(413, "too_large");
+    .assert_error(413, "input_too_large");
     // 413: a small file that decodes into too many pixels.
     let big = common::encode(
         &image::DynamicImage::ImageRgb8(quadrants(2000, 2000, 0, 1)),
@@ -186,7 +189,7 @@ fn each_bad_request_gets_its_status_and_code() {
         &[],
         b"just some text, not a picture",
     );
-    let json = claimed.assert_error(415, "not_a_picture");
+    let json = claimed.assert_error(415, "unknown_bytes");
     assert_eq!(json["records"][0]["status"], "failed");
     let unnamed = post(&convert, &[], b"just some text, not a picture");
     assert_eq!(
@@ -203,13 +206,12 @@ fn each_bad_request_gets_its_status_and_code() {
     let json = broken.assert_error(422, "corrupt");
     assert_eq!(json["records"][0]["input"], "授权书 传输中断.jpg");
     assert_eq!(json["records"][0]["status"], "failed");
-    assert!(json["csv"]
-        .as_str()
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .starts_with("授权书 传输中断.jpg,"));
+    let row = json["csv"].as_str().unwrap().lines().nth(1).unwrap();
+    let schema = scanfit::report::SCHEMA_VERSION;
+    assert!(
+        row.starts_with(&format!("{schema},授权书 传输中断.jpg,")),
+        "{row}"
+    );
 
     // 422: a picture that cannot be brought into a band this narrow at the floors.
     let noisy = common::phone_jpeg(&quadrants(1000, 750, 255, 2), 1, 90);
@@ -290,7 +292,7 @@ fn check_answers_records_and_stitch_combines_parts() {
         &[("content-type", &kind)],
         &body,
     );
-    let json = bad_piece.assert_error(415, "not_a_picture");
+    let json = bad_piece.assert_error(415, "unknown_bytes");
     assert!(json["message"].as_str().unwrap().contains("b.jpg"));
 }
 
@@ -505,7 +507,7 @@ fn malformed_multipart_and_cut_off_bodies_never_break_the_server() {
         request.extend_from_slice(b"\r\n");
     }
     request.extend_from_slice(b"0\r\n\r\n");
-    raw(server.addr, &request).assert_error(413, "too_large");
+    raw(server.addr, &request).assert_error(413, "input_too_large");
     // A body that stops early and a client that hangs up leave the server answering.
     let mut stream = TcpStream::connect(server.addr).unwrap();
     write!(

@@ -350,11 +350,12 @@ fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
         .unwrap();
     let csv = csv.strip_prefix('\u{feff}').expect("a BOM for Excel");
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("input,format,page,output,"));
+    assert!(lines[0].starts_with("schema,input,pieces,format,page,output,"));
     assert_eq!(lines.len(), 4, "{csv}");
-    assert!(lines
-        .iter()
-        .any(|l| l.starts_with("客户A/授权书 传输中断.jpg,") && l.contains(",failed,")));
+    assert!(lines.iter().any(|l| l.starts_with(&format!(
+        "{},客户A/授权书 传输中断.jpg,",
+        scanfit::report::SCHEMA_VERSION
+    )) && l.contains(",failed,")));
 
     // Stitch: select the two good cards, combine them into a fourth card.
     for card in ["手持身份证 照片.jpg", "营业执照 扫描.png"] {

@@ -4,20 +4,21 @@
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::Args;
-use scanfit::serve::{ServeError, ServeOptions, Server};
-use scanfit::{ByteSize, Options};
+use scanfit::serve::{ServeError, ServeOptions, Server, DEFAULT_MAX_INPUT_BYTES};
+use scanfit::words::{line, Args as WordArgs, Lang};
+use scanfit::ByteSize;
 
-use super::ProfileArgs;
+use super::{setup_error, with_flags, ProfileArgs, RunArgs, SizeArg};
 
 /// The port tried first when none is given; a free one is taken if it is busy.
 const PREFERRED_PORT: u16 = 8080;
 
 #[derive(Args)]
-pub(crate) struct ServeArgs {
+pub(super) struct ServeArgs {
     /// Address to listen on; any address but loopback needs --token or --no-auth.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     listen: IpAddr,
@@ -27,18 +28,9 @@ pub(crate) struct ServeArgs {
     /// Open the page in the default browser once the server listens.
     #[arg(long)]
     open: bool,
-    /// Pictures worked on at once (default: all cores).
-    #[arg(short, long)]
-    jobs: Option<usize>,
     /// Requests that may wait for a worker; beyond them the server answers 429 at once.
     #[arg(long, default_value_t = scanfit::serve::DEFAULT_QUEUE, value_name = "N")]
     queue: usize,
-    /// Refuse uploads larger than this (every admitted upload is held in memory).
-    #[arg(long, default_value = "64MiB", value_name = "SIZE")]
-    max_input_size: ByteSize,
-    /// Refuse pictures with more pixels than this (decompression bombs).
-    #[arg(long, default_value_t = 120_000_000, value_name = "PIXELS")]
-    max_pixels: u64,
     /// Limit of one request, from its first byte to its answer.
     #[arg(long, default_value_t = scanfit::serve::DEFAULT_TIMEOUT.as_secs(), value_name = "SECS")]
     timeout: u64,
@@ -56,18 +48,30 @@ pub(crate) struct ServeArgs {
     allow_origin: Vec<String>,
     #[command(flatten)]
     profile: ProfileArgs,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
-pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let defaults = Options::default();
+/// The server's input limit as the flag shows it (clap keeps defaults as `&'static str`).
+static MAX_INPUT_SIZE: LazyLock<String> =
+    LazyLock::new(|| SizeArg(ByteSize(DEFAULT_MAX_INPUT_BYTES)).to_string());
+
+/// What differs for `serve` in the shared flag groups: a server holds every admitted
+/// upload in memory, so its input limit is smaller than convert's.
+pub(super) fn defaults(sub: clap::Command) -> clap::Command {
+    sub.mut_arg("max_input_size", |a| {
+        a.default_value(MAX_INPUT_SIZE.as_str())
+            .help("Refuse uploads larger than this (every admitted upload is held in memory)")
+    })
+    .mut_arg("jobs", |a| {
+        a.help("Pictures worked on at once (default: all cores)")
+    })
+}
+
+/// Runs until Ctrl-C or SIGTERM, then exits 0; 2 when the server cannot start.
+pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let opts = ServeOptions {
-        options: Options {
-            profile: args.profile.profile()?,
-            jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
-            max_pixels: args.max_pixels,
-            max_input_bytes: args.max_input_size.0,
-            ..defaults
-        },
+        options: args.run.options(args.profile.profile(lang)?),
         queue: args.queue,
         timeout: Duration::from_secs(args.timeout.max(1)),
         token: args.token,
@@ -75,25 +79,50 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         allow_origins: args.allow_origin,
         ..ServeOptions::default()
     };
+    let bind = |port, opts| {
+        Server::bind(SocketAddr::new(args.listen, port), opts).map_err(|e| serve_error(e, lang))
+    };
     let server = match args.port {
-        Some(port) => Server::bind(SocketAddr::new(args.listen, port), opts)?,
+        Some(port) => bind(port, opts)?,
         None => match Server::bind(SocketAddr::new(args.listen, PREFERRED_PORT), opts.clone()) {
             Err(ServeError::Bind { source, .. })
                 if source.kind() == std::io::ErrorKind::AddrInUse =>
             {
-                Server::bind(SocketAddr::new(args.listen, 0), opts)?
+                bind(0, opts)?
             }
-            other => other?,
+            other => other.map_err(|e| serve_error(e, lang))?,
         },
     };
     let url = page_url(server.local_addr()?);
-    println!("scanfit serve: open {url} in a browser (Ctrl-C stops)");
-    std::io::stdout().flush().context("printing the address")?;
+    println!(
+        "{}",
+        line(
+            lang,
+            "cli-serve_listening",
+            WordArgs::new().text("url", &url)
+        )
+    );
+    std::io::stdout().flush()?;
     if args.open {
-        open_browser(&url);
+        open_browser(&url, lang);
     }
-    server.run(scanfit::serve::stop_signal())?;
+    server
+        .run(scanfit::serve::stop_signal())
+        .map_err(|e| serve_error(e, lang))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A server error in words, with the flags that change what it is about.
+fn serve_error(e: ServeError, lang: Lang) -> anyhow::Error {
+    let flags = match e {
+        ServeError::Setup(setup) => return setup_error(setup, lang),
+        ServeError::Bind { .. } => Some("--listen, --port"),
+        ServeError::Unprotected { .. } => Some("--token, --no-auth"),
+        ServeError::EmptyToken => Some("--token"),
+        ServeError::BadOrigin(_) => Some("--allow-origin"),
+        ServeError::Io(_) => None,
+    };
+    with_flags(&e, flags, lang)
 }
 
 /// The address to open on this machine: loopback for a server on every interface.
@@ -107,7 +136,7 @@ fn page_url(addr: SocketAddr) -> String {
 }
 
 /// Starts the desktop's browser on `url`; says so when it cannot.
-fn open_browser(url: &str) {
+fn open_browser(url: &str, lang: Lang) {
     let mut command = if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);
@@ -118,6 +147,7 @@ fn open_browser(url: &str) {
         std::process::Command::new("xdg-open")
     };
     if let Err(e) = command.arg(url).spawn() {
-        eprintln!("scanfit serve: cannot open a browser ({e}); open {url} yourself");
+        let args = WordArgs::new().text("url", url).text("detail", e);
+        eprintln!("{}", line(lang, "cli-serve_no_browser", args));
     }
 }

@@ -20,8 +20,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::api::AppState;
-use super::problem::ApiError;
-use super::upload;
+use super::problem::Refusal;
+use super::{lang, upload};
 
 /// The middleware: refuses what the module documentation describes, answers CORS
 /// preflights for allowed origins, and adds the headers every answer carries.
@@ -43,8 +43,9 @@ pub(super) async fn guard(
         })
         .map(str::to_owned);
     let response = if let Some(refused) = refusal(&state, &request, allowed.is_some()) {
+        let lang = lang::of_request(request.uri(), request.headers());
         upload::discard(request.into_body(), state.opts.options.max_input_bytes);
-        refused.into_response()
+        refused.answer(lang)
     } else if request.method() == Method::OPTIONS && allowed.is_some() {
         preflight()
     } else {
@@ -55,33 +56,21 @@ pub(super) async fn guard(
 
 /// Why `request` is refused, if it is: a foreign Host on loopback, a cross-site post
 /// from an origin not allowed, a missing or wrong token.
-fn refusal(state: &AppState, request: &Request, origin_allowed: bool) -> Option<ApiError> {
+fn refusal(state: &AppState, request: &Request, origin_allowed: bool) -> Option<Refusal> {
     let headers = request.headers();
     if state.loopback && !host_is_loopback(headers) {
-        return Some(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden_host",
-            "this server answers only to localhost addresses; open it as http://127.0.0.1:PORT/ or http://localhost:PORT/",
-        ));
+        return Some(Refusal::ForbiddenHost);
     }
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if !safe && !origin_allowed && is_cross_site(headers) {
-        return Some(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-            "requests from other web sites are refused (the server's operator can allow a site's origin)",
-        ));
+        return Some(Refusal::CrossOrigin);
     }
     let token = state.opts.token.as_deref()?;
     if needs_token(request.uri().path()) && !bearer_matches(headers, token) {
-        return Some(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "this server needs a token: send the header \"Authorization: Bearer TOKEN\"",
-        ));
+        return Some(Refusal::Unauthorized);
     }
     None
 }

@@ -9,19 +9,26 @@
 //!
 //! The server keeps nothing between requests (no sessions, no files, no per-user
 //! state), so many replicas can stand behind one load balancer. Uploads live in memory
-//! for one request; the pixel work runs on a bounded set of blocking workers
-//! (`serve/workers.rs`), never on the async threads, and a full queue answers 429 at once
-//! instead of piling up memory. On loopback it refuses foreign Host headers (DNS
-//! rebinding) and cross-site posts (`serve/guard.rs`); any other address needs a token or an
-//! explicit `--no-auth`.
+//! for one request; the pixel work runs on the library's [`Runner`](crate::run::Runner)
+//! (`jobs` workers behind a bounded queue), never on the async threads, and a full queue
+//! answers 429 at once instead of piling up memory. On loopback it refuses foreign Host
+//! headers (DNS rebinding) and cross-site posts (`serve/guard.rs`); any other address
+//! needs a token or an explicit choice to go without. Every answer is in the request's
+//! language (`serve/lang.rs`), from the catalogue.
+//!
+//! - `api.rs` routes, the three operations, admission; `work.rs` what a worker does
+//!   with uploads; `answer.rs` the picture or JSON answer; `problem.rs` refusals and
+//!   failures as typed values with their HTTP status;
+//! - `upload.rs` query parameters and bodies; `guard.rs` who may ask; `page.rs` the page.
 
+mod answer;
 mod api;
 mod guard;
+mod lang;
 mod page;
-mod problem;
+pub(crate) mod problem;
 mod upload;
-mod words;
-mod workers;
+mod work;
 
 use std::future::Future;
 use std::io;
@@ -29,6 +36,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::SetupError;
 use crate::options::Options;
 use crate::stitch::StitchOptions;
 
@@ -80,11 +88,11 @@ impl Default for ServeOptions {
     }
 }
 
-/// Why a server cannot start.
+/// Why a server cannot start, or stopped. Its words are in the catalogue (`serve.ftl`);
+/// they name no flag: the command line adds those.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The address cannot be listened on (in use, not ours, no permission).
-    #[error("cannot listen on {addr}: {source}")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -92,17 +100,19 @@ pub enum ServeError {
         #[source]
         source: io::Error,
     },
-    /// A non-loopback address without a token: anyone on the network could use it.
-    #[error("{addr} is reachable from other machines: give --token SECRET (clients send \"Authorization: Bearer SECRET\"), or --no-auth if the network is yours")]
+    /// An address other machines reach, without a token and without the operator saying
+    /// the network is trusted ([`ServeOptions::no_auth`]): anyone there could use it.
     Unprotected {
         /// The address asked for.
         addr: SocketAddr,
     },
-    /// The settings contradict each other.
-    #[error("{0}")]
-    Settings(String),
+    /// The profile or the stitch settings contradict themselves.
+    Setup(#[from] SetupError),
+    /// The token is empty.
+    EmptyToken,
+    /// An allowed origin is not of the form `scheme://host[:port]`.
+    BadOrigin(String),
     /// The async runtime or the listener failed.
-    #[error("the server stopped: {0}")]
     Io(#[from] io::Error),
 }
 
@@ -119,15 +129,13 @@ impl Server {
         opts.options
             .profile
             .validate()
-            .map_err(ServeError::Settings)?;
-        opts.stitch.validate().map_err(ServeError::Settings)?;
+            .map_err(SetupError::Profile)?;
+        opts.stitch.validate().map_err(SetupError::Stitch)?;
         if opts.token.as_deref().is_some_and(str::is_empty) {
-            return Err(ServeError::Settings("the token is empty".into()));
+            return Err(ServeError::EmptyToken);
         }
         if let Some(bad) = opts.allow_origins.iter().find(|o| !is_origin(o)) {
-            return Err(ServeError::Settings(format!(
-                "the allowed origin '{bad}' is not of the form scheme://host[:port] (e.g. https://portal.example)"
-            )));
+            return Err(ServeError::BadOrigin(bad.clone()));
         }
         let loopback = addr.ip().is_loopback();
         if !loopback && opts.token.is_none() && !opts.no_auth {

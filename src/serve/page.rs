@@ -1,14 +1,14 @@
 //! The web page: plain HTML, CSS and JavaScript compiled into the binary, so it works
 //! offline, with nothing fetched from the internet and no build step outside cargo.
-//! Its words come from the Fluent files, in the language the browser asks for.
+//! Its words are the catalogue's `page` area, in the language the browser asks for
+//! (or the page's language switch), with the arguments left for its script to fill.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::Query;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use super::words::Lang;
+use super::lang;
+use crate::words::{unfilled, unfilled_awaiting, Lang};
 
 const INDEX: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
@@ -48,43 +48,31 @@ pub(super) async fn style() -> Response {
     asset(STYLE, "text/css; charset=utf-8")
 }
 
-/// The `lang` query parameter of the words request.
-#[derive(serde::Deserialize)]
-pub(super) struct LangQuery {
-    lang: Option<String>,
-}
-
-/// The language a request asks for: `?lang=` first, then `Accept-Language`.
-pub(super) fn request_lang(lang: Option<&str>, headers: &HeaderMap) -> Lang {
-    lang.and_then(Lang::from_tag).unwrap_or_else(|| {
-        Lang::negotiate(
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default(),
-        )
-    })
-}
-
-/// `GET /api/v1/words?lang=zh`: `{"lang": "zh", "words": {"page-title": "…", …}}`. A
-/// query that cannot be read counts as none: the words still come, in the header's
-/// language.
-pub(super) async fn words(
-    query: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let asked = query.ok().and_then(|Query(q)| q.lang);
-    let lang = request_lang(asked.as_deref(), &headers);
-    let words: serde_json::Map<String, serde_json::Value> = lang
-        .page_words()
+/// `GET /api/v1/words?lang=zh`: `{"lang": "zh", "words": {"page-title": "…", …}}`, in
+/// the first language asked for (the parameter, then `Accept-Language`) that the page
+/// speaks; English when none is.
+pub(super) async fn words(uri: Uri, headers: HeaderMap) -> Response {
+    let (tag, texts) = lang::wanted(&uri, &headers)
+        .iter()
+        .find_map(|tag| page_words(tag))
+        .unwrap_or_else(|| (Lang::En.tag().to_owned(), unfilled(Lang::En, "page")));
+    let words: serde_json::Map<String, serde_json::Value> = texts
         .into_iter()
         .map(|(id, text)| (id, text.into()))
         .collect();
-    let mut response =
-        Json(serde_json::json!({ "lang": lang.code(), "words": words })).into_response();
+    let mut response = Json(serde_json::json!({ "lang": tag, "words": words })).into_response();
     // The answer depends on the header when no parameter is given.
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept-language"));
     response
+}
+
+/// The page's texts in the language tagged `tag`, if the page speaks it: a catalogue
+/// language, or (until the catalogue speaks Chinese) a file awaiting its language.
+fn page_words(tag: &str) -> Option<(String, Vec<(String, String)>)> {
+    match lang::spoken(tag) {
+        Some(lang) => Some((lang.tag().to_owned(), unfilled(lang, "page"))),
+        None => Some((tag.to_owned(), unfilled_awaiting(tag, "page")?)),
+    }
 }

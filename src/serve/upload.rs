@@ -13,8 +13,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Query, Request};
 use axum::http::{header, HeaderMap, Uri};
 use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
 
-use super::problem::ApiError;
+use super::problem::Refusal;
 use crate::options::{Options, ProfileOverrides};
 use crate::stitch::{Layout, StitchOptions};
 
@@ -41,8 +42,6 @@ pub(super) struct Params {
     /// The form of the answer.
     #[serde(rename = "as")]
     pub answer: Answer,
-    /// The language of messages (taken now, used once the catalogue speaks Chinese).
-    pub lang: Option<String>,
     /// Stitch layout.
     pub layout: Option<Layout>,
     /// Stitch gap, in pixels.
@@ -51,9 +50,9 @@ pub(super) struct Params {
     pub margin: Option<u32>,
 }
 
-/// Parameter names besides the profile's, and the profile's own (a test keeps this
-/// list equal to [`ProfileOverrides`]' fields). Anything else is refused, so a typo
-/// (`max_szie`) is not silently ignored.
+/// Parameter names besides the profile's (`lang` is read by `serve/lang.rs`), and the
+/// profile's own (a test keeps this list equal to [`ProfileOverrides`]' fields).
+/// Anything else is refused, so a typo (`max_szie`) is not silently ignored.
 const PARAMS: [&str; 7] = ["name", "output", "as", "lang", "layout", "gap", "margin"];
 const PROFILE_PARAMS: [&str; 11] = [
     "min_size",
@@ -79,35 +78,28 @@ pub(super) struct Asked {
 
 impl Asked {
     /// Reads the query string over the server's `base` settings.
-    pub fn parse(uri: &Uri, base: &Options, stitch: &StitchOptions) -> Result<Asked, ApiError> {
-        let bad = |e: String| ApiError::bad_request("bad_parameter", e);
-        let pairs: Vec<(String, String)> = Query::try_from_uri(uri)
-            .map(|Query(p)| p)
-            .map_err(|e| bad(e.body_text()))?;
+    pub fn parse(uri: &Uri, base: &Options, stitch: &StitchOptions) -> Result<Asked, Refusal> {
+        let Query(pairs) =
+            Query::<Vec<(String, String)>>::try_from_uri(uri).map_err(|_| Refusal::BadQuery)?;
         let mut seen = BTreeSet::new();
         for (key, _) in &pairs {
             if !PARAMS.contains(&key.as_str()) && !PROFILE_PARAMS.contains(&key.as_str()) {
-                return Err(bad(format!("unknown parameter '{key}'")));
+                return Err(Refusal::UnknownParameter(key.clone()));
             }
             if !seen.insert(key.as_str()) {
-                return Err(bad(format!("the parameter '{key}' is given twice")));
+                return Err(Refusal::RepeatedParameter(key.clone()));
             }
         }
-        let Query(params): Query<Params> =
-            Query::try_from_uri(uri).map_err(|e| bad(e.body_text()))?;
-        let Query(overrides): Query<ProfileOverrides> =
-            Query::try_from_uri(uri).map_err(|e| bad(e.body_text()))?;
-        let profile = overrides
-            .apply(&base.profile)
-            .map_err(|e| ApiError::bad_request("bad_profile", e))?;
+        let params: Params = read(uri)?;
+        let overrides: ProfileOverrides = read(uri)?;
+        let profile = overrides.apply(&base.profile);
+        profile.validate().map_err(Refusal::Profile)?;
         let stitch = StitchOptions {
             layout: params.layout.unwrap_or(stitch.layout),
             gap: params.gap.unwrap_or(stitch.gap),
             margin: params.margin.unwrap_or(stitch.margin),
         };
-        stitch
-            .validate()
-            .map_err(|e| ApiError::bad_request("bad_parameter", e))?;
+        stitch.validate().map_err(Refusal::Stitch)?;
         Ok(Asked {
             params,
             options: Options {
@@ -117,6 +109,32 @@ impl Asked {
             stitch,
         })
     }
+}
+
+/// The query's parameters as `T`, or the first one whose value `T` cannot read.
+fn read<T: DeserializeOwned>(uri: &Uri) -> Result<T, Refusal> {
+    match Query::<T>::try_from_uri(uri) {
+        Ok(Query(t)) => Ok(t),
+        Err(_) => Err(bad_value::<T>(uri)),
+    }
+}
+
+/// The first parameter whose value `T` cannot read, each tried alone as it was sent.
+fn bad_value<T: DeserializeOwned>(uri: &Uri) -> Refusal {
+    for piece in uri.query().unwrap_or_default().split('&') {
+        let Ok(one) = format!("/?{piece}").parse::<Uri>() else {
+            continue;
+        };
+        if Query::<T>::try_from_uri(&one).is_ok() {
+            continue;
+        }
+        if let Ok(Query(pairs)) = Query::<Vec<(String, String)>>::try_from_uri(&one) {
+            if let Some((name, value)) = pairs.into_iter().next() {
+                return Refusal::BadValue { name, value };
+            }
+        }
+    }
+    Refusal::BadQuery
 }
 
 /// One uploaded file.
@@ -130,7 +148,7 @@ pub(super) struct Upload {
 /// The files a request carries: the file parts of a multipart body (each with its
 /// file name), or the whole body as one nameless file. More than `limit` bytes in all
 /// is 413, refused from the declared length before anything is read when possible.
-pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>, ApiError> {
+pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>, Refusal> {
     let (parts, mut body) = request.into_parts();
     let declared = parts
         .headers
@@ -139,7 +157,7 @@ pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>,
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit) {
         discard(body, limit);
-        return Err(ApiError::too_large(limit));
+        return Err(Refusal::TooLarge(limit));
     }
     let bytes = match read_body(&mut body, limit, declared).await {
         Ok(bytes) => bytes,
@@ -151,7 +169,7 @@ pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>,
     if !is_multipart(&parts.headers) {
         return Ok(vec![Upload { name: None, bytes }]);
     }
-    let bad = |e: String| ApiError::bad_request("bad_multipart", e);
+    let bad = |e: String| Refusal::BadMultipart(e);
     let request = Request::from_parts(parts, Body::from(bytes));
     let mut multipart = Multipart::from_request(request, &())
         .await
@@ -208,15 +226,13 @@ fn is_multipart(headers: &HeaderMap) -> bool {
 }
 
 /// The whole body, or 413 as soon as it passes `limit`.
-async fn read_body(body: &mut Body, limit: u64, declared: Option<u64>) -> Result<Bytes, ApiError> {
+async fn read_body(body: &mut Body, limit: u64, declared: Option<u64>) -> Result<Bytes, Refusal> {
     let mut buffer = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| {
-            ApiError::bad_request("bad_body", format!("the upload was cut off: {e}"))
-        })?;
+        let frame = frame.map_err(|e| Refusal::CutOff(e.to_string()))?;
         if let Ok(data) = frame.into_data() {
             if (buffer.len() + data.len()) as u64 > limit {
-                return Err(ApiError::too_large(limit));
+                return Err(Refusal::TooLarge(limit));
             }
             buffer.extend_from_slice(&data);
         }
@@ -291,16 +307,28 @@ mod tests {
         assert_eq!(asked.params.answer, Answer::Json);
         assert_eq!(asked.stitch.layout, Layout::Grid);
         assert_eq!(asked.params.name.as_deref(), Some("客.jpg"));
-        for bad in [
-            "/x?max_szie=2MB",
-            "/x?quality=abc",
-            "/x?quality=1&quality=2",
-            "/x?as=xml",
+        let refused =
+            |query: &str| Asked::parse(&query.parse().unwrap(), &base, &stitch).unwrap_err();
+        assert!(
+            matches!(refused("/x?max_szie=2MB"), Refusal::UnknownParameter(p) if p == "max_szie")
+        );
+        assert!(
+            matches!(refused("/x?quality=1&quality=2"), Refusal::RepeatedParameter(p) if p == "quality")
+        );
+        for (query, name, value) in [
+            ("/x?name=a&quality=abc", "quality", "abc"),
+            ("/x?as=xml&quality=80", "as", "xml"),
+            ("/x?max_size=4%20parsecs", "max_size", "4 parsecs"),
+            ("/x?layout=diagonal", "layout", "diagonal"),
         ] {
-            let e = Asked::parse(&bad.parse().unwrap(), &base, &stitch).unwrap_err();
-            assert_eq!((e.status.as_u16(), e.code), (400, "bad_parameter"), "{bad}");
+            match refused(query) {
+                Refusal::BadValue { name: n, value: v } => {
+                    assert_eq!((n.as_str(), v.as_str()), (name, value))
+                }
+                other => panic!("{query}: {other:?}"),
+            }
         }
-        let e = Asked::parse(&"/x?min_quality=95".parse().unwrap(), &base, &stitch).unwrap_err();
-        assert_eq!(e.code, "bad_profile");
+        assert!(matches!(refused("/x?min_quality=95"), Refusal::Profile(_)));
+        assert!(matches!(refused("/x?gap=5000"), Refusal::Stitch(_)));
     }
 }

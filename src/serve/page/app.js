@@ -186,18 +186,18 @@ function post(url, body, onProgress) {
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
+/** The request for a card; its verdicts and reasons come back in the page's language. */
 function requestFor(card) {
+  const lang = 'lang=' + encodeURIComponent(state.lang);
+  const output = '&output=' + encodeURIComponent(card.outputStem);
   if (card.kind === 'stitch') {
     const form = new FormData();
     for (const piece of card.pieces) form.append('piece', piece.file, piece.path);
-    return { url: '/api/v1/stitch?as=json&output=' + encodeURIComponent(card.outputStem), body: form };
+    return { url: '/api/v1/stitch?as=json&' + lang + output, body: form };
   }
-  const name = 'name=' + encodeURIComponent(card.path);
-  if (card.kind === 'check') return { url: '/api/v1/check?' + name, body: card.file };
-  return {
-    url: '/api/v1/convert?as=json&' + name + '&output=' + encodeURIComponent(card.outputStem),
-    body: card.file,
-  };
+  const name = '&name=' + encodeURIComponent(card.path);
+  if (card.kind === 'check') return { url: '/api/v1/check?' + lang + name, body: card.file };
+  return { url: '/api/v1/convert?as=json&' + lang + name + output, body: card.file };
 }
 
 async function handle(card) {
