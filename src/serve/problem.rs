@@ -205,7 +205,9 @@ fn problem_status(problem: &Problem) -> StatusCode {
         Problem::Empty => StatusCode::BAD_REQUEST,
         Problem::NotAPicture | Problem::Unsupported { .. } => MEDIA,
         Problem::TooLarge { .. } | Problem::TooManyPixels { .. } => BIG,
-        Problem::Corrupt { .. } | Problem::BandUnreachable { .. } => UNFIT,
+        Problem::Corrupt { .. }
+        | Problem::CorruptData { .. }
+        | Problem::BandUnreachable { .. } => UNFIT,
         Problem::Page(page) => match page {
             PageError::NotAScannedImage { .. }
             | PageError::UnsupportedFilter { .. }
@@ -215,7 +217,7 @@ fn problem_status(problem: &Problem) -> StatusCode {
             | PageError::Encrypted
             | PageError::NoPages
             | PageError::Corrupt { .. }
-            | PageError::Image(_) => UNFIT,
+            | PageError::CorruptData { .. } => UNFIT,
         },
         Problem::Heif(heif) => match heif {
             // This server cannot read HEIC at all: for it, not a format it converts.
