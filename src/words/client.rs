@@ -146,6 +146,7 @@ fn expression_uses(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "serve")]
     use std::collections::BTreeMap;
 
     /// The `{ $name }` placeholders in a text.
