@@ -106,7 +106,8 @@ impl Runner {
         self.jobs
     }
 
-    /// Items submitted with [`Runner::try_spawn`] that have not finished.
+    /// Places taken ([`Runner::reserve`], [`Runner::try_spawn`]) and not given back:
+    /// items waiting or under way.
     pub fn in_flight(&self) -> usize {
         self.in_flight.load(Ordering::SeqCst)
     }

@@ -319,32 +319,28 @@ fn stalled_upload(server: &Server) -> TcpStream {
 fn a_full_queue_answers_429_at_once_and_frees_up_when_work_ends() {
     let server = Server::start(&["--jobs", "1", "--queue", "1"]);
     let photo = fs::read(PHOTO).unwrap();
-    let _first = stalled_upload(&server);
-    let _second = stalled_upload(&server);
-    // The two stalled requests hold both places (1 job + 1 queued) once admitted. Until
-    // then a probe is admitted too: a few bytes that are no picture keep it short (a
-    // photo's conversion on a loaded machine could outlast the deadline).
+    let first = stalled_upload(&server);
+    let second = stalled_upload(&server);
+    // The two stalled requests hold both places (1 job + 1 queued) once admitted. A
+    // request sent before then could take a place and get a stalled one refused, so
+    // the probe waits until the server says both are in.
+    let admitted = || get(&server.url("/api/v1/info")).json()["admitted"].clone();
     let deadline = Instant::now() + Duration::from_secs(20);
-    let refused = loop {
-        let started = Instant::now();
-        let answer = post(&server.url("/api/v1/convert"), &[], b"no picture");
-        if answer.status == 429 {
-            break (answer, started.elapsed());
-        }
-        assert!(
-            Instant::now() < deadline,
-            "never refused: {}",
-            answer.status
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let (answer, took) = refused;
+    while admitted() != 2 {
+        assert!(Instant::now() < deadline, "admitted: {}", admitted());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let started = Instant::now();
+    let answer = post(&server.url("/api/v1/convert"), &[], &photo);
+    let took = started.elapsed();
     answer.assert_error(429, "overloaded");
     assert!(answer
         .header("retry-after")
         .is_some_and(|s| s.parse::<u64>().is_ok()));
     assert!(took < Duration::from_secs(2), "429 took {took:?}");
-    drop((_first, _second));
+    // Refused requests take no place; the stalled ones still hold theirs.
+    assert_eq!(admitted(), 2);
+    drop((first, second));
     // Once the stalled uploads are gone, their places come back.
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {

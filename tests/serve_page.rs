@@ -410,6 +410,24 @@ fn under_a_chinese_browser_the_page_speaks_chinese() {
             "{card}"
         );
     }
+    // A failed file's reason is the server's, in Chinese: what the API says of the
+    // same file asked in Chinese, and none of the English sentence.
+    let broken = cards
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "客户A/授权书 传输中断.jpg")
+        .unwrap();
+    let reason = broken["reasons"][0].as_str().unwrap();
+    let api = server::post(
+        &server.url("/api/v1/convert?as=json&lang=zh&name=a.jpg"),
+        &[],
+        &fs::read(folder.join("授权书 传输中断.jpg")).unwrap(),
+    )
+    .json();
+    assert_eq!(reason, api["message"], "{broken}");
+    assert!(reason.contains("数据已损坏或不完整"), "{reason}");
+    assert!(!reason.contains("corrupt"), "{reason}");
     let visible = browser.run("return document.body.innerText;");
     let visible = visible.as_str().unwrap();
     for id in ["page-drop", "page-download-all", "page-check-only"] {

@@ -13,13 +13,10 @@ use super::{exit, setup_error, ProfileArgs, RunArgs};
 
 #[derive(Args)]
 pub(super) struct CheckArgs {
-    /// Files and folders to check (folders recursively).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Print one JSON object per file (JSON Lines) instead of a table.
     #[arg(long)]
     json: bool,
-    /// Exit 1 when any file has warnings, not only when one fails.
     #[arg(long)]
     strict: bool,
     #[command(flatten)]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 use scanfit::serve::{ServeError, ServeOptions, Server, DEFAULT_MAX_INPUT_BYTES};
-use scanfit::words::{line, Args as WordArgs, Lang};
+use scanfit::words::{line, say, Args as WordArgs, Lang};
 use scanfit::ByteSize;
 
 use super::{setup_error, with_flags, ProfileArgs, RunArgs, SizeArg};
@@ -17,33 +17,24 @@ use super::{setup_error, with_flags, ProfileArgs, RunArgs, SizeArg};
 /// The port tried first when none is given; a free one is taken if it is busy.
 const PREFERRED_PORT: u16 = 8080;
 
+// Help texts are the catalogue's (`help-serve-*` in `help.ftl`).
 #[derive(Args)]
 pub(super) struct ServeArgs {
-    /// Address to listen on; any address but loopback needs --token or --no-auth.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     listen: IpAddr,
-    /// Port [default: 8080, or a free one when 8080 is taken].
     #[arg(long)]
     port: Option<u16>,
-    /// Open the page in the default browser once the server listens.
     #[arg(long)]
     open: bool,
-    /// Requests that may wait for a worker; beyond them the server answers 429 at once.
-    #[arg(long, default_value_t = scanfit::serve::DEFAULT_QUEUE, value_name = "N")]
+    #[arg(long, default_value_t = scanfit::serve::DEFAULT_QUEUE, value_name = "REQUESTS")]
     queue: usize,
-    /// Limit of one request, from its first byte to its answer.
     #[arg(long, default_value_t = scanfit::serve::DEFAULT_TIMEOUT.as_secs(), value_name = "SECS")]
     timeout: u64,
-    /// Require "Authorization: Bearer TOKEN" for the API (better given in the
-    /// environment than on a command line others can list).
-    #[arg(long, env = "SCANFIT_TOKEN", hide_env_values = true)]
+    // The help names the variable in the run's language (clap's `[env: ...]` is English).
+    #[arg(long, env = "SCANFIT_TOKEN", hide_env = true)]
     token: Option<String>,
-    /// Serve an address other than loopback without a token (your own network, or a
-    /// proxy in front that authenticates).
     #[arg(long, conflicts_with = "token")]
     no_auth: bool,
-    /// Let pages from this origin (e.g. https://portal.example) call the API: CORS and
-    /// cross-site posts. Repeat for several.
     #[arg(long, value_name = "ORIGIN")]
     allow_origin: Vec<String>,
     #[command(flatten)]
@@ -57,14 +48,11 @@ static MAX_INPUT_SIZE: LazyLock<String> =
     LazyLock::new(|| SizeArg(ByteSize(DEFAULT_MAX_INPUT_BYTES)).to_string());
 
 /// What differs for `serve` in the shared flag groups: a server holds every admitted
-/// upload in memory, so its input limit is smaller than convert's.
+/// upload in memory, so its input limit is smaller than convert's (its help and
+/// `--jobs`' are `help-serve-*`).
 pub(super) fn defaults(sub: clap::Command) -> clap::Command {
     sub.mut_arg("max_input_size", |a| {
         a.default_value(MAX_INPUT_SIZE.as_str())
-            .help("Refuse uploads larger than this (every admitted upload is held in memory)")
-    })
-    .mut_arg("jobs", |a| {
-        a.help("Pictures worked on at once (default: all cores)")
     })
 }
 
@@ -114,15 +102,15 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 
 /// A server error in words, with the flags that change what it is about.
 fn serve_error(e: ServeError, lang: Lang) -> anyhow::Error {
-    let flags = match e {
+    let flags: &[&str] = match e {
         ServeError::Setup(setup) => return setup_error(setup, lang),
-        ServeError::Bind { .. } => Some("--listen, --port"),
-        ServeError::Unprotected { .. } => Some("--token, --no-auth"),
-        ServeError::EmptyToken => Some("--token"),
-        ServeError::BadOrigin(_) => Some("--allow-origin"),
-        ServeError::Io(_) => None,
+        ServeError::Bind { .. } => &["--listen", "--port"],
+        ServeError::Unprotected { .. } => &["--token", "--no-auth"],
+        ServeError::EmptyToken => &["--token"],
+        ServeError::BadOrigin(_) => &["--allow-origin"],
+        ServeError::Io(_) => &[],
     };
-    with_flags(&e, flags, lang)
+    anyhow::anyhow!(with_flags(say(&e, lang), flags, lang))
 }
 
 /// The address to open on this machine: loopback for a server on every interface.

@@ -83,13 +83,15 @@ async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
 }
 
 /// `GET /api/v1/info`: what a client needs to know before sending: the limits, the
-/// number of workers, whether a token is needed, and the base profile.
+/// number of workers, how many requests hold a place now (worked on or waiting; at
+/// `jobs + queue` the next gets 429), whether a token is needed, and the base profile.
 async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
     let o = &s.opts;
     Json(serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "jobs": s.runner.jobs(),
         "queue": o.queue,
+        "admitted": s.runner.in_flight(),
         "max_input_bytes": o.options.max_input_bytes,
         "max_pixels": o.options.max_pixels,
         "timeout_secs": o.timeout.as_secs(),

@@ -8,57 +8,41 @@ use axum::http::{header, HeaderMap, Uri};
 
 use crate::words::Lang;
 
-/// The language tags a request asks for, most wanted first, as lower-case primary
-/// subtags (`zh-CN` → `zh`): the `lang` parameter, then `Accept-Language` by weight
-/// (ties in the order listed; weight 0 means "not this one").
-pub(super) fn wanted(uri: &Uri, headers: &HeaderMap) -> Vec<String> {
+/// The languages a request asks for that the catalogue speaks, most wanted first: the
+/// `lang` parameter, then `Accept-Language` by weight (ties in the order listed; weight
+/// 0 means "not this one"). Tags are read as the command line reads locales
+/// ([`Lang::from_tag`]: `zh-CN`, `zh_TW`, `zh-Hans` are Chinese).
+fn wanted(uri: &Uri, headers: &HeaderMap) -> Vec<Lang> {
     let asked = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .ok()
         .and_then(|Query(pairs)| pairs.into_iter().find(|(k, _)| k == "lang"))
-        .map(|(_, v)| primary(&v));
+        .and_then(|(_, v)| Lang::from_tag(&v));
     let header = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let mut weighted: Vec<(f32, String)> = header
+    let mut weighted: Vec<(f32, Lang)> = header
         .split(',')
         .filter_map(|item| {
             let mut parts = item.split(';');
-            let tag = primary(parts.next()?);
+            let lang = Lang::from_tag(parts.next()?)?;
             let q = parts
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-            (q > 0.0 && !tag.is_empty()).then_some((q, tag))
+            (q > 0.0).then_some((q, lang))
         })
         .collect();
     // A stable sort keeps the listed order among equal weights.
     weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
     asked
         .into_iter()
-        .chain(weighted.into_iter().map(|(_, tag)| tag))
+        .chain(weighted.into_iter().map(|(_, lang)| lang))
         .collect()
 }
 
 /// The catalogue language a request is answered in.
 pub(super) fn of_request(uri: &Uri, headers: &HeaderMap) -> Lang {
-    wanted(uri, headers)
-        .iter()
-        .find_map(|tag| spoken(tag))
-        .unwrap_or_default()
-}
-
-/// The catalogue's language with this primary tag.
-pub(super) fn spoken(tag: &str) -> Option<Lang> {
-    Lang::ALL.iter().copied().find(|l| l.tag() == tag)
-}
-
-/// The primary subtag of a language tag, lower case (`zh_TW` → `zh`, `*` stays).
-fn primary(tag: &str) -> String {
-    tag.trim()
-        .split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase()
+    wanted(uri, headers).first().copied().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -66,21 +50,22 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
-    fn asks(uri: &str, accept: &str) -> Vec<String> {
+    fn asks(uri: &str, accept: &str) -> Vec<&'static str> {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::ACCEPT_LANGUAGE,
             HeaderValue::from_str(accept).unwrap(),
         );
-        wanted(&uri.parse().unwrap(), &headers)
+        let langs = wanted(&uri.parse().unwrap(), &headers);
+        langs.into_iter().map(Lang::tag).collect()
     }
 
     #[test]
     fn the_parameter_comes_first_then_the_header_by_weight() {
         assert_eq!(asks("/", "zh-CN,zh;q=0.9,en;q=0.8"), ["zh", "zh", "en"]);
         assert_eq!(asks("/", "en-US,en;q=0.9,zh-CN;q=0.8"), ["en", "en", "zh"]);
-        assert_eq!(asks("/", "fr-FR, zh_TW;q=0.5"), ["fr", "zh"]);
-        assert_eq!(asks("/", "de, en;q=0, zh;q=0"), ["de"]);
+        assert_eq!(asks("/", "fr-FR, zh_TW;q=0.5"), ["zh"]);
+        assert!(asks("/", "de, en;q=0, zh;q=0, *").is_empty());
         assert_eq!(asks("/", "zh;q=0.4, en;q=0.6"), ["en", "zh"]);
         assert_eq!(asks("/?lang=zh-Hans", "en"), ["zh", "en"]);
         assert_eq!(asks("/x?as=json&lang=EN", ""), ["en"]);

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::lang;
-use crate::words::{unfilled, unfilled_awaiting, Lang};
+use crate::words::unfilled;
 
 const INDEX: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
@@ -52,27 +52,16 @@ pub(super) async fn style() -> Response {
 /// the first language asked for (the parameter, then `Accept-Language`) that the page
 /// speaks; English when none is.
 pub(super) async fn words(uri: Uri, headers: HeaderMap) -> Response {
-    let (tag, texts) = lang::wanted(&uri, &headers)
-        .iter()
-        .find_map(|tag| page_words(tag))
-        .unwrap_or_else(|| (Lang::En.tag().to_owned(), unfilled(Lang::En, "page")));
-    let words: serde_json::Map<String, serde_json::Value> = texts
+    let lang = lang::of_request(&uri, &headers);
+    let words: serde_json::Map<String, serde_json::Value> = unfilled(lang, "page")
         .into_iter()
         .map(|(id, text)| (id, text.into()))
         .collect();
-    let mut response = Json(serde_json::json!({ "lang": tag, "words": words })).into_response();
+    let mut response =
+        Json(serde_json::json!({ "lang": lang.tag(), "words": words })).into_response();
     // The answer depends on the header when no parameter is given.
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept-language"));
     response
-}
-
-/// The page's texts in the language tagged `tag`, if the page speaks it: a catalogue
-/// language, or (until the catalogue speaks Chinese) a file awaiting its language.
-fn page_words(tag: &str) -> Option<(String, Vec<(String, String)>)> {
-    match lang::spoken(tag) {
-        Some(lang) => Some((lang.tag().to_owned(), unfilled(lang, "page"))),
-        None => Some((tag.to_owned(), unfilled_awaiting(tag, "page")?)),
-    }
 }

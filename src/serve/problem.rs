@@ -205,9 +205,10 @@ fn problem_status(problem: &Problem) -> StatusCode {
         Problem::Empty => StatusCode::BAD_REQUEST,
         Problem::NotAPicture | Problem::Unsupported { .. } => MEDIA,
         Problem::TooLarge { .. } | Problem::TooManyPixels { .. } => BIG,
-        Problem::Corrupt { .. } | Problem::CorruptData { .. } | Problem::BandUnreachable { .. } => {
-            UNFIT
-        }
+        Problem::Corrupt { .. }
+        | Problem::Truncated { .. }
+        | Problem::CorruptData { .. }
+        | Problem::BandUnreachable { .. } => UNFIT,
         Problem::Page(page) => match page {
             PageError::NotAScannedImage { .. }
             | PageError::UnsupportedFilter { .. }

@@ -8,8 +8,6 @@ use std::collections::BTreeSet;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 
-#[cfg(feature = "serve")]
-use super::{bundle, format_in, AWAITING};
 use super::{text, Lang, FILES};
 
 /// Every message of `area` in `lang` (English where `lang` lacks one), each argument
@@ -22,22 +20,6 @@ pub fn unfilled(lang: Lang, area: &str) -> Vec<(String, String)> {
             (id, words)
         })
         .collect()
-}
-
-/// [`unfilled`] for a language the catalogue does not speak yet, from its file in
-/// [`AWAITING`](super::AWAITING); `None` when there is none for `tag` and `area`.
-#[cfg(feature = "serve")]
-pub(crate) fn unfilled_awaiting(tag: &str, area: &str) -> Option<Vec<(String, String)>> {
-    let (_, _, ftl) = AWAITING.iter().find(|(t, a, _)| *t == tag && *a == area)?;
-    let own = bundle(tag, std::iter::once((area, *ftl)));
-    let words = english_messages(area)
-        .into_iter()
-        .map(|(id, args)| {
-            let words = format_in(&own, &id, &args).unwrap_or_else(|_| text(Lang::En, &id, &args));
-            (id, words)
-        })
-        .collect();
-    Some(words)
 }
 
 /// The messages of an area's English file, each with its arguments set to placeholders.
@@ -130,6 +112,14 @@ fn expression_uses(
             refs.insert(id.name.to_owned());
         }
         ast::InlineExpression::Placeable { expression } => expression_uses(expression, vars, refs),
+        // NUMBER($n, ...): its arguments are used too.
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for a in &arguments.positional {
+                if let ast::InlineExpression::VariableReference { id } = a {
+                    vars.insert(id.name.to_owned());
+                }
+            }
+        }
         _ => {}
     };
     match e {
@@ -146,8 +136,6 @@ fn expression_uses(
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[cfg(feature = "serve")]
-    use std::collections::BTreeMap;
 
     /// The `{ $name }` placeholders in a text.
     fn placeholders(text: &str) -> BTreeSet<String> {
@@ -179,26 +167,5 @@ mod tests {
             summary.starts_with("{ $files } files: { $pass } pass"),
             "{summary}"
         );
-    }
-
-    #[test]
-    #[cfg(feature = "serve")]
-    fn files_awaiting_their_language_say_what_english_says_with_the_same_arguments() {
-        for (tag, area, ftl) in AWAITING {
-            let (_, _, english) = FILES
-                .iter()
-                .find(|(l, a, _)| *l == Lang::En && a == area)
-                .unwrap_or_else(|| panic!("{area} is not an area of the catalogue"));
-            let sorted =
-                |m: Vec<(String, BTreeSet<String>)>| m.into_iter().collect::<BTreeMap<_, _>>();
-            let ours = sorted(messages([*ftl]));
-            assert!(!ours.is_empty(), "{tag}/{area}.ftl does not parse");
-            assert_eq!(ours, sorted(messages([*english])), "{tag}/{area}.ftl");
-            let texts = unfilled_awaiting(tag, area).unwrap();
-            for (id, text) in texts {
-                assert!(!text.is_empty() && !text.contains('\u{2068}'), "{id}");
-            }
-        }
-        assert!(unfilled_awaiting("xx", "page").is_none());
     }
 }

@@ -43,27 +43,44 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use client::unfilled;
-#[cfg(feature = "serve")]
-pub(crate) use client::unfilled_awaiting;
-pub use tools::{Args, Words};
+pub use tools::{io_text, size, Args, Words};
 
 /// A language scanfit speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Lang {
     /// English, the fallback for a message missing from another language.
     #[default]
     En,
+    /// Simplified Chinese, the language of the filing portal and its applicants.
+    Zh,
 }
 
 impl Lang {
     /// Every language, the fallback first.
-    pub const ALL: &'static [Lang] = &[Lang::En];
+    pub const ALL: &'static [Lang] = &[Lang::En, Lang::Zh];
 
     /// The BCP 47 tag (also the name of the folder of its `.ftl` files).
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
+            Lang::Zh => "zh",
         }
+    }
+
+    /// The language of a locale name or language tag, if scanfit speaks it: any
+    /// Chinese one (`zh_CN.UTF-8`, `zh_SG`, `zh-Hans-CN`, `zh`) is Chinese, any English
+    /// one English. Taiwan's and Hong Kong's (`zh_TW`, `zh-Hant`) get Simplified Chinese
+    /// too: closer to what their readers read than English, until a Traditional
+    /// translation exists. `C`, `POSIX` and other languages are `None`.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        // The language is what comes before the territory (`_CN`, `-Hans`), the
+        // codeset (`.UTF-8`) and the modifier (`@euro`).
+        let language = tag.trim().split(['_', '-', '.', '@']).next()?;
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| language.eq_ignore_ascii_case(l.tag()))
     }
 }
 
@@ -73,21 +90,12 @@ macro_rules! catalogue {
         /// Every catalogue file: its language, area and text.
         pub const FILES: &[(Lang, &str, &str)] = &[
             $((Lang::En, $area, include_str!(concat!("en/", $area, ".ftl"))),)*
+            $((Lang::Zh, $area, include_str!(concat!("zh/", $area, ".ftl"))),)*
         ];
     };
 }
 
-catalogue!("convert", "check", "stitch", "watch", "sweep", "cli", "page", "serve");
-
-/// Files of a language the catalogue does not speak yet, by tag and area: Chinese until
-/// `Lang::Zh` joins `catalogue!` (issue 14). The tests hold them to English's messages
-/// and arguments, and the web page already gets its Chinese texts from here
-/// ([`unfilled_awaiting`]). When the language joins the catalogue, its lines here go.
-#[cfg(feature = "serve")]
-pub(crate) const AWAITING: &[(&str, &str, &str)] = &[
-    ("zh", "page", include_str!("zh/page.ftl")),
-    ("zh", "serve", include_str!("zh/serve.ftl")),
-];
+catalogue!("convert", "check", "stitch", "watch", "sweep", "cli", "help", "page", "serve");
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
 /// its sentence in any language.
@@ -108,37 +116,27 @@ struct Bundle {
 static BUNDLES: LazyLock<Vec<Bundle>> = LazyLock::new(|| {
     Lang::ALL
         .iter()
-        .map(|&lang| Bundle {
-            lang,
-            bundle: bundle(
-                lang.tag(),
-                FILES
-                    .iter()
-                    .filter(|(l, _, _)| *l == lang)
-                    .map(|(_, area, text)| (*area, *text)),
-            ),
+        .map(|&lang| {
+            let tag = lang.tag().parse().expect("a valid language tag");
+            let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+            // Isolation marks (U+2068/U+2069) around arguments would end up in reports
+            // and terminals that do not render them.
+            bundle.set_use_isolating(false);
+            // NUMBER() lets each language choose how a size's digits read (4.00 MB, 4 MB).
+            bundle
+                .add_function("NUMBER", fluent_bundle::builtins::NUMBER)
+                .expect("NUMBER is added once");
+            for (_, area, text) in FILES.iter().filter(|(l, _, _)| *l == lang) {
+                let resource = FluentResource::try_new((*text).to_owned())
+                    .unwrap_or_else(|(_, e)| panic!("{}/{area}.ftl: {e:?}", lang.tag()));
+                bundle
+                    .add_resource(resource)
+                    .unwrap_or_else(|e| panic!("{}/{area}.ftl: {e:?}", lang.tag()));
+            }
+            Bundle { lang, bundle }
         })
         .collect()
 });
-
-/// One language's bundle of `(area, text)` files.
-fn bundle<'a>(
-    tag: &str,
-    files: impl Iterator<Item = (&'a str, &'a str)>,
-) -> FluentBundle<FluentResource> {
-    let mut bundle = FluentBundle::new_concurrent(vec![tag.parse().expect("a valid language tag")]);
-    // Isolation marks (U+2068/U+2069) around arguments would end up in reports
-    // and terminals that do not render them.
-    bundle.set_use_isolating(false);
-    for (area, text) in files {
-        let resource = FluentResource::try_new(text.to_owned())
-            .unwrap_or_else(|(_, e)| panic!("{tag}/{area}.ftl: {e:?}"));
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|e| panic!("{tag}/{area}.ftl: {e:?}"));
-    }
-    bundle
-}
 
 /// What went wrong rendering a message: a missing id or argument. Only tests look at
 /// it; [`say`] falls back instead.
@@ -152,30 +150,16 @@ pub fn try_text(lang: Lang, id: &str, args: &FluentArgs) -> Result<String, Rende
         .find(|b| b.lang == lang)
         .map(|b| &b.bundle)
         .ok_or_else(|| RenderError(format!("no catalogue for {}", lang.tag())))?;
-    format_in(bundle, id, args)
-}
-
-/// The text of message `id` with `args` in one bundle.
-fn format_in(
-    bundle: &FluentBundle<FluentResource>,
-    id: &str,
-    args: &FluentArgs,
-) -> Result<String, RenderError> {
-    let tag = bundle
-        .locales
-        .first()
-        .map(ToString::to_string)
-        .unwrap_or_default();
     let pattern = bundle
         .get_message(id)
         .and_then(|m| m.value())
-        .ok_or_else(|| RenderError(format!("{tag}: no message {id}")))?;
+        .ok_or_else(|| RenderError(format!("{}: no message {id}", lang.tag())))?;
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(args), &mut errors);
     if errors.is_empty() {
         Ok(text.into_owned())
     } else {
-        Err(RenderError(format!("{tag}: {id}: {errors:?}")))
+        Err(RenderError(format!("{}: {id}: {errors:?}", lang.tag())))
     }
 }
 

@@ -1,8 +1,7 @@
 //! The words of `scanfit serve` (`serve.ftl`): why a server cannot start, and why the API
 //! refuses a request. A file's own failure is said by its record's [`Why`](crate::Why).
 
-use super::convert::io_detail;
-use super::{display_in_english, Lang, Message, Words};
+use super::{display_in_english, io_text, Lang, Message, Words};
 use crate::serve::problem::Refusal;
 use crate::serve::ServeError;
 
@@ -24,13 +23,13 @@ impl Message for ServeError {
         let w = Words::new("serve", self.code());
         match self {
             ServeError::Bind { addr, source } => {
-                w.text("addr", addr).text("detail", io_detail(source, lang))
+                w.text("addr", addr).text("detail", io_text(source, lang))
             }
             ServeError::Unprotected { addr } => w.text("addr", addr),
             ServeError::Setup(e) => e.words(lang),
             ServeError::EmptyToken => w,
             ServeError::BadOrigin(origin) => w.text("origin", origin),
-            ServeError::Io(e) => w.text("detail", io_detail(e, lang)),
+            ServeError::Io(e) => w.text("detail", io_text(e, lang)),
         }
     }
 }
@@ -76,7 +75,7 @@ impl Message for Refusal {
             Refusal::BadMultipart(detail) | Refusal::CutOff(detail) | Refusal::Internal(detail) => {
                 w(self.code()).text("detail", detail)
             }
-            Refusal::TooLarge(limit) => w(self.code()).num("max", *limit),
+            Refusal::TooLarge(limit) => w(self.code()).size("max", *limit, lang),
             Refusal::Timeout(secs) => w(self.code()).num("secs", *secs),
             Refusal::NotFound
             | Refusal::MethodNotAllowed
