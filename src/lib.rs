@@ -34,6 +34,8 @@ pub mod pipeline;
 pub mod png;
 pub mod report;
 pub mod resize;
+pub mod rules;
+pub mod sheet;
 pub mod sniff;
 pub mod stitch;
 pub mod sweep;
