@@ -441,13 +441,18 @@ fn has_role(rules: &Rules, d: &Document, role: Role) -> bool {
 /// folder already has it combined with an identity document, and suggests the stitch
 /// command with the folder's best identity picture.
 fn add_auxiliary_findings(documents: &mut [Document], rules: &Rules) {
+    // Per client, so a run over thousands of pictures stays linear in folders' sizes.
+    let mut clients: HashMap<&Path, Vec<&Document>> = HashMap::new();
+    for d in documents.iter() {
+        clients.entry(&d.client).or_default().push(d);
+    }
     let mut findings = Vec::new();
     for (i, d) in documents.iter().enumerate() {
         let Some(kind) = &d.kind else { continue };
         if role_of(rules, kind) != Some(Role::Auxiliary) || has_role(rules, d, Role::Identity) {
             continue;
         }
-        let same_client = || documents.iter().filter(|o| o.client == d.client);
+        let same_client = || clients[d.client.as_path()].iter().copied();
         let combined = same_client()
             .any(|o| o.kinds().any(|k| k == kind) && has_role(rules, o, Role::Identity));
         if combined {

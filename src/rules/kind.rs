@@ -330,6 +330,11 @@ mod tests {
             ("手持证件照片", "hand_held"),
             ("hand-held ID", "hand_held"),
             ("组织机构代码证", "organisation_code"),
+            // Whole file names, as copies and cameras leave them.
+            ("授权书(1).jpg", "authorization"),
+            ("授权书（1）.JPG", "authorization"),
+            ("sfz_front.JPG", "id_card"),
+            ("营业执照 扫描件 2026.06.png", "business_licence"),
         ];
         for (name, want) in table {
             assert_eq!(kind(name).as_deref(), Some(want), "{name}");
