@@ -12,7 +12,7 @@
 //!
 //! The parts: [`kind`] tells a document's kind from its name, [`province`] reads
 //! province names, [`dates`] reads dates and computes calendar-month windows,
-//! [`manifest`] reads the agency's spreadsheet of documents, [`assess`] applies the rules
+//! [`manifest`] reads the agency's spreadsheet of documents, [`assess`](mod@assess) applies the rules
 //! and returns typed [`Finding`]s, each with a stable code and a message in
 //! `src/words/{en,zh}/rules.ftl`.
 
@@ -158,6 +158,7 @@ pub enum RulesError {
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     warn_days: u32,
+    #[serde(default)]
     needs: Vec<Spanned<String>>,
     guide: Guide,
     upload: Upload,
