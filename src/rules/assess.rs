@@ -158,11 +158,11 @@ pub fn assess(pictures: &[Picture], ctx: &Context) -> Assessment {
     let detector = ctx.rules.detector();
     let mut documents: Vec<Document> = pictures
         .iter()
-        .map(|p| document(p, ctx, rows.get(&p.path)))
+        .map(|p| Document {
+            client: p.root.join(client_of(&p.path, &p.root, false, detector)),
+            ..document(p, ctx, rows.get(&p.path))
+        })
         .collect();
-    for (i, p) in pictures.iter().enumerate() {
-        documents[i].client = p.root.join(client_of(&p.path, &p.root, false, detector));
-    }
     add_auxiliary_findings(&mut documents, ctx.rules);
     let used: HashSet<usize> = documents.iter().filter_map(|d| d.row).collect();
     let folders = summarise(&documents, pictures, ctx, &used);
@@ -268,7 +268,7 @@ fn detect_from_names(p: &Picture, detector: &Detector) -> Option<(KindSource, Ve
     None
 }
 
-/// One picture's kind, dates and date findings.
+/// One picture's kind, dates and date findings (its client is left for the caller).
 fn document(p: &Picture, ctx: &Context, row: Option<&ManifestRow>) -> Document {
     let rules = ctx.rules;
     let mut findings = Vec::new();
