@@ -174,7 +174,7 @@ fn batch(c: &mut Criterion) {
                 std::slice::from_ref(&inp),
                 &out,
                 &opts,
-                &scanfit::batch::NoProgress,
+                &scanfit::run::NoProgress,
             )
             .unwrap()
         })

@@ -12,7 +12,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use scanfit::options::{Effort, Profile};
+use scanfit::encode::Effort;
+use scanfit::options::Profile;
 use scanfit::pipeline::convert_bytes;
 use scanfit::Options;
 

@@ -12,9 +12,8 @@ use std::path::PathBuf;
 
 use image::{Rgb, RgbImage};
 use rayon::prelude::*;
-use scanfit::encode::{Encoder, MozJpeg};
+use scanfit::encode::{Effort, Encoder, MozJpeg};
 use scanfit::normalize::Pixels;
-use scanfit::options::Effort;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

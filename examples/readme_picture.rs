@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use image::imageops::FilterType;
-use scanfit::batch::NoProgress;
+use scanfit::run::NoProgress;
 use scanfit::{Options, StitchOptions, StitchSet};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let records = scanfit::stitch(&[set], &opts, &StitchOptions::default(), &NoProgress)?;
     let record = &records[0];
     if let Some(why) = &record.error {
-        return Err(why.clone().into());
+        return Err(why.to_string().into());
     }
     let full = image::open(record.output.as_ref().ok_or("no output")?)?.to_rgb8();
     let (w, h) = full.dimensions();

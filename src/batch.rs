@@ -1,6 +1,6 @@
 //! A batch: walk the inputs, plan every output path up front (so collisions are settled
-//! deterministically before any work starts), convert in parallel with rayon, write
-//! atomically, and return one record per input in input order.
+//! deterministically before any work starts), convert on the shared [`Runner`], write
+//! atomically, and return one record per output in input order.
 //!
 //! Output paths mirror each input folder's tree directly under OUT; a file given on the
 //! command line lands directly in OUT. Two inputs that would share an output name (same
@@ -12,31 +12,15 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io::{ErrorKind, Read};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-use rayon::prelude::*;
-
-use crate::encode::panic_text;
-use crate::error::{Problem, SetupError};
+use crate::error::{OutputWhy, Problem, SetupError, Skip, Why};
 use crate::options::Options;
 use crate::pipeline::{convert_bytes, Converted, OutputFormat};
-use crate::report::{Record, Status};
+use crate::report::Record;
+use crate::run::{Done, Panicked, Progress, Runner};
 use crate::sniff::claimed_by_name;
 use crate::write::{write_atomic, WriteMode};
-
-/// Receives progress as files finish (the CLI draws a bar; tests pass [`NoProgress`]).
-pub trait Progress: Sync {
-    /// Called once, before work starts, with the number of inputs and their total size.
-    fn start(&self, _files: u64, _bytes: u64) {}
-    /// Called as each input finishes, from worker threads.
-    fn done(&self, _record: &Record) {}
-}
-
-/// Progress that goes nowhere.
-pub struct NoProgress;
-impl Progress for NoProgress {}
 
 /// One input and where its output goes (without the extension, decided by the encoder).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +48,14 @@ pub struct Plan {
 /// `out` must exist (it is compared by identity to skip it when it lies inside an input).
 pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
     let mut plan = Plan::default();
-    let found: Vec<(PathBuf, PathBuf, u64)> = find_files(inputs, Some(out), &mut plan.skipped)?
+    let mut passed = Vec::new();
+    let found: Vec<(PathBuf, PathBuf, u64)> = find_files(inputs, Some(out), &mut passed)?
         .into_iter()
         .map(|f| (f.path, f.rel_dir, f.bytes))
+        .collect();
+    plan.skipped = passed
+        .into_iter()
+        .map(|(path, why)| Record::passed_over(path, why))
         .collect();
 
     let input_files: HashSet<PathBuf> = found
@@ -104,19 +93,14 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
             name.push(format!("_{n}"));
         }
         let output_stem = out.join(&rel).join(name);
-        if let Some(link) = linked_folder(out, &rel) {
-            let mut r = Record::new(input, Status::Failed);
-            r.error = Some(format!(
-                "the output folder {} is a link: outputs would land outside the output folder",
-                link.display()
-            ));
-            plan.skipped.push(r);
+        if let Some(path) = linked_folder(out, &rel) {
+            let problem = Problem::OutputFolderIsLink { path };
+            plan.skipped.push(Record::failed(input, 0, problem));
             continue;
         }
         if let Some(path) = replaced_input(&output_stem, &input_files) {
-            let mut r = Record::new(input, Status::Failed);
-            r.error = Some(Problem::WouldOverwriteInput { path }.to_string());
-            plan.skipped.push(r);
+            let problem = Problem::WouldOverwriteInput { path };
+            plan.skipped.push(Record::failed(input, 0, problem));
             continue;
         }
         plan.jobs.push(Job {
@@ -141,15 +125,15 @@ pub struct Found {
 }
 
 /// Lists the files `inputs` name, walking folders recursively (sorted by name, hidden
-/// entries and links to folders passed over, with a record in `skipped` for each entry
-/// worth mentioning). `convert` and `check` share it so both see the same files.
+/// entries and links to folders passed over, with the reason in `passed` for each entry
+/// worth mentioning). Every command shares it so all see the same files.
 ///
 /// `out`, when given, is left out of the walk when it lies inside an input folder, and
 /// refused when it *is* an input folder.
 pub fn find_files(
     inputs: &[PathBuf],
     out: Option<&Path>,
-    skipped: &mut Vec<Record>,
+    passed: &mut Vec<(PathBuf, Why)>,
 ) -> Result<Vec<Found>, SetupError> {
     let out_canon = out.and_then(|o| fs::canonicalize(o).ok());
     let mut found: Vec<(PathBuf, PathBuf, u64)> = Vec::new(); // (input, relative dir, size)
@@ -163,8 +147,7 @@ pub fn find_files(
                 if fs::canonicalize(input).ok().as_ref() == Some(canon) {
                     return Err(SetupError::Output {
                         path: out.to_path_buf(),
-                        why: "it is also an input folder; outputs would be mixed with inputs"
-                            .into(),
+                        why: OutputWhy::IsInput,
                     });
                 }
             }
@@ -173,13 +156,13 @@ pub fn find_files(
                 Path::new(""),
                 out_canon.as_deref(),
                 &mut found,
-                skipped,
+                passed,
             );
         } else if meta.is_file() {
             found.push((input.clone(), PathBuf::new(), meta.len()));
         } else {
             // Opening a FIFO blocks until a writer appears: never open one.
-            skipped.push(not_a_file(input.clone()));
+            passed.push((input.clone(), Skip::NotAFile.into()));
         }
     }
     Ok(found
@@ -230,14 +213,12 @@ fn walk(
     rel: &Path,
     out: Option<&Path>,
     found: &mut Vec<(PathBuf, PathBuf, u64)>,
-    skipped: &mut Vec<Record>,
+    passed: &mut Vec<(PathBuf, Why)>,
 ) {
     let entries = match fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
-            let mut r = Record::new(dir.to_path_buf(), Status::Failed);
-            r.error = Some(format!("cannot read folder: {e}"));
-            skipped.push(r);
+            passed.push((dir.to_path_buf(), Problem::ReadFolder(e).into()));
             return;
         }
     };
@@ -258,89 +239,69 @@ fn walk(
             entry.metadata()
         };
         let Ok(meta) = target else {
-            let mut r = Record::new(path, Status::Skipped);
-            r.error = Some("broken link".into());
-            skipped.push(r);
+            passed.push((path, Skip::BrokenLink.into()));
             continue;
         };
         if meta.is_dir() {
             if file_type.is_symlink() {
-                let mut r = Record::new(path, Status::Skipped);
-                r.error = Some("link to a folder: not followed".into());
-                skipped.push(r);
+                passed.push((path, Skip::LinkToFolder.into()));
                 continue;
             }
             if out.is_some() && fs::canonicalize(&path).ok().as_deref() == out {
                 continue;
             }
-            walk(&path, &rel.join(&name), out, found, skipped);
+            walk(&path, &rel.join(&name), out, found, passed);
         } else if meta.is_file() {
             found.push((path, rel.to_path_buf(), meta.len()));
         } else {
-            skipped.push(not_a_file(path));
+            // A FIFO, socket or device: opening a FIFO blocks until something writes
+            // to it, and a device may never end.
+            passed.push((path, Skip::NotAFile.into()));
         }
     }
 }
 
-/// The record for a FIFO, socket or device: passed over unread, because opening a FIFO
-/// blocks until something writes to it and a device may never end.
-fn not_a_file(path: PathBuf) -> Record {
-    let mut r = Record::new(path, Status::Skipped);
-    r.error = Some(NOT_A_FILE.into());
-    r
-}
-
-const NOT_A_FILE: &str = "not a regular file (FIFO, socket or device): not read";
-
-/// Converts every job in parallel (on `opts.jobs` threads) and returns one record per
-/// job, in plan order, followed by the plan's skipped entries.
-pub fn run(plan: Plan, opts: &Options, progress: &dyn Progress) -> Vec<Record> {
+/// Converts every job on `runner` and returns one record per output, in plan order,
+/// followed by the plan's skipped entries.
+pub fn run(plan: Plan, opts: &Options, runner: &Runner, progress: &dyn Progress) -> Vec<Record> {
     let total: u64 = plan.jobs.iter().map(|j| j.bytes).sum();
     progress.start(plan.jobs.len() as u64, total);
-    let work = |job: &Job| {
-        let records = convert_job(job, opts);
-        for r in &records {
-            progress.done(r);
-        }
-        records
-    };
-    let per_job: Vec<Vec<Record>> = if opts.jobs <= 1 {
-        plan.jobs.iter().map(work).collect()
-    } else {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.jobs)
-            .build()
-        {
-            // One file per task: files differ in cost by 100×, so rayon's default
-            // splitting would leave a core idle behind a big scan.
-            Ok(pool) => pool.install(|| plan.jobs.par_iter().with_max_len(1).map(work).collect()),
-            Err(_) => plan.jobs.iter().map(work).collect(),
-        }
-    };
+    let per_job = runner.map(
+        &plan.jobs,
+        |job| convert_job(job, opts, false),
+        |job, done| {
+            let records = finish_job(job, done);
+            for r in &records {
+                progress.record(r);
+            }
+            records
+        },
+    );
     let mut records: Vec<Record> = per_job.into_iter().flatten().collect();
     records.extend(plan.skipped);
     records
 }
 
 /// Converts one job into one record per output (one per page for multi-page files),
-/// never panicking: a panic in a codec becomes a failed record.
-pub fn convert_job(job: &Job, opts: &Options) -> Vec<Record> {
-    convert_job_with(job, opts, false)
+/// on the caller's thread; `durable` outputs (file and folder fsynced before it
+/// returns) are what `watch` needs before it records an input as done or moves the
+/// original away. Run it through a [`Runner`], which catches a codec's panic
+/// ([`finish_job`] turns that into the job's failure).
+pub fn convert_job(job: &Job, opts: &Options, durable: bool) -> Vec<Record> {
+    convert_into(job, opts, durable)
+        .unwrap_or_else(|problem| vec![Record::failed(job.input.clone(), job.bytes, problem)])
 }
 
-/// [`convert_job`], with `durable` outputs (file and folder fsynced before it returns):
-/// `watch` needs that before it records an input as done or moves the original away.
-pub fn convert_job_with(job: &Job, opts: &Options, durable: bool) -> Vec<Record> {
-    let started = Instant::now();
-    let mut records = catch_unwind(AssertUnwindSafe(|| convert_into(job, opts, durable)))
-        .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))))
-        .unwrap_or_else(|problem| {
-            let mut r = Record::new(job.input.clone(), Status::Failed);
-            r.bytes_in = job.bytes;
-            r.error = Some(problem.to_string());
-            vec![r]
-        });
-    let millis = started.elapsed().as_millis() as u64;
+/// A job's records with its wall time, or its failure when it panicked.
+pub fn finish_job(job: &Job, done: Done<Vec<Record>>) -> Vec<Record> {
+    let millis = done.millis;
+    let mut records = done.or_else(|Panicked(text)| {
+        vec![Record::failed(
+            job.input.clone(),
+            job.bytes,
+            Problem::Panic(text),
+        )]
+    });
     for r in &mut records {
         r.millis = millis;
     }
@@ -348,61 +309,55 @@ pub fn convert_job_with(job: &Job, opts: &Options, durable: bool) -> Vec<Record>
 }
 
 fn convert_into(job: &Job, opts: &Options, durable: bool) -> Result<Vec<Record>, Problem> {
-    let skipped = |output: Option<PathBuf>, why: &str| {
-        let mut r = Record::new(job.input.clone(), Status::Skipped);
-        r.bytes_in = job.bytes;
-        r.output = output;
-        r.error = Some(why.to_owned());
-        r
+    let exists = |output: PathBuf| {
+        Record::skipped(job.input.clone(), job.bytes, Skip::OutputExists).with_output(Some(output))
     };
-    const EXISTS: &str = "output already exists (--overwrite replaces it)";
     if !opts.overwrite {
         // Cheap check before reading: a re-run skips what it already did.
         for ext in [OutputFormat::Jpeg, OutputFormat::Png] {
             let existing = with_extension(&job.output_stem, ext.extension());
             if existing.exists() {
-                return Ok(vec![skipped(Some(existing), EXISTS)]);
+                return Ok(vec![exists(existing)]);
             }
         }
     }
     let bytes = read_input(&job.input, opts.max_input_bytes)?;
     let claimed = claimed_by_name(&job.input);
     let Some(source) = convert_bytes(&bytes, claimed, opts)? else {
-        return Ok(vec![skipped(None, "not a picture")]);
+        return Ok(vec![Record::skipped(
+            job.input.clone(),
+            job.bytes,
+            Skip::NotAPicture,
+        )]);
     };
     drop(bytes);
-    let mut records = Vec::with_capacity(source.pictures.len());
-    for picture in source.pictures {
-        let mut record = Record::new(job.input.clone(), Status::Failed);
-        record.bytes_in = job.bytes;
-        record.format = Some(source.format);
-        record.page = picture.page;
-        match picture
-            .result
-            .and_then(|c| write_output(job, picture.page, c, opts, durable, &mut record))
-        {
-            Ok(()) => {}
-            Err(Problem::Write { path, source }) if source.kind() == ErrorKind::AlreadyExists => {
-                record.status = Status::Skipped;
-                record.output = Some(path);
-                record.error = Some(EXISTS.to_owned());
-            }
-            Err(problem) => record.error = Some(problem.to_string()),
-        }
-        records.push(record);
-    }
-    Ok(records)
+    let records = source.pictures.into_iter().map(|picture| {
+        let page = picture.page;
+        let record = match picture.result {
+            Ok(converted) => match write_output(job, page, &converted, opts, durable) {
+                Ok(output) => Record::wrote(job.input.clone(), job.bytes, output, converted),
+                Err(Problem::Write { path, source })
+                    if source.kind() == ErrorKind::AlreadyExists =>
+                {
+                    exists(path)
+                }
+                Err(problem) => Record::failed(job.input.clone(), job.bytes, problem),
+            },
+            Err(problem) => Record::failed(job.input.clone(), job.bytes, problem),
+        };
+        record.of_source(source.format, page)
+    });
+    Ok(records.collect())
 }
 
-/// Writes one converted picture and fills its record.
+/// Writes one converted picture (unless this is a dry run) and returns its path.
 fn write_output(
     job: &Job,
     page: Option<u32>,
-    converted: Converted,
+    converted: &Converted,
     opts: &Options,
     durable: bool,
-    record: &mut Record,
-) -> Result<(), Problem> {
+) -> Result<PathBuf, Problem> {
     let mut stem = job.output_stem.clone().into_os_string();
     if let Some(n) = page {
         stem.push(format!("_p{n}"));
@@ -418,27 +373,7 @@ fn write_output(
             source,
         })?;
     }
-    record.output = Some(output);
-    record.output_format = Some(converted.format);
-    record.method = Some(converted.method);
-    record.width_in = Some(converted.width_in);
-    record.height_in = Some(converted.height_in);
-    record.width_out = Some(converted.width);
-    record.height_out = Some(converted.height);
-    record.bytes_out = Some(converted.bytes.len() as u64);
-    record.quality = converted.quality;
-    record.encodes = converted.encodes;
-    record.probes = converted.probes;
-    record.scale = Some(converted.scale);
-    record.score = converted.score;
-    record.metadata_removed = Some(converted.metadata);
-    record.status = if converted.warnings.is_empty() {
-        Status::Ok
-    } else {
-        Status::Warn
-    };
-    record.warnings = converted.warnings;
-    Ok(())
+    Ok(output)
 }
 
 /// `stem` + "." + `ext`, keeping any dots already in the stem (`v1.2` → `v1.2.jpg`).
@@ -459,10 +394,7 @@ pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
     let file = open_nonblocking(path).map_err(Problem::Read)?;
     let meta = file.metadata().map_err(Problem::Read)?;
     if !meta.is_file() {
-        return Err(Problem::Read(std::io::Error::new(
-            ErrorKind::InvalidInput,
-            NOT_A_FILE,
-        )));
+        return Err(Problem::NotAFile);
     }
     let len = meta.len();
     if len > max {
@@ -480,14 +412,10 @@ pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>, Problem> {
         });
     }
     if bytes.len() as u64 != len {
-        return Err(Problem::Read(std::io::Error::new(
-            ErrorKind::UnexpectedEof,
-            format!(
-                "the file changed while it was read ({len} bytes when opened, {} read); \
-                 is something still writing it?",
-                bytes.len()
-            ),
-        )));
+        return Err(Problem::ChangedWhileRead {
+            opened: len,
+            read: bytes.len() as u64,
+        });
     }
     Ok(bytes)
 }

@@ -22,25 +22,20 @@
 //! inspected when scanfit can: the agency learns in one run both that the file must be
 //! converted and whether converting will be enough (a blurred scan stays blurred).
 
-use std::fmt;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use image::DynamicImage;
-use rayon::prelude::*;
-use serde::ser::SerializeStruct;
 
 use crate::batch;
 use crate::decode::{self, DecodeLimits, Decoded};
-use crate::encode::panic_text;
-use crate::error::{Problem, SetupError};
+use crate::error::{Problem, SetupError, Skip, Why};
 use crate::inspect::{self, ColourClass, BLUR_THRESHOLD, MIN_LEGIBLE_LONG_EDGE};
-use crate::jpeg;
 use crate::normalize::is_srgb_profile;
-use crate::options::{ByteSize, Options};
-use crate::report::{Record, Status};
+use crate::options::Options;
+use crate::run::{guarded, Done, Panicked, Runner};
 use crate::sniff::{claimed_by_name, sniff, Format};
+use crate::words::{english, Message};
+use crate::{jpeg, png};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
@@ -54,7 +49,7 @@ pub fn is_accepted(format: Format) -> bool {
 }
 
 /// One file's overall answer. Ordered from best to worst, so the worst decides the exit
-/// status.
+/// status. Its words (PASS, WARN...) are in the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
@@ -67,18 +62,6 @@ pub enum Verdict {
     Warn,
     /// The upload system would refuse it, or it could not be read.
     Fail,
-}
-
-impl Verdict {
-    /// Upper-case label for tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Pass => "PASS",
-            Verdict::Skipped => "SKIP",
-            Verdict::Warn => "WARN",
-            Verdict::Fail => "FAIL",
-        }
-    }
 }
 
 /// How much a [`Finding`] weighs.
@@ -95,11 +78,11 @@ pub enum Severity {
     Fail,
 }
 
-/// One thing found about a file. The messages say what to do about it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// One thing found about a file. Its words (in [`crate::words`]) say what to do about it;
+/// its code ([`crate::words::Message::code`]) is what `--json` reports keep.
+#[derive(Debug, thiserror::Error)]
 pub enum Finding {
     /// The bytes are another format than the name says.
-    #[error("renamed: the bytes are {real}, but the name says {claimed}{}", rename_hint(*.real))]
     Renamed {
         /// The format of the bytes.
         real: Format,
@@ -107,13 +90,11 @@ pub enum Finding {
         claimed: Format,
     },
     /// A picture format the portal does not take.
-    #[error("{format} is not accepted (only JPEG, PNG and GIF are): scanfit convert makes one")]
     NotAccepted {
         /// The format of the bytes.
         format: Format,
     },
     /// The bytes are fine but the name does not end in an accepted extension.
-    #[error("the name {} is not accepted: the portal takes .jpg, .jpeg, .png and .gif files; rename it to .{}", .extension.as_deref().map_or("without an extension".to_owned(), |e| format!("ending in .{e}")), .suggested)]
     BadExtension {
         /// The extension the file has, if any.
         extension: Option<String>,
@@ -121,7 +102,6 @@ pub enum Finding {
         suggested: &'static str,
     },
     /// Under the band's minimum.
-    #[error("too small: {} is under the minimum of {} ({min} bytes); scanfit convert re-encodes it into the band", ByteSize(*.bytes), ByteSize(*.min))]
     TooSmall {
         /// File size.
         bytes: u64,
@@ -129,7 +109,6 @@ pub enum Finding {
         min: u64,
     },
     /// Over the band's maximum.
-    #[error("too large: {} is over the maximum of {} ({max} bytes); scanfit convert re-encodes it into the band", ByteSize(*.bytes), ByteSize(*.max))]
     TooLarge {
         /// File size.
         bytes: u64,
@@ -137,40 +116,28 @@ pub enum Finding {
         max: u64,
     },
     /// Read or decode failed (or a decoder panicked).
-    #[error("unreadable: {0}")]
-    Unreadable(String),
+    Unreadable(Problem),
     /// An entry the folder walk passed over (a link to a folder, a broken link).
-    #[error("passed over: {0}")]
-    PassedOver(String),
+    PassedOver(Skip),
     /// Not a picture, and not named as one.
-    #[error("not a picture")]
     NotAPicture,
     /// An EXIF orientation other than "upright as stored".
-    #[error("EXIF orientation {0}: some viewers show it rotated and others upright; scanfit convert rotates the pixels")]
     Orientation(u8),
     /// A GPS position in the EXIF data.
-    #[error("GPS position in EXIF: a privacy leak (where the photo was taken); scanfit convert removes it")]
     Gps,
-    /// Harmless metadata (listed).
-    #[error("metadata: {0} (scanfit convert removes it)")]
-    Metadata(String),
+    /// Harmless metadata (what is present; GPS has a finding of its own).
+    Metadata(MetadataFound),
     /// A colour profile other than sRGB: viewers that ignore profiles show other colours.
-    #[error("colour profile is not sRGB: viewers that ignore it show other colours; scanfit convert converts to sRGB")]
     NotSrgb,
     /// CMYK JPEG: some viewers show it inverted or not at all.
-    #[error("CMYK: some viewers show CMYK JPEGs with wrong colours or not at all; scanfit convert makes it RGB")]
     Cmyk,
     /// More than one frame.
-    #[error("animated: the reviewer may see only the first frame")]
     Animated,
     /// No clearly chromatic content.
-    #[error("grayscale: looks like a black-and-white copy, which the portal rejects; scan or photograph the original in colour")]
     Grayscale,
     /// Near-binary pixels.
-    #[error("black-and-white (1-bit) scan: black-and-white scans are rejected; scan the original in colour")]
     Bilevel,
     /// Sharpness under the threshold.
-    #[error("blurred: sharpness {score:.1} is under {threshold}; rescan or retake the photo")]
     Blurred {
         /// The [`inspect::sharpness`] score.
         score: f64,
@@ -178,9 +145,6 @@ pub enum Finding {
         threshold: f64,
     },
     /// Long edge under the legibility minimum.
-    #[error(
-        "low resolution: the long edge is {long_edge} px, under {min} px, too few for small print"
-    )]
     LowResolution {
         /// The picture's long edge.
         long_edge: u32,
@@ -189,15 +153,17 @@ pub enum Finding {
     },
 }
 
-fn rename_hint(real: Format) -> String {
-    match extension_for(real) {
-        Some(ext) => format!("; name it .{ext}, or convert it with scanfit convert"),
-        None => String::new(),
+/// Findings are equal when they say the same thing: the same code and the same words
+/// (a [`Problem`] holds I/O errors, which have no equality of their own). Several pages
+/// of one scan often share a finding; it is said once per page.
+impl PartialEq for Finding {
+    fn eq(&self, other: &Finding) -> bool {
+        self.code() == other.code() && english(self) == english(other)
     }
 }
 
 /// The accepted extension for pictures in `format`.
-fn extension_for(format: Format) -> Option<&'static str> {
+pub(crate) fn extension_for(format: Format) -> Option<&'static str> {
     match format {
         Format::Jpeg => Some("jpg"),
         Format::Png => Some("png"),
@@ -230,62 +196,15 @@ impl Finding {
             | LowResolution { .. } => Severity::Warn,
         }
     }
-
-    /// A stable machine name for the finding, for the JSON output.
-    pub fn code(&self) -> &'static str {
-        use Finding::*;
-        match self {
-            Renamed { .. } => "renamed",
-            NotAccepted { .. } => "not_accepted",
-            BadExtension { .. } => "bad_extension",
-            TooSmall { .. } => "too_small",
-            TooLarge { .. } => "too_large",
-            Unreadable(_) => "unreadable",
-            PassedOver(_) => "passed_over",
-            NotAPicture => "not_a_picture",
-            Orientation(_) => "orientation",
-            Gps => "gps",
-            Metadata(_) => "metadata",
-            NotSrgb => "not_srgb",
-            Cmyk => "cmyk",
-            Animated => "animated",
-            Grayscale => "grayscale",
-            Bilevel => "bilevel",
-            Blurred { .. } => "blurred",
-            LowResolution { .. } => "low_resolution",
-        }
-    }
 }
 
 /// A [`Finding`] and the page it concerns (for files with several pages).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Reason {
     /// 1-based page, for multi-page files (TIFF, PDF).
     pub page: Option<u32>,
     /// What was found.
     pub finding: Finding,
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.page {
-            Some(p) => write!(f, "page {p}: {}", self.finding),
-            None => write!(f, "{}", self.finding),
-        }
-    }
-}
-
-/// Serialised as `{"severity", "code", "message", "page"}` so machines can match on the
-/// code while people read the message.
-impl serde::Serialize for Reason {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Reason", 4)?;
-        st.serialize_field("severity", &self.finding.severity())?;
-        st.serialize_field("code", self.finding.code())?;
-        st.serialize_field("message", &self.finding.to_string())?;
-        st.serialize_field("page", &self.page)?;
-        st.end()
-    }
 }
 
 /// Metadata found in a file, from its container (JPEG segments, PNG chunks) and from the
@@ -312,27 +231,17 @@ impl MetadataFound {
         self.icc |= m.icc;
     }
 
-    /// Names of what is present, for the note (GPS has a warning of its own).
-    fn names(&self) -> Vec<&'static str> {
-        [
-            (self.exif, "EXIF"),
-            (self.xmp, "XMP"),
-            (self.icc, "ICC profile"),
-            (self.other, "comments/text"),
-        ]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
-        .collect()
+    /// Whether anything but GPS is present (GPS has a finding of its own).
+    fn any_besides_gps(&self) -> bool {
+        self.exif || self.xmp || self.icc || self.other
     }
 }
 
-/// One file's inspection.
-#[derive(Debug, Clone, serde::Serialize)]
+/// One file's inspection (`check --json` writes it as a
+/// [`CheckRow`](crate::report::CheckRow)).
+#[derive(Debug)]
 pub struct CheckRecord {
-    /// Layout version ([`CHECK_SCHEMA_VERSION`]).
-    pub schema: u32,
     /// The file.
-    #[serde(serialize_with = "crate::report::lossy_path")]
     pub input: PathBuf,
     /// The overall answer: the worst of the reasons.
     pub verdict: Verdict,
@@ -365,7 +274,6 @@ pub struct CheckRecord {
 impl CheckRecord {
     fn new(input: PathBuf) -> CheckRecord {
         CheckRecord {
-            schema: CHECK_SCHEMA_VERSION,
             input,
             verdict: Verdict::Pass,
             format: None,
@@ -412,13 +320,13 @@ impl CheckRecord {
     }
 
     /// A record for an entry the folder walk passed over or could not read.
-    fn from_walk(r: Record) -> CheckRecord {
-        let mut c = CheckRecord::new(r.input);
-        let why = r.error.unwrap_or_default();
-        c.push(if r.status == Status::Failed {
-            Finding::Unreadable(why)
-        } else {
-            Finding::PassedOver(why)
+    fn from_walk(path: PathBuf, why: Why) -> CheckRecord {
+        let mut c = CheckRecord::new(path);
+        c.push(match why {
+            Why::Skip(skip) => Finding::PassedOver(skip),
+            Why::Problem(problem) => Finding::Unreadable(problem),
+            // The walk gives no other reasons; an unexpected one still fails the file.
+            other => Finding::Unreadable(Problem::Panic(english(&other))),
         });
         c.settle_verdict();
         c
@@ -467,65 +375,64 @@ pub fn check(inputs: &[PathBuf], opts: &Options) -> Result<Vec<CheckRecord>, Set
     opts.profile.validate().map_err(SetupError::Profile)?;
     let mut passed_over = Vec::new();
     let files = batch::find_files(inputs, None, &mut passed_over)?;
-    let work = |f: &batch::Found| check_file(&f.path, opts);
-    let mut records: Vec<CheckRecord> = if opts.jobs <= 1 {
-        files.iter().map(work).collect()
-    } else {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.jobs)
-            .build()
-        {
-            // One file per task, as in batch::run: a 50 MP photo costs 100× a screenshot.
-            Ok(pool) => pool.install(|| files.par_iter().with_max_len(1).map(work).collect()),
-            Err(_) => files.iter().map(work).collect(),
-        }
-    };
-    records.extend(passed_over.into_iter().map(CheckRecord::from_walk));
+    let runner = Runner::new(opts.jobs);
+    let mut records = runner.map(
+        &files,
+        |f| inspect_file(&f.path, opts),
+        |f, done| finish(&f.path, done),
+    );
+    records.extend(
+        passed_over
+            .into_iter()
+            .map(|(path, why)| CheckRecord::from_walk(path, why)),
+    );
     Ok(records)
 }
 
 /// Checks one file. Never panics: a panic in a decoder becomes an "unreadable" failure.
 pub fn check_file(path: &Path, opts: &Options) -> CheckRecord {
-    let started = Instant::now();
-    let mut record = CheckRecord::new(path.to_path_buf());
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| inspect_file(path, opts, &mut record))) {
-        record.push(Finding::Unreadable(
-            Problem::Panic(panic_text(payload.as_ref())).to_string(),
-        ));
-    }
-    record.settle_verdict();
-    record.millis = started.elapsed().as_millis() as u64;
-    record
+    finish(path, guarded(|| inspect_file(path, opts)))
 }
 
 /// Checks one file's bytes (already read) as if they were stored at `path`; the name
 /// matters for the extension rules. For callers that hold the bytes already.
 pub fn check_bytes(path: &Path, bytes: &[u8], opts: &Options) -> CheckRecord {
-    let started = Instant::now();
-    let mut record = CheckRecord::new(path.to_path_buf());
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| inspect_bytes(bytes, opts, &mut record)))
-    {
-        record.push(Finding::Unreadable(
-            Problem::Panic(panic_text(payload.as_ref())).to_string(),
-        ));
-    }
+    finish(path, guarded(|| inspect_bytes(path, bytes, opts)))
+}
+
+/// The record of one inspection: its findings and verdict, or the panic it raised.
+fn finish(path: &Path, done: Done<CheckRecord>) -> CheckRecord {
+    let millis = done.millis;
+    let mut record = done.or_else(|Panicked(text)| {
+        let mut r = CheckRecord::new(path.to_path_buf());
+        r.push(Finding::Unreadable(Problem::Panic(text)));
+        r
+    });
     record.settle_verdict();
-    record.millis = started.elapsed().as_millis() as u64;
+    record.millis = millis;
     record
 }
 
-fn inspect_file(path: &Path, opts: &Options, record: &mut CheckRecord) {
+fn inspect_file(path: &Path, opts: &Options) -> CheckRecord {
     match batch::read_input(path, opts.max_input_bytes) {
-        Ok(bytes) => inspect_bytes(&bytes, opts, record),
+        Ok(bytes) => inspect_bytes(path, &bytes, opts),
         Err(problem) => {
+            let mut record = CheckRecord::new(path.to_path_buf());
             // The size is still worth showing for a file too large to read.
             record.bytes = std::fs::metadata(path).map_or(0, |m| m.len());
-            record.push(Finding::Unreadable(problem.to_string()));
+            record.push(Finding::Unreadable(problem));
+            record
         }
     }
 }
 
-fn inspect_bytes(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
+fn inspect_bytes(path: &Path, bytes: &[u8], opts: &Options) -> CheckRecord {
+    let mut record = CheckRecord::new(path.to_path_buf());
+    inspect_into(bytes, opts, &mut record);
+    record
+}
+
+fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
     record.bytes = bytes.len() as u64;
     let claimed = claimed_by_name(&record.input);
     record.claimed = claimed;
@@ -535,8 +442,8 @@ fn inspect_bytes(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
         // picture; under any other name, an unrelated file.
         record.push(match (claimed, bytes.is_empty()) {
             (None, _) => Finding::NotAPicture,
-            (Some(_), true) => Finding::Unreadable(Problem::Empty.to_string()),
-            (Some(_), false) => Finding::Unreadable(Problem::NotAPicture.to_string()),
+            (Some(_), true) => Finding::Unreadable(Problem::Empty),
+            (Some(_), false) => Finding::Unreadable(Problem::NotAPicture),
         });
         return;
     };
@@ -595,7 +502,7 @@ fn inspect_bytes(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
             }
             // "Not supported" repeats NotAccepted; only real decoding trouble is news.
             if !matches!(problem, Problem::Unsupported { .. }) || is_accepted(format) {
-                record.push(Finding::Unreadable(problem.to_string()));
+                record.push(Finding::Unreadable(problem));
             }
         }
         Ok(pictures) => {
@@ -608,9 +515,7 @@ fn inspect_bytes(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
                         metadata.merge(decoded.metadata);
                         inspect_picture(picture.page, i == 0, decoded, record);
                     }
-                    Err(problem) => {
-                        record.push_page(picture.page, Finding::Unreadable(problem.to_string()))
-                    }
+                    Err(problem) => record.push_page(picture.page, Finding::Unreadable(problem)),
                 }
             }
         }
@@ -618,9 +523,8 @@ fn inspect_bytes(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
     if metadata.gps {
         record.push(Finding::Gps);
     }
-    let names = metadata.names();
-    if !names.is_empty() {
-        record.push(Finding::Metadata(names.join(", ")));
+    if metadata.any_besides_gps() {
+        record.push(Finding::Metadata(metadata));
     }
     record.metadata = Some(metadata);
 }
@@ -690,83 +594,26 @@ fn header_dimensions(bytes: &[u8], format: Format) -> Option<(u32, u32)> {
 /// Metadata visible in the container, independent of what the decoder exposes (it
 /// misses comments, IPTC and PNG text chunks).
 pub fn container_metadata(bytes: &[u8], format: Format) -> MetadataFound {
-    match format {
-        Format::Jpeg => jpeg_metadata(bytes),
-        Format::Png => png_metadata(bytes),
-        Format::Gif => MetadataFound {
+    let found = match format {
+        Format::Jpeg => jpeg::metadata(bytes),
+        Format::Png => png::metadata(bytes),
+        Format::Gif => {
             // GIF keeps XMP and ICC in application extensions named like this.
-            xmp: contains(bytes, b"XMP DataXMP"),
-            icc: contains(bytes, b"ICCRGBG1012"),
-            ..MetadataFound::default()
-        },
-        _ => MetadataFound::default(),
-    }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn jpeg_metadata(bytes: &[u8]) -> MetadataFound {
-    let mut m = MetadataFound::default();
-    for seg in jpeg::segments(bytes) {
-        let p = seg.payload;
-        match seg.marker {
-            0xE1 if p.starts_with(b"Exif\0\0") => {
-                m.exif = true;
-                m.gps |= exif_has_gps(&p[6..]);
-            }
-            0xE1 if p.starts_with(b"http://ns.adobe.com/") => m.xmp = true,
-            0xE2 if p.starts_with(b"ICC_PROFILE\0") => m.icc = true,
-            // JFIF and Adobe describe how the picture decodes; everything else in an
-            // application segment or a comment is metadata.
-            0xE0 if p.starts_with(b"JFIF\0") => {}
-            0xEE if p.starts_with(b"Adobe") => {}
-            0xE0..=0xEF | 0xFE => m.other = true,
-            _ => {}
+            let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+            return MetadataFound {
+                xmp: contains(b"XMP DataXMP"),
+                icc: contains(b"ICCRGBG1012"),
+                ..MetadataFound::default()
+            };
         }
-    }
+        _ => return MetadataFound::default(),
+    };
+    let mut m = MetadataFound {
+        other: found.other,
+        ..MetadataFound::default()
+    };
+    m.merge(found.metadata);
     m
-}
-
-fn png_metadata(bytes: &[u8]) -> MetadataFound {
-    let mut m = MetadataFound::default();
-    let mut pos = 8usize;
-    while let Some(header) = bytes.get(pos..pos + 8) {
-        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-        let kind = &header[4..8];
-        let Some(data) = pos
-            .checked_add(8 + len)
-            .and_then(|end| bytes.get(pos + 8..end))
-        else {
-            break;
-        };
-        match kind {
-            b"eXIf" => {
-                m.exif = true;
-                m.gps |= exif_has_gps(data);
-            }
-            b"iCCP" => m.icc = true,
-            b"iTXt" if data.starts_with(b"XML:com.adobe.xmp\0") => m.xmp = true,
-            // ImageMagick stores EXIF as hex in a text chunk of this name.
-            b"tEXt" | b"zTXt" | b"iTXt" if data.starts_with(b"Raw profile type exif\0") => {
-                m.exif = true;
-                m.other = true;
-            }
-            b"tEXt" | b"zTXt" | b"iTXt" | b"tIME" => m.other = true,
-            b"IEND" => break,
-            _ => {}
-        }
-        pos += 12 + len;
-    }
-    m
-}
-
-/// Whether a raw EXIF block (TIFF structure) holds GPS tags.
-fn exif_has_gps(tiff: &[u8]) -> bool {
-    exif::Reader::new()
-        .read_raw(tiff.to_vec())
-        .is_ok_and(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps))
 }
 
 #[cfg(test)]
@@ -790,7 +637,10 @@ mod tests {
     #[test]
     fn verdict_is_the_worst_severity_and_notes_do_not_count() {
         let mut r = CheckRecord::new("a.jpg".into());
-        r.push(Finding::Metadata("EXIF".into()));
+        r.push(Finding::Metadata(MetadataFound {
+            exif: true,
+            ..MetadataFound::default()
+        }));
         r.settle_verdict();
         assert_eq!(r.verdict, Verdict::Pass);
         r.push(Finding::Grayscale);
@@ -810,7 +660,7 @@ mod tests {
         let renamed = r
             .reasons
             .iter()
-            .find(|x| x.finding.code() == "renamed")
+            .find(|x| matches!(x.finding, Finding::Renamed { .. }))
             .expect("renamed reason");
         let text = renamed.to_string();
         assert!(text.contains("PNG") && text.contains(".png"), "{text}");
@@ -824,7 +674,7 @@ mod tests {
             assert!(
                 r.reasons
                     .iter()
-                    .any(|x| x.finding.code() == "bad_extension"),
+                    .any(|x| matches!(x.finding, Finding::BadExtension { .. })),
                 "{name}: {:?}",
                 r.reasons
             );
@@ -845,7 +695,10 @@ mod tests {
             .encode_image(&RgbImage::from_pixel(64, 64, Rgb([1, 2, 3])))
             .unwrap();
         let r = check_bytes(Path::new("cut.jpg"), &j[..j.len() / 2], &opts());
-        assert!(r.reasons.iter().any(|x| x.finding.code() == "unreadable"));
+        assert!(r
+            .reasons
+            .iter()
+            .any(|x| matches!(x.finding, Finding::Unreadable(_))));
     }
 
     #[test]
@@ -867,17 +720,5 @@ mod tests {
             let r = check_bytes(Path::new("x.jpg"), &bytes, &opts());
             assert_eq!(r.verdict, Verdict::Fail, "{:?}", r.reasons);
         }
-    }
-
-    #[test]
-    fn png_chunks_are_found() {
-        let mut bytes = png(&RgbImage::from_pixel(8, 8, Rgb([9, 9, 9])));
-        // Insert a tEXt chunk after IHDR (8 + 25 bytes); the CRC is not checked here.
-        let mut chunk = 7u32.to_be_bytes().to_vec();
-        chunk.extend(b"tEXtAuthor\0x");
-        chunk.extend([0; 4]);
-        bytes.splice(33..33, chunk);
-        let m = png_metadata(&bytes);
-        assert!(m.other && !m.exif && !m.gps && !m.icc);
     }
 }

@@ -1,35 +1,40 @@
-//! Typed errors. [`Problem`] says what went wrong with one picture; [`Error`] adds the
-//! file it happened to, because a message without a path is useless in a batch of
-//! thousands. Messages are written for the person running scanfit and, where there is
-//! one, say what to do about it.
+//! Typed errors and notes. [`Problem`] says what went wrong with one picture; [`Error`]
+//! adds the file it happened to, because a message without a path is useless in a batch
+//! of thousands; [`Warning`] is what is worth knowing about an output written anyway;
+//! [`Why`] is the reason a report gives for an input not converted. Each is a value with
+//! its facts as fields: the sentences, written for the person running scanfit and saying
+//! what to do where there is something to do, are in the catalogue ([`crate::words`]).
 
 use std::io;
 use std::path::PathBuf;
 
 use crate::sniff::Format;
 
-/// What went wrong with one input.
+/// What went wrong with one input. Its words are in the catalogue ([`crate::words`]);
+/// `Display` shows them in English.
 #[derive(Debug, thiserror::Error)]
 pub enum Problem {
     /// The file could not be read.
-    #[error("cannot read the file: {0}")]
     Read(#[source] io::Error),
+    /// The input is a FIFO, socket or device (it changed into one after it was listed).
+    NotAFile,
+    /// The file's size changed while it was read: something is still writing it.
+    ChangedWhileRead {
+        /// Size when opened.
+        opened: u64,
+        /// Bytes read.
+        read: u64,
+    },
     /// The file has no bytes.
-    #[error("the file is empty")]
     Empty,
-    /// The bytes are not a picture format scanfit knows.
-    #[error("not a picture: the bytes are not JPEG, PNG, GIF, BMP, WebP, TIFF, HEIC, AVIF or PDF")]
+    /// The bytes are not a picture format scanfit knows, under a picture's name.
     NotAPicture,
     /// A picture format scanfit recognises but cannot convert.
-    #[error("{format} is not supported{hint}")]
     Unsupported {
         /// The format found in the bytes.
         format: Format,
-        /// Advice, starting with a separator, or empty.
-        hint: &'static str,
     },
     /// The input file is larger than the configured limit.
-    #[error("the file is {bytes} bytes, above the {max}-byte input limit")]
     TooLarge {
         /// Size of the file.
         bytes: u64,
@@ -38,7 +43,6 @@ pub enum Problem {
     },
     /// The picture has more pixels than the configured limit (a decompression bomb, or a
     /// scan too large to hold in memory).
-    #[error("{width}×{height} pixels is above the limit of {max} pixels (--max-pixels)")]
     TooManyPixels {
         /// Width in pixels.
         width: u32,
@@ -48,7 +52,6 @@ pub enum Problem {
         max: u64,
     },
     /// The decoder refused the data.
-    #[error("{format} data is corrupt or truncated: {detail}")]
     Corrupt {
         /// The sniffed format.
         format: Format,
@@ -56,26 +59,21 @@ pub enum Problem {
         detail: String,
     },
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
-    #[error(transparent)]
     Page(#[from] crate::decode::pages::PageError),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.
-    #[error(transparent)]
     Heif(#[from] crate::decode::heif::HeifError),
     /// No encoding within the quality and resolution floors lands inside the band.
-    #[error("cannot land in {min}..={max} bytes without going below the legibility floors: {why}")]
     BandUnreachable {
         /// Lower bound of the band.
         min: u64,
         /// Upper bound of the band.
         max: u64,
         /// What the closest attempt was.
-        why: String,
+        closest: Closest,
     },
     /// The encoder failed.
-    #[error("encoding failed: {0}")]
     Encode(String),
     /// Writing the output failed; nothing partial was left behind.
-    #[error("cannot write {}: {source}", path.display())]
     Write {
         /// The output that could not be written.
         path: PathBuf,
@@ -84,14 +82,103 @@ pub enum Problem {
         source: io::Error,
     },
     /// The planned output would replace an input file.
-    #[error("the output {} would overwrite an input; choose another output folder", path.display())]
     WouldOverwriteInput {
         /// The output path.
         path: PathBuf,
     },
     /// A decoder or encoder panicked; caught so the batch goes on.
-    #[error("internal error while converting (please report it): {0}")]
     Panic(String),
+    /// A folder of the input could not be listed.
+    ReadFolder(#[source] io::Error),
+    /// A folder where outputs would go is a link, so they would land outside OUT.
+    OutputFolderIsLink {
+        /// The linked folder.
+        path: PathBuf,
+    },
+}
+
+/// The closest attempt of a band search that found no encoding in the band.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Closest {
+    /// Only PNG was allowed, and the lossless PNG is outside the band.
+    Png {
+        /// Its size.
+        bytes: u64,
+    },
+    /// The JPEG attempt closest to the band.
+    Jpeg {
+        /// The size is a probe's estimate, not a full encode's.
+        estimated: bool,
+        /// Its size in bytes.
+        bytes: f64,
+        /// Its quality.
+        quality: u8,
+        /// Its width.
+        width: u32,
+        /// Its height.
+        height: u32,
+        /// Its legibility score and the floor, when it was under the floor.
+        illegible: Option<(f64, f64)>,
+        /// The number of encodes after which the search gave up, if it gave up.
+        gave_up_after: Option<u32>,
+    },
+}
+
+/// Why an input was passed over: nothing to do, and nothing wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Its output exists already (a re-run only does what is missing).
+    OutputExists,
+    /// Not a picture, and not named as one (a `.docx` in the folder).
+    NotAPicture,
+    /// A link whose target does not exist (or loops).
+    BrokenLink,
+    /// A link to a folder, not followed (it could loop or lead outside the input).
+    LinkToFolder,
+    /// A FIFO, socket or device: opening a FIFO blocks until something writes to it.
+    NotAFile,
+}
+
+/// Why a record's input was not converted, or was passed over: the typed value behind
+/// a report's `error` and `error_code`.
+#[derive(Debug, thiserror::Error)]
+pub enum Why {
+    /// Converting it failed.
+    Problem(#[from] Problem),
+    /// Nothing to do.
+    Skip(Skip),
+    /// A stitched set failed.
+    Stitch(#[from] crate::stitch::StitchError),
+    /// Converted, but the original could not be moved or deleted (`watch --originals`).
+    Original(OriginalError),
+}
+
+impl From<Skip> for Why {
+    fn from(skip: Skip) -> Why {
+        Why::Skip(skip)
+    }
+}
+
+/// An original that `watch --originals` could not move or delete after its output was
+/// written (the output is fine; the original is still where it was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginalError {
+    /// Deleting failed.
+    NotDeleted {
+        /// The original.
+        path: PathBuf,
+        /// The system's words.
+        detail: String,
+    },
+    /// Moving failed.
+    NotMoved {
+        /// The original.
+        path: PathBuf,
+        /// The folder it was to go to.
+        dir: PathBuf,
+        /// The system's words.
+        detail: String,
+    },
 }
 
 /// A [`Problem`] with the file it belongs to.
@@ -108,10 +195,12 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     /// The profile's numbers contradict each other.
-    #[error("{0}")]
-    Profile(String),
+    Profile(#[from] crate::options::ProfileError),
+    /// The stitch settings are out of range.
+    Stitch(#[from] crate::stitch::StitchOptionsError),
+    /// The sweep settings are out of range.
+    Sweep(#[from] crate::sweep::SweepError),
     /// An input does not exist or cannot be read.
-    #[error("cannot read input {}: {source}", path.display())]
     Input {
         /// The input given.
         path: PathBuf,
@@ -120,66 +209,73 @@ pub enum SetupError {
         source: io::Error,
     },
     /// The output folder cannot be created or is an input folder.
-    #[error("output folder {}: {why}", path.display())]
     Output {
         /// The output folder.
         path: PathBuf,
         /// What is wrong with it.
-        why: String,
+        why: OutputWhy,
     },
 }
 
+/// What is wrong with an output folder.
+#[derive(Debug)]
+pub enum OutputWhy {
+    /// It cannot be created; the system's words.
+    Create(String),
+    /// It is one of the input folders.
+    IsInput,
+    /// It is the watched folder.
+    IsWatched,
+}
+
 /// Something the user should know about an output that was written anyway.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
     /// The picture is gray; the portal's reviewers reject black-and-white copies.
-    #[error("grayscale: the portal rejects black-and-white scans; rescan in colour if you can")]
     Grayscale,
     /// The picture is black and white only (a 1-bit or thresholded scan).
-    #[error("black-and-white scan: the portal rejects these; rescan in colour")]
     Bilevel,
-    /// The source looks blurred; reviewers reject unclear pictures.
-    #[error("blurred (sharpness {0:.1}): reviewers reject unclear pictures; rescan or retake it")]
+    /// The source looks blurred (its sharpness); reviewers reject unclear pictures.
     Blurred(f64),
-    /// The source has too few pixels for small print to stay legible.
-    #[error("low resolution: the long edge is {0} px, too few for legible small print; enlarging adds no detail")]
+    /// The source's long edge has too few pixels for small print to stay legible.
     LowResolution(u32),
     /// Only the first frame of an animation was kept.
-    #[error("animated: only the first frame was kept")]
     Animated,
     /// The colour profile could not be used.
-    #[error("colour profile ignored: {0}")]
-    ProfileIgnored(String),
+    ProfileIgnored(IccIssue),
     /// A CMYK source was converted to RGB with a generic formula, not its profile.
-    #[error("CMYK: converted to RGB with a generic formula (no colour profile applied); check the colours")]
     CmykApproximate,
-    /// The source was enlarged to reach the minimum size.
-    #[error("enlarged {0:.2}×: the source was too small for the portal's minimum size")]
+    /// The source was enlarged by this factor to reach the minimum size.
     Enlarged(f64),
-    /// A piece of a stitched picture was enlarged to match the others' size.
-    #[error("enlarged {0:.2}× to match the other pieces (a larger piece would otherwise lose legibility); a sharper or larger photo of it would look better")]
+    /// A piece of a stitched picture was enlarged by this factor to match the others.
     EnlargedToMatch(f64),
     /// Imperceptible grain was added: the picture is too flat to reach the minimum size.
-    #[error("grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise")]
     Grained,
-    /// A warning about one piece of a stitched picture, with the piece's file name.
-    #[error("{piece}: {warning}")]
+    /// A warning about one piece of a stitched picture.
     InPiece {
         /// The piece's file name.
         piece: String,
+        /// Its page, when the file has several.
+        page: Option<u32>,
         /// What is true of that piece.
         warning: Box<Warning>,
     },
     /// The file was renamed: its bytes are another format than its name says.
-    #[error("renamed file: the bytes are {real}, not what the name says")]
     Renamed {
         /// The real format.
         real: crate::sniff::Format,
     },
 }
 
-impl serde::Serialize for Warning {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
+/// Why a colour profile could not be used (the picture is then taken as sRGB).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IccIssue {
+    /// The profile cannot be parsed; the parser's words.
+    Unreadable(String),
+    /// The profile describes another colour space than the RGB pixels (named).
+    NotRgb(String),
+    /// No transform to sRGB can be built from it; the library's words.
+    CannotConvert(String),
+    /// The transform failed; the library's words.
+    ConversionFailed(String),
 }

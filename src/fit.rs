@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 
 use crate::encode::Encoder;
-use crate::error::Problem;
+use crate::error::{Closest, Problem};
 use crate::normalize::Pixels;
 use crate::options::Profile;
 use crate::resize::{resize, scaled_dims};
@@ -398,125 +398,261 @@ pub fn fit_jpeg(
     encoder: &dyn Encoder,
     limits: Limits,
 ) -> Result<Fitted, Problem> {
-    let (min, max) = (profile.min_bytes as f64, profile.max_bytes as f64);
-    let (w0, h0) = (src.width(), src.height());
-    let long0 = f64::from(src.long_edge());
-    let min_scale = (f64::from(profile.min_long_edge) / long0).min(1.0);
-    let max_scale = ((limits.max_pixels as f64) / (f64::from(w0) * f64::from(h0)))
-        .sqrt()
-        .min(f64::from(MAX_ENLARGED_LONG_EDGE) / long0)
-        .max(1.0);
-
-    let mut model = Model::default();
-    let mut stage = Stage::new(Cow::Borrowed(src), 1.0, 1.0);
-    let mut q = profile.quality;
-    let (mut encodes, mut probes) = (0u32, 0u32);
-    let mut closest;
-    // Set when a decision must rest on a full encode rather than an estimate.
-    let mut calibrate = false;
-    let mut grained = false;
-
-    loop {
-        // Measure at q: a probe estimate first where there is a probe; a full encode
-        // when the estimate says it will land (or there is nothing cheaper).
-        let estimate = match &stage.probe {
-            Some(probe) if probes < MAX_PROBES && !calibrate => {
-                let bytes = encoder.encode(&probe.pixels, q)?;
-                probes += 1;
-                stage.probe_lens.push((q, bytes.len()));
-                let e = bytes.len() as f64 * stage.ratio;
-                stage.last_probe = Some((q, bytes));
-                Some(e)
-            }
-            _ => None,
+    let mut search = Search::new(src, profile, encoder, limits);
+    let last = loop {
+        let attempt = match search.measure()? {
+            Measured::Landed(fitted) => return Ok(fitted),
+            Measured::Missed(attempt) => attempt,
         };
-        let trusted =
-            estimate.is_none_or(|e| (min * TRUST_ABOVE_MIN..=max * TRUST_BELOW_MAX).contains(&e));
+        match search.decide(&attempt) {
+            Move::GiveUp => break attempt,
+            next => search.apply(next),
+        }
+    };
+    let gave_up_after = (search.encodes >= MAX_ENCODES).then_some(search.encodes);
+    Err(Problem::BandUnreachable {
+        min: profile.min_bytes,
+        max: profile.max_bytes,
+        closest: last.closest(profile.min_score, gave_up_after),
+    })
+}
+
+/// One measurement that did not land: a quality at the current stage, and how it missed.
+#[derive(Debug, Clone, Copy)]
+struct Attempt {
+    q: u8,
+    /// Bytes, measured or estimated.
+    len: f64,
+    /// `len` comes from a full encode, not a probe estimate.
+    full: bool,
+    /// Legibility, where it was measured.
+    score: Option<f64>,
+    /// Under the legibility floor.
+    illegible: bool,
+    /// Above the band.
+    over: bool,
+    width: u32,
+    height: u32,
+}
+
+impl Attempt {
+    /// Only fewer bytes can help: too big, or illegible (then a higher quality is needed,
+    /// which only a smaller picture leaves room for).
+    fn shrink(&self) -> bool {
+        self.over || self.illegible
+    }
+
+    /// How close it came, for the error when nothing lands.
+    fn closest(&self, min_score: f64, gave_up_after: Option<u32>) -> Closest {
+        Closest::Jpeg {
+            estimated: !self.full,
+            bytes: self.len,
+            quality: self.q,
+            width: self.width,
+            height: self.height,
+            illegible: self
+                .score
+                .filter(|_| self.illegible)
+                .map(|s| (s, min_score)),
+            gave_up_after,
+        }
+    }
+}
+
+/// What a measurement gave.
+enum Measured {
+    /// In the band and legible: the answer.
+    Landed(Fitted),
+    /// Outside the band or under the legibility floor.
+    Missed(Attempt),
+}
+
+/// The search's next move after a miss.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Move {
+    /// Another quality at this scale.
+    Quality(u8),
+    /// The same quality again, with a full encode, so the probe's ratio is measured
+    /// before the picture is resampled on its word.
+    Calibrate,
+    /// Add grain to a picture too flat to reach the minimum, at this scale.
+    Grain { scale: f64 },
+    /// Resample the source to `scale` and try quality `q` there.
+    Rescale { scale: f64, q: u8 },
+    /// Nothing left to try.
+    GiveUp,
+}
+
+/// The band search's state: the picture at its current scale, what has been measured,
+/// and what has been spent.
+struct Search<'a> {
+    src: &'a Pixels,
+    profile: &'a Profile,
+    encoder: &'a dyn Encoder,
+    /// The band, in bytes.
+    min: f64,
+    max: f64,
+    /// How far the resolution may move: down to the floor, up to the pixel limit.
+    min_scale: f64,
+    max_scale: f64,
+    model: Model,
+    stage: Stage<'a>,
+    /// The quality to measure next.
+    q: u8,
+    encodes: u32,
+    probes: u32,
+    /// Set when a decision must rest on a full encode rather than an estimate.
+    calibrate: bool,
+    grained: bool,
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        src: &'a Pixels,
+        profile: &'a Profile,
+        encoder: &'a dyn Encoder,
+        limits: Limits,
+    ) -> Search<'a> {
+        let (w0, h0) = (src.width(), src.height());
+        let long0 = f64::from(src.long_edge());
+        Search {
+            src,
+            profile,
+            encoder,
+            min: profile.min_bytes as f64,
+            max: profile.max_bytes as f64,
+            min_scale: (f64::from(profile.min_long_edge) / long0).min(1.0),
+            max_scale: ((limits.max_pixels as f64) / (f64::from(w0) * f64::from(h0)))
+                .sqrt()
+                .min(f64::from(MAX_ENLARGED_LONG_EDGE) / long0)
+                .max(1.0),
+            model: Model::default(),
+            stage: Stage::new(Cow::Borrowed(src), 1.0, 1.0),
+            q: profile.quality,
+            encodes: 0,
+            probes: 0,
+            calibrate: false,
+            grained: false,
+        }
+    }
+
+    /// Measures quality `q` at the current stage: a probe estimate first where there is
+    /// a probe; a full encode when the estimate says it will land (or there is nothing
+    /// cheaper). Records what the miss teaches.
+    fn measure(&mut self) -> Result<Measured, Problem> {
+        let q = self.q;
+        let estimate = self.probe_estimate()?;
+        let trusted = estimate
+            .is_none_or(|e| (self.min * TRUST_ABOVE_MIN..=self.max * TRUST_BELOW_MAX).contains(&e));
         // Legibility is judged on the probe before a full encode is spent on a quality
         // that would be refused anyway; small pictures are judged on the full encode.
         let mut score = None;
         if trusted && estimate.is_some() {
-            if let (Some(probe), Some((_, bytes))) = (&stage.probe, &stage.last_probe) {
+            if let (Some(probe), Some((_, bytes))) = (&self.stage.probe, &self.stage.last_probe) {
                 score = legibility(&probe.pixels, bytes);
             }
         }
-        let illegible_probe = score.is_some_and(|s| s < profile.min_score);
-        let len = if trusted && !illegible_probe {
-            calibrate = false;
-            let bytes = encoder.encode(&stage.pixels, q)?;
-            encodes += 1;
-            stage.measured = true;
+        let full = trusted && !score.is_some_and(|s| s < self.profile.min_score);
+        let len = if full {
+            let bytes = self.encode_full()?;
             let len = bytes.len();
-            if let Some(&(_, probe_len)) = stage.probe_lens.iter().rev().find(|(pq, _)| *pq == q) {
-                let ratio = len as f64 / probe_len.max(1) as f64;
-                model.rescale_estimates(stage.scale, ratio / stage.ratio);
-                stage.ratio = ratio;
-            }
-            model.add(q, stage.scale, len as f64, false);
-            if profile.in_band(len as u64) {
+            if self.profile.in_band(len as u64) {
                 if score.is_none() {
                     // Small pictures, and full encodes made to calibrate the probe.
-                    score = match (&stage.probe, &stage.last_probe) {
+                    score = match (&self.stage.probe, &self.stage.last_probe) {
                         (Some(probe), Some((pq, b))) if *pq == q => legibility(&probe.pixels, b),
-                        _ => legibility(&stage.pixels, &bytes),
+                        _ => legibility(&self.stage.pixels, &bytes),
                     };
                 }
-                if score.is_none_or(|s| s >= profile.min_score) {
-                    return Ok(Fitted {
+                if score.is_none_or(|s| s >= self.profile.min_score) {
+                    return Ok(Measured::Landed(Fitted {
                         bytes,
-                        grained,
+                        grained: self.grained,
                         quality: q,
-                        width: stage.pixels.width(),
-                        height: stage.pixels.height(),
-                        encodes,
-                        probes,
-                        scale: stage.scale,
+                        width: self.stage.pixels.width(),
+                        height: self.stage.pixels.height(),
+                        encodes: self.encodes,
+                        probes: self.probes,
+                        scale: self.stage.scale,
                         score,
-                    });
+                    }));
                 }
             }
             len as f64
         } else {
             let e = estimate.expect("only estimates skip the full encode");
-            model.add(q, stage.scale, e, true);
+            self.model.add(q, self.stage.scale, e, true);
             e
         };
-
-        let illegible = score.is_some_and(|s| s < profile.min_score);
-        let over = len > max;
-        let shrink = over || illegible;
-        closest = format!(
-            "{}{:.0} bytes at quality {q}, {}×{} px{}",
-            if trusted && !illegible_probe {
-                ""
-            } else {
-                "about "
-            },
+        let attempt = Attempt {
+            q,
             len,
-            stage.pixels.width(),
-            stage.pixels.height(),
-            match score {
-                Some(s) if illegible => format!(
-                    ", legibility {s:.3} under the floor {:.3}",
-                    profile.min_score
-                ),
-                _ => String::new(),
-            }
-        );
-        if over {
+            full,
+            score,
+            illegible: score.is_some_and(|s| s < self.profile.min_score),
+            over: len > self.max,
+            width: self.stage.pixels.width(),
+            height: self.stage.pixels.height(),
+        };
+        let stage = &mut self.stage;
+        if attempt.over {
             stage.too_big_at = Some(stage.too_big_at.map_or(q, |b| b.min(q)));
         } else {
             // Too small, or in the band but illegible: either way only a higher quality
             // helps at this scale.
             stage.too_small_at = Some(stage.too_small_at.map_or(q, |s| s.max(q)));
         }
-        if illegible {
+        if attempt.illegible {
             stage.illegible_at = Some(stage.illegible_at.map_or(q, |s| s.max(q)));
         }
-        // Illegible at the best quality there is: fewer pixels do not read better.
-        if encodes >= MAX_ENCODES || (illegible && q == 100) {
-            break;
+        Ok(Measured::Missed(attempt))
+    }
+
+    /// The full size predicted from a probe encode at `q`, when there is a probe, probes
+    /// are left, and no full encode was asked for.
+    fn probe_estimate(&mut self) -> Result<Option<f64>, Problem> {
+        let stage = &mut self.stage;
+        let Some(probe) = &stage.probe else {
+            return Ok(None);
+        };
+        if self.probes >= MAX_PROBES || self.calibrate {
+            return Ok(None);
         }
+        let bytes = self.encoder.encode(&probe.pixels, self.q)?;
+        self.probes += 1;
+        stage.probe_lens.push((self.q, bytes.len()));
+        let estimate = bytes.len() as f64 * stage.ratio;
+        stage.last_probe = Some((self.q, bytes));
+        Ok(Some(estimate))
+    }
+
+    /// A full encode at `q`; it measures the probe's ratio too, if a probe was encoded
+    /// at the same quality, and corrects the estimates made with the old one.
+    fn encode_full(&mut self) -> Result<Vec<u8>, Problem> {
+        self.calibrate = false;
+        let stage = &mut self.stage;
+        let bytes = self.encoder.encode(&stage.pixels, self.q)?;
+        self.encodes += 1;
+        stage.measured = true;
+        let len = bytes.len();
+        if let Some(&(_, probe_len)) = stage.probe_lens.iter().rev().find(|(pq, _)| *pq == self.q) {
+            let ratio = len as f64 / probe_len.max(1) as f64;
+            self.model
+                .rescale_estimates(stage.scale, ratio / stage.ratio);
+            stage.ratio = ratio;
+        }
+        self.model.add(self.q, stage.scale, len as f64, false);
+        Ok(bytes)
+    }
+
+    /// Decides what to try after a miss: quality first, then resolution.
+    fn decide(&self, attempt: &Attempt) -> Move {
+        // Illegible at the best quality there is: fewer pixels do not read better.
+        if self.encodes >= MAX_ENCODES || (attempt.illegible && attempt.q == 100) {
+            return Move::GiveUp;
+        }
+        let (profile, stage, model) = (self.profile, &self.stage, &self.model);
+        let shrink = attempt.shrink();
 
         // 1. Another quality at this scale, inside the bracket still open (every
         //    quality tried at this scale lies outside it), unless the model says even
@@ -528,48 +664,39 @@ pub fn fit_jpeg(
         let hi = stage.too_big_at.map_or(100, |b| b - 1);
         // How far the bracket's far end is predicted to miss the band (in ln bytes).
         let miss = if shrink {
-            model.predict(lo, stage.scale) - max.ln()
+            model.predict(lo, stage.scale) - self.max.ln()
         } else {
-            min.ln() - model.predict(hi, stage.scale)
+            self.min.ln() - model.predict(hi, stage.scale)
         };
         if lo <= hi && miss <= REACH_SLACK {
-            q = if shrink {
-                model.quality_for(max * AIM_BELOW_MAX, stage.scale, true)
+            let q = if shrink {
+                model.quality_for(self.max * AIM_BELOW_MAX, stage.scale, true)
             } else {
-                model.quality_for(min * AIM_ABOVE_MIN, stage.scale, false)
-            }
-            .clamp(lo, hi);
-            continue;
+                model.quality_for(self.min * AIM_ABOVE_MIN, stage.scale, false)
+            };
+            return Move::Quality(q.clamp(lo, hi));
         }
         // Resampling costs sharpness for good: unless the estimate misses by far, make
         // sure with one full encode that the probe's ratio is right before doing it.
         if stage.probe.is_some() && !stage.measured && miss < CALIBRATE_BELOW {
-            calibrate = true;
-            continue;
+            return Move::Calibrate;
         }
 
         // 2. Too small, and even the largest enlargement at quality 100 is predicted to
         //    stay too small: the picture is flat (a screenshot, a console certificate)
         //    and has too little detail for any size. Add grain of ±3 levels (1 %,
         //    invisible) once, at a moderate size, and search again.
-        if !shrink && !grained && model.predict(100, max_scale) < min.ln() - REACH_SLACK {
-            grained = true;
-            let scale = (f64::from(GRAIN_LONG_EDGE) / long0).clamp(1.0, max_scale);
-            let (w, h) = scaled_dims(w0, h0, scale);
-            let base = if (scale - 1.0).abs() < 1e-9 {
-                src.clone()
-            } else {
-                resize(src, w, h)
-            };
-            stage = Stage::new(Cow::Owned(add_grain(base)), scale, stage.correction());
-            model = Model::default();
-            q = profile.quality.max(90);
-            continue;
+        let long0 = f64::from(self.src.long_edge());
+        if !shrink
+            && !self.grained
+            && model.predict(100, self.max_scale) < self.min.ln() - REACH_SLACK
+        {
+            let scale = (f64::from(GRAIN_LONG_EDGE) / long0).clamp(1.0, self.max_scale);
+            return Move::Grain { scale };
         }
 
-        // 3. Change the resolution, always resampling the source (never a resample of
-        //    a resample, which would blur twice).
-        let (next_scale, next_q) = if shrink {
+        // 3. Change the resolution.
+        let (scale, q) = if shrink {
             // Leave the quality a little above its floor (and above any quality found
             // illegible) so the next step can adjust it either way.
             let q_aim = (profile.min_quality + 5).min(profile.quality).max(
@@ -578,39 +705,56 @@ pub fn fit_jpeg(
                     .map_or(0, |q| q.saturating_add(3).min(100)),
             );
             let s = model
-                .scale_for(max * AIM_BELOW_MAX, q_aim, stage.scale)
+                .scale_for(self.max * AIM_BELOW_MAX, q_aim, stage.scale)
                 .min(stage.scale * 0.97);
-            (s.max(min_scale), q_aim)
+            (s.max(self.min_scale), q_aim)
         } else {
             let q_aim = profile.quality.max(90);
             let s = model
-                .scale_for(min * AIM_ABOVE_MIN, q_aim, stage.scale)
+                .scale_for(self.min * AIM_ABOVE_MIN, q_aim, stage.scale)
                 .max(stage.scale * 1.05);
-            (s.min(max_scale), q_aim)
+            (s.min(self.max_scale), q_aim)
         };
-        if (next_scale - stage.scale).abs() < 1e-6 {
-            break;
+        if (scale - stage.scale).abs() < 1e-6 {
+            return Move::GiveUp;
         }
-        let (w, h) = scaled_dims(w0, h0, next_scale);
-        let correction = stage.correction();
-        let mut resized = resize(src, w, h);
-        if grained {
-            resized = add_grain(resized);
-        }
-        stage = Stage::new(Cow::Owned(resized), next_scale, correction);
-        q = next_q;
+        Move::Rescale { scale, q }
     }
 
-    let why = if encodes >= MAX_ENCODES {
-        format!("gave up after {encodes} encodes; closest: {closest}")
-    } else {
-        format!("closest: {closest}")
-    };
-    Err(Problem::BandUnreachable {
-        min: profile.min_bytes,
-        max: profile.max_bytes,
-        why,
-    })
+    /// Makes a move. Resolution changes always resample the source (never a resample
+    /// of a resample, which would blur twice).
+    fn apply(&mut self, next: Move) {
+        let (w0, h0) = (self.src.width(), self.src.height());
+        match next {
+            Move::Quality(q) => self.q = q,
+            Move::Calibrate => self.calibrate = true,
+            Move::Grain { scale } => {
+                self.grained = true;
+                let (w, h) = scaled_dims(w0, h0, scale);
+                let base = if (scale - 1.0).abs() < 1e-9 {
+                    self.src.clone()
+                } else {
+                    resize(self.src, w, h)
+                };
+                let correction = self.stage.correction();
+                self.stage = Stage::new(Cow::Owned(add_grain(base)), scale, correction);
+                // Grain changes what every quality costs: what was learnt no longer holds.
+                self.model = Model::default();
+                self.q = self.profile.quality.max(90);
+            }
+            Move::Rescale { scale, q } => {
+                let (w, h) = scaled_dims(w0, h0, scale);
+                let correction = self.stage.correction();
+                let mut resized = resize(self.src, w, h);
+                if self.grained {
+                    resized = add_grain(resized);
+                }
+                self.stage = Stage::new(Cow::Owned(resized), scale, correction);
+                self.q = q;
+            }
+            Move::GiveUp => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -710,9 +854,10 @@ mod tests {
     fn too_big_even_at_the_floors_fails_with_the_reason() {
         let (r, calls) = run(1e9, 3000, 2000);
         match r {
-            Err(Problem::BandUnreachable { why, .. }) => {
-                assert!(why.contains("2000×1333"), "{why}")
-            }
+            Err(Problem::BandUnreachable {
+                closest: Closest::Jpeg { width, height, .. },
+                ..
+            }) => assert_eq!((width, height), (2000, 1333)),
             other => panic!("expected BandUnreachable, got {other:?}"),
         }
         assert!(calls <= 6, "{calls} calls");
@@ -747,5 +892,45 @@ mod tests {
             assert_eq!(quality_for_g(g(q), true), q);
             assert_eq!(quality_for_g(g(q), false), q);
         }
+    }
+
+    /// A miss at quality `q` on a small picture (no probe), as `measure` reports it.
+    fn miss(q: u8, len: f64, score: Option<f64>) -> Attempt {
+        let min_score = Profile::default().min_score;
+        Attempt {
+            q,
+            len,
+            full: true,
+            score,
+            illegible: score.is_some_and(|s| s < min_score),
+            over: len > Profile::default().max_bytes as f64,
+            width: 1000,
+            height: 800,
+        }
+    }
+
+    #[test]
+    fn deciding_after_a_miss_moves_quality_first_then_gives_up_where_nothing_helps() {
+        let profile = Profile::default();
+        let fake = Fake {
+            k: 1.0,
+            calls: AtomicU32::new(0),
+        };
+        let src = gray(1000, 800);
+        let mut search = Search::new(&src, &profile, &fake, LIMITS);
+        // Too big at q85 with no bracket yet: a lower quality, not below the floor.
+        search.model.add(85, 1.0, 6_000_000.0, false);
+        let over = miss(85, 6_000_000.0, None);
+        search.stage.too_big_at = Some(85);
+        match search.decide(&over) {
+            Move::Quality(q) => assert!((profile.min_quality..85).contains(&q), "{q}"),
+            other => panic!("{other:?}"),
+        }
+        // Illegible even at quality 100: fewer pixels would not read better.
+        let unreadable = miss(100, 1_000_000.0, Some(profile.min_score / 2.0));
+        assert_eq!(search.decide(&unreadable), Move::GiveUp);
+        // Out of encodes: nothing more is tried.
+        search.encodes = MAX_ENCODES;
+        assert_eq!(search.decide(&over), Move::GiveUp);
     }
 }

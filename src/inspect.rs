@@ -886,7 +886,7 @@ mod tests {
     fn jpeg_roundtrip(img: &DynamicImage, quality: u8) -> DynamicImage {
         use crate::encode::{Encoder, MozJpeg};
         let pixels = crate::normalize::Pixels::from_dynamic(img.clone());
-        let bytes = MozJpeg::from(crate::options::Effort::default())
+        let bytes = MozJpeg::from(crate::encode::Effort::default())
             .encode(&pixels, quality)
             .expect("in-memory encode");
         image::load_from_memory(&bytes).expect("decode our own JPEG")

@@ -1,6 +1,10 @@
 //! Just enough of the JPEG container to walk its marker segments: to find the frame
-//! header, and to drop metadata segments without touching the compressed data — the
-//! lossless path for JPEGs that already meet every rule.
+//! header, to say what metadata a file carries, and to drop metadata segments without
+//! touching the compressed data — the lossless path for JPEGs that already meet every
+//! rule. This is the only JPEG segment walker: decode, the stripper and check all use
+//! it, so they agree on what a file holds.
+
+use crate::metadata::Found;
 
 /// One marker segment before the image data.
 #[derive(Debug, Clone, Copy)]
@@ -52,17 +56,51 @@ pub fn segments(bytes: &[u8]) -> impl Iterator<Item = Segment<'_>> {
     })
 }
 
-/// Whether a segment holds metadata the portal (and privacy) want gone: EXIF and XMP
-/// (APP1), ICC (APP2), IPTC/Photoshop (APP13), comments, and the other application
-/// segments cameras fill. JFIF (APP0) and Adobe (APP14, which tells decoders how the
-/// colours are stored) stay: they are part of how the picture decodes.
-fn is_metadata(seg: &Segment<'_>) -> bool {
+/// What kind of metadata a segment holds, if it holds any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Exif,
+    Xmp,
+    Icc,
+    Other,
+}
+
+/// Whether a segment holds metadata the portal (and privacy) want gone, and which: EXIF
+/// and XMP (APP1), ICC (APP2), IPTC/Photoshop (APP13), comments, and the other
+/// application segments cameras fill. JFIF (APP0) and Adobe (APP14, which tells decoders
+/// how the colours are stored) are not metadata: they are part of how the picture
+/// decodes. The stripper drops exactly the segments this names, and [`metadata`]
+/// reports exactly them, so what is reported is what is removed.
+fn kind(seg: &Segment<'_>) -> Option<Kind> {
+    let p = seg.payload;
     match seg.marker {
-        0xE0 => !seg.payload.starts_with(b"JFIF\0"),
-        0xEE => !seg.payload.starts_with(b"Adobe"),
-        0xE1..=0xED | 0xEF | 0xFE => true,
-        _ => false,
+        0xE1 if p.starts_with(EXIF) => Some(Kind::Exif),
+        0xE1 if p.starts_with(b"http://ns.adobe.com/") => Some(Kind::Xmp),
+        0xE2 if p.starts_with(b"ICC_PROFILE\0") => Some(Kind::Icc),
+        0xE0 if p.starts_with(b"JFIF\0") => None,
+        0xEE if p.starts_with(b"Adobe") => None,
+        0xE0..=0xEF | 0xFE => Some(Kind::Other),
+        _ => None,
     }
+}
+
+/// What starts an EXIF segment's payload; the TIFF structure follows it.
+const EXIF: &[u8] = b"Exif\0\0";
+
+/// The metadata in a JPEG's segments: what convert reports as removed and check warns
+/// about. Stops quietly where the structure does, like [`segments`].
+pub fn metadata(bytes: &[u8]) -> Found {
+    let mut found = Found::default();
+    for seg in segments(bytes) {
+        match kind(&seg) {
+            Some(Kind::Exif) => found.add_exif(&seg.payload[EXIF.len()..]),
+            Some(Kind::Xmp) => found.metadata.xmp = true,
+            Some(Kind::Icc) => found.metadata.icc = true,
+            Some(Kind::Other) => found.other = true,
+            None => {}
+        }
+    }
+    found
 }
 
 /// The same JPEG without its metadata segments, or `None` if the structure could not be
@@ -72,7 +110,7 @@ pub fn strip_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&bytes[..2]);
     let mut last_end = 2;
     for seg in segments(bytes) {
-        if !is_metadata(&seg) {
+        if kind(&seg).is_none() {
             out.extend_from_slice(&bytes[seg.start..seg.end]);
         }
         last_end = seg.end;
@@ -98,11 +136,6 @@ pub fn has_end(bytes: &[u8]) -> bool {
     })
 }
 
-/// Whether the JPEG still holds any metadata segment (used by tests and `check`).
-pub fn has_metadata(bytes: &[u8]) -> bool {
-    segments(bytes).any(|s| is_metadata(&s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,9 +155,9 @@ mod tests {
         j.extend(seg(0xFE, b"a comment"));
         j.extend(seg(0xDB, &[0; 65]));
         j.extend_from_slice(&[0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9]);
-        assert!(has_metadata(&j));
+        assert_ne!(metadata(&j), Found::default());
         let s = strip_metadata(&j).unwrap();
-        assert!(!has_metadata(&s));
+        assert_eq!(metadata(&s), Found::default());
         assert_eq!(s.len(), j.len() - 14 - 13);
         assert!(s.ends_with(&[0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9]));
         assert_eq!(segments(&s).count(), 2);
@@ -137,5 +170,47 @@ mod tests {
         assert!(strip_metadata(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF]).is_none());
         assert!(strip_metadata(&[0xFF, 0xD8]).is_none());
         assert_eq!(segments(b"not a jpeg").count(), 0);
+    }
+
+    #[test]
+    fn metadata_names_each_kind_and_gps_needs_a_position() {
+        use crate::metadata::tests::{exif_block, field, latitude};
+        use crate::metadata::Metadata;
+        use exif::{Tag, Value};
+        let jpeg = |segs: &[Vec<u8>]| {
+            let mut j = vec![0xFF, 0xD8];
+            segs.iter().for_each(|s| j.extend(s));
+            j.extend_from_slice(&[0xFF, 0xDA, 0, 2, 0xFF, 0xD9]);
+            j
+        };
+        let app1 = |fields: &[exif::Field]| seg(0xE1, &[EXIF, &exif_block(fields)].concat());
+        let six = field(Tag::Orientation, Value::Short(vec![6]));
+        let version = field(Tag::GPSVersionID, Value::Byte(vec![2, 3, 0, 0]));
+
+        let placed = metadata(&jpeg(&[app1(&[six.clone(), version.clone(), latitude()])]));
+        assert!(placed.metadata.exif && placed.metadata.gps);
+        assert_eq!(placed.orientation, Some(6));
+        let bare = metadata(&jpeg(&[app1(&[six, version])]));
+        assert!(bare.metadata.exif && !bare.metadata.gps);
+
+        let others = metadata(&jpeg(&[
+            seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"),
+            seg(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>"),
+            seg(0xE2, b"ICC_PROFILE\0\x01\x01"),
+            seg(0xED, b"Photoshop 3.0\0"),
+            seg(0xEE, b"Adobe\0\x64\0\0\0\0\x01"),
+        ]));
+        assert_eq!(
+            (others.metadata, others.other, others.orientation),
+            (
+                Metadata {
+                    xmp: true,
+                    icc: true,
+                    ..Metadata::default()
+                },
+                true,
+                None
+            )
+        );
     }
 }

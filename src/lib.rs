@@ -5,7 +5,10 @@
 //! The pipeline, one module per stage: [`sniff`] the real format → [`decode`] →
 //! [`normalize`] (orientation, alpha, bit depth, colour) → [`fit`] (the band search over
 //! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`](mod@write) atomically;
-//! [`batch`] walks folders and runs files in parallel, [`report`] renders the outcomes.
+//! [`batch`] walks folders and converts files, each command runs its items on the
+//! shared per-item runner ([`run`]), [`report`] makes the records and renders them, and
+//! [`words`] is the catalogue every sentence a person reads comes from (the library
+//! itself only produces typed values: [`Problem`], [`Warning`], check findings...).
 //! [`check`](mod@check) inspects files against the portal's rules without writing anything, with
 //! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
 //! [`stitch`](mod@stitch) combines several documents into one upload picture, through the same
@@ -14,7 +17,7 @@
 //! converts what appears in it, exactly once per version.
 //!
 //! ```no_run
-//! use scanfit::{convert, batch::NoProgress, Options};
+//! use scanfit::{convert, run::NoProgress, Options};
 //! let records = convert(&["scans".into()], "out".as_ref(), &Options::default(), &NoProgress)?;
 //! println!("{} files", records.len());
 //! # Ok::<(), scanfit::SetupError>(())
@@ -28,6 +31,7 @@ pub mod error;
 pub mod fit;
 pub mod inspect;
 pub mod jpeg;
+pub mod metadata;
 pub mod normalize;
 pub mod options;
 pub mod pipeline;
@@ -35,20 +39,23 @@ pub mod png;
 pub mod report;
 pub mod resize;
 pub mod rules;
+pub mod run;
 pub mod sheet;
 pub mod sniff;
 pub mod stitch;
 pub mod sweep;
 #[cfg(feature = "watch")]
 pub mod watch;
+pub mod words;
 pub mod write;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use check::{check, check_file, CheckRecord, CheckSummary, Verdict};
-pub use error::{Error, Problem, SetupError, Warning};
-pub use options::{ByteSize, Effort, FormatChoice, Options, Profile};
+pub use encode::Effort;
+pub use error::{Error, Problem, SetupError, Skip, Warning, Why};
+pub use options::{ByteSize, FormatChoice, Options, Profile};
 pub use report::{Record, Status, Summary};
 pub use stitch::{Layout, StitchOptions, StitchSet};
 
@@ -59,17 +66,22 @@ pub fn convert(
     inputs: &[PathBuf],
     out: &Path,
     opts: &Options,
-    progress: &dyn batch::Progress,
+    progress: &dyn run::Progress,
 ) -> Result<Vec<Record>, SetupError> {
-    opts.profile.validate().map_err(SetupError::Profile)?;
+    opts.profile.validate()?;
     if !opts.dry_run {
         fs::create_dir_all(out).map_err(|e| SetupError::Output {
             path: out.to_path_buf(),
-            why: e.to_string(),
+            why: error::OutputWhy::Create(e.to_string()),
         })?;
     }
     let plan = batch::plan(inputs, out)?;
-    Ok(batch::run(plan, opts, progress))
+    Ok(batch::run(
+        plan,
+        opts,
+        &run::Runner::new(opts.jobs),
+        progress,
+    ))
 }
 
 /// Stitches each set into one picture (in parallel) and returns one record per set, in
@@ -79,9 +91,15 @@ pub fn stitch(
     sets: &[StitchSet],
     opts: &Options,
     sopts: &StitchOptions,
-    progress: &dyn batch::Progress,
+    progress: &dyn run::Progress,
 ) -> Result<Vec<Record>, SetupError> {
-    opts.profile.validate().map_err(SetupError::Profile)?;
-    sopts.validate().map_err(SetupError::Profile)?;
-    Ok(stitch::stitch_sets(sets, opts, sopts, progress))
+    opts.profile.validate()?;
+    sopts.validate()?;
+    Ok(stitch::stitch_sets(
+        sets,
+        opts,
+        sopts,
+        &run::Runner::new(opts.jobs),
+        progress,
+    ))
 }

@@ -13,7 +13,7 @@
 use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::decode::Decoded;
-use crate::error::Warning;
+use crate::error::{IccIssue, Warning};
 
 /// Pixels ready to encode: 8-bit, upright, opaque, sRGB.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,15 +146,12 @@ fn over_white(c: u8, a: u8) -> u8 {
 }
 
 /// Converts RGB pixels described by `icc` to sRGB in place; a no-op for sRGB profiles.
-fn to_srgb(rgb: &mut RgbImage, icc: &[u8]) -> Result<(), String> {
+fn to_srgb(rgb: &mut RgbImage, icc: &[u8]) -> Result<(), IccIssue> {
     use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
-    let src = ColorProfile::new_from_slice(icc)
-        .map_err(|e| format!("unreadable colour profile ({e:?}); assumed sRGB"))?;
+    let src =
+        ColorProfile::new_from_slice(icc).map_err(|e| IccIssue::Unreadable(format!("{e:?}")))?;
     if src.color_space != DataColorSpace::Rgb {
-        return Err(format!(
-            "a {:?} colour profile on RGB pixels; assumed sRGB",
-            src.color_space
-        ));
+        return Err(IccIssue::NotRgb(format!("{:?}", src.color_space)));
     }
     let srgb = ColorProfile::new_srgb();
     if is_srgb_like(&src, &srgb) {
@@ -162,11 +159,11 @@ fn to_srgb(rgb: &mut RgbImage, icc: &[u8]) -> Result<(), String> {
     }
     let transform = src
         .create_transform_8bit(Layout::Rgb, &srgb, Layout::Rgb, TransformOptions::default())
-        .map_err(|e| format!("colour profile cannot be converted ({e:?}); assumed sRGB"))?;
+        .map_err(|e| IccIssue::CannotConvert(format!("{e:?}")))?;
     let mut out = vec![0u8; rgb.as_raw().len()];
     transform
         .transform(rgb.as_raw(), &mut out)
-        .map_err(|e| format!("colour conversion failed ({e:?}); assumed sRGB"))?;
+        .map_err(|e| IccIssue::ConversionFailed(format!("{e:?}")))?;
     rgb.copy_from_slice(&out);
     Ok(())
 }

@@ -8,15 +8,22 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::encode::{JpegSettings, Subsampling};
+use crate::encode::{Effort, JpegSettings, Subsampling};
 
 /// The portal's lower size limit: "200 KB" read as KiB, so either reading passes.
 pub const PORTAL_MIN_BYTES: u64 = 204_800;
 /// The portal's upper size limit: "4 MB" read as decimal megabytes, the stricter reading.
 pub const PORTAL_MAX_BYTES: u64 = 4_000_000;
 
+/// Default pixel limit: 120 megapixels; a 48 MP phone photo and a 600-dpi A3 scan pass,
+/// a decompression bomb does not.
+pub const DEFAULT_MAX_PIXELS: u64 = 120_000_000;
+/// Default input size limit: 512 MiB.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 512 << 20;
+
 /// Which file format the outputs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum FormatChoice {
     /// Lossless PNG for PNG/GIF/BMP sources whose optimised PNG lands in the band;
@@ -27,24 +34,6 @@ pub enum FormatChoice {
     Jpeg,
     /// Always PNG; a picture whose PNG cannot land in the band fails.
     Png,
-}
-
-/// How much CPU the JPEG encoder may spend for smaller files.
-///
-/// Measured on A4 scans and 12 MP photos (see README): `Fast` is libjpeg-turbo's
-/// behaviour, `Balanced` adds progressive scans with optimised Huffman tables (about
-/// 10–15 % smaller files for little time), `Max` adds mozjpeg's trellis quantisation
-/// and scan optimisation (another ~10 % smaller, but 10–30× the time of `Fast`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Effort {
-    /// Baseline JPEG, optimised Huffman tables.
-    Fast,
-    /// Progressive JPEG, optimised Huffman tables, no trellis.
-    #[default]
-    Balanced,
-    /// mozjpeg's full profile: progressive, trellis quantisation, optimised scans.
-    Max,
 }
 
 /// The rules one output must meet and how hard the encoder tries.
@@ -114,9 +103,10 @@ impl Profile {
 
     /// Reads a profile file (TOML). Fields it leaves out keep their defaults; unknown
     /// fields are refused, so a typo does not silently fall back to a default.
-    pub fn from_toml(text: &str) -> Result<Profile, String> {
-        let profile: Profile = toml::from_str(text).map_err(|e| e.to_string())?;
-        profile.validate()?;
+    pub fn from_toml(text: &str) -> Result<Profile, ProfileFileError> {
+        let profile: Profile =
+            toml::from_str(text).map_err(|e| ProfileFileError::Syntax(e.to_string()))?;
+        profile.validate().map_err(ProfileFileError::Invalid)?;
         Ok(profile)
     }
 
@@ -131,40 +121,76 @@ impl Profile {
     }
 
     /// Checks that the numbers make sense together, so a typo fails before any work.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ProfileError> {
         if self.min_bytes > self.max_bytes {
-            return Err(format!(
-                "--min-size ({}) is larger than --max-size ({})",
-                self.min_bytes, self.max_bytes
-            ));
+            return Err(ProfileError::MinAboveMax {
+                min: self.min_bytes,
+                max: self.max_bytes,
+            });
         }
         // The search needs room to move: JPEG sizes jump by a few percent per quality step.
         if self.max_bytes < self.min_bytes.saturating_add(self.min_bytes / 10) {
-            return Err(
-                "the size band is too narrow: --max-size must be at least 10 % above --min-size"
-                    .into(),
-            );
+            return Err(ProfileError::BandTooNarrow);
         }
         if self.max_bytes < 1024 {
-            return Err("--max-size must be at least 1 KiB".into());
+            return Err(ProfileError::MaxTooSmall);
         }
         if !(1..=100).contains(&self.quality) || !(1..=100).contains(&self.min_quality) {
-            return Err("qualities are between 1 and 100".into());
+            return Err(ProfileError::QualityRange);
         }
         if self.min_quality > self.quality {
-            return Err(format!(
-                "--min-quality ({}) is above --quality ({})",
-                self.min_quality, self.quality
-            ));
+            return Err(ProfileError::MinQualityAboveQuality {
+                min_quality: self.min_quality,
+                quality: self.quality,
+            });
         }
         if !(0.0..=1.0).contains(&self.min_score) {
-            return Err("--min-score is between 0 and 1".into());
+            return Err(ProfileError::MinScoreRange);
         }
         if self.min_long_edge == 0 {
-            return Err("--min-long-edge must be at least 1".into());
+            return Err(ProfileError::MinLongEdgeZero);
         }
         Ok(())
     }
+}
+
+/// Numbers of a profile that contradict each other.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// The minimum size is above the maximum.
+    MinAboveMax {
+        /// The minimum, in bytes.
+        min: u64,
+        /// The maximum, in bytes.
+        max: u64,
+    },
+    /// The band is under 10 % wide: JPEG sizes jump by a few percent per quality step.
+    BandTooNarrow,
+    /// The maximum is under 1 KiB.
+    MaxTooSmall,
+    /// A quality is outside 1–100.
+    QualityRange,
+    /// The floor quality is above the preferred one.
+    MinQualityAboveQuality {
+        /// The floor.
+        min_quality: u8,
+        /// The preferred quality.
+        quality: u8,
+    },
+    /// The legibility floor is outside 0–1.
+    MinScoreRange,
+    /// The resolution floor is zero.
+    MinLongEdgeZero,
+}
+
+/// Why a profile file cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProfileFileError {
+    /// Not TOML, a misspelt field or a wrong value; the TOML reader's words (they name
+    /// the line and the field).
+    Syntax(String),
+    /// Read, but its numbers contradict each other.
+    Invalid(ProfileError),
 }
 
 /// Settings of a batch run.
@@ -192,8 +218,8 @@ impl Default for Options {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             overwrite: false,
             dry_run: false,
-            max_pixels: 120_000_000,
-            max_input_bytes: 512 << 20,
+            max_pixels: DEFAULT_MAX_PIXELS,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
     }
 }
@@ -206,7 +232,7 @@ impl Default for Options {
 pub struct ByteSize(pub u64);
 
 impl FromStr for ByteSize {
-    type Err = String;
+    type Err = SizeError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
@@ -214,9 +240,7 @@ impl FromStr for ByteSize {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
-        let value: f64 = num
-            .parse()
-            .map_err(|_| format!("'{s}' is not a size (examples: 4000000, 4MB, 200KiB)"))?;
+        let value: f64 = num.parse().map_err(|_| SizeError::NotASize(s.to_owned()))?;
         let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
             "" | "b" => 1.0,
             "k" | "kb" => 1e3,
@@ -226,17 +250,34 @@ impl FromStr for ByteSize {
             "g" | "gb" => 1e9,
             "gib" => 1024.0 * 1024.0 * 1024.0,
             other => {
-                return Err(format!(
-                    "unknown size unit '{other}' in '{s}' (use B, KB, KiB, MB, MiB)"
-                ))
+                return Err(SizeError::UnknownUnit {
+                    unit: other.to_owned(),
+                    text: s.to_owned(),
+                })
             }
         };
         let bytes = (value * factor).round();
         if !(bytes.is_finite() && bytes >= 0.0 && bytes <= u64::MAX as f64) {
-            return Err(format!("'{s}' is out of range"));
+            return Err(SizeError::OutOfRange(s.to_owned()));
         }
         Ok(ByteSize(bytes as u64))
     }
+}
+
+/// A size that cannot be read; each holds the text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SizeError {
+    /// No number.
+    NotASize(String),
+    /// A unit that is not B, KB, KiB, MB, MiB, GB or GiB.
+    UnknownUnit {
+        /// The unit.
+        unit: String,
+        /// The whole text.
+        text: String,
+    },
+    /// Negative or too large.
+    OutOfRange(String),
 }
 
 impl fmt::Display for ByteSize {
@@ -298,6 +339,7 @@ mod tests {
         assert_eq!(q.jpeg_settings(), JpegSettings::from(Effort::Max));
         assert!(Profile::from_toml("qualty = 60\n")
             .unwrap_err()
+            .to_string()
             .contains("qualty"));
         assert!(Profile::from_toml("quality = 60\nmin_quality = 80\n").is_err());
         assert!(Profile::from_toml("subsampling = \"411\"\n").is_err());

@@ -6,7 +6,7 @@ use image::DynamicImage;
 
 use crate::decode::{self, DecodeLimits, Decoded, Metadata};
 use crate::encode::{encode_png, Encoder, MozJpeg};
-use crate::error::{Problem, Warning};
+use crate::error::{Closest, Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
@@ -339,10 +339,9 @@ pub fn encode_in_band(
             return Err(Problem::BandUnreachable {
                 min: profile.min_bytes,
                 max: profile.max_bytes,
-                why: format!(
-                    "the lossless PNG is {} bytes (--format png forbids JPEG)",
-                    png.len()
-                ),
+                closest: Closest::Png {
+                    bytes: png.len() as u64,
+                },
             });
         }
     }

@@ -1,6 +1,45 @@
-//! Just enough of the PNG container to drop metadata chunks without touching the
-//! compressed pixels: the lossless path for PNGs that already meet every rule, the
-//! counterpart of [`crate::jpeg::strip_metadata`].
+//! Just enough of the PNG container to walk its chunks: to say what metadata a file
+//! carries, and to drop metadata chunks without touching the compressed pixels — the
+//! lossless path for PNGs that already meet every rule, the counterpart of
+//! [`crate::jpeg::strip_metadata`]. This is the only PNG chunk walker: decode, the
+//! stripper and check all use it, so they agree on what a file holds.
+
+use crate::metadata::Found;
+
+const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// One chunk: its type, its data, and the whole chunk (length, type, data, CRC).
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    /// The chunk type (`IHDR`, `tEXt`, ...).
+    pub kind: &'a [u8; 4],
+    /// The chunk's data.
+    pub data: &'a [u8],
+    /// The chunk's bytes as stored, CRC included (not checked).
+    pub bytes: &'a [u8],
+}
+
+/// The chunks after the signature, in order, up to and including `IEND`. Stops quietly
+/// at anything malformed or cut short: callers that need the whole structure check that
+/// the last chunk was `IEND`.
+pub fn chunks(bytes: &[u8]) -> impl Iterator<Item = Chunk<'_>> {
+    let mut rest = bytes.strip_prefix(SIGNATURE).unwrap_or_default();
+    std::iter::from_fn(move || {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let kind: &[u8; 4] = rest.get(4..8)?.try_into().ok()?;
+        let chunk = rest.get(..len.checked_add(12)?)?;
+        rest = if kind == b"IEND" {
+            &[]
+        } else {
+            &rest[chunk.len()..]
+        };
+        Some(Chunk {
+            kind,
+            data: &chunk[8..8 + len],
+            bytes: chunk,
+        })
+    })
+}
 
 /// Chunks a decoder needs to show the same pixels. Everything else (text, EXIF, XMP,
 /// ICC, gamma, timestamps, private chunks) is metadata here. `tRNS` is absent on
@@ -10,24 +49,42 @@ const KEPT: [&[u8; 4]; 4] = [b"IHDR", b"PLTE", b"IDAT", b"IEND"];
 /// The same PNG with only its critical chunks, or `None` when its structure could not be
 /// followed to IEND, or it carries transparency or animation (those need re-encoding).
 pub fn strip_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-    let mut rest = bytes.strip_prefix(SIGNATURE)?;
     let mut out = SIGNATURE.to_vec();
-    loop {
-        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let kind: &[u8; 4] = rest.get(4..8)?.try_into().ok()?;
-        let chunk = rest.get(..len.checked_add(12)?)?;
-        if kind == b"tRNS" || kind == b"acTL" {
+    for chunk in chunks(bytes) {
+        if chunk.kind == b"tRNS" || chunk.kind == b"acTL" {
             return None;
         }
-        if KEPT.contains(&kind) {
-            out.extend_from_slice(chunk);
+        if KEPT.contains(&chunk.kind) {
+            out.extend_from_slice(chunk.bytes);
         }
-        rest = &rest[chunk.len()..];
-        if kind == b"IEND" {
+        if chunk.kind == b"IEND" {
             return Some(out);
         }
     }
+    None
+}
+
+/// The metadata in a PNG's chunks that has a meaning for the person uploading it (what
+/// convert reports as removed and check warns about); rendering hints such as gamma or
+/// physical size are removed too but not worth a word. Stops quietly where the
+/// structure does, like [`chunks`].
+pub fn metadata(bytes: &[u8]) -> Found {
+    let mut found = Found::default();
+    for Chunk { kind, data, .. } in chunks(bytes) {
+        match kind {
+            b"eXIf" => found.add_exif(data),
+            b"iCCP" => found.metadata.icc = true,
+            b"iTXt" if data.starts_with(b"XML:com.adobe.xmp\0") => found.metadata.xmp = true,
+            // ImageMagick stores EXIF as hex in a text chunk of this name.
+            b"tEXt" | b"zTXt" | b"iTXt" if data.starts_with(b"Raw profile type exif\0") => {
+                found.metadata.exif = true;
+                found.other = true;
+            }
+            b"tEXt" | b"zTXt" | b"iTXt" | b"tIME" => found.other = true,
+            _ => {}
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -69,5 +126,42 @@ mod tests {
         assert!(strip_metadata(&png).is_none());
         assert!(strip_metadata(&png[..20]).is_none());
         assert!(strip_metadata(b"not a png").is_none());
+    }
+
+    #[test]
+    fn metadata_names_what_matters_and_gps_needs_a_position() {
+        use crate::metadata::tests::{exif_block, field, latitude};
+        use exif::{Tag, Value};
+        let png = |extra: &[Vec<u8>]| {
+            let mut png = SIGNATURE.to_vec();
+            png.extend(chunk(b"IHDR", &[0; 13]));
+            extra.iter().for_each(|c| png.extend(c));
+            png.extend(chunk(b"IDAT", b"pixels"));
+            png.extend(chunk(b"IEND", b""));
+            png
+        };
+        let plain = metadata(&png(&[chunk(b"gAMA", &[0, 0, 0xB1, 0x8F])]));
+        assert_eq!(plain, Found::default(), "gamma is not worth a word");
+
+        let six = field(Tag::Orientation, Value::Short(vec![6]));
+        let version = field(Tag::GPSVersionID, Value::Byte(vec![2, 3, 0, 0]));
+        let placed = metadata(&png(&[chunk(
+            b"eXIf",
+            &exif_block(&[six, version.clone(), latitude()]),
+        )]));
+        assert!(placed.metadata.exif && placed.metadata.gps && !placed.other);
+        assert_eq!(placed.orientation, Some(6));
+        let bare = metadata(&png(&[chunk(b"eXIf", &exif_block(&[version]))]));
+        assert!(bare.metadata.exif && !bare.metadata.gps);
+
+        let text = metadata(&png(&[
+            chunk(b"tEXt", b"Author\0x"),
+            chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta/>"),
+            chunk(b"iCCP", b"sRGB\0\0x"),
+        ]));
+        assert!(text.other && text.metadata.xmp && text.metadata.icc);
+        assert!(!text.metadata.exif && !text.metadata.gps);
+        let magick = metadata(&png(&[chunk(b"zTXt", b"Raw profile type exif\0\0x")]));
+        assert!(magick.metadata.exif && magick.other);
     }
 }

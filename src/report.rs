@@ -1,14 +1,34 @@
-//! The per-file outcomes of a run, and the writers that render them: JSON Lines (with a
-//! schema version, for machines) and CSV (for spreadsheets). The terminal rendering
-//! lives in the binary.
+//! The per-item outcomes of a run ([`Record`], made one way for every command), and the
+//! writers that render them: JSON Lines (with a schema version, for machines) and CSV
+//! (for spreadsheets), both from one [`Row`], so the two cannot say different things.
+//!
+//! **CSV = JSON, flattened.** A CSV row holds exactly the fields of the JSON record, in
+//! the same order, under one rule: a nested object's fields become columns named
+//! `parent_field` (`metadata_removed.gps` → `metadata_removed_gps`), a list becomes one
+//! cell with its items joined by `"; "` (`warnings`, `warning_codes`, `pieces`), `null`
+//! becomes an empty cell, and numbers and booleans are written as JSON writes them.
+//! Every column is present in every row (`pieces` is empty for convert). The file
+//! starts with a UTF-8 byte order mark, so Excel on a Chinese Windows opens Chinese
+//! file names as Chinese instead of guessing GBK.
+//!
+//! The human text (`warnings`, `error`) is in the run's language; the codes beside it
+//! (`warning_codes`, `error_code`) are stable for scripts. The terminal rendering lives
+//! in the binary.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
+use serde_json::Value;
+
+use crate::check::{CheckRecord, MetadataFound, Severity, Verdict};
 use crate::decode::Metadata;
-use crate::error::Warning;
-use crate::pipeline::{Method, OutputFormat};
+use crate::error::{Skip, Warning, Why};
+use crate::inspect::ColourClass;
+use crate::pipeline::{Converted, Method, OutputFormat};
 use crate::sniff::Format;
+use crate::words::{say, Lang, Message};
 
 /// Version of the record layout below; bumped when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -29,23 +49,19 @@ pub enum Status {
     Failed,
 }
 
-/// One input's outcome.
-#[derive(Debug, Clone, serde::Serialize)]
+/// One output's outcome (one per input, or per page of a multi-page input, or per
+/// stitched set). Made by [`Record::wrote`], [`Record::failed`] or [`Record::skipped`].
+#[derive(Debug)]
 pub struct Record {
-    /// Layout version ([`SCHEMA_VERSION`]).
-    pub schema: u32,
     /// The input file (for a stitched picture, its first piece).
-    #[serde(serialize_with = "lossy_path")]
     pub input: PathBuf,
     /// Every piece of a stitched picture, in layout order; empty for convert.
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "lossy_paths")]
     pub pieces: Vec<PathBuf>,
     /// Its real format, when known.
     pub format: Option<Format>,
     /// 1-based page, for files with several pages (each page is one output).
     pub page: Option<u32>,
     /// The output file (planned, under `--dry-run`).
-    #[serde(serialize_with = "lossy_opt_path")]
     pub output: Option<PathBuf>,
     /// The output's format.
     pub output_format: Option<OutputFormat>,
@@ -53,7 +69,7 @@ pub struct Record {
     pub method: Option<Method>,
     /// Outcome.
     pub status: Status,
-    /// Upright source width.
+    /// Upright source width (of the canvas, for a stitched picture).
     pub width_in: Option<u32>,
     /// Upright source height.
     pub height_in: Option<u32>,
@@ -61,7 +77,8 @@ pub struct Record {
     pub width_out: Option<u32>,
     /// Output height.
     pub height_out: Option<u32>,
-    /// Input size in bytes.
+    /// Input size in bytes (of the whole file, on each of its pages' records; of all
+    /// pieces, for a stitched picture).
     pub bytes_in: u64,
     /// Output size in bytes.
     pub bytes_out: Option<u64>,
@@ -79,40 +96,15 @@ pub struct Record {
     pub metadata_removed: Option<Metadata>,
     /// What the user should know.
     pub warnings: Vec<Warning>,
-    /// Why it failed or was skipped.
-    pub error: Option<String>,
+    /// Why it failed or was skipped (or, for `watch`, why its original stayed).
+    pub error: Option<Why>,
     /// Wall time for this input.
     pub millis: u64,
 }
 
-/// Serialises a path as text, replacing bytes that are not UTF-8 with U+FFFD: serde's
-/// own `Path` serialisation fails on such names (legal on Linux), which would abort the
-/// whole report at the first odd file name.
-pub fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&path.to_string_lossy())
-}
-
-/// [`lossy_path`] for an optional path.
-pub fn lossy_opt_path<S: serde::Serializer>(
-    path: &Option<PathBuf>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match path {
-        Some(p) => lossy_path(p, s),
-        None => s.serialize_none(),
-    }
-}
-
-/// [`lossy_path`] for a list of paths.
-fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
-}
-
 impl Record {
-    /// A record for `input` with nothing filled in yet.
-    pub fn new(input: PathBuf, status: Status) -> Record {
+    fn blank(input: PathBuf, bytes_in: u64, status: Status) -> Record {
         Record {
-            schema: SCHEMA_VERSION,
             input,
             pieces: Vec::new(),
             format: None,
@@ -125,7 +117,7 @@ impl Record {
             height_in: None,
             width_out: None,
             height_out: None,
-            bytes_in: 0,
+            bytes_in,
             bytes_out: None,
             quality: None,
             encodes: 0,
@@ -138,10 +130,82 @@ impl Record {
             millis: 0,
         }
     }
+
+    /// `input` (of `bytes_in` bytes) was converted into `output`: ok, or warn when the
+    /// conversion has warnings.
+    pub fn wrote(input: PathBuf, bytes_in: u64, output: PathBuf, converted: Converted) -> Record {
+        let status = if converted.warnings.is_empty() {
+            Status::Ok
+        } else {
+            Status::Warn
+        };
+        Record {
+            output: Some(output),
+            output_format: Some(converted.format),
+            method: Some(converted.method),
+            width_in: Some(converted.width_in),
+            height_in: Some(converted.height_in),
+            width_out: Some(converted.width),
+            height_out: Some(converted.height),
+            bytes_out: Some(converted.bytes.len() as u64),
+            quality: converted.quality,
+            encodes: converted.encodes,
+            probes: converted.probes,
+            scale: Some(converted.scale),
+            score: converted.score,
+            metadata_removed: Some(converted.metadata),
+            warnings: converted.warnings,
+            ..Record::blank(input, bytes_in, status)
+        }
+    }
+
+    /// `input` was not converted, for `why`.
+    pub fn failed(input: PathBuf, bytes_in: u64, why: impl Into<Why>) -> Record {
+        Record {
+            error: Some(why.into()),
+            ..Record::blank(input, bytes_in, Status::Failed)
+        }
+    }
+
+    /// `input` was passed over: nothing to do.
+    pub fn skipped(input: PathBuf, bytes_in: u64, skip: Skip) -> Record {
+        Record {
+            error: Some(Why::Skip(skip)),
+            ..Record::blank(input, bytes_in, Status::Skipped)
+        }
+    }
+
+    /// An entry a folder walk passed over (skipped) or could not read (failed).
+    pub fn passed_over(path: PathBuf, why: Why) -> Record {
+        match why {
+            Why::Skip(skip) => Record::skipped(path, 0, skip),
+            why => Record::failed(path, 0, why),
+        }
+    }
+
+    /// The record with its output path.
+    pub fn with_output(self, output: Option<PathBuf>) -> Record {
+        Record { output, ..self }
+    }
+
+    /// The record with the input's format and page.
+    pub fn of_source(self, format: Format, page: Option<u32>) -> Record {
+        Record {
+            format: Some(format),
+            page,
+            ..self
+        }
+    }
+
+    /// Whether this is the first record of its input (a multi-page input has one per
+    /// page): progress counts input files.
+    pub fn first_of_input(&self) -> bool {
+        self.page.is_none_or(|p| p == 1)
+    }
 }
 
 /// Counts over a run, for the closing summary and the exit status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Written without warnings.
     pub ok: usize,
@@ -151,33 +215,39 @@ pub struct Summary {
     pub failed: usize,
     /// Nothing to do.
     pub skipped: usize,
-    /// Bytes read from converted inputs.
+    /// Bytes read from inputs with at least one output, each input counted once.
     pub bytes_in: u64,
     /// Bytes written.
     pub bytes_out: u64,
+    /// Inputs whose bytes are counted already.
+    counted: HashSet<PathBuf>,
 }
 
 impl Summary {
-    /// Adds up records. An input's bytes count once, however many of its pages were
-    /// written.
+    /// Adds up records.
     pub fn of(records: &[Record]) -> Summary {
         let mut s = Summary::default();
-        let mut counted = std::collections::HashSet::new();
         for r in records {
-            match r.status {
-                Status::Ok => s.ok += 1,
-                Status::Warn => s.warned += 1,
-                Status::Failed => s.failed += 1,
-                Status::Skipped => s.skipped += 1,
-            }
-            if let Some(out) = r.bytes_out {
-                if counted.insert(&r.input) {
-                    s.bytes_in += r.bytes_in;
-                }
-                s.bytes_out += out;
-            }
+            s.add(r);
         }
         s
+    }
+
+    /// Adds one record. This is the one place a multi-page input's bytes are counted:
+    /// once, with its first written page, however many pages were written.
+    pub fn add(&mut self, r: &Record) {
+        match r.status {
+            Status::Ok => self.ok += 1,
+            Status::Warn => self.warned += 1,
+            Status::Failed => self.failed += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+        if let Some(out) = r.bytes_out {
+            if self.counted.insert(r.input.clone()) {
+                self.bytes_in += r.bytes_in;
+            }
+            self.bytes_out += out;
+        }
     }
 
     /// Whether every picture was converted.
@@ -186,151 +256,329 @@ impl Summary {
     }
 }
 
+/// Serialises a path as text, replacing bytes that are not UTF-8 with U+FFFD: serde's
+/// own `Path` serialisation fails on such names (legal on Linux), which would abort the
+/// whole report at the first odd file name.
+fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+/// [`lossy_path`] for an optional path.
+fn lossy_opt_path<S: serde::Serializer>(path: &Option<&Path>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => lossy_path(p, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// [`lossy_path`] for a list of paths.
+fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
+}
+
+/// A [`Record`] as reports show it, in one language: what JSON Lines and CSV write, and
+/// what a server answers.
+#[derive(Debug, serde::Serialize)]
+pub struct Row<'a> {
+    schema: u32,
+    #[serde(serialize_with = "lossy_path")]
+    input: &'a Path,
+    #[serde(
+        skip_serializing_if = "<[_]>::is_empty",
+        serialize_with = "lossy_paths"
+    )]
+    pieces: &'a [PathBuf],
+    format: Option<Format>,
+    page: Option<u32>,
+    #[serde(serialize_with = "lossy_opt_path")]
+    output: Option<&'a Path>,
+    output_format: Option<OutputFormat>,
+    method: Option<Method>,
+    status: Status,
+    width_in: Option<u32>,
+    height_in: Option<u32>,
+    width_out: Option<u32>,
+    height_out: Option<u32>,
+    bytes_in: u64,
+    bytes_out: Option<u64>,
+    quality: Option<u8>,
+    encodes: u32,
+    probes: u32,
+    scale: Option<f64>,
+    score: Option<f64>,
+    metadata_removed: Option<Metadata>,
+    warnings: Vec<String>,
+    warning_codes: Vec<&'static str>,
+    error: Option<String>,
+    error_code: Option<&'static str>,
+    millis: u64,
+}
+
+impl<'a> Row<'a> {
+    /// `r` with its words in `lang`.
+    pub fn new(r: &'a Record, lang: Lang) -> Row<'a> {
+        Row {
+            schema: SCHEMA_VERSION,
+            input: &r.input,
+            pieces: &r.pieces,
+            format: r.format,
+            page: r.page,
+            output: r.output.as_deref(),
+            output_format: r.output_format,
+            method: r.method,
+            status: r.status,
+            width_in: r.width_in,
+            height_in: r.height_in,
+            width_out: r.width_out,
+            height_out: r.height_out,
+            bytes_in: r.bytes_in,
+            bytes_out: r.bytes_out,
+            quality: r.quality,
+            encodes: r.encodes,
+            probes: r.probes,
+            scale: r.scale,
+            score: r.score,
+            metadata_removed: r.metadata_removed,
+            warnings: r.warnings.iter().map(|w| say(w, lang)).collect(),
+            warning_codes: r.warnings.iter().map(Message::code).collect(),
+            error: r.error.as_ref().map(|e| say(e, lang)),
+            error_code: r.error.as_ref().map(Message::code),
+            millis: r.millis,
+        }
+    }
+}
+
 /// Writes one JSON object per line.
-pub fn write_jsonl(records: &[Record], mut out: impl Write) -> io::Result<()> {
+pub fn write_jsonl(records: &[Record], lang: Lang, mut out: impl Write) -> io::Result<()> {
     for r in records {
-        serde_json::to_writer(&mut out, r)?;
+        serde_json::to_writer(&mut out, &Row::new(r, lang))?;
         out.write_all(b"\n")?;
     }
     out.flush()
 }
 
-const CSV_HEADER: &[&str] = &[
-    "input",
-    "format",
-    "page",
-    "output",
-    "output_format",
-    "method",
-    "status",
-    "width_in",
-    "height_in",
-    "width_out",
-    "height_out",
-    "bytes_in",
-    "bytes_out",
-    "quality",
-    "encodes",
-    "probes",
-    "scale",
-    "score",
-    "gps_removed",
-    "warnings",
-    "error",
-    "millis",
-    "pieces",
-];
+/// The CSV columns: the flattened fields of a record that has every field.
+pub static CSV_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut full = Record::blank("x".into(), 0, Status::Ok);
+    full.pieces = vec!["x".into()];
+    full.metadata_removed = Some(Metadata::default());
+    let value = serde_json::to_value(Row::new(&full, Lang::En)).expect("a row is JSON");
+    flatten("", &value).into_iter().map(|(k, _)| k).collect()
+});
 
-/// Writes a header line and one row per record (RFC 4180 quoting).
-pub fn write_csv(records: &[Record], mut out: impl Write) -> io::Result<()> {
-    writeln!(out, "{}", CSV_HEADER.join(","))?;
-    fn opt<T: ToString>(v: Option<T>) -> String {
-        v.map(|v| v.to_string()).unwrap_or_default()
-    }
-    fn name<T: serde::Serialize>(v: Option<T>) -> String {
-        v.and_then(|v| serde_json::to_value(v).ok())
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
+/// Writes a byte order mark, a header line and one row per record: the JSON record
+/// flattened by the rule in the module documentation.
+pub fn write_csv(records: &[Record], lang: Lang, mut out: impl Write) -> io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_COLUMNS.iter())?;
     for r in records {
-        let fields = [
-            r.input.display().to_string(),
-            name(r.format),
-            opt(r.page),
-            r.output
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            name(r.output_format),
-            name(r.method),
-            name(Some(r.status)),
-            opt(r.width_in),
-            opt(r.height_in),
-            opt(r.width_out),
-            opt(r.height_out),
-            r.bytes_in.to_string(),
-            opt(r.bytes_out),
-            opt(r.quality),
-            r.encodes.to_string(),
-            r.probes.to_string(),
-            r.scale.map(|s| format!("{s:.4}")).unwrap_or_default(),
-            r.score.map(|s| format!("{s:.3}")).unwrap_or_default(),
-            opt(r.metadata_removed.map(|m| m.gps)),
-            r.warnings
+        let value = serde_json::to_value(Row::new(r, lang)).map_err(io::Error::other)?;
+        let cells = flatten("", &value);
+        let row = CSV_COLUMNS.iter().map(|column| {
+            cells
                 .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-            r.error.clone().unwrap_or_default(),
-            r.millis.to_string(),
-            r.pieces
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        writeln!(out, "{}", row.join(","))?;
+                .find(|(k, _)| k == column)
+                .map_or("", |(_, v)| v.as_str())
+        });
+        w.write_record(row)?;
     }
-    out.flush()
+    w.flush()
 }
 
-/// One CSV field, quoted as RFC 4180 asks when it holds a comma, quote or line break.
-pub(crate) fn csv_field(f: &str) -> String {
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f.to_owned()
+/// A JSON value as `(column, cell)` pairs, by the flattening rule.
+fn flatten(prefix: &str, value: &Value) -> Vec<(String, String)> {
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(k, v)| {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}_{k}")
+                };
+                flatten(&name, v)
+            })
+            .collect(),
+        Value::Array(items) => {
+            let joined: Vec<String> = items.iter().map(cell).collect();
+            vec![(prefix.to_owned(), joined.join("; "))]
+        }
+        other => vec![(prefix.to_owned(), cell(other))],
     }
+}
+
+/// A [`CheckRecord`] as `check --json` shows it, in one language.
+#[derive(Debug, serde::Serialize)]
+pub struct CheckRow<'a> {
+    schema: u32,
+    #[serde(serialize_with = "lossy_path")]
+    input: &'a Path,
+    verdict: Verdict,
+    format: Option<Format>,
+    claimed: Option<Format>,
+    bytes: u64,
+    width: Option<u32>,
+    height: Option<u32>,
+    pages: Option<u32>,
+    orientation: Option<u8>,
+    colour: Option<ColourClass>,
+    sharpness: Option<f64>,
+    metadata: Option<MetadataFound>,
+    reasons: Vec<ReasonRow>,
+    millis: u64,
+}
+
+/// One reason of a [`CheckRow`]: machines match on the code, people read the message.
+#[derive(Debug, serde::Serialize)]
+struct ReasonRow {
+    severity: Severity,
+    code: &'static str,
+    message: String,
+    page: Option<u32>,
+}
+
+impl<'a> CheckRow<'a> {
+    /// `r` with its words in `lang`.
+    pub fn new(r: &'a CheckRecord, lang: Lang) -> CheckRow<'a> {
+        CheckRow {
+            schema: crate::check::CHECK_SCHEMA_VERSION,
+            input: &r.input,
+            verdict: r.verdict,
+            format: r.format,
+            claimed: r.claimed,
+            bytes: r.bytes,
+            width: r.width,
+            height: r.height,
+            pages: r.pages,
+            orientation: r.orientation,
+            colour: r.colour,
+            sharpness: r.sharpness,
+            metadata: r.metadata,
+            reasons: r
+                .reasons
+                .iter()
+                .map(|x| ReasonRow {
+                    severity: x.finding.severity(),
+                    code: x.finding.code(),
+                    message: say(&x.finding, lang),
+                    page: x.page,
+                })
+                .collect(),
+            millis: r.millis,
+        }
+    }
+}
+
+/// Writes one JSON object per checked file.
+pub fn write_check_jsonl(
+    records: &[CheckRecord],
+    lang: Lang,
+    mut out: impl Write,
+) -> io::Result<()> {
+    for r in records {
+        serde_json::to_writer(&mut out, &CheckRow::new(r, lang))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Problem;
+
+    fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut r = csv::Reader::from_reader(bytes);
+        let head = r.headers().unwrap().iter().map(str::to_owned).collect();
+        let rows = r
+            .records()
+            .map(|row| row.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        (head, rows)
+    }
 
     #[test]
-    fn csv_quotes_awkward_names_and_has_every_column() {
-        let mut r = Record::new(PathBuf::from("客户 A/a,\"b\".jpg"), Status::Failed);
-        r.error = Some("bad\nthing".into());
-        let mut out = Vec::new();
-        write_csv(&[r], &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("\"客户 A/a,\"\"b\"\".jpg\""));
-        assert!(text.contains("failed"));
-        assert_eq!(
-            text.lines().next().unwrap().split(',').count(),
-            CSV_HEADER.len()
+    fn csv_is_the_json_flattened_and_quotes_awkward_names() {
+        let mut failed = Record::failed(
+            PathBuf::from("客户 A/a,\"b\".jpg"),
+            7,
+            Problem::ChangedWhileRead { opened: 7, read: 3 },
         );
+        failed.warnings = vec![Warning::Grayscale, Warning::Grained];
+        let mut ok = Record::skipped("b.png".into(), 9, Skip::OutputExists);
+        ok.metadata_removed = Some(Metadata {
+            gps: true,
+            ..Metadata::default()
+        });
+        let records = [failed, ok];
+        let mut out = Vec::new();
+        write_csv(&records, Lang::En, &mut out).unwrap();
+        assert!(out.starts_with("\u{feff}".as_bytes()));
+        let (head, rows) = read_csv(&out);
+        assert_eq!(head, *CSV_COLUMNS);
+        assert!(head.contains(&"metadata_removed_gps".to_owned()));
+        let mut jsonl = Vec::new();
+        write_jsonl(&records, Lang::En, &mut jsonl).unwrap();
+        for (line, row) in String::from_utf8(jsonl).unwrap().lines().zip(&rows) {
+            let json: Value = serde_json::from_str(line).unwrap();
+            let flat = flatten("", &json);
+            for (column, cell) in head.iter().zip(row) {
+                let expected = flat
+                    .iter()
+                    .find(|(k, _)| k == column)
+                    .map_or("", |(_, v)| v.as_str());
+                assert_eq!(cell, expected, "{column}");
+            }
+        }
+        let cell = |row: usize, column: &str| {
+            rows[row][head.iter().position(|h| h == column).unwrap()].clone()
+        };
+        assert_eq!(cell(0, "input"), "客户 A/a,\"b\".jpg");
+        assert_eq!(cell(0, "warning_codes"), "grayscale; grained");
+        assert_eq!(cell(0, "error_code"), "changed_while_read");
+        assert_eq!(cell(1, "metadata_removed_gps"), "true");
+        assert_eq!(cell(1, "error"), "output already exists");
+        assert_eq!(cell(1, "pieces"), "");
     }
 
     #[test]
     fn a_multi_page_input_counts_its_bytes_once() {
         let page = |n: u32, out: u64| {
-            let mut r = Record::new("scan.pdf".into(), Status::Ok);
+            let mut r = Record::blank("scan.pdf".into(), 1_000_000, Status::Ok);
             r.page = Some(n);
-            r.bytes_in = 1_000_000;
             r.bytes_out = Some(out);
             r
         };
-        let mut other = Record::new("photo.jpg".into(), Status::Ok);
-        other.bytes_in = 50;
+        let mut other = Record::blank("photo.jpg".into(), 50, Status::Ok);
         other.bytes_out = Some(40);
         let s = Summary::of(&[page(1, 300), page(2, 400), page(3, 500), other]);
         assert_eq!((s.bytes_in, s.bytes_out, s.ok), (1_000_050, 1_240, 4));
     }
 
     #[test]
-    fn jsonl_has_schema_and_one_line_per_record() {
+    fn jsonl_has_schema_codes_and_one_line_per_record() {
         let rs = vec![
-            Record::new("a".into(), Status::Ok),
-            Record::new("b".into(), Status::Skipped),
+            Record::blank("a".into(), 0, Status::Ok),
+            Record::skipped("b".into(), 0, Skip::NotAPicture),
         ];
         let mut out = Vec::new();
-        write_jsonl(&rs, &mut out).unwrap();
+        write_jsonl(&rs, Lang::En, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 2);
-        let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-        assert_eq!(v["schema"], SCHEMA_VERSION);
-        assert_eq!(v["status"], "ok");
+        let v: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(v[0]["schema"], SCHEMA_VERSION);
+        assert_eq!(v[0]["status"], "ok");
+        assert_eq!(v[0]["error_code"], Value::Null);
+        assert_eq!(v[1]["error"], "not a picture");
+        assert_eq!(v[1]["error_code"], "not_a_picture");
     }
 }

@@ -1,6 +1,6 @@
 //! `scanfit watch`: sit behind a scanner's output folder (or a shared folder) for days and
 //! convert every picture that appears in it, with the same per-file pipeline as
-//! `convert` ([`batch::convert_job_with`]); this module only decides *when* a file is
+//! `convert` ([`batch::convert_job`]) on the shared [`Runner`]; this module only decides *when* a file is
 //! ready and *that* it is done exactly once.
 //!
 //! - **Never read a half-written file.** A file is read when its size and mtime have stayed
@@ -31,16 +31,21 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Event, EventKind, PollWatcher, RecursiveMode, Watcher};
 
 use crate::batch::{self, Job};
-use crate::error::SetupError;
+use crate::error::{OriginalError, OutputWhy, SetupError, Why};
 use crate::options::Options;
 use crate::report::{Record, Status, Summary};
+use crate::run::{Done, Runner};
 use crate::write::TEMP_PREFIX;
+
+/// Default time a file's size and mtime must stay unchanged before it is read.
+pub const DEFAULT_SETTLE: Duration = Duration::from_millis(1500);
 
 /// Name of the journal, directly under OUT. Hidden, so no walk takes it for an input.
 pub const JOURNAL_NAME: &str = ".scanfit-journal.jsonl";
@@ -64,8 +69,23 @@ pub enum Originals {
     Delete,
 }
 
+/// As `--originals` takes it: `keep`, `delete`, `move:DIR`.
+impl std::fmt::Display for Originals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Originals::Keep => f.write_str("keep"),
+            Originals::Delete => f.write_str("delete"),
+            Originals::Move(dir) => write!(f, "move:{}", dir.display()),
+        }
+    }
+}
+
+/// An `--originals` value that is not `keep`, `delete` or `move:DIR` (the text given).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct BadOriginals(pub String);
+
 impl FromStr for Originals {
-    type Err = String;
+    type Err = BadOriginals;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
@@ -73,9 +93,7 @@ impl FromStr for Originals {
             "delete" => Ok(Originals::Delete),
             _ => match s.strip_prefix("move:") {
                 Some(dir) if !dir.is_empty() => Ok(Originals::Move(PathBuf::from(dir))),
-                _ => Err(format!(
-                    "'{s}' is not keep, delete or move:DIR (e.g. move:/srv/scans/done)"
-                )),
+                _ => Err(BadOriginals(s.to_owned())),
             },
         }
     }
@@ -101,7 +119,7 @@ impl Default for WatchOptions {
     fn default() -> Self {
         WatchOptions {
             convert: Options::default(),
-            settle: Duration::from_millis(1500),
+            settle: DEFAULT_SETTLE,
             poll: None,
             originals: Originals::Keep,
         }
@@ -112,16 +130,13 @@ impl Default for WatchOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
     /// The profile is inconsistent, IN is unreadable, or OUT is unusable.
-    #[error(transparent)]
     Setup(#[from] SetupError),
     /// IN is not a folder.
-    #[error("{}: not a folder; watch follows one folder (convert single files with `scanfit convert`)", path.display())]
     NotAFolder {
         /// The input given.
         path: PathBuf,
     },
-    /// The OS refused to deliver events for IN.
-    #[error("cannot watch {}: {source} (on Linux, raise fs.inotify.max_user_watches, or use --poll)", path.display())]
+    /// The OS refused to deliver events for IN (on Linux: too few inotify watches).
     Watch {
         /// The folder.
         path: PathBuf,
@@ -131,7 +146,6 @@ pub enum WatchError {
     },
     /// The journal cannot be read or written: without it a restart would redo or lose
     /// work, so the watch stops.
-    #[error("journal {}: {source}", path.display())]
     Journal {
         /// The journal file.
         path: PathBuf,
@@ -140,13 +154,39 @@ pub enum WatchError {
         source: io::Error,
     },
     /// The folder for `--originals move:DIR` is unusable.
-    #[error("originals folder {}: {why}", path.display())]
     OriginalsFolder {
         /// The folder.
         path: PathBuf,
         /// What is wrong with it.
-        why: String,
+        why: OriginalsWhy,
     },
+}
+
+/// What is wrong with the folder originals are moved to.
+#[derive(Debug)]
+pub enum OriginalsWhy {
+    /// It cannot be created; the system's words.
+    Create(String),
+    /// It contains the watched folder, so moved originals would come back as inputs.
+    ContainsInput,
+}
+
+/// Something a watch says that belongs to no conversion result.
+#[derive(Debug)]
+pub enum Notice {
+    /// The OS reported an error about file events; its words.
+    Event(String),
+    /// An entry the folder walk passed over.
+    PassedOver {
+        /// The entry.
+        path: PathBuf,
+        /// Why.
+        why: Why,
+    },
+    /// A folder that appeared could not be walked.
+    Setup(SetupError),
+    /// An original could not be moved or deleted (its output is written).
+    Original(OriginalError),
 }
 
 /// Receives what a watch does, from the watching thread (the CLI prints it).
@@ -157,7 +197,7 @@ pub trait Observer {
     fn finished(&mut self, _records: &[Record], _totals: &Summary) {}
     /// Something that belongs to no conversion result: an event error, an original that
     /// could not be moved, an entry passed over.
-    fn notice(&mut self, _message: &str) {}
+    fn notice(&mut self, _notice: &Notice) {}
 }
 
 /// An observer that ignores everything.
@@ -190,54 +230,14 @@ pub fn watch(
     input: &Path,
     out: &Path,
     opts: &WatchOptions,
-    stop: &AtomicBool,
+    stop: &Arc<AtomicBool>,
     observer: &mut dyn Observer,
 ) -> Result<Summary, WatchError> {
-    opts.convert
-        .profile
-        .validate()
-        .map_err(SetupError::Profile)?;
-    let meta = fs::metadata(input).map_err(|source| SetupError::Input {
-        path: input.to_path_buf(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(WatchError::NotAFolder {
-            path: input.to_path_buf(),
-        });
-    }
-    let setup_out = |e: io::Error| SetupError::Output {
-        path: out.to_path_buf(),
-        why: e.to_string(),
-    };
-    fs::create_dir_all(out).map_err(setup_out)?;
-    let root = fs::canonicalize(input).map_err(|source| SetupError::Input {
-        path: input.to_path_buf(),
-        source,
-    })?;
-    let out_canon = fs::canonicalize(out).map_err(setup_out)?;
-    if out_canon == root {
-        return Err(SetupError::Output {
-            path: out.to_path_buf(),
-            why: "it is also the watched folder; outputs would be mixed with inputs".into(),
-        }
-        .into());
-    }
-    let move_canon = match &opts.originals {
-        Originals::Move(dir) => {
-            let bad = |why: String| WatchError::OriginalsFolder {
-                path: dir.clone(),
-                why,
-            };
-            fs::create_dir_all(dir).map_err(|e| bad(e.to_string()))?;
-            let canon = fs::canonicalize(dir).map_err(|e| bad(e.to_string()))?;
-            if canon == root || root.starts_with(&canon) {
-                return Err(bad("it contains the watched folder".into()));
-            }
-            Some(canon)
-        }
-        _ => None,
-    };
+    let Folders {
+        root,
+        out_canon,
+        move_canon,
+    } = folders(input, out, opts)?;
     remove_stale_temporaries(&out_canon);
     let journal_path = out.join(JOURNAL_NAME);
     let journal = Journal::open(&journal_path).map_err(|source| WatchError::Journal {
@@ -288,50 +288,106 @@ pub fn watch(
     state.scan(&root, false, observer);
     observer.watching(input, state.pending.len());
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.convert.jobs.max(1))
-        .build()
-        .unwrap_or_else(|_| {
-            // Building a pool only fails when threads cannot be spawned at all; one
-            // thread more is all a single-threaded pool asks for.
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .build()
-                .expect("a one-thread pool")
-        });
-    let result = pool.in_place_scope(|scope| {
-        let mut last_tick = Instant::now();
-        let mut last_rescan = Instant::now();
-        loop {
-            let stopping = stop.load(Ordering::SeqCst);
-            if stopping && state.running.is_empty() {
-                return Ok(());
-            }
-            match rx.recv_timeout(TICK) {
-                Ok(Msg::Fs(res)) => state.on_event(res, observer),
-                Ok(Msg::Done(done)) => state.on_done(done, observer)?,
-                Err(RecvTimeoutError::Timeout) => {}
-                // The loop holds a sender, so the channel never disconnects.
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
-            }
-            if !stopping && last_rescan.elapsed() >= RESCAN {
-                // inotify can miss files created in a folder in the instant before its
-                // watch is added (seen: 5 of 50 files dropped into a new subfolder at
-                // once); a quiet periodic walk is the safety net. Its notices were
-                // already given by the first scan.
-                last_rescan = Instant::now();
-                state.scan(&root, true, &mut Silent);
-            }
-            if !stopping && last_tick.elapsed() >= TICK {
-                last_tick = Instant::now();
-                for ready in state.tick() {
-                    state.dispatch(ready, scope, &tx, stop);
+    let runner = Runner::new(opts.convert.jobs);
+    let mut last_tick = Instant::now();
+    let mut last_rescan = Instant::now();
+    let result = loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        if stopping && state.running.is_empty() {
+            break Ok(());
+        }
+        match rx.recv_timeout(TICK) {
+            Ok(Msg::Fs(res)) => state.on_event(res, observer),
+            Ok(Msg::Done(done)) => {
+                if let Err(e) = state.on_done(done, observer) {
+                    break Err(e);
                 }
             }
+            Err(RecvTimeoutError::Timeout) => {}
+            // The loop holds a sender, so the channel never disconnects.
+            Err(RecvTimeoutError::Disconnected) => break Ok(()),
         }
-    });
+        if !stopping && last_rescan.elapsed() >= RESCAN {
+            // inotify can miss files created in a folder in the instant before its
+            // watch is added (seen: 5 of 50 files dropped into a new subfolder at
+            // once); a quiet periodic walk is the safety net. Its notices were
+            // already given by the first scan.
+            last_rescan = Instant::now();
+            state.scan(&root, true, &mut Silent);
+        }
+        if !stopping && last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            let ready = state.tick();
+            let arriving: Vec<PathBuf> = ready.iter().map(|r| r.rel.clone()).collect();
+            for ready in ready {
+                state.dispatch(ready, &arriving, &runner, &tx, stop);
+            }
+        }
+    };
     drop(watcher);
     result.map(|()| state.totals)
+}
+
+/// The folders a watch works in, checked and canonical.
+struct Folders {
+    /// IN.
+    root: PathBuf,
+    /// OUT, created if missing.
+    out_canon: PathBuf,
+    /// The folder originals move to, created if missing.
+    move_canon: Option<PathBuf>,
+}
+
+/// Checks the settings and the folders before anything is watched.
+fn folders(input: &Path, out: &Path, opts: &WatchOptions) -> Result<Folders, WatchError> {
+    opts.convert.profile.validate().map_err(SetupError::from)?;
+    let meta = fs::metadata(input).map_err(|source| SetupError::Input {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(WatchError::NotAFolder {
+            path: input.to_path_buf(),
+        });
+    }
+    let setup_out = |e: io::Error| SetupError::Output {
+        path: out.to_path_buf(),
+        why: OutputWhy::Create(e.to_string()),
+    };
+    fs::create_dir_all(out).map_err(setup_out)?;
+    let root = fs::canonicalize(input).map_err(|source| SetupError::Input {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    let out_canon = fs::canonicalize(out).map_err(setup_out)?;
+    if out_canon == root {
+        return Err(SetupError::Output {
+            path: out.to_path_buf(),
+            why: OutputWhy::IsWatched,
+        }
+        .into());
+    }
+    let move_canon = match &opts.originals {
+        Originals::Move(dir) => {
+            let bad = |why| WatchError::OriginalsFolder {
+                path: dir.clone(),
+                why,
+            };
+            let create = |e: io::Error| bad(OriginalsWhy::Create(e.to_string()));
+            fs::create_dir_all(dir).map_err(create)?;
+            let canon = fs::canonicalize(dir).map_err(create)?;
+            if canon == root || root.starts_with(&canon) {
+                return Err(bad(OriginalsWhy::ContainsInput));
+            }
+            Some(canon)
+        }
+        _ => None,
+    };
+    Ok(Folders {
+        root,
+        out_canon,
+        move_canon,
+    })
 }
 
 /// A message to the watching thread.
@@ -339,11 +395,11 @@ enum Msg {
     /// A file-system event.
     Fs(notify::Result<Event>),
     /// A conversion ended.
-    Done(Done),
+    Done(Finished),
 }
 
 /// One conversion's end, sent from a worker.
-struct Done {
+struct Finished {
     rel: PathBuf,
     version: Version,
     stem: PathBuf,
@@ -530,16 +586,12 @@ impl State<'_> {
         let found = match batch::find_files(&[dir.to_path_buf()], Some(&self.out), &mut skipped) {
             Ok(found) => found,
             Err(e) => {
-                observer.notice(&e.to_string());
+                observer.notice(&Notice::Setup(e));
                 return;
             }
         };
-        for r in skipped {
-            observer.notice(&format!(
-                "passed over {}: {}",
-                r.input.display(),
-                r.error.unwrap_or_default()
-            ));
+        for (path, why) in skipped {
+            observer.notice(&Notice::PassedOver { path, why });
         }
         let now = Instant::now();
         for f in found {
@@ -580,7 +632,7 @@ impl State<'_> {
         let event = match res {
             Ok(event) => event,
             Err(e) => {
-                observer.notice(&format!("file event error: {e}"));
+                observer.notice(&Notice::Event(e.to_string()));
                 return;
             }
         };
@@ -690,16 +742,19 @@ impl State<'_> {
         for rel in gone.iter().chain(ready.iter().map(|r| &r.rel)) {
             self.pending.remove(rel);
         }
+        // In path order, as convert walks: ties in a name are numbered in that order.
+        ready.sort_by(|a, b| a.rel.cmp(&b.rel));
         ready
     }
 
-    /// Starts converting one ready input on the pool.
-    fn dispatch<'s>(
+    /// Starts converting one ready input on the runner.
+    fn dispatch(
         &mut self,
         ready: Ready,
-        scope: &rayon::Scope<'s>,
+        arriving: &[PathBuf],
+        runner: &Runner,
         tx: &Sender<Msg>,
-        stop: &'s AtomicBool,
+        stop: &Arc<AtomicBool>,
     ) {
         let Ready {
             rel,
@@ -710,7 +765,7 @@ impl State<'_> {
         let (stem, overwrite) = match self.journal.done.get(&rel) {
             // A new version of an input already converted replaces its own output.
             Some(entry) => (entry.stem.clone(), true),
-            None => (self.choose_stem(&rel), false),
+            None => (self.choose_stem(&rel, arriving), false),
         };
         self.running.insert(
             rel.clone(),
@@ -732,26 +787,50 @@ impl State<'_> {
             ..self.opts.convert.clone()
         };
         let tx = tx.clone();
-        scope.spawn(move |_| {
-            // Jobs queued when a stop arrives are not started: the restart picks them up.
-            let records =
-                (!stop.load(Ordering::SeqCst)).then(|| batch::convert_job_with(&job, &opts, true));
-            let _ = tx.send(Msg::Done(Done {
+        let stop = Arc::clone(stop);
+        let work_job = job.clone();
+        // Jobs queued when a stop arrives are not started: the restart picks them up.
+        let work = move || {
+            (!stop.load(Ordering::SeqCst)).then(|| batch::convert_job(&work_job, &opts, true))
+        };
+        let done = move |Done { result, millis }: Done<Option<Vec<Record>>>| {
+            let records = result
+                .transpose()
+                .map(|result| batch::finish_job(&job, Done { result, millis }));
+            let _ = tx.send(Msg::Done(Finished {
                 rel,
                 version,
                 stem,
                 settled,
                 records,
             }));
-        });
+        };
+        // The watch's runner has no queue limit: pending files wait in `pending`.
+        let _ = runner.try_spawn(work, done);
     }
 
-    /// The output stem (relative to OUT) for an input without one yet: its own stem, or,
-    /// when another input already owns that name (`a.png` after `a.jpg`), the stem with
-    /// the source extension, then `_2`, `_3`..., as `convert` names collisions.
-    fn choose_stem(&self, rel: &Path) -> PathBuf {
+    /// The output stem (relative to OUT) for an input without one yet, named as
+    /// `convert` names it among the inputs known now (pending, arriving in the same
+    /// moment, being converted, or converted before): its own stem, or, when another of
+    /// them in its folder has the same stem (compared case-insensitively), the stem with
+    /// its source extension (`a_png`), then `_2`, `_3`... while the name is taken. An
+    /// output already written is never renamed, so a file arriving after its namesake
+    /// was converted gets the extension alone (see the README).
+    fn choose_stem(&self, rel: &Path, arriving: &[PathBuf]) -> PathBuf {
         let dir = rel.parent().unwrap_or(Path::new(""));
         let stem = rel.file_stem().unwrap_or_default().to_owned();
+        let same_stem = |other: &Path| {
+            other != rel
+                && other.parent().unwrap_or(Path::new("")) == dir
+                && other
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_lowercase())
+                    == Some(stem.to_string_lossy().to_lowercase())
+        };
+        let collides = self.pending.keys().any(|o| same_stem(o))
+            || self.running.keys().any(|o| same_stem(o))
+            || self.journal.done.keys().any(|o| same_stem(o))
+            || arriving.iter().any(|o| same_stem(o));
         let taken = |candidate: &Path| {
             let key = stem_key(candidate);
             self.journal
@@ -763,14 +842,12 @@ impl State<'_> {
                     .iter()
                     .any(|(other, r)| other != rel && stem_key(&r.stem) == key)
         };
-        let first = dir.join(&stem);
-        if !taken(&first) {
-            return first;
-        }
         let mut name = stem;
-        if let Some(ext) = rel.extension() {
-            name.push("_");
-            name.push(ext.to_ascii_lowercase());
+        if collides {
+            if let Some(ext) = rel.extension() {
+                name.push("_");
+                name.push(ext.to_ascii_lowercase());
+            }
         }
         let mut n = 1;
         loop {
@@ -788,7 +865,7 @@ impl State<'_> {
 
     /// Takes a finished conversion: records it (journal, then originals, then the
     /// observer), or puts the input back to wait when it was read too early.
-    fn on_done(&mut self, done: Done, observer: &mut dyn Observer) -> Result<(), WatchError> {
+    fn on_done(&mut self, done: Finished, observer: &mut dyn Observer) -> Result<(), WatchError> {
         let running = self.running.remove(&done.rel);
         let Some(mut records) = done.records else {
             return Ok(());
@@ -857,14 +934,16 @@ impl State<'_> {
                 source,
             })?;
         if all_written && unchanged {
-            if let Err(message) = self.handle_original(&done.rel) {
-                observer.notice(&message);
+            if let Err(e) = self.handle_original(&done.rel) {
                 for r in &mut records {
-                    r.error.get_or_insert_with(|| message.clone());
+                    r.error.get_or_insert_with(|| Why::Original(e.clone()));
                 }
+                observer.notice(&Notice::Original(e));
             }
         }
-        add(&mut self.totals, &Summary::of(&records));
+        for r in &records {
+            self.totals.add(r);
+        }
         observer.finished(&records, &self.totals);
         if !unchanged {
             // A newer version arrived while this one was converted.
@@ -874,30 +953,23 @@ impl State<'_> {
     }
 
     /// Moves or deletes a converted input, per `--originals`.
-    fn handle_original(&self, rel: &Path) -> Result<(), String> {
+    fn handle_original(&self, rel: &Path) -> Result<(), OriginalError> {
         let src = self.root.join(rel);
         match &self.opts.originals {
             Originals::Keep => Ok(()),
-            Originals::Delete => fs::remove_file(&src)
-                .map_err(|e| format!("cannot delete the original {}: {e}", src.display())),
-            Originals::Move(dir) => move_original(&src, &dir.join(rel)).map_err(|e| {
-                format!(
-                    "cannot move the original {} into {}: {e}",
-                    src.display(),
-                    dir.display()
-                )
+            Originals::Delete => fs::remove_file(&src).map_err(|e| OriginalError::NotDeleted {
+                path: src.clone(),
+                detail: e.to_string(),
             }),
+            Originals::Move(dir) => {
+                move_original(&src, &dir.join(rel)).map_err(|e| OriginalError::NotMoved {
+                    path: src.clone(),
+                    dir: dir.clone(),
+                    detail: e.to_string(),
+                })
+            }
         }
     }
-}
-
-fn add(totals: &mut Summary, s: &Summary) {
-    totals.ok += s.ok;
-    totals.warned += s.warned;
-    totals.failed += s.failed;
-    totals.skipped += s.skipped;
-    totals.bytes_in += s.bytes_in;
-    totals.bytes_out += s.bytes_out;
 }
 
 /// Moves `src` to `dest` (or `dest` with `_2`, `_3`... when an earlier version is

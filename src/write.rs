@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Prefix of temporary files; walking skips names starting with a dot.
 pub const TEMP_PREFIX: &str = ".scanfit-";
@@ -21,6 +21,11 @@ pub struct WriteMode {
     pub durable: bool,
 }
 
+/// A file stands where a folder of the output must go; the cause inside the
+/// [`io::Error`] `write_atomic` returns then, so the message can be given in words.
+#[derive(Debug, thiserror::Error)]
+pub struct InTheWay(pub PathBuf);
+
 /// Writes `bytes` to `path` atomically, creating missing parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()> {
     let dir = path
@@ -31,10 +36,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()
         if e.kind() == io::ErrorKind::AlreadyExists {
             // A *file* where a folder must go comes back as AlreadyExists, which callers
             // rightly read as "this output exists already" and skip: it is a failure.
-            io::Error::new(
-                io::ErrorKind::NotADirectory,
-                format!("a file is in the way of the folder {}", dir.display()),
-            )
+            io::Error::new(io::ErrorKind::NotADirectory, InTheWay(dir.to_path_buf()))
         } else {
             e
         }

@@ -1,6 +1,7 @@
 //! End-to-end tests of `scanfit check`: generated files with known faults, run through
 //! the real binary; each test asserts the verdict, the reason's code and what its message
 //! names, and the exit status.
+#![cfg(feature = "cli")]
 
 mod common;
 

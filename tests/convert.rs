@@ -1,5 +1,6 @@
 //! End-to-end tests of `scanfit convert`: generated inputs of every kind the issue
 //! names, run through the real binary, and the outputs decoded and checked.
+#![cfg(feature = "cli")]
 
 mod common;
 
@@ -664,4 +665,134 @@ fn the_bundled_corpus_converts_and_every_output_passes_check() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+}
+
+/// The README's own CSV example, end to end: `scanfit convert "客户A 资料" -o upload
+/// --report upload/report.csv`, read back with a real CSV reader. Its columns are the
+/// README's, and each row says what the JSON Lines report of the same run says, by the
+/// documented flattening rule (nested `a.b` → column `a_b`, lists joined with "; ").
+#[test]
+fn the_readme_csv_report_is_the_json_report_flattened() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("客户A 资料");
+    fs::create_dir_all(&client).unwrap();
+    let photo = quadrants(1600, 1200, 40, 7);
+    fs::write(client.join("授权书, 2024.jpg"), phone_jpeg(&photo, 6, 92)).unwrap();
+    let gray = DynamicImage::ImageLuma8(GrayImage::from_fn(900, 700, |x, y| {
+        Luma([((x * 7 + y * 3) % 251) as u8])
+    }));
+    fs::write(client.join("营业执照.png"), encode(&gray, ImageFormat::Png)).unwrap();
+    fs::write(client.join("损坏.jpg"), b"\xFF\xD8\xFF\xE0 not really").unwrap();
+    let upload = dir.path().join("upload");
+    let csv_path = upload.join("report.csv");
+    let out = scanfit(&[
+        OsStr::new("convert"),
+        client.as_os_str(),
+        OsStr::new("-o"),
+        upload.as_os_str(),
+        OsStr::new("--report"),
+        csv_path.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // The same run again, with the JSON Lines report (outputs replaced in place, so
+    // every field but the time is the same).
+    let jsonl = dir.path().join("report.jsonl");
+    let again = scanfit(&[
+        OsStr::new("convert"),
+        client.as_os_str(),
+        OsStr::new("-o"),
+        upload.as_os_str(),
+        OsStr::new("--overwrite"),
+        OsStr::new("--report"),
+        jsonl.as_os_str(),
+    ]);
+    assert_eq!(again.status.code(), Some(1), "{again:?}");
+
+    let bytes = fs::read(&csv_path).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let head: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let documented = readme
+        .lines()
+        .find(|l| l.starts_with("schema,input,"))
+        .expect("the README shows the CSV header");
+    assert_eq!(head.join(","), documented);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let records = read_report(&jsonl);
+    assert_eq!(rows.len(), records.len());
+    assert_eq!(rows.len(), 3);
+    for (row, json) in rows.iter().zip(&records) {
+        for (column, value) in flatten("", json) {
+            match head.iter().position(|h| *h == column) {
+                Some(i) if column != "millis" => {
+                    assert_eq!(&row[i], value, "{column} of {}", json["input"])
+                }
+                Some(_) => {}
+                // A nested object that is null: each of its columns is empty.
+                None => {
+                    let prefix = format!("{column}_");
+                    let cells: Vec<&str> = head
+                        .iter()
+                        .zip(row.iter())
+                        .filter(|(h, _)| h.starts_with(&prefix))
+                        .map(|(_, c)| c)
+                        .collect();
+                    assert!(value.is_empty() && !cells.is_empty(), "{column}: {cells:?}");
+                    assert!(cells.iter().all(|c| c.is_empty()), "{column}: {cells:?}");
+                }
+            }
+        }
+    }
+    let by_name = |name: &str| {
+        let i = records
+            .iter()
+            .position(|r| r["input"].as_str().unwrap().ends_with(name))
+            .unwrap();
+        (&rows[i], &records[i])
+    };
+    let column = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (row, json) = by_name("授权书, 2024.jpg");
+    assert_eq!(&row[column("input")], json["input"].as_str().unwrap());
+    assert!(matches!(&row[column("status")], "ok" | "warn"));
+    let (row, _) = by_name("营业执照.png");
+    assert_eq!(&row[column("status")], "warn");
+    assert!(row[column("warning_codes")].contains("grayscale"));
+    let (row, _) = by_name("损坏.jpg");
+    assert_eq!(&row[column("status")], "failed");
+    assert_eq!(&row[column("error_code")], "corrupt");
+    assert_eq!(&row[column("metadata_removed_gps")], "");
+}
+
+/// The README's flattening rule, written independently of the program's.
+fn flatten(prefix: &str, value: &serde_json::Value) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}_{k}")
+                };
+                flatten(&name, v)
+            })
+            .collect(),
+        Value::Array(items) => vec![(
+            prefix.to_owned(),
+            items.iter().map(cell).collect::<Vec<_>>().join("; "),
+        )],
+        other => vec![(prefix.to_owned(), cell(other))],
+    }
 }

@@ -1,6 +1,7 @@
 //! Inputs people actually have: HEIC from phones, every page of TIFF and scanner PDFs,
 //! and colour profiles other than sRGB. Each test runs the real binary and decodes its
 //! outputs.
+#![cfg(feature = "cli")]
 
 mod common;
 

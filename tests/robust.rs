@@ -6,6 +6,7 @@
 //!
 //! The binary runs as a child process watched by `wait4`, which gives its peak RSS and
 //! lets a hang fail the test after a deadline instead of blocking CI.
+#![cfg(feature = "cli")]
 
 mod common;
 
@@ -624,7 +625,8 @@ fn a_read_only_output_folder_is_a_clear_error() {
 
 #[test]
 fn inputs_deleted_truncated_or_replaced_after_listing_fail_alone() {
-    use scanfit::batch::{plan, run, NoProgress};
+    use scanfit::batch::{plan, run};
+    use scanfit::run::{NoProgress, Runner};
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join("in");
     fs::create_dir_all(&inp).unwrap();
@@ -646,7 +648,7 @@ fn inputs_deleted_truncated_or_replaced_after_listing_fail_alone() {
         jobs: 1,
         ..scanfit::Options::default()
     };
-    let records = run(planned, &opts, &NoProgress);
+    let records = run(planned, &opts, &Runner::new(1), &NoProgress);
     let by_name = |name: &str| {
         records
             .iter()
@@ -656,7 +658,11 @@ fn inputs_deleted_truncated_or_replaced_after_listing_fail_alone() {
     let expect = |name: &str, why: &str| {
         let r = by_name(name);
         assert_eq!(r.status, scanfit::Status::Failed, "{name}");
-        let error = r.error.as_deref().unwrap_or("");
+        let error = r
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         assert!(error.contains(why), "{name}: {error}");
     };
     expect("deleted.jpg", "No such file");

@@ -1,6 +1,7 @@
 //! End-to-end tests of `scanfit stitch`: generated pieces of different sizes and
 //! orientations through the real binary, and each piece found again at its place in
 //! the output by comparing 16×16 thumbnails.
+#![cfg(feature = "cli")]
 
 mod common;
 

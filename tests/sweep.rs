@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 use common::*;
 use image::{GrayImage, ImageFormat, Luma, Rgb, RgbImage};
 use scanfit::encode::Subsampling;
-use scanfit::sweep::{self, Grid, NoProgress, Sweep, SweepOptions, CSV_HEADER};
+use scanfit::run::NoProgress;
+use scanfit::sweep::{self, Grid, Sweep, SweepOptions, CSV_HEADER};
+use scanfit::words::Lang;
 use scanfit::{Options, Profile};
 
 /// A page of glyph-like strokes on noisy paper, with a red seal ring (`seal`).
@@ -223,34 +225,17 @@ fn summaries_agree_with_the_per_file_measures() {
     assert!(names.iter().any(|n| n.ends_with("notes.jpg")), "{names:?}");
 }
 
-/// Splits one CSV line, honouring RFC 4180 quotes.
-fn csv_fields(line: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
-}
-
 #[test]
 fn the_csv_has_one_row_per_setting_with_every_column() {
     let s = shared();
     let mut out = Vec::new();
     sweep::write_csv(s, &mut out).unwrap();
-    let text = String::from_utf8(out).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(csv_fields(lines.next().unwrap()), CSV_HEADER);
-    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    assert_eq!(reader.headers().unwrap(), CSV_HEADER.as_slice());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
     assert_eq!(rows.len(), s.results.len());
     let col = |name: &str| CSV_HEADER.iter().position(|h| *h == name).unwrap();
     for (row, r) in rows.iter().zip(&s.results) {
@@ -277,7 +262,7 @@ fn the_csv_has_one_row_per_setting_with_every_column() {
 fn the_svg_chart_has_one_circle_per_setting_and_marks_the_default() {
     let s = shared();
     let path = std::env::temp_dir().join(format!("scanfit-chart-{}.svg", std::process::id()));
-    sweep::plot(s, &path).unwrap();
+    sweep::plot(s, &path, Lang::En).unwrap();
     let svg = fs::read_to_string(&path).unwrap();
     fs::remove_file(&path).unwrap();
     assert!(svg.trim_start().starts_with("<svg"), "{}", &svg[..60]);
@@ -294,7 +279,7 @@ fn the_svg_chart_has_one_circle_per_setting_and_marks_the_default() {
 fn the_png_chart_is_a_real_png_with_marks_drawn() {
     let s = shared();
     let path = std::env::temp_dir().join(format!("scanfit-chart-{}.png", std::process::id()));
-    sweep::plot(s, &path).unwrap();
+    sweep::plot(s, &path, Lang::En).unwrap();
     let bytes = fs::read(&path).unwrap();
     fs::remove_file(&path).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
@@ -314,7 +299,7 @@ fn the_png_chart_is_a_real_png_with_marks_drawn() {
         coloured > 30 * s.results.len(),
         "{coloured} coloured pixels"
     );
-    assert!(sweep::plot(s, Path::new("chart.gif")).is_err());
+    assert!(sweep::plot(s, Path::new("chart.gif"), Lang::En).is_err());
 }
 
 fn sof(bytes: &[u8]) -> (u8, Vec<u8>) {
@@ -332,6 +317,7 @@ fn sampling(sof: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn a_saved_profile_round_trips_into_convert_and_changes_its_output() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
@@ -432,6 +418,7 @@ fn a_saved_profile_round_trips_into_convert_and_changes_its_output() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn a_profile_with_a_typo_is_refused_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");

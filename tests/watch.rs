@@ -2,9 +2,11 @@
 //! written the ways scanners and copy tools write them. Each test is bounded by
 //! deadlines (polling for a condition, never sleeping for a fixed time where a condition
 //! can be polled) and kills its watcher when it ends, passed or failed.
+#![cfg(feature = "cli")]
 
 mod common;
 
+use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use image::{DynamicImage, ImageFormat};
 
 const JOURNAL: &str = ".scanfit-journal.jsonl";
 
@@ -287,4 +290,59 @@ fn originals_are_moved_or_deleted_only_once_the_output_exists() {
         }
         assert_eq!(journal(&out).len(), 1);
     }
+}
+
+/// Names: files there when the watch starts are named exactly as `convert` names the
+/// same folder (colliding stems both get their extension). A file arriving after its
+/// namesake was converted gets its extension alone, because an output already written
+/// (perhaps already uploaded) is never renamed; the README says so.
+#[test]
+fn outputs_are_named_as_convert_names_them_and_late_namesakes_get_their_extension() {
+    let (dir, inp, out) = dirs();
+    let png = |seed| {
+        encode(
+            &DynamicImage::ImageRgb8(quadrants(900, 700, 120, seed)),
+            ImageFormat::Png,
+        )
+    };
+    fs::write(inp.join("a.jpg"), scan(11)).unwrap();
+    fs::write(inp.join("A.png"), png(12)).unwrap();
+    fs::write(inp.join("b.jpg"), scan(13)).unwrap();
+    let converted = dir.path().join("by-convert");
+    let run = scanfit(&[
+        OsStr::new("convert"),
+        inp.as_os_str(),
+        OsStr::new("-o"),
+        converted.as_os_str(),
+    ]);
+    assert!(run.status.success(), "{run:?}");
+    // Output stems (a PNG may stay PNG, so the extension says nothing about names).
+    let names = |root: &Path, files: Vec<PathBuf>| -> Vec<String> {
+        let mut n: Vec<String> = files
+            .iter()
+            .map(|p| {
+                let rel = p.strip_prefix(root).unwrap().with_extension("");
+                rel.to_string_lossy().into_owned()
+            })
+            .collect();
+        n.sort();
+        n
+    };
+    let by_convert = names(&converted, outputs(&converted));
+    assert_eq!(by_convert, ["A_png", "a_jpg", "b"]);
+
+    let w = Watcher::start(&inp, &out, &[]);
+    w.wait_for("the three outputs", || journal(&out).len() == 3);
+    assert_eq!(names(&out, outputs(&out)), by_convert, "{}", w.log());
+
+    fs::write(inp.join("c.jpg"), scan(14)).unwrap();
+    w.wait_for("c.jpg's output", || journal(&out).len() == 4);
+    fs::write(inp.join("c.png"), png(15)).unwrap();
+    w.wait_for("c.png's output", || journal(&out).len() == 5);
+    assert_eq!(
+        names(&out, outputs(&out)),
+        ["A_png", "a_jpg", "b", "c", "c_png"],
+        "{}",
+        w.log()
+    );
 }

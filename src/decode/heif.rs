@@ -43,28 +43,20 @@ pub enum HeifError {
     /// libheif reported an error reading or decoding the file; holds libheif's message.
     #[error("HEIC/AVIF data cannot be decoded: {0}")]
     Decode(String),
-    /// The picture has more pixels than the caller's limit; refused before any pixel was
-    /// decoded, so a small file claiming a huge size cannot exhaust memory.
-    #[error("{width}×{height} pixels is above the limit of {max} pixels (--max-pixels)")]
-    TooManyPixels {
-        /// Width in pixels (displayed size, or the coded size if that is what is too big).
-        width: u32,
-        /// Height in pixels (displayed size, or the coded size if that is what is too big).
-        height: u32,
-        /// The limit.
-        max: u64,
-    },
 }
 
 /// Decodes the primary image of an HEIF/HEIC/AVIF file to 8-bit RGB or RGBA (keeping
 /// alpha if present), upright: the container's own rotation (`irot`), mirroring (`imir`)
 /// and clean aperture (`clap`) are applied by libheif.
 ///
-/// `max_pixels`: images whose width × height exceeds it are refused with
-/// [`HeifError::TooManyPixels`] before any pixel is decoded. Both the displayed size and
-/// the coded (`ispe`) size are checked, because a clean-aperture crop can make a huge coded
-/// image look small.
-pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, HeifError> {
+/// `admit` is the caller's pixel limit: it is asked about every size before any pixel of
+/// that size exists, and its refusal is returned as is, so a small file claiming a huge
+/// size cannot exhaust memory. Both the displayed size and the coded (`ispe`) size are
+/// asked about, because a clean-aperture crop can make a huge coded image look small.
+pub fn decode<E: From<HeifError>>(
+    bytes: &[u8],
+    admit: impl Fn(u32, u32) -> Result<(), E>,
+) -> Result<DynamicImage, E> {
     let api = api()?;
     let file = File::open(api, bytes)?;
     let handle = &file.handle;
@@ -84,14 +76,18 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, HeifError> 
         _ => {
             return Err(HeifError::Decode(format!(
                 "the primary image has an invalid size {width}×{height}"
-            )))
+            ))
+            .into())
         }
     };
     // ispe may be absent (libheif then reports 0); a negative value is treated the same.
     let ispe_width = u32::try_from(ispe_width).unwrap_or(0);
     let ispe_height = u32::try_from(ispe_height).unwrap_or(0);
-    check_pixels(width, height, max_pixels)?;
-    check_pixels(ispe_width, ispe_height, max_pixels)?;
+    admit(width, height)?;
+    // An absent ispe reads as 0×0: there is no coded size to ask about then.
+    if ispe_width > 0 && ispe_height > 0 {
+        admit(ispe_width, ispe_height)?;
+    }
 
     let (chroma, channels) = if has_alpha {
         (CHROMA_INTERLEAVED_RGBA, 4)
@@ -117,7 +113,7 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, HeifError> 
         ptr: NonNull::new(raw_image)
             .ok_or_else(|| HeifError::Decode("libheif returned no image".into()))?,
     };
-    image.to_dynamic(channels, chroma, max_pixels)
+    Ok(image.to_dynamic(channels, chroma, (width, height))?)
 }
 
 /// Raw EXIF payload of the primary image, if any, starting at the TIFF header
@@ -189,13 +185,6 @@ pub fn icc_profile(bytes: &[u8]) -> Result<Option<Vec<u8>>, HeifError> {
     let err = unsafe { (api.handle_get_raw_color_profile)(handle, profile.as_mut_ptr().cast()) };
     check(err, "reading the ICC profile")?;
     Ok(Some(profile))
-}
-
-fn check_pixels(width: u32, height: u32, max: u64) -> Result<(), HeifError> {
-    if u64::from(width) * u64::from(height) > max {
-        return Err(HeifError::TooManyPixels { width, height, max });
-    }
-    Ok(())
 }
 
 /// Strips HEIF's Exif framing: a big-endian u32 giving the offset of the TIFF header
@@ -595,11 +584,12 @@ impl Drop for Image {
 impl Image {
     /// Copies the interleaved 8-bit plane into an `image` buffer, row by row because
     /// libheif pads rows (the stride is usually a multiple of 16 or more).
+    /// `announced` is the size the handle gave, which the caller's limit admitted.
     fn to_dynamic(
         &self,
         channels: usize,
         chroma: c_int,
-        max_pixels: u64,
+        announced: (u32, u32),
     ) -> Result<DynamicImage, HeifError> {
         let api = self.api;
         let raw = self.ptr.as_ptr();
@@ -632,9 +622,14 @@ impl Image {
         if plane.is_null() || width == 0 || height == 0 {
             return Err(HeifError::Decode("libheif returned an empty image".into()));
         }
-        // The decoded size should equal the handle's, already checked; re-check in case a
-        // transformation made it differ.
-        check_pixels(width, height, max_pixels)?;
+        // The decoded size should equal the handle's, which the limit admitted; a larger
+        // one (a transformation gone wrong) would slip past that check.
+        if u64::from(width) * u64::from(height) > u64::from(announced.0) * u64::from(announced.1) {
+            return Err(HeifError::Decode(format!(
+                "libheif returned {width}×{height} pixels for a picture announced as {}×{}",
+                announced.0, announced.1
+            )));
+        }
         let too_big = || HeifError::Decode("the image does not fit in memory".into());
         let row_len = (width as usize).checked_mul(channels).ok_or_else(too_big)?;
         if stride < row_len {
@@ -674,6 +669,8 @@ impl Image {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::DecodeLimits;
+    use crate::error::Problem;
     use image::GenericImageView;
 
     /// Whether libheif is missing here, so a test needing it must be skipped. CI sets
@@ -692,6 +689,11 @@ mod tests {
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/tests/fixtures/heif/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A limit that admits every size, for tests about something else.
+    fn any_size(_: u32, _: u32) -> Result<(), HeifError> {
+        Ok(())
     }
 
     /// Asserts each channel is within `tolerance` of `want` (lossy codecs, 4:2:0 chroma).
@@ -714,7 +716,7 @@ mod tests {
         if libheif_missing() {
             return;
         }
-        let image = decode(&fixture("irot90_400x200.heic"), 1 << 24).unwrap();
+        let image = decode(&fixture("irot90_400x200.heic"), any_size).unwrap();
         assert_eq!(image.dimensions(), (400, 200));
         assert!(matches!(image, DynamicImage::ImageRgb8(_)));
         // Stored as 200×400; only the irot box makes it 400×200 with the red square at the
@@ -759,7 +761,7 @@ mod tests {
         if libheif_missing() {
             return;
         }
-        let image = decode(&fixture("alpha_96x64.avif"), 1 << 24).unwrap();
+        let image = decode(&fixture("alpha_96x64.avif"), any_size).unwrap();
         assert_eq!(image.dimensions(), (96, 64));
         assert!(matches!(image, DynamicImage::ImageRgba8(_)));
         assert_near(&image, 10, 10, RED, 24);
@@ -776,7 +778,7 @@ mod tests {
         if libheif_missing() {
             return;
         }
-        let image = decode(&fixture("10bit_64x32.heic"), 1 << 24).unwrap();
+        let image = decode(&fixture("10bit_64x32.heic"), any_size).unwrap();
         assert_eq!(image.dimensions(), (64, 32));
         assert!(matches!(image, DynamicImage::ImageRgb8(_)));
         assert_near(&image, 8, 16, [200, 100, 50, 255], 12);
@@ -795,8 +797,8 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..10 {
-                        assert_eq!(decode(&heic, 1 << 24).unwrap().dimensions(), (400, 200));
-                        assert_eq!(decode(&avif, 1 << 24).unwrap().dimensions(), (96, 64));
+                        assert_eq!(decode(&heic, any_size).unwrap().dimensions(), (400, 200));
+                        assert_eq!(decode(&avif, any_size).unwrap().dimensions(), (96, 64));
                     }
                 });
             }
@@ -808,11 +810,12 @@ mod tests {
         if libheif_missing() {
             return;
         }
-        let err = decode(&fixture("irot90_400x200.heic"), 400 * 200 - 1).unwrap_err();
+        let limit = |max_pixels| move |w, h| DecodeLimits { max_pixels }.check(w, h);
+        let err = decode(&fixture("irot90_400x200.heic"), limit(400 * 200 - 1)).unwrap_err();
         assert!(
             matches!(
                 err,
-                HeifError::TooManyPixels {
+                Problem::TooManyPixels {
                     width: 400,
                     height: 200,
                     max: 79_999
@@ -820,7 +823,7 @@ mod tests {
             ),
             "{err:?}"
         );
-        assert!(decode(&fixture("irot90_400x200.heic"), 400 * 200).is_ok());
+        assert!(decode(&fixture("irot90_400x200.heic"), limit(400 * 200)).is_ok());
     }
 
     #[test]
@@ -832,7 +835,7 @@ mod tests {
         let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
         for bytes in [&[][..], &garbage[..], &heic[..heic.len() / 2], &heic[..64]] {
             for result in [
-                decode(bytes, 1 << 24).map(|_| ()),
+                decode(bytes, any_size).map(|_| ()),
                 exif(bytes).map(|_| ()),
                 icc_profile(bytes).map(|_| ()),
             ] {
@@ -840,7 +843,7 @@ mod tests {
                 assert!(matches!(err, HeifError::Decode(_)), "{err:?}");
             }
         }
-        let message = decode(&garbage, 1 << 24).unwrap_err().to_string();
+        let message = decode(&garbage, any_size).unwrap_err().to_string();
         assert!(message.contains("libheif error"), "{message}");
     }
 

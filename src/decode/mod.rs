@@ -2,19 +2,31 @@
 //! colour profile, whether the source was CMYK or animated, and what metadata it held
 //! (so the report can say what was removed).
 //!
-//! Raster formats go through the `image` crate with its memory limits switched on and
-//! the pixel count checked against `--max-pixels` *before* any pixel is decoded, so a
-//! few-kilobyte "decompression bomb" is refused instead of exhausting memory.
+//! One file per kind of source: raster formats here, through the `image` crate; [`tiff`]
+//! and [`pdf`] pages (with what they share in [`pages`]); [`heif`] through the system's
+//! libheif. Every one of them asks [`DecodeLimits::check`] about the size a file
+//! announces *before* any pixel is decoded, so a few-kilobyte "decompression bomb" is
+//! refused instead of exhausting memory, in the same words whatever the format; the
+//! decoders' own memory limits are switched on as a second line.
 
 pub mod heif;
+mod limits;
 pub mod pages;
+pub mod pdf;
+mod samples;
+pub mod tiff;
 
 use std::io::Cursor;
 
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::error::Problem;
+use crate::metadata::read_exif;
+pub use crate::metadata::Metadata;
 use crate::sniff::Format;
+use crate::{jpeg, png};
+pub use limits::DecodeLimits;
+use pages::Page;
 
 /// A decoded picture and what was learnt about it on the way.
 #[derive(Debug)]
@@ -31,26 +43,6 @@ pub struct Decoded {
     pub animated: bool,
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
-}
-
-/// Metadata a source carried. Reported so users know what was stripped; GPS matters most.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Metadata {
-    /// An EXIF block.
-    pub exif: bool,
-    /// GPS position inside the EXIF block.
-    pub gps: bool,
-    /// An XMP packet.
-    pub xmp: bool,
-    /// An ICC colour profile.
-    pub icc: bool,
-}
-
-/// Decoding limits from the batch options.
-#[derive(Debug, Clone, Copy)]
-pub struct DecodeLimits {
-    /// Largest width × height accepted.
-    pub max_pixels: u64,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
@@ -108,8 +100,8 @@ pub fn decode_all(
     limits: DecodeLimits,
 ) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
-        Format::Tiff => return Ok(pictures(pages::tiff_pages(bytes, limits.max_pixels)?)),
-        Format::Pdf => return Ok(pictures(pages::pdf_pages(bytes, limits.max_pixels)?)),
+        Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
+        Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits)?)),
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
@@ -117,10 +109,7 @@ pub fn decode_all(
         Format::Webp => ImageFormat::WebP,
         Format::Heic | Format::Avif => return Ok(Pictures::one(decode_heif(bytes, limits)?)),
         Format::Psd | Format::Jpeg2000 | Format::JpegXl | Format::BigTiff => {
-            return Err(Problem::Unsupported {
-                format,
-                hint: ": save it as JPEG or PNG first",
-            })
+            return Err(Problem::Unsupported { format })
         }
     };
     Ok(Pictures::one(decode_raster(
@@ -131,13 +120,15 @@ pub fn decode_all(
     )?))
 }
 
-/// Pages of a TIFF or PDF as pictures; numbered only when there are several.
-fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
-    let count = pages.count;
+/// Pages of a TIFF or PDF (their count, and each decoded when it is taken) as
+/// pictures; numbered only when there are several.
+fn pictures<'a>(
+    (count, pages): (u32, impl Iterator<Item = Result<Page, Problem>> + 'a),
+) -> Pictures<'a> {
     let numbered = count > 1;
     let iter = pages.enumerate().map(move |(i, page)| Picture {
         page: numbered.then_some(i as u32 + 1),
-        decoded: page.map_err(Problem::from).map(|page| Decoded {
+        decoded: page.map(|page| Decoded {
             metadata: Metadata {
                 icc: page.icc.is_some(),
                 ..Metadata::default()
@@ -160,10 +151,10 @@ fn pictures(pages: pages::Pages<'_>) -> Pictures<'_> {
 /// stores rotation and mirroring in its own boxes, which libheif applies, and the EXIF
 /// orientation copied from the camera must not be applied a second time.
 fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
-    let image = heif::decode(bytes, limits.max_pixels)?;
+    let image = heif::decode(bytes, |width, height| limits.check(width, height))?;
     let icc = heif::icc_profile(bytes)?;
     let exif = heif::exif(bytes)?;
-    let gps = exif.as_deref().and_then(parse_exif).is_some_and(|p| p.gps);
+    let gps = exif.as_deref().and_then(read_exif).is_some_and(|p| p.gps);
     Ok(Decoded {
         image,
         orientation: 1,
@@ -214,26 +205,18 @@ fn decode_raster(
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
 
     let (width, height) = decoder.dimensions();
-    check_pixels(width, height, limits.max_pixels)?;
+    limits.check(width, height)?;
 
     let icc = decoder
         .icc_profile()
         .ok()
         .flatten()
         .filter(|p| !p.is_empty());
-    let exif = decoder.exif_metadata().ok().flatten();
-    let xmp = decoder.xmp_metadata().ok().flatten().is_some();
-    let parsed = exif.as_deref().and_then(parse_exif);
-    let orientation = match &parsed {
-        Some(p) => p.orientation,
-        // TIFF keeps the orientation in its own tags rather than an EXIF block.
+    let (metadata, orientation) = raster_metadata(bytes, format, &mut decoder, icc.is_some());
+    let orientation = match orientation {
+        Some(o) => o,
+        // No readable EXIF block: the decoder may still know one (its own reader).
         None => orientation_number(decoder.orientation().map_err(corrupt)?),
-    };
-    let metadata = Metadata {
-        exif: exif.is_some(),
-        gps: parsed.is_some_and(|p| p.gps),
-        xmp,
-        icc: icc.is_some(),
     };
     let cmyk = format == Format::Jpeg && jpeg_components(bytes) == Some(4);
 
@@ -280,46 +263,36 @@ fn decode_raster(
     })
 }
 
-/// Refuses pictures over the pixel limit.
-pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<(), Problem> {
-    if u64::from(width) * u64::from(height) > max_pixels {
-        return Err(Problem::TooManyPixels {
-            width,
-            height,
-            max: max_pixels,
-        });
+/// The metadata of a single-picture file and the orientation its EXIF block gives, if
+/// one could be read.
+fn raster_metadata(
+    bytes: &[u8],
+    format: Format,
+    decoder: &mut impl ImageDecoder,
+    icc: bool,
+) -> (Metadata, Option<u8>) {
+    match format {
+        // The containers scanfit walks itself: the same reading check gives.
+        Format::Jpeg | Format::Png => {
+            let found = if format == Format::Jpeg {
+                jpeg::metadata(bytes)
+            } else {
+                png::metadata(bytes)
+            };
+            (found.metadata, found.orientation)
+        }
+        _ => {
+            let exif = decoder.exif_metadata().ok().flatten();
+            let facts = exif.as_deref().and_then(read_exif);
+            let metadata = Metadata {
+                exif: exif.is_some(),
+                gps: facts.is_some_and(|f| f.gps),
+                xmp: decoder.xmp_metadata().ok().flatten().is_some(),
+                icc,
+            };
+            (metadata, facts.map(|f| f.orientation))
+        }
     }
-    if width == 0 || height == 0 {
-        return Err(Problem::TooManyPixels {
-            width,
-            height,
-            max: max_pixels,
-        });
-    }
-    Ok(())
-}
-
-struct ExifFacts {
-    orientation: u8,
-    gps: bool,
-}
-
-/// Reads the orientation and the presence of GPS from a raw EXIF block (TIFF structure).
-fn parse_exif(raw: &[u8]) -> Option<ExifFacts> {
-    let exif = exif::Reader::new().read_raw(raw.to_vec()).ok()?;
-    let orientation = exif
-        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-        .and_then(|f| f.value.get_uint(0))
-        .filter(|v| (1..=8).contains(v))
-        .map_or(1, |v| v as u8);
-    let gps = exif
-        .fields()
-        .any(|f| f.ifd_num == exif::In::PRIMARY && is_gps_tag(f.tag));
-    Some(ExifFacts { orientation, gps })
-}
-
-fn is_gps_tag(tag: exif::Tag) -> bool {
-    tag.context() == exif::Context::Gps
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {

@@ -6,10 +6,17 @@
 use std::path::Path;
 use std::sync::Once;
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::Sweep;
+use crate::words::{line, Args, Lang};
+
+/// Bytes in megabytes, the x axis's unit.
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
 
 /// Chart size in pixels (SVG user units).
 const SIZE: (u32, u32) = (1100, 700);
@@ -18,16 +25,13 @@ const SIZE: (u32, u32) = (1100, 700);
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
     /// The file name asks for a format other than SVG or PNG.
-    #[error("{}: the chart is written as .svg or .png", path.display())]
     Format {
         /// The file asked for.
         path: std::path::PathBuf,
     },
     /// Drawing failed (plotters' message).
-    #[error("drawing the chart: {0}")]
     Draw(String),
     /// The file could not be written.
-    #[error("writing the chart {}: {source}", path.display())]
     Write {
         /// The file.
         path: std::path::PathBuf,
@@ -37,8 +41,8 @@ pub enum ChartError {
     },
 }
 
-/// Draws the sweep's chart into `path` (`.svg` or `.png`).
-pub fn plot(sweep: &Sweep, path: &Path) -> Result<(), ChartError> {
+/// Draws the sweep's chart into `path` (`.svg` or `.png`), its words in `lang`.
+pub fn plot(sweep: &Sweep, path: &Path, lang: Lang) -> Result<(), ChartError> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -49,6 +53,7 @@ pub fn plot(sweep: &Sweep, path: &Path) -> Result<(), ChartError> {
             draw(
                 SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
                 sweep,
+                lang,
             )?;
             svg.into_bytes()
         }
@@ -57,6 +62,7 @@ pub fn plot(sweep: &Sweep, path: &Path) -> Result<(), ChartError> {
             draw(
                 BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
                 sweep,
+                lang,
             )?;
             let mut png = Vec::new();
             image::RgbImage::from_raw(SIZE.0, SIZE.1, rgb)
@@ -77,7 +83,11 @@ pub fn plot(sweep: &Sweep, path: &Path) -> Result<(), ChartError> {
     })
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, sweep: &Sweep) -> Result<(), ChartError>
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    sweep: &Sweep,
+    lang: Lang,
+) -> Result<(), ChartError>
 where
     DB::ErrorType: 'static,
 {
@@ -95,7 +105,6 @@ where
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| ChartError::Draw(e.to_string());
 
     root.fill(&WHITE).map_err(err)?;
-    let mb = |b: u64| b as f64 / 1e6;
     let results = &sweep.results;
     let (x_min, x_max) = results.iter().fold((f64::MAX, 0f64), |(lo, hi), r| {
         (lo.min(mb(r.total_bytes)), hi.max(mb(r.total_bytes)))
@@ -112,10 +121,12 @@ where
         .fold(sweep.floor, f64::min);
     let y_range = (y_low - 0.02).max(0.0)..1.0;
 
-    let caption = format!(
-        "scanfit sweep: {} settings on {} files",
-        results.len(),
-        sweep.files.len()
+    let caption = line(
+        lang,
+        "chart-caption",
+        Args::new()
+            .num("settings", results.len() as u64)
+            .num("files", sweep.files.len() as u64),
     );
     let mut chart = ChartBuilder::on(&root)
         .caption(caption, ("sans-serif", 22))
@@ -126,8 +137,8 @@ where
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("total output bytes of the sample (MB)")
-        .y_desc("worst file's legibility (SSIM, worst 10 % of text windows)")
+        .x_desc(line(lang, "chart-x-axis", Args::new()))
+        .y_desc(line(lang, "chart-y-axis", Args::new()))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
         .draw()
@@ -142,7 +153,11 @@ where
             RED.stroke_width(1),
         ))
         .map_err(err)?
-        .label(format!("legibility floor {:.2}", sweep.floor))
+        .label(line(
+            lang,
+            "chart-floor",
+            Args::new().text("floor", format!("{:.2}", sweep.floor)),
+        ))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED));
 
     // The Pareto front, left to right.
@@ -155,11 +170,30 @@ where
     chart
         .draw_series(LineSeries::new(front, BLACK.stroke_width(2)))
         .map_err(err)?
-        .label("Pareto front")
+        .label(line(lang, "chart-front", Args::new()))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(2)));
 
-    // One circle per setting, a colour per family. Legend entries are squares, so the
-    // circles on the chart are exactly the settings.
+    plot_families(&mut chart, sweep).map_err(err)?;
+    mark_choices(&mut chart, sweep, lang).map_err(err)?;
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// One circle per setting, a colour per family. Legend entries are squares, so the
+/// circles on the chart are exactly the settings.
+fn plot_families<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    sweep: &Sweep,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let results = &sweep.results;
     let mut families: Vec<String> = Vec::new();
     for r in results {
         let f = r.setting.family();
@@ -174,52 +208,44 @@ where
             .filter(|r| &r.setting.family() == name)
             .map(|r| Circle::new((mb(r.total_bytes), r.worst_score), 5, colour.filled()));
         chart
-            .draw_series(points)
-            .map_err(err)?
+            .draw_series(points)?
             .label(name.clone())
             .legend(move |(x, y)| {
                 Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], colour.filled())
             });
     }
+    Ok(())
+}
 
+/// The default setting (a cross) and the recommended one (a triangle), named.
+fn mark_choices<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    sweep: &Sweep,
+    lang: Lang,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let named = |id: &str, label: String| line(lang, id, Args::new().text("setting", label));
+    let results = &sweep.results;
     let label_style = ("sans-serif", 14).into_font().color(&BLACK);
     if let Some(d) = results.iter().find(|r| r.default) {
         let at = (mb(d.total_bytes), d.worst_score);
-        chart
-            .draw_series([Cross::new(at, 9, BLACK.stroke_width(2))])
-            .map_err(err)?;
-        chart
-            .draw_series([EmptyElement::at(at)
-                + Text::new(
-                    format!("default ({})", d.setting.label()),
-                    (12, -22),
-                    label_style.clone(),
-                )])
-            .map_err(err)?;
+        chart.draw_series([Cross::new(at, 9, BLACK.stroke_width(2))])?;
+        chart.draw_series([EmptyElement::at(at)
+            + Text::new(
+                named("chart-default", d.setting.label()),
+                (12, -22),
+                label_style.clone(),
+            )])?;
     }
     if let Some(best) = sweep.recommended() {
         let at = (mb(best.total_bytes), best.worst_score);
         let green = RGBColor(0, 110, 40);
-        chart
-            .draw_series([TriangleMarker::new(at, 11, green.stroke_width(2))])
-            .map_err(err)?;
-        chart
-            .draw_series([EmptyElement::at(at)
-                + Text::new(
-                    format!("recommended ({})", best.setting.label()),
-                    (12, 8),
-                    label_style,
-                )])
-            .map_err(err)?;
+        chart.draw_series([TriangleMarker::new(at, 11, green.stroke_width(2))])?;
+        chart.draw_series([EmptyElement::at(at)
+            + Text::new(
+                named("chart-recommended", best.setting.label()),
+                (12, 8),
+                label_style,
+            )])?;
     }
-
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(err)?;
-    root.present().map_err(err)
+    Ok(())
 }

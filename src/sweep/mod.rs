@@ -15,21 +15,20 @@ mod chart;
 
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::batch::{find_files, read_input};
-use crate::encode::{panic_text, Encoder, JpegSettings, MozJpeg, Subsampling};
-use crate::error::{Problem, SetupError};
+use crate::encode::{Encoder, JpegSettings, MozJpeg, Subsampling};
+use crate::error::{Problem, SetupError, Why};
 use crate::inspect;
 use crate::normalize::Pixels;
 use crate::options::{Options, Profile};
 use crate::pipeline::{decode_bytes, prepare};
-use crate::report::csv_field;
 use crate::resize::{resize, scaled_dims};
+use crate::run::{Panicked, Progress, Runner};
 use crate::sniff::{claimed_by_name, sniff};
 
 pub use chart::{plot, ChartError};
@@ -108,10 +107,13 @@ pub struct Grid {
     pub scales: Vec<f64>,
 }
 
+/// The qualities a sweep tries by default, as `--quality` writes them.
+pub const DEFAULT_QUALITIES: &str = "60..95/5";
+
 impl Default for Grid {
     fn default() -> Self {
         Grid {
-            qualities: (60..=95).step_by(5).collect(),
+            qualities: parse_qualities(DEFAULT_QUALITIES).expect("a valid list"),
             subsamplings: vec![Subsampling::S420, Subsampling::S444],
             progressive: vec![true, false],
             trellis: vec![true, false],
@@ -152,35 +154,61 @@ impl Grid {
     }
 
     /// Checks that every axis has values and every value makes sense.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SweepError> {
         if self.qualities.is_empty()
             || self.subsamplings.is_empty()
             || self.progressive.is_empty()
             || self.trellis.is_empty()
             || self.scales.is_empty()
         {
-            return Err("every axis of the sweep needs at least one value".into());
+            return Err(SweepError::EmptyAxis);
         }
         if self.qualities.iter().any(|q| !(1..=100).contains(q)) {
-            return Err("qualities are between 1 and 100".into());
+            return Err(SweepError::QualityRange);
         }
         if self.scales.iter().any(|s| !(*s > 0.0 && *s <= 1.0)) {
-            return Err("downscale factors are above 0 and at most 1".into());
+            return Err(SweepError::ScaleRange);
         }
         Ok(())
     }
 }
 
+/// Sweep settings that cannot be swept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SweepError {
+    /// An axis of the grid has no value.
+    EmptyAxis,
+    /// A quality outside 1–100.
+    QualityRange,
+    /// A downscale factor outside (0, 1].
+    ScaleRange,
+    /// A sample or a number of repeats of zero.
+    SampleZero,
+    /// A colour floor outside 0–1.
+    MinColourRange,
+}
+
+/// A list of qualities that cannot be read; each holds the text at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QualityListError {
+    /// Not a number between 1 and 100.
+    NotAQuality(String),
+    /// A range whose start is above its end.
+    Backwards(String),
+    /// Nothing in the list.
+    NoQuality(String),
+}
+
 /// Parses a list of qualities: ranges `60..95/5` (from, to inclusive, step; the step
 /// defaults to 5) and single values, separated by commas: `60..80/10,95`. The result is
 /// sorted and without repeats.
-pub fn parse_qualities(text: &str) -> Result<Vec<u8>, String> {
-    let number = |s: &str| -> Result<u8, String> {
+pub fn parse_qualities(text: &str) -> Result<Vec<u8>, QualityListError> {
+    let number = |s: &str| -> Result<u8, QualityListError> {
         s.trim()
             .parse::<u8>()
             .ok()
             .filter(|q| (1..=100).contains(q))
-            .ok_or_else(|| format!("'{s}' is not a quality between 1 and 100"))
+            .ok_or_else(|| QualityListError::NotAQuality(s.to_owned()))
     };
     let mut out = Vec::new();
     for part in text.split(',').filter(|p| !p.trim().is_empty()) {
@@ -192,7 +220,7 @@ pub fn parse_qualities(text: &str) -> Result<Vec<u8>, String> {
                 };
                 let (from, to) = (number(from)?, number(to)?);
                 if from > to {
-                    return Err(format!("'{part}': the range runs backwards"));
+                    return Err(QualityListError::Backwards(part.to_owned()));
                 }
                 out.extend((from..=to).step_by(usize::from(step)));
             }
@@ -200,7 +228,7 @@ pub fn parse_qualities(text: &str) -> Result<Vec<u8>, String> {
         }
     }
     if out.is_empty() {
-        return Err(format!("'{text}' names no quality"));
+        return Err(QualityListError::NoQuality(text.to_owned()));
     }
     out.sort_unstable();
     out.dedup();
@@ -237,18 +265,6 @@ impl Default for SweepOptions {
     }
 }
 
-/// Receives progress as encodes finish (the CLI draws a bar).
-pub trait Progress: Sync {
-    /// Called once, before work starts, with the pictures sampled and the encodes due.
-    fn start(&self, _files: u64, _encodes: u64) {}
-    /// Called as encodes finish (or are dropped with a failed file), from worker threads.
-    fn advance(&self, _encodes: u64) {}
-}
-
-/// Progress that goes nowhere.
-pub struct NoProgress;
-impl Progress for NoProgress {}
-
 /// What one setting did over the sample.
 #[derive(Debug, Clone)]
 pub struct SettingResult {
@@ -282,7 +298,7 @@ pub struct SettingResult {
 }
 
 /// The sweep's outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sweep {
     /// One result per setting, in grid order (the default setting last when the grid
     /// did not hold it).
@@ -292,7 +308,7 @@ pub struct Sweep {
     /// Per file (in `files` order), one measure per setting (in `results` order).
     pub measures: Vec<Vec<Measure>>,
     /// Files passed over, with the reason.
-    pub skipped: Vec<(PathBuf, String)>,
+    pub skipped: Vec<(PathBuf, Why)>,
     /// The legibility floor the recommendation respects.
     pub floor: f64,
     /// The colour floor the recommendation respects.
@@ -351,17 +367,13 @@ pub fn sweep(
     sweep: &SweepOptions,
     progress: &dyn Progress,
 ) -> Result<Sweep, SetupError> {
-    opts.profile.validate().map_err(SetupError::Profile)?;
-    sweep.grid.validate().map_err(SetupError::Profile)?;
+    opts.profile.validate()?;
+    sweep.grid.validate()?;
     if sweep.sample == Some(0) || sweep.repeats == 0 {
-        return Err(SetupError::Profile(
-            "--sample and --repeats must be at least 1".into(),
-        ));
+        return Err(SweepError::SampleZero.into());
     }
     if !(0.0..=1.0).contains(&sweep.min_colour) {
-        return Err(SetupError::Profile(
-            "--min-colour is between 0 and 1".into(),
-        ));
+        return Err(SweepError::MinColourRange.into());
     }
     let mut settings = sweep.grid.settings();
     let default = Setting::of_profile(&opts.profile);
@@ -369,12 +381,8 @@ pub fn sweep(
         settings.push(default);
     }
 
-    let mut walked = Vec::new();
-    let found = find_files(inputs, None, &mut walked)?;
-    let mut skipped: Vec<(PathBuf, String)> = walked
-        .into_iter()
-        .map(|r| (r.input, r.error.unwrap_or_default()))
-        .collect();
+    let mut skipped = Vec::new();
+    let found = find_files(inputs, None, &mut skipped)?;
     // Sample among the files that are pictures by their bytes, so a folder of scans
     // with a few text files still yields the sample size asked for.
     let mut pictures = Vec::new();
@@ -390,34 +398,29 @@ pub fn sweep(
                 } else {
                     Problem::NotAPicture
                 };
-                skipped.push((path, why.to_string()));
+                skipped.push((path, why.into()));
             }
             Ok(false) => {}
-            Err(e) => skipped.push((path, Problem::Read(e).to_string())),
+            Err(e) => skipped.push((path, Problem::Read(e).into())),
         }
     }
     let files = sample(pictures, sweep.sample, sweep.seed);
 
     let per_setting = settings.len() as u64;
     progress.start(files.len() as u64, files.len() as u64 * per_setting);
-    let measure = |path: &PathBuf| {
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            measure_file(path, &settings, opts, sweep.repeats, progress)
-        }))
-        .unwrap_or_else(|payload| Err(Problem::Panic(panic_text(payload.as_ref()))));
-        if result.is_err() {
-            // The encodes this file will never do, so the bar still reaches its end.
-            progress.advance(per_setting);
-        }
-        result
-    };
-    let measured: Vec<Result<Vec<Measure>, Problem>> = match rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
-    {
-        Ok(pool) => pool.install(|| files.par_iter().with_max_len(1).map(measure).collect()),
-        Err(_) => files.iter().map(measure).collect(),
-    };
+    // Progress counts encodes: the pictures sampled, then each encode as it finishes
+    // (a failed file's encodes at once, so the bar still reaches its end).
+    let measured = Runner::new(opts.jobs).map(
+        &files,
+        |path| measure_file(path, &settings, opts, sweep.repeats, progress),
+        |_, done| {
+            let result = done.or_else(|Panicked(text)| Err(Problem::Panic(text)));
+            if result.is_err() {
+                progress.advance(per_setting);
+            }
+            result
+        },
+    );
 
     let mut kept = Vec::new();
     let mut rows: Vec<Vec<Measure>> = Vec::new();
@@ -427,7 +430,7 @@ pub fn sweep(
                 kept.push(path);
                 rows.push(m);
             }
-            Err(problem) => skipped.push((path, problem.to_string())),
+            Err(problem) => skipped.push((path, problem.into())),
         }
     }
     let results = summarise(&settings, &kept, &rows, &opts.profile, default);
@@ -707,12 +710,13 @@ pub const CSV_HEADER: [&str; 19] = [
     "label",
 ];
 
-/// Writes a header line and one row per setting (RFC 4180 quoting).
-pub fn write_csv(sweep: &Sweep, mut out: impl Write) -> io::Result<()> {
-    writeln!(out, "{}", CSV_HEADER.join(","))?;
+/// Writes a header line and one row per setting.
+pub fn write_csv(sweep: &Sweep, out: impl Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER)?;
     for (i, r) in sweep.results.iter().enumerate() {
         let s = r.setting;
-        let fields = [
+        w.write_record([
             s.quality.to_string(),
             s.jpeg.subsampling.to_string(),
             s.jpeg.progressive.to_string(),
@@ -732,11 +736,9 @@ pub fn write_csv(sweep: &Sweep, mut out: impl Write) -> io::Result<()> {
             r.default.to_string(),
             (sweep.recommended == Some(i)).to_string(),
             s.label(),
-        ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        writeln!(out, "{}", row.join(","))?;
+        ])?;
     }
-    out.flush()
+    w.flush()
 }
 
 #[cfg(test)]
@@ -774,7 +776,7 @@ mod tests {
         SettingResult {
             setting: Setting {
                 quality: 80,
-                jpeg: JpegSettings::from(crate::options::Effort::Balanced),
+                jpeg: JpegSettings::from(crate::encode::Effort::Balanced),
                 scale,
             },
             total_bytes: bytes,

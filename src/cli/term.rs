@@ -1,0 +1,442 @@
+//! Everything drawn on the terminal: progress bars, per-file lines, tables and
+//! summaries, in the run's language, with widths measured as the terminal shows them.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use scanfit::check::CheckRecord;
+use scanfit::run::Progress;
+use scanfit::sweep::Sweep;
+use scanfit::words::{line, say, Args, Lang, Message};
+use scanfit::{ByteSize, CheckSummary, Record, Status, Summary, Why};
+use unicode_width::UnicodeWidthStr;
+
+use super::path_arg;
+
+/// What a progress bar counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counts {
+    /// Input files (convert, stitch): one step per input, whatever its pages.
+    Files,
+    /// Units of work (sweep: encodes).
+    Units,
+}
+
+/// The terminal side of progress: a bar on a terminal, and one line per problem always.
+pub(super) struct Bar {
+    bar: ProgressBar,
+    counts: Counts,
+    lang: Lang,
+    totals: Mutex<Summary>,
+}
+
+impl Bar {
+    /// A bar counting input files.
+    pub(super) fn new(quiet: bool, lang: Lang) -> Bar {
+        Bar::counting(quiet, lang, Counts::Files)
+    }
+
+    /// A bar counting encodes.
+    pub(super) fn encodes(quiet: bool, lang: Lang) -> Bar {
+        Bar::counting(quiet, lang, Counts::Units)
+    }
+
+    fn counting(quiet: bool, lang: Lang, counts: Counts) -> Bar {
+        let unit = match counts {
+            Counts::Files => "cli-bar-files",
+            Counts::Units => "cli-bar-encodes",
+        };
+        Bar {
+            bar: progress_bar(quiet, &line(lang, unit, Args::new())),
+            counts,
+            lang,
+            totals: Mutex::new(Summary::default()),
+        }
+    }
+
+    /// Removes the bar (the lines printed stay).
+    pub(super) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// A progress bar counting `unit` on stderr, hidden under `--quiet` or when stderr is
+/// not a terminal (logs and pipes get the problem lines and the summary only).
+fn progress_bar(quiet: bool, unit: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {unit}  {{msg}}  ETA {{eta}}"
+        ))
+        .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+impl Progress for Bar {
+    fn start(&self, items: u64, units: u64) {
+        match self.counts {
+            Counts::Files => self.bar.set_length(items),
+            Counts::Units => {
+                self.bar.set_length(units);
+                self.bar.set_message(line(
+                    self.lang,
+                    "cli-bar-sampled",
+                    Args::new().num("files", items),
+                ));
+            }
+        }
+    }
+
+    fn advance(&self, units: u64) {
+        if self.counts == Counts::Units {
+            self.bar.inc(units);
+        }
+    }
+
+    fn record(&self, r: &Record) {
+        if r.first_of_input() {
+            self.bar.inc(1);
+        }
+        // A stitched picture is known by its output: its input is only the first piece.
+        let name = match (&r.output, r.pieces.is_empty()) {
+            (Some(output), false) => output.as_path(),
+            _ => r.input.as_path(),
+        };
+        if let Some(text) = problem_line(r, name, self.lang) {
+            self.bar.suspend(|| eprintln!("{text}"));
+        }
+        if r.bytes_out.is_some() {
+            let mut totals = self.totals.lock().unwrap_or_else(|e| e.into_inner());
+            totals.add(r);
+            self.bar.set_message(line(
+                self.lang,
+                "cli-bar-bytes",
+                Args::new()
+                    .text("bytes_in", ByteSize(totals.bytes_in))
+                    .text("bytes_out", ByteSize(totals.bytes_out)),
+            ));
+        }
+    }
+}
+
+/// "FAILED name: why" or "warning name: what", for a record that has one.
+fn problem_line(r: &Record, name: &Path, lang: Lang) -> Option<String> {
+    // A multi-page input fails or warns page by page; the line must say which page,
+    // because the reasons themselves no longer repeat it.
+    let name = match r.page {
+        Some(page) => line(lang, "cli-path-page", path_arg(name).num("page", page)),
+        None => name.display().to_string(),
+    };
+    match r.status {
+        Status::Failed => Some(line(
+            lang,
+            "cli-failed",
+            Args::new()
+                .text("path", &name)
+                .text("why", why_text(r.error.as_ref(), lang)),
+        )),
+        Status::Warn => Some(line(
+            lang,
+            "cli-warned",
+            Args::new()
+                .text("path", &name)
+                .text("warnings", warnings_text(r, lang)),
+        )),
+        Status::Ok | Status::Skipped => None,
+    }
+}
+
+/// A record's warnings, joined.
+fn warnings_text(r: &Record, lang: Lang) -> String {
+    let sep = line(lang, "list-reasons", Args::new());
+    r.warnings
+        .iter()
+        .map(|w| say(w, lang))
+        .collect::<Vec<_>>()
+        .join(&sep)
+}
+
+/// Why a record failed or was skipped, with the flag that changes it where there is one
+/// (the library's words name no flag: it does not know where its settings came from).
+fn why_text(why: Option<&Why>, lang: Lang) -> String {
+    let Some(why) = why else {
+        return line(lang, "cli-unknown_error", Args::new());
+    };
+    let text = say(why, lang);
+    let flags = match why.code() {
+        "output_exists" => {
+            return line(
+                lang,
+                "cli-hint-output_exists",
+                Args::new().text("why", text),
+            )
+        }
+        "too_many_pixels" => "--max-pixels",
+        "input_too_large" => "--max-input-size",
+        _ => return text,
+    };
+    line(
+        lang,
+        "cli-hint-flags",
+        Args::new().text("why", text).text("flags", flags),
+    )
+}
+
+/// "skipped name: why".
+pub(super) fn print_skipped(r: &Record, name: &Path, lang: Lang) {
+    eprintln!(
+        "{}",
+        line(
+            lang,
+            "cli-skipped",
+            path_arg(name).text("why", why_text(r.error.as_ref(), lang))
+        )
+    );
+}
+
+/// watch's line for one finished output, with the running count.
+pub(super) fn watch_line(r: &Record, totals: &Summary, lang: Lang) -> String {
+    let count = line(
+        lang,
+        "cli-watch-count",
+        Args::new()
+            .num("converted", (totals.ok + totals.warned) as u64)
+            .num("failed", totals.failed as u64),
+    );
+    let text = match r.status {
+        Status::Ok | Status::Warn => line(
+            lang,
+            "cli-watch-wrote",
+            Args::new()
+                .text("input", r.input.display())
+                .text(
+                    "output",
+                    r.output.as_deref().unwrap_or(Path::new("?")).display(),
+                )
+                .text("size", ByteSize(r.bytes_out.unwrap_or(0)))
+                .num("millis", r.millis)
+                .text(
+                    "warnings",
+                    if r.warnings.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        warnings_text(r, lang)
+                    },
+                ),
+        ),
+        Status::Failed => problem_line(r, &r.input, lang).unwrap_or_default(),
+        // watch has no --overwrite: it never replaces an output it did not write.
+        Status::Skipped => line(
+            lang,
+            "cli-skipped",
+            path_arg(&r.input).text(
+                "why",
+                r.error.as_ref().map(|w| say(w, lang)).unwrap_or_default(),
+            ),
+        ),
+    };
+    format!("{count} {text}")
+}
+
+/// Writes the report to `path` when one was asked for: CSV when it ends in `.csv`,
+/// JSON Lines otherwise.
+pub(super) fn write_report(
+    path: Option<&Path>,
+    records: &[Record],
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let context = || line(lang, "cli-writing_report", path_arg(path));
+    let file = BufWriter::new(File::create(path).with_context(context)?);
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if csv {
+        scanfit::report::write_csv(records, lang, file).with_context(context)
+    } else {
+        scanfit::report::write_jsonl(records, lang, file).with_context(context)
+    }
+}
+
+fn dry_run(dry: bool, lang: Lang) -> String {
+    if dry {
+        line(lang, "cli-dry_run", Args::new())
+    } else {
+        String::new()
+    }
+}
+
+/// Counts shared by the summaries of the commands that write.
+fn counts(s: &Summary) -> Args {
+    Args::new()
+        .num("converted", (s.ok + s.warned) as u64)
+        .num("warned", s.warned as u64)
+        .num("failed", s.failed as u64)
+        .num("skipped", s.skipped as u64)
+}
+
+/// convert's closing line.
+pub(super) fn print_summary_convert(s: &Summary, dry: bool, lang: Lang) {
+    let args = counts(s)
+        .text("bytes_in", ByteSize(s.bytes_in))
+        .text("bytes_out", ByteSize(s.bytes_out))
+        .text("dry", dry_run(dry, lang));
+    eprintln!("{}", line(lang, "cli-summary-convert", args));
+}
+
+/// stitch's closing line.
+pub(super) fn print_summary_stitch(s: &Summary, dry: bool, lang: Lang) {
+    let args = counts(s).text("dry", dry_run(dry, lang));
+    eprintln!("{}", line(lang, "cli-summary-stitch", args));
+}
+
+/// watch's closing line.
+pub(super) fn print_summary_watch(s: &Summary, lang: Lang) {
+    eprintln!("{}", line(lang, "cli-summary-watch", counts(s)));
+}
+
+/// check's closing line.
+pub(super) fn print_summary_check(checked: usize, s: &CheckSummary, lang: Lang) {
+    let args = Args::new()
+        .num("checked", checked as u64)
+        .num("pass", s.pass as u64)
+        .num("warn", s.warn as u64)
+        .num("fail", s.fail as u64)
+        .num("skipped", s.skipped as u64);
+    eprintln!("{}", line(lang, "cli-summary-check", args));
+}
+
+/// One line per file: verdict, file, format, size, dimensions, reasons. Columns are
+/// padded to the widest entry so the reasons line up.
+pub(super) fn print_check_table(
+    records: &[CheckRecord],
+    lang: Lang,
+    mut out: impl Write,
+) -> std::io::Result<()> {
+    let sep = line(lang, "list-reasons", Args::new());
+    let rows: Vec<[String; 6]> = records
+        .iter()
+        .map(|r| {
+            let dims = match (r.width, r.height) {
+                (Some(w), Some(h)) => {
+                    let args = Args::new().num("width", w).num("height", h);
+                    match r.pages {
+                        Some(n) => line(lang, "cli-dims-pages", args.num("pages", n)),
+                        None => line(lang, "cli-dims", args),
+                    }
+                }
+                _ => "-".into(),
+            };
+            let reasons: Vec<String> = r.reasons.iter().map(|x| say(x, lang)).collect();
+            [
+                say(&r.verdict, lang),
+                r.input.display().to_string(),
+                r.format.map_or("-".into(), |f| f.name().to_owned()),
+                ByteSize(r.bytes).to_string(),
+                dims,
+                reasons.join(&sep),
+            ]
+        })
+        .collect();
+    write_table(&rows, &mut out)?;
+    out.flush()
+}
+
+/// Writes rows with every column but the last padded to its widest cell, measured in
+/// terminal columns: client folders are full of Chinese names, which take two columns
+/// per character.
+fn write_table<const N: usize>(rows: &[[String; N]], out: &mut impl Write) -> std::io::Result<()> {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(&row[..N - 1]) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    for row in rows {
+        let mut text = String::new();
+        for (w, cell) in widths.iter().zip(&row[..N - 1]) {
+            text.push_str(cell);
+            text.push_str(&" ".repeat(w - cell.width() + 2));
+        }
+        text.push_str(&row[N - 1]);
+        writeln!(out, "{}", text.trim_end())?;
+    }
+    Ok(())
+}
+
+/// One line per setting, Pareto and default marked, the recommendation starred.
+pub(super) fn print_sweep_table(
+    sweep: &Sweep,
+    lang: Lang,
+    mut out: impl Write,
+) -> std::io::Result<()> {
+    let w = |id: &str| line(lang, id, Args::new());
+    writeln!(
+        out,
+        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>7} {:>8}  {}",
+        w("cli-sweep-head"),
+        w("cli-sweep-total"),
+        w("cli-sweep-median"),
+        w("cli-sweep-in_band"),
+        w("cli-sweep-median"),
+        w("cli-sweep-worst"),
+        w("cli-sweep-worst"),
+        w("cli-sweep-ms"),
+        w("cli-sweep-front"),
+    )?;
+    writeln!(
+        out,
+        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>7} {:>8}",
+        "",
+        w("cli-sweep-bytes"),
+        w("cli-sweep-bytes"),
+        "",
+        w("cli-sweep-legibility"),
+        w("cli-sweep-legibility"),
+        w("cli-sweep-colour"),
+        w("cli-sweep-encode"),
+    )?;
+    for (i, r) in sweep.results.iter().enumerate() {
+        let mark = if sweep.recommended == Some(i) {
+            "*"
+        } else if r.default {
+            "d"
+        } else {
+            " "
+        };
+        writeln!(
+            out,
+            "{mark}  {:<36} {:>11} {:>10} {:>6.0}% {:>7.3} {:>7.3} {:>7.3} {:>8.1}  {}",
+            r.setting.label(),
+            r.total_bytes,
+            r.median_bytes,
+            r.in_band * 100.0,
+            r.median_score,
+            r.worst_score,
+            r.worst_colour,
+            r.ms_per_megapixel,
+            if r.pareto {
+                w("cli-sweep-yes")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    let legend = Args::new()
+        .text("floor", format!("{:.2}", sweep.floor))
+        .text("colour_floor", format!("{:.2}", sweep.colour_floor));
+    writeln!(out, "{}", line(lang, "cli-sweep-legend", legend))?;
+    out.flush()
+}

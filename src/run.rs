@@ -1,0 +1,232 @@
+//! The per-item runner every command shares: convert's files, check's files, stitch's
+//! sets, sweep's sampled pictures and watch's arrivals all go through it, and the web
+//! server will submit single uploads to it.
+//!
+//! It owns what each command used to do for itself and got subtly different: the
+//! worker pool and its size (`--jobs`), the serial path for `-j 1` (on the caller's
+//! thread, for deterministic debugging), results in item order, one item per task
+//! (files differ in cost by 100×, so rayon's default splitting would leave a core idle
+//! behind a big scan), a panic in a codec caught as a typed per-item failure so the
+//! batch goes on, and the wall time of each item. [`Progress`] is the one way a run
+//! tells its caller how far it is.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::encode::panic_text;
+use crate::report::Record;
+
+/// Receives progress (the CLI draws a bar; tests and servers pass [`NoProgress`]).
+/// Called from worker threads.
+pub trait Progress: Sync {
+    /// Called once, before work starts, with the number of items and the units of work
+    /// they hold (input bytes for convert, encodes for sweep).
+    fn start(&self, _items: u64, _units: u64) {}
+    /// Units of work finished (sweep counts encodes).
+    fn advance(&self, _units: u64) {}
+    /// One output's record is final (convert, stitch).
+    fn record(&self, _record: &Record) {}
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// A panic caught while working on one item, with its message: decoders and mozjpeg can
+/// unwind on bad data, and one bad file must never stop a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panicked(pub String);
+
+/// One item's result and its wall time.
+#[derive(Debug)]
+pub struct Done<T> {
+    /// What the work returned, or the panic it raised.
+    pub result: Result<T, Panicked>,
+    /// Wall time of the item, in milliseconds.
+    pub millis: u64,
+}
+
+impl<T> Done<T> {
+    /// The result, with a panic turned into a value by `failed`.
+    pub fn or_else(self, failed: impl FnOnce(Panicked) -> T) -> T {
+        self.result.unwrap_or_else(failed)
+    }
+}
+
+/// Runs `work`, timing it and catching a panic.
+pub fn guarded<T>(work: impl FnOnce() -> T) -> Done<T> {
+    let started = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(work))
+        .map_err(|payload| Panicked(panic_text(payload.as_ref())));
+    Done {
+        result,
+        millis: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// The runner has as many items waiting or under way as its queue allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("busy: {0} items are waiting or under way")]
+pub struct Busy(pub usize);
+
+/// A pool of `jobs` workers. Cheap to make: the threads start on first use.
+pub struct Runner {
+    jobs: usize,
+    pool: OnceLock<Option<Arc<rayon::ThreadPool>>>,
+    queue: usize,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl Runner {
+    /// A runner for `jobs` items at once (at least one).
+    pub fn new(jobs: usize) -> Runner {
+        Runner {
+            jobs: jobs.max(1),
+            pool: OnceLock::new(),
+            queue: usize::MAX,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// At most `items` submitted with [`Runner::try_spawn`] waiting or under way at once
+    /// (a server answers "busy" beyond it instead of piling up memory).
+    pub fn with_queue(mut self, items: usize) -> Runner {
+        self.queue = items.max(1);
+        self
+    }
+
+    /// Items worked on at once.
+    pub fn jobs(&self) -> usize {
+        self.jobs
+    }
+
+    /// Items submitted with [`Runner::try_spawn`] that have not finished.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The pool, built on first use; `None` when the OS refuses threads (then items run
+    /// on the caller's thread, slower but correct).
+    fn pool(&self) -> Option<&Arc<rayon::ThreadPool>> {
+        self.pool
+            .get_or_init(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(self.jobs)
+                    .build()
+                    .ok()
+                    .map(Arc::new)
+            })
+            .as_ref()
+    }
+
+    /// Runs `work` on every item, `jobs` at a time, each timed and guarded, then
+    /// `finish` on its result on the same worker as soon as it is done (to make its
+    /// record and report progress); returns what `finish` made, in item order. With one
+    /// job the items run in order on the caller's thread.
+    pub fn map<I: Sync, T, U: Send>(
+        &self,
+        items: &[I],
+        work: impl Fn(&I) -> T + Sync,
+        finish: impl Fn(&I, Done<T>) -> U + Sync,
+    ) -> Vec<U> {
+        let one = |item: &I| finish(item, guarded(|| work(item)));
+        match self.pool() {
+            Some(pool) if self.jobs > 1 => {
+                pool.install(|| items.par_iter().with_max_len(1).map(one).collect())
+            }
+            _ => items.iter().map(one).collect(),
+        }
+    }
+
+    /// Runs one item on a worker and hands its result to `done` (on that worker), so a
+    /// caller that must not block (a file watcher's loop, an async server) gets the
+    /// same guard and timing as a batch. Refused with [`Busy`] when the queue is full.
+    pub fn try_spawn<T: 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+        done: impl FnOnce(Done<T>) + Send + 'static,
+    ) -> Result<(), Busy> {
+        let waiting = self.in_flight.fetch_add(1, Ordering::SeqCst);
+        if waiting >= self.queue {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            return Err(Busy(waiting));
+        }
+        let in_flight = Arc::clone(&self.in_flight);
+        let task = move || {
+            let result = guarded(work);
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            done(result);
+        };
+        match self.pool() {
+            Some(pool) => pool.spawn(task),
+            None => {
+                std::thread::spawn(task);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    #[test]
+    fn results_keep_item_order_and_a_panic_is_one_items_failure() {
+        for jobs in [1, 3] {
+            let runner = Runner::new(jobs);
+            let items: Vec<u32> = (0..20).collect();
+            let values = runner.map(
+                &items,
+                |&i| {
+                    if i == 7 {
+                        panic!("bad item {i}");
+                    }
+                    i * 2
+                },
+                |_, done| done.result,
+            );
+            assert_eq!(values[7], Err(Panicked("bad item 7".into())), "jobs {jobs}");
+            for (i, v) in values.iter().enumerate().filter(|(i, _)| *i != 7) {
+                assert_eq!(*v, Ok(i as u32 * 2));
+            }
+        }
+    }
+
+    #[test]
+    fn one_job_runs_on_the_callers_thread() {
+        let me = std::thread::current().id();
+        let ids = Runner::new(1).map(&[1, 2], |_| std::thread::current().id(), |_, d| d.result);
+        assert!(ids.into_iter().all(|id| id == Ok(me)));
+    }
+
+    #[test]
+    fn spawned_items_are_guarded_and_a_full_queue_says_busy() {
+        let runner = Runner::new(1).with_queue(1);
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        let (tx, rx) = mpsc::channel();
+        let first = tx.clone();
+        runner
+            .try_spawn(
+                move || {
+                    gate_rx.recv().unwrap();
+                    panic!("codec unwound")
+                },
+                move |d: Done<()>| first.send(d.result).unwrap(),
+            )
+            .unwrap();
+        assert_eq!(runner.try_spawn(|| (), |_| ()), Err(Busy(1)));
+        gate_tx.send(()).unwrap();
+        assert_eq!(rx.recv().unwrap(), Err(Panicked("codec unwound".into())));
+        runner
+            .try_spawn(|| 5, move |d| tx.send(d.result.map(|_| ())).unwrap())
+            .unwrap();
+        assert_eq!(rx.recv().unwrap(), Ok(()));
+        assert_eq!(runner.in_flight(), 0);
+    }
+}

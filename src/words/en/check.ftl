@@ -1,0 +1,45 @@
+# `scanfit check`: what is found about a file, and the verdict words.
+
+## Findings (family "finding"); the code after the dash is what --json reports.
+finding-renamed = renamed: the bytes are { $real }, but the name says { $claimed }{ $extension ->
+        [none] {""}
+       *[other] ; name it .{ $extension }, or convert it with scanfit convert
+    }
+finding-not_accepted = { $format } is not accepted (only JPEG, PNG and GIF are): scanfit convert makes one
+finding-bad_extension = the name { $extension ->
+        [none] without an extension
+       *[other] ending in .{ $extension }
+    } is not accepted: the portal takes .jpg, .jpeg, .png and .gif files; rename it to .{ $suggested }
+finding-too_small = too small: { $size } is under the minimum of { $min_size } ({ $min } bytes); scanfit convert re-encodes it into the band
+finding-too_large = too large: { $size } is over the maximum of { $max_size } ({ $max } bytes); scanfit convert re-encodes it into the band
+finding-unreadable = unreadable: { $problem }
+finding-passed_over = passed over: { $why }
+finding-not_a_picture = { skip-not_a_picture }
+finding-orientation = EXIF orientation { $orientation }: some viewers show it rotated and others upright; scanfit convert rotates the pixels
+finding-gps = GPS position in EXIF: a privacy leak (where the photo was taken); scanfit convert removes it
+finding-metadata = metadata: { $names } (scanfit convert removes it)
+finding-not_srgb = colour profile is not sRGB: viewers that ignore it show other colours; scanfit convert converts to sRGB
+finding-cmyk = CMYK: some viewers show CMYK JPEGs with wrong colours or not at all; scanfit convert makes it RGB
+finding-animated = animated: the reviewer may see only the first frame
+finding-grayscale = grayscale: looks like a black-and-white copy, which the portal rejects; scan or photograph the original in colour
+finding-bilevel = black-and-white (1-bit) scan: black-and-white scans are rejected; scan the original in colour
+finding-blurred = blurred: sharpness { $score } is under { $threshold }; rescan or retake the photo
+finding-low_resolution = low resolution: the long edge is { $long_edge } px, under { $min } px, too few for small print
+
+## A finding on one page of a multi-page file.
+finding-on_page = page { $page }: { $finding }
+
+## Names of metadata in the "metadata" finding, and how they are joined.
+metadata-exif = EXIF
+metadata-xmp = XMP
+metadata-icc = ICC profile
+metadata-other = comments/text
+list-separator = {", "}
+# Reasons of one file, joined on its line of the table.
+list-reasons = {"; "}
+
+## Verdicts, as the table shows them.
+verdict-pass = PASS
+verdict-skipped = SKIP
+verdict-warn = WARN
+verdict-fail = FAIL

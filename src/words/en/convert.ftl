@@ -1,0 +1,107 @@
+# Converting one picture: why it failed, why it was passed over, what to know about
+# an output written anyway. Ids are `family-code`; the code is what reports keep.
+
+## Why one input could not be converted (family "problem").
+problem-cannot_read = cannot read the file: { $detail }
+problem-not_a_file = cannot read the file: { skip-not_a_file }
+problem-changed_while_read = cannot read the file: the file changed while it was read ({ $opened } bytes when opened, { $read } read); is something still writing it?
+problem-empty = the file is empty
+problem-unknown_bytes = not a picture: the bytes are not JPEG, PNG, GIF, BMP, WebP, TIFF, HEIC, AVIF or PDF
+problem-unsupported = { $format } is not supported: save it as JPEG or PNG first
+problem-input_too_large = the file is { $bytes } bytes, above the { $max }-byte input limit
+problem-too_many_pixels = { $width }×{ $height } pixels is above the limit of { $max } pixels
+problem-corrupt = { $format } data is corrupt or truncated: { $detail }
+problem-band_unreachable = cannot land in { $min }..={ $max } bytes without going below the legibility floors: { $closest }
+problem-encode_failed = encoding failed: { $detail }
+problem-write_failed = cannot write { $path }: { $detail }
+problem-would_overwrite_input = the output { $path } would overwrite an input; choose another output folder
+problem-internal_error = internal error while converting (please report it): { $detail }
+problem-folder_unreadable = cannot read folder: { $detail }
+problem-output_folder_is_link = the output folder { $path } is a link: outputs would land outside the output folder
+
+## The closest attempt of a band search that failed (family "closest").
+closest-png = the lossless PNG is { $bytes } bytes, and the format chosen is PNG only
+closest-jpeg = { $encodes ->
+        [none] {""}
+       *[other] gave up after { $encodes } encodes;{" "}
+    }closest: { $estimated ->
+        [yes] about{" "}
+       *[no] {""}
+    }{ $bytes } bytes at quality { $quality }, { $width }×{ $height } px{ $score ->
+        [none] {""}
+       *[other] , legibility { $score } under the floor { $floor }
+    }
+
+## A page of a multi-page file (TIFF, PDF) (family "page").
+page-tiff_unreadable = the TIFF file could not be read: { $detail }
+page-pdf_unreadable = the PDF file could not be read: { $detail }
+page-pdf_encrypted = the PDF is password-protected: save an unprotected copy and try again
+page-no_pages = the file has no pages
+page-not_a_scanned_image = page { $page } is not a scanned image (it has text, drawings or several pictures); export that page as an image, or scan the paper instead
+page-unsupported_filter = page { $page } stores its picture as { $filter }, which scanfit cannot decode; re-scan or re-save it as JPEG, PNG or TIFF
+page-unsupported_colour = page { $page } uses { $what }, which scanfit cannot decode; save it as RGB or grey
+page-damaged = page { $page } is damaged: { $detail }
+page-embedded_jpeg_corrupt = an embedded JPEG could not be decoded: { $detail }
+
+## HEIC and AVIF, decoded by the system's libheif (family "heif").
+heif-library_missing = HEIC/AVIF support needs libheif at run time (Debian/Ubuntu: apt install libheif1): { $detail }
+heif-corrupt = HEIC/AVIF data cannot be decoded: { $detail }
+
+## Why an input was passed over: nothing to do (family "skip").
+skip-output_exists = output already exists
+skip-not_a_picture = not a picture
+skip-broken_link = broken link
+skip-link_to_folder = link to a folder: not followed
+skip-not_a_file = not a regular file (FIFO, socket or device): not read
+
+## Written anyway, but worth knowing (family "warning").
+warning-grayscale = grayscale: the portal rejects black-and-white scans; rescan in colour if you can
+warning-bilevel = black-and-white scan: the portal rejects these; rescan in colour
+warning-blurred = blurred (sharpness { $sharpness }): reviewers reject unclear pictures; rescan or retake it
+warning-low_resolution = low resolution: the long edge is { $long_edge } px, too few for legible small print; enlarging adds no detail
+warning-animated = animated: only the first frame was kept
+warning-profile_ignored = colour profile ignored: { $why }
+warning-cmyk = CMYK: converted to RGB with a generic formula (no colour profile applied); check the colours
+warning-enlarged = enlarged { $factor }×: the source was too small for the portal's minimum size
+warning-enlarged_to_match = enlarged { $factor }× to match the other pieces (a larger piece would otherwise lose legibility); a sharper or larger photo of it would look better
+warning-grained = grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise
+warning-in_piece = { $piece }: { $warning }
+warning-renamed = renamed file: the bytes are { $real }, not what the name says
+# The name of a piece of a stitched picture: its file, and its page when it has several.
+warning-piece_page = { $name } page { $page }
+
+## Why a colour profile could not be used (family "icc").
+icc-unreadable = unreadable colour profile ({ $detail }); assumed sRGB
+icc-not_rgb = a { $space } colour profile on RGB pixels; assumed sRGB
+icc-cannot_convert = colour profile cannot be converted ({ $detail }); assumed sRGB
+icc-conversion_failed = colour conversion failed ({ $detail }); assumed sRGB
+
+## Writing an output (family "write").
+write-in_the_way = a file is in the way of the folder { $path }
+
+## Watch: an original that could not be moved or deleted after its output was written
+## (family "original").
+original-not_deleted = cannot delete the original { $path }: { $detail }
+original-not_moved = cannot move the original { $path } into { $dir }: { $detail }
+
+## Settings that contradict each other, found before any work (family "profile").
+profile-min_above_max = the minimum size ({ $min } bytes) is larger than the maximum size ({ $max } bytes)
+profile-band_too_narrow = the size band is too narrow: the maximum size must be at least 10 % above the minimum size
+profile-max_too_small = the maximum size must be at least 1 KiB
+profile-quality_range = qualities are between 1 and 100
+profile-min_quality_above_quality = the floor quality ({ $min_quality }) is above the preferred quality ({ $quality })
+profile-min_score_range = the legibility floor is between 0 and 1
+profile-min_long_edge_zero = the resolution floor must be at least 1 pixel
+profile-syntax = { $detail }
+
+## A size written by a person (family "size").
+size-not_a_size = '{ $text }' is not a size (examples: 4000000, 4MB, 200KiB)
+size-unknown_unit = unknown size unit '{ $unit }' in '{ $text }' (use B, KB, KiB, MB, MiB)
+size-out_of_range = '{ $text }' is out of range
+
+## A run that cannot start (family "setup").
+setup-input = cannot read input { $path }: { $detail }
+setup-output = output folder { $path }: { $why }
+setup-output_create = { $detail }
+setup-output_is_input = it is also an input folder; outputs would be mixed with inputs
+setup-output_is_watched = it is also the watched folder; outputs would be mixed with inputs

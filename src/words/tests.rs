@@ -1,0 +1,636 @@
+//! Every message renders in every language without a Fluent error: no missing id, no
+//! missing argument, and no argument the message does not use.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use fluent_bundle::FluentResource;
+use fluent_syntax::ast;
+
+use super::*;
+use crate::check::{Finding, MetadataFound, Reason, Verdict};
+use crate::decode::heif::HeifError;
+use crate::decode::pages::PageError;
+use crate::error::*;
+use crate::options::{ProfileError, ProfileFileError, SizeError};
+use crate::sniff::Format;
+use crate::stitch::{LayoutError, RowError, SetsError, StitchError, StitchOptionsError};
+use crate::sweep::{ChartError, QualityListError, SweepError};
+
+fn io() -> std::io::Error {
+    std::io::Error::other("disk on fire")
+}
+
+/// One sample of every message the library has (each variant once at least).
+fn samples() -> Vec<Box<dyn Message>> {
+    let mut all = problem_samples();
+    all.extend(nested_samples());
+    all.extend(warning_samples());
+    all.extend(setup_samples());
+    all.extend(check_samples());
+    all.extend(stitch_samples());
+    all.extend(sweep_samples());
+    #[cfg(feature = "watch")]
+    all.extend(watch_samples());
+    all
+}
+
+/// Values that are said inside others, on their own too, so every message is checked.
+fn nested_samples() -> Vec<Box<dyn Message>> {
+    let mut all: Vec<Box<dyn Message>> = vec![
+        Box::new(Closest::Png { bytes: 3 }),
+        Box::new(crate::write::InTheWay("out/a".into())),
+        Box::new(OutputWhy::IsInput),
+        Box::new(OutputWhy::IsWatched),
+        Box::new(OutputWhy::Create("x".into())),
+        Box::new(IccIssue::Unreadable("x".into())),
+        Box::new(IccIssue::NotRgb("Cmyk".into())),
+        Box::new(IccIssue::CannotConvert("x".into())),
+        Box::new(IccIssue::ConversionFailed("x".into())),
+        Box::new(RowError::Csv("x".into())),
+        Box::new(RowError::TooFewPictures {
+            name: "a".into(),
+            count: 1,
+        }),
+        Box::new(RowError::EmptyCell(3)),
+        Box::new(RowError::BadName("../a".into())),
+        Box::new(RowError::NameTaken("a".into())),
+    ];
+    all.push(Box::new(Closest::Jpeg {
+        estimated: false,
+        bytes: 3.0,
+        quality: 70,
+        width: 2,
+        height: 1,
+        illegible: None,
+        gave_up_after: None,
+    }));
+    #[cfg(feature = "watch")]
+    all.push(Box::new(crate::watch::OriginalsWhy::ContainsInput));
+    all
+}
+
+fn problem_samples() -> Vec<Box<dyn Message>> {
+    let p = || PathBuf::from("客户A/授权书.jpg");
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    let problems = vec![
+        Problem::Read(io()),
+        Problem::NotAFile,
+        Problem::ChangedWhileRead { opened: 9, read: 3 },
+        Problem::Empty,
+        Problem::NotAPicture,
+        Problem::Unsupported {
+            format: Format::Psd,
+        },
+        Problem::TooLarge { bytes: 9, max: 3 },
+        Problem::TooManyPixels {
+            width: 9,
+            height: 9,
+            max: 80,
+        },
+        Problem::Corrupt {
+            format: Format::Jpeg,
+            detail: "bad".into(),
+        },
+        Problem::BandUnreachable {
+            min: 1,
+            max: 2,
+            closest: Closest::Png { bytes: 3 },
+        },
+        Problem::BandUnreachable {
+            min: 1,
+            max: 2,
+            closest: Closest::Jpeg {
+                estimated: true,
+                bytes: 3.0,
+                quality: 70,
+                width: 2000,
+                height: 1000,
+                illegible: Some((0.5, 0.7)),
+                gave_up_after: Some(8),
+            },
+        },
+        Problem::Encode("x".into()),
+        Problem::Write {
+            path: p(),
+            source: std::io::Error::other(crate::write::InTheWay(p())),
+        },
+        Problem::WouldOverwriteInput { path: p() },
+        Problem::Panic("x".into()),
+        Problem::ReadFolder(io()),
+        Problem::OutputFolderIsLink { path: p() },
+    ];
+    let pages = vec![
+        PageError::Tiff("x".into()),
+        PageError::Pdf("x".into()),
+        PageError::Encrypted,
+        PageError::NoPages,
+        PageError::NotAScannedImage { page: 2 },
+        PageError::UnsupportedFilter {
+            page: 2,
+            filter: "JBIG2".into(),
+        },
+        PageError::UnsupportedColor {
+            page: 2,
+            what: "Lab".into(),
+        },
+        PageError::Corrupt {
+            page: 2,
+            detail: "x".into(),
+        },
+        PageError::Image(image::ImageError::IoError(io())),
+    ];
+    let heif = vec![
+        HeifError::LibraryMissing("x".into()),
+        HeifError::Decode("x".into()),
+    ];
+    for e in pages {
+        all.push(Box::new(Problem::Page(e)));
+    }
+    for e in heif {
+        all.push(Box::new(Problem::Heif(e)));
+    }
+    for pr in problems {
+        all.push(Box::new(pr));
+    }
+    all
+}
+
+fn warning_samples() -> Vec<Box<dyn Message>> {
+    let p = || PathBuf::from("客户A/授权书.jpg");
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    let skips = [
+        Skip::OutputExists,
+        Skip::NotAPicture,
+        Skip::BrokenLink,
+        Skip::LinkToFolder,
+        Skip::NotAFile,
+    ];
+    for s in skips {
+        all.push(Box::new(s));
+    }
+    let icc = [
+        IccIssue::Unreadable("x".into()),
+        IccIssue::NotRgb("Cmyk".into()),
+        IccIssue::CannotConvert("x".into()),
+        IccIssue::ConversionFailed("x".into()),
+    ];
+    let mut warnings = vec![
+        Warning::Grayscale,
+        Warning::Bilevel,
+        Warning::Blurred(3.0),
+        Warning::LowResolution(900),
+        Warning::Animated,
+        Warning::CmykApproximate,
+        Warning::Enlarged(1.5),
+        Warning::EnlargedToMatch(1.5),
+        Warning::Grained,
+        Warning::Renamed { real: Format::Png },
+        Warning::InPiece {
+            piece: "a.pdf".into(),
+            page: Some(2),
+            warning: Box::new(Warning::Grayscale),
+        },
+    ];
+    warnings.extend(icc.into_iter().map(Warning::ProfileIgnored));
+    for w in warnings {
+        all.push(Box::new(w));
+    }
+    all.push(Box::new(Why::Original(OriginalError::NotDeleted {
+        path: p(),
+        detail: "x".into(),
+    })));
+    all.push(Box::new(Why::Original(OriginalError::NotMoved {
+        path: p(),
+        dir: p(),
+        detail: "x".into(),
+    })));
+    all
+}
+
+fn setup_samples() -> Vec<Box<dyn Message>> {
+    let p = || PathBuf::from("客户A/授权书.jpg");
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    let profile = [
+        ProfileError::MinAboveMax { min: 2, max: 1 },
+        ProfileError::BandTooNarrow,
+        ProfileError::MaxTooSmall,
+        ProfileError::QualityRange,
+        ProfileError::MinQualityAboveQuality {
+            min_quality: 9,
+            quality: 8,
+        },
+        ProfileError::MinScoreRange,
+        ProfileError::MinLongEdgeZero,
+    ];
+    for e in profile {
+        all.push(Box::new(SetupError::Profile(e)));
+    }
+    all.push(Box::new(ProfileFileError::Syntax("x".into())));
+    for e in [
+        SizeError::NotASize("x".into()),
+        SizeError::UnknownUnit {
+            unit: "p".into(),
+            text: "4p".into(),
+        },
+        SizeError::OutOfRange("x".into()),
+    ] {
+        all.push(Box::new(e));
+    }
+    all.push(Box::new(SetupError::Input {
+        path: p(),
+        source: io(),
+    }));
+    for why in [
+        OutputWhy::Create("x".into()),
+        OutputWhy::IsInput,
+        OutputWhy::IsWatched,
+    ] {
+        all.push(Box::new(SetupError::Output { path: p(), why }));
+    }
+    all
+}
+
+fn check_samples() -> Vec<Box<dyn Message>> {
+    use Finding::*;
+    let findings = vec![
+        Renamed {
+            real: Format::Png,
+            claimed: Format::Jpeg,
+        },
+        Renamed {
+            real: Format::Heic,
+            claimed: Format::Jpeg,
+        },
+        NotAccepted {
+            format: Format::Tiff,
+        },
+        BadExtension {
+            extension: Some("dat".into()),
+            suggested: "png",
+        },
+        BadExtension {
+            extension: None,
+            suggested: "png",
+        },
+        TooSmall { bytes: 1, min: 2 },
+        TooLarge { bytes: 3, max: 2 },
+        Unreadable(Problem::Empty),
+        PassedOver(Skip::BrokenLink),
+        NotAPicture,
+        Orientation(6),
+        Gps,
+        Metadata(MetadataFound {
+            exif: true,
+            xmp: true,
+            icc: true,
+            other: true,
+            gps: false,
+        }),
+        NotSrgb,
+        Cmyk,
+        Animated,
+        Grayscale,
+        Bilevel,
+        Blurred {
+            score: 3.0,
+            threshold: 12.0,
+        },
+        LowResolution {
+            long_edge: 900,
+            min: 1200,
+        },
+    ];
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    all.push(Box::new(Reason {
+        page: Some(2),
+        finding: Gps,
+    }));
+    for f in findings {
+        all.push(Box::new(f));
+    }
+    for v in [
+        Verdict::Pass,
+        Verdict::Skipped,
+        Verdict::Warn,
+        Verdict::Fail,
+    ] {
+        all.push(Box::new(v));
+    }
+    all
+}
+
+fn stitch_samples() -> Vec<Box<dyn Message>> {
+    let p = || PathBuf::from("合并/客户B.jpg");
+    let layout = || LayoutError::TooLarge {
+        pieces: 3,
+        gap: 1,
+        margin: 1,
+        max: 9,
+    };
+    let mut all: Vec<Box<dyn Message>> = vec![
+        Box::new(StitchError::Piece {
+            path: p(),
+            page: Some(2),
+            problem: Problem::Empty,
+        }),
+        Box::new(StitchError::Piece {
+            path: p(),
+            page: None,
+            problem: Problem::Empty,
+        }),
+        Box::new(StitchError::TooFewPieces(1)),
+        Box::new(StitchError::Layout(LayoutError::NoPieces)),
+        Box::new(StitchError::Layout(layout())),
+        Box::new(StitchError::Fit(Problem::Empty)),
+        Box::new(StitchError::WouldOverwriteInput { path: p() }),
+        Box::new(StitchError::Write {
+            path: p(),
+            source: io(),
+        }),
+        Box::new(StitchError::Panic("x".into())),
+        Box::new(StitchOptionsError::SpacingTooLarge {
+            gap: 2000,
+            margin: 1,
+            max: 1000,
+        }),
+        Box::new(SetsError::Read {
+            path: p(),
+            source: io(),
+        }),
+        Box::new(SetsError::NotUtf8 { path: p() }),
+        Box::new(SetsError::Empty { path: p() }),
+    ];
+    for why in [
+        RowError::Csv("x".into()),
+        RowError::TooFewPictures {
+            name: "a".into(),
+            count: 1,
+        },
+        RowError::EmptyCell(3),
+        RowError::BadName("../a".into()),
+        RowError::NameTaken("a".into()),
+    ] {
+        all.push(Box::new(SetsError::Row {
+            path: p(),
+            line: 3,
+            why,
+        }));
+    }
+    all
+}
+
+fn sweep_samples() -> Vec<Box<dyn Message>> {
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    for e in [
+        SweepError::EmptyAxis,
+        SweepError::QualityRange,
+        SweepError::ScaleRange,
+        SweepError::SampleZero,
+        SweepError::MinColourRange,
+    ] {
+        all.push(Box::new(e));
+    }
+    for e in [
+        QualityListError::NotAQuality("x".into()),
+        QualityListError::Backwards("9..1".into()),
+        QualityListError::NoQuality(",".into()),
+    ] {
+        all.push(Box::new(e));
+    }
+    all.push(Box::new(ChartError::Format {
+        path: "a.gif".into(),
+    }));
+    all.push(Box::new(ChartError::Draw("x".into())));
+    all.push(Box::new(ChartError::Write {
+        path: "a.svg".into(),
+        source: io(),
+    }));
+    all
+}
+
+#[cfg(feature = "watch")]
+fn watch_samples() -> Vec<Box<dyn Message>> {
+    use crate::watch::{BadOriginals, Notice, OriginalsWhy, WatchError};
+    let p = || PathBuf::from("/srv/scans");
+    vec![
+        Box::new(WatchError::NotAFolder { path: p() }),
+        Box::new(WatchError::Watch {
+            path: p(),
+            source: notify::Error::generic("x"),
+        }),
+        Box::new(WatchError::Journal {
+            path: p(),
+            source: io(),
+        }),
+        Box::new(WatchError::OriginalsFolder {
+            path: p(),
+            why: OriginalsWhy::Create("x".into()),
+        }),
+        Box::new(WatchError::OriginalsFolder {
+            path: p(),
+            why: OriginalsWhy::ContainsInput,
+        }),
+        Box::new(BadOriginals("trash".into())),
+        Box::new(Notice::Event("x".into())),
+        Box::new(Notice::PassedOver {
+            path: p(),
+            why: Why::Skip(Skip::BrokenLink),
+        }),
+    ]
+}
+
+/// The variables a pattern uses, and the messages it references.
+fn used(pattern: &ast::Pattern<&str>, vars: &mut BTreeSet<String>, refs: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            expression_uses(expression, vars, refs);
+        }
+    }
+}
+
+fn expression_uses(
+    e: &ast::Expression<&str>,
+    vars: &mut BTreeSet<String>,
+    refs: &mut BTreeSet<String>,
+) {
+    let inline = |i: &ast::InlineExpression<&str>,
+                  vars: &mut BTreeSet<String>,
+                  refs: &mut BTreeSet<String>| match i {
+        ast::InlineExpression::VariableReference { id } => {
+            vars.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::MessageReference { id, .. } => {
+            refs.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::Placeable { expression } => expression_uses(expression, vars, refs),
+        _ => {}
+    };
+    match e {
+        ast::Expression::Inline(i) => inline(i, vars, refs),
+        ast::Expression::Select { selector, variants } => {
+            inline(selector, vars, refs);
+            for v in variants {
+                used(&v.value, vars, refs);
+            }
+        }
+    }
+}
+
+/// Every message of `lang`: its id, the variables it uses (through the messages it
+/// references too).
+fn catalogue(lang: Lang) -> Vec<(String, BTreeSet<String>)> {
+    let mut direct = Vec::new();
+    let resources: Vec<FluentResource> = FILES
+        .iter()
+        .filter(|(l, _, _)| *l == lang)
+        .map(|(_, _, text)| FluentResource::try_new((*text).to_owned()).expect("parses"))
+        .collect();
+    for r in &resources {
+        for entry in r.entries() {
+            if let ast::Entry::Message(m) = entry {
+                let (mut vars, mut refs) = (BTreeSet::new(), BTreeSet::new());
+                if let Some(value) = &m.value {
+                    used(value, &mut vars, &mut refs);
+                }
+                direct.push((m.id.name.to_owned(), vars, refs));
+            }
+        }
+    }
+    direct
+        .iter()
+        .map(|(id, vars, refs)| {
+            let mut all = vars.clone();
+            for r in refs {
+                if let Some((_, v, _)) = direct.iter().find(|(i, _, _)| i == r) {
+                    all.extend(v.iter().cloned());
+                }
+            }
+            (id.clone(), all)
+        })
+        .collect()
+}
+
+#[test]
+fn every_message_renders_in_every_language_with_exactly_its_arguments() {
+    let mut rendered = BTreeSet::new();
+    for &lang in Lang::ALL {
+        let known = catalogue(lang);
+        for sample in samples() {
+            let words = sample.words(lang);
+            let text = try_text(lang, &words.id, &words.args)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", sample.code()));
+            assert!(
+                !text.is_empty() && !text.contains('{'),
+                "{}: {text}",
+                words.id
+            );
+            let (_, used) = known
+                .iter()
+                .find(|(id, _)| *id == words.id)
+                .unwrap_or_else(|| panic!("{}: no message {}", lang.tag(), words.id));
+            let given: BTreeSet<String> = words.args.iter().map(|(k, _)| k.to_owned()).collect();
+            assert_eq!(&given, used, "{}: arguments of {}", lang.tag(), words.id);
+            rendered.insert(words.id);
+        }
+    }
+    // Every message of the library's families is said by some value (the command
+    // line's own texts are rendered by the tests that run it).
+    let english = catalogue(Lang::En);
+    let unsaid: Vec<&String> = english
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| {
+            !id.starts_with("cli-") && !id.starts_with("chart-") && !id.starts_with("metadata-")
+        })
+        .filter(|id| !id.starts_with("list-") && !id.starts_with("warning-piece_page"))
+        .filter(|id| cfg!(feature = "watch") || !id.starts_with("watch-"))
+        .filter(|id| !rendered.contains(*id))
+        .collect();
+    assert!(unsaid.is_empty(), "messages no value says: {unsaid:?}");
+}
+
+#[test]
+fn english_keeps_the_sentences_reports_had() {
+    let closest = Closest::Jpeg {
+        estimated: true,
+        bytes: 4_123_456.4,
+        quality: 70,
+        width: 2000,
+        height: 1333,
+        illegible: Some((0.61234, 0.7)),
+        gave_up_after: Some(8),
+    };
+    assert_eq!(
+        english(&closest),
+        "gave up after 8 encodes; closest: about 4123456 bytes at quality 70, 2000×1333 px, \
+         legibility 0.612 under the floor 0.700"
+    );
+    let plain = Closest::Jpeg {
+        estimated: false,
+        bytes: 100.0,
+        quality: 85,
+        width: 10,
+        height: 20,
+        illegible: None,
+        gave_up_after: None,
+    };
+    assert_eq!(
+        english(&plain),
+        "closest: 100 bytes at quality 85, 10×20 px"
+    );
+    assert_eq!(
+        english(&Finding::Renamed {
+            real: Format::Png,
+            claimed: Format::Jpeg
+        }),
+        "renamed: the bytes are PNG, but the name says JPEG; name it .png, or convert it with scanfit convert"
+    );
+    assert_eq!(
+        english(&Finding::BadExtension {
+            extension: None,
+            suggested: "jpg"
+        }),
+        "the name without an extension is not accepted: the portal takes .jpg, .jpeg, .png and .gif files; rename it to .jpg"
+    );
+    assert_eq!(
+        english(&Reason {
+            page: Some(2),
+            finding: Finding::TooSmall {
+                bytes: 1000,
+                min: 204_800
+            }
+        }),
+        "page 2: too small: 1.0 kB is under the minimum of 204.8 kB (204800 bytes); scanfit convert re-encodes it into the band"
+    );
+    assert_eq!(
+        english(&Warning::InPiece {
+            piece: "a.pdf".into(),
+            page: Some(2),
+            warning: Box::new(Warning::Enlarged(1.5))
+        }),
+        "a.pdf page 2: enlarged 1.50×: the source was too small for the portal's minimum size"
+    );
+    assert_eq!(
+        english(&Problem::Read(io())),
+        "cannot read the file: disk on fire"
+    );
+    assert_eq!(
+        english(&StitchError::Piece {
+            path: "a.jpg".into(),
+            page: Some(3),
+            problem: Problem::Empty
+        }),
+        "piece a.jpg (page 3): the file is empty; nothing was written"
+    );
+}
+
+#[test]
+fn a_missing_message_falls_back_to_its_id_and_arguments() {
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("n", 3);
+    assert_eq!(
+        text(Lang::En, "no-such-message", &args),
+        "no-such-message(n=3)"
+    );
+}
