@@ -13,7 +13,6 @@
 //! semicolon for European Excel). Cells are trimmed, blank rows and rows whose first cell
 //! starts with `#` are dropped, and each row keeps the line it starts on for messages.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::{Encoding, GB18030};
@@ -33,15 +32,16 @@ pub enum TextEncoding {
     Gb18030,
 }
 
-impl fmt::Display for TextEncoding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl TextEncoding {
+    /// Its technical name, as text editors label it (`UTF-8`, `GB18030`...).
+    pub fn name(self) -> &'static str {
+        match self {
             TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf8Bom => "UTF-8 BOM",
             TextEncoding::Utf16Le => "UTF-16LE",
             TextEncoding::Utf16Be => "UTF-16BE",
-            TextEncoding::Gb18030 => "GBK/GB18030",
-        })
+            TextEncoding::Gb18030 => "GB18030",
+        }
     }
 }
 
@@ -64,11 +64,10 @@ pub struct SheetRow {
     pub cells: Vec<String>,
 }
 
-/// Why a sheet cannot be read.
+/// Why a sheet cannot be read (its words are in the catalogue).
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
     /// The file cannot be read.
-    #[error("cannot read {}: {source}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -77,21 +76,28 @@ pub enum SheetError {
         source: std::io::Error,
     },
     /// The bytes are not text in any encoding Excel writes.
-    #[error("{}: not a text file (neither UTF-8, UTF-16 nor GBK/GB18030); save it from Excel as CSV", path.display())]
     NotText {
         /// The file.
         path: PathBuf,
     },
     /// The CSV structure is broken.
-    #[error("{}, line {line}: {why}", path.display())]
     Csv {
         /// The file.
         path: PathBuf,
         /// 1-based line.
         line: usize,
         /// What is wrong.
-        why: String,
+        why: CsvError,
     },
+}
+
+/// What is wrong with a sheet's CSV structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CsvError {
+    /// A quote opened on the line is never closed.
+    UnclosedQuote,
+    /// The csv crate cannot read the row.
+    Unreadable,
 }
 
 /// Reads and decodes a sheet.
@@ -111,7 +117,7 @@ pub fn parse_sheet(bytes: &[u8], path: &Path) -> Result<Sheet, SheetError> {
     let rows = parse_rows(&text).map_err(|(line, why)| SheetError::Csv {
         path: path.to_path_buf(),
         line,
-        why: why.into(),
+        why,
     })?;
     Ok(Sheet { encoding, rows })
 }
@@ -176,12 +182,9 @@ fn unclosed_quote(text: &str) -> Option<usize> {
 }
 
 /// The rows of CSV text, with the line each starts on.
-pub fn parse_rows(text: &str) -> Result<Vec<SheetRow>, (usize, &'static str)> {
+pub fn parse_rows(text: &str) -> Result<Vec<SheetRow>, (usize, CsvError)> {
     if let Some(line) = unclosed_quote(text) {
-        return Err((
-            line,
-            "a quote is not closed; quote the whole cell and double any quote inside it (\"a \"\"b\"\" c\")",
-        ));
+        return Err((line, CsvError::UnclosedQuote));
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -198,7 +201,7 @@ pub fn parse_rows(text: &str) -> Result<Vec<SheetRow>, (usize, &'static str)> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(line, |p| p.line() as usize);
-                return Err((line, "the row cannot be read as CSV"));
+                return Err((line, CsvError::Unreadable));
             }
         }
         let mut cells: Vec<String> = record.iter().map(str::to_owned).collect();

@@ -35,7 +35,7 @@ pub(super) fn run(args: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout().lock();
     if args.json {
         let mut out = BufWriter::new(stdout);
-        scanfit::report::write_check_jsonl(&records, lang, &mut out)?;
+        scanfit::report::write_check_jsonl(&records, &[], lang, &mut out)?;
         out.flush()?;
     } else {
         term::print_check_table(&records, lang, BufWriter::new(stdout))?;

@@ -23,7 +23,7 @@ use jiff::civil::Date;
 
 use crate::rules::dates::{days_between, earliest_issue, needed_until, Expiry};
 use crate::rules::finding::{Applied, DateField, Finding, Severity};
-use crate::rules::kind::{Detector, KindId, Role};
+use crate::rules::kind::{Detector, Kind, KindId, KindName, Role};
 use crate::rules::manifest::{Manifest, ManifestRow};
 use crate::rules::province::Province;
 use crate::rules::{Need, Rules};
@@ -135,10 +135,6 @@ pub struct FolderSummary {
     /// Findings about the folder as a whole (missing kinds, manifest rows without a
     /// picture).
     pub findings: Vec<Finding>,
-    /// Pictures whose worst finding fails, plus failing folder findings.
-    pub fail: usize,
-    /// Pictures whose worst finding warns, plus warning folder findings.
-    pub warn: usize,
 }
 
 /// The rules applied to a run.
@@ -290,7 +286,11 @@ fn document(p: &Picture, ctx: &Context, row: Option<&ManifestRow>) -> Document {
     let kind = (!kinds.is_empty()).then(|| kinds.remove(0));
     let province = row.and_then(|r| r.province).or(ctx.province);
     match &kind {
-        None if findings.is_empty() => findings.push(Finding::KindUndetected),
+        // Without a manifest no date is checked, and photos named IMG_0001.jpg are the
+        // norm: the folder summary counts them instead of a note on every line.
+        None if findings.is_empty() && ctx.manifest.is_some() => {
+            findings.push(Finding::KindUndetected)
+        }
         Some(k) if ctx.manifest.is_some() => {
             findings.extend(date_findings(k, province, row, ctx));
         }
@@ -318,9 +318,10 @@ fn date_findings(
     ctx: &Context,
 ) -> Vec<Finding> {
     let rules = ctx.rules;
+    let name = rules.kind_name(kind);
     let mut out = Vec::new();
     let missing = |field: DateField, applied: Applied, out: &mut Vec<Finding>| {
-        let kind = kind.clone();
+        let kind = name.clone();
         match row {
             Some(r) => out.push(Finding::DateMissing {
                 kind,
@@ -340,7 +341,7 @@ fn date_findings(
     if let Some(window) = rules.issued_within(kind, province) {
         let applied = Applied::new(window, province);
         match row.and_then(|r| r.issued) {
-            Some(issued) => out.extend(issue_finding(kind, applied, issued, ctx)),
+            Some(issued) => out.extend(issue_finding(name.clone(), applied, issued, ctx)),
             None => missing(DateField::Issued, applied, &mut out),
         }
     }
@@ -348,14 +349,16 @@ fn date_findings(
         let applied = Applied::new(window, province);
         match row.and_then(|r| r.valid_until) {
             Some(Expiry::LongTerm) => {}
-            Some(Expiry::Until(until)) => out.extend(validity_finding(kind, applied, until, ctx)),
+            Some(Expiry::Until(until)) => {
+                out.extend(validity_finding(name.clone(), applied, until, ctx))
+            }
             None => missing(DateField::ValidUntil, applied, &mut out),
         }
     }
     let provinces = rules.exception_provinces(kind);
     if province.is_none() && !provinces.is_empty() {
         out.push(Finding::ProvinceNotGiven {
-            kind: kind.clone(),
+            kind: name,
             provinces,
         });
     }
@@ -364,9 +367,8 @@ fn date_findings(
 
 /// An issue date against its window: outside it fails, within `warn_days` of its
 /// limit warns, after the filing date is suspicious.
-fn issue_finding(kind: &KindId, applied: Applied, issued: Date, ctx: &Context) -> Option<Finding> {
+fn issue_finding(kind: KindName, applied: Applied, issued: Date, ctx: &Context) -> Option<Finding> {
     let filed_on = ctx.filed_on;
-    let kind = kind.clone();
     if issued > filed_on {
         return Some(Finding::IssuedAfterFiling {
             kind,
@@ -400,14 +402,13 @@ fn issue_finding(kind: &KindId, applied: Applied, issued: Date, ctx: &Context) -
 /// An end of validity against its window: too soon fails, within `warn_days` of the
 /// date needed warns.
 fn validity_finding(
-    kind: &KindId,
+    kind: KindName,
     applied: Applied,
     valid_until: Date,
     ctx: &Context,
 ) -> Option<Finding> {
     let filed_on = ctx.filed_on;
     let needed = needed_until(filed_on, applied.limit);
-    let kind = kind.clone();
     if valid_until < needed {
         return Some(Finding::ValidityTooShort {
             kind,
@@ -480,7 +481,7 @@ fn add_auxiliary_findings(documents: &mut [Document], rules: &Rules) {
         findings.push((
             i,
             Finding::AuxiliaryAlone {
-                kind: kind.clone(),
+                kind: rules.kind_name(kind),
                 partner: partner.map(|p| p.path.clone()),
                 output,
                 command,
@@ -640,24 +641,20 @@ fn summary(
     for need in &needs {
         match need {
             Need::Kind(k) if !documents.iter().any(|kf| &kf.kind == k) => {
-                findings.push(Finding::KindMissing { kind: k.clone() })
+                findings.push(Finding::KindMissing {
+                    kind: rules.kind_name(k),
+                })
             }
-            Need::Identity if !docs.iter().any(|d| has_role(rules, d, Role::Identity)) => {
-                findings.push(Finding::IdentityMissing)
-            }
+            Need::Identity if !docs.iter().any(|d| has_role(rules, d, Role::Identity)) => findings
+                .push(Finding::IdentityMissing {
+                    kinds: rules
+                        .kinds
+                        .iter()
+                        .filter(|k| k.role == Role::Identity)
+                        .map(Kind::name)
+                        .collect(),
+                }),
             _ => {}
-        }
-    }
-    let severities = docs
-        .iter()
-        .filter_map(|d| d.severity())
-        .chain(findings.iter().map(Finding::severity));
-    let (mut fail, mut warn) = (0, 0);
-    for s in severities {
-        match s {
-            Severity::Fail => fail += 1,
-            Severity::Warn => warn += 1,
-            Severity::Note => {}
         }
     }
     FolderSummary {
@@ -671,8 +668,6 @@ fn summary(
         needs,
         needs_from,
         findings,
-        fail,
-        warn,
     }
 }
 
@@ -682,6 +677,7 @@ mod tests {
     use crate::rules::dates::Length;
     use crate::rules::finding::RuleSource;
     use crate::rules::manifest;
+    use crate::words::Message;
     use jiff::civil::date;
 
     /// A client tree on disk (empty files: the rules read names, not pixels).
@@ -753,8 +749,12 @@ mod tests {
         }
     }
 
+    fn codes_of(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(Message::code).collect()
+    }
+
     fn codes(d: &Document) -> Vec<&'static str> {
-        d.findings.iter().map(Finding::code).collect()
+        d.findings.iter().map(Message::code).collect()
     }
 
     /// The date findings for one document of `kind`, listed with `cells` (issued,
@@ -785,7 +785,7 @@ mod tests {
     fn issued(kind: &str, issued: &str, filed_on: Date, province: &str) -> Vec<&'static str> {
         one(kind, &format!("{issued},,"), filed_on, province)
             .iter()
-            .map(Finding::code)
+            .map(Message::code)
             .filter(|c| *c != "province_not_given")
             .collect()
     }
@@ -838,7 +838,7 @@ mod tests {
         let valid = |until: &str| {
             one("身份证", &format!(",{until},"), date(2027, 11, 30), "广东")
                 .iter()
-                .map(Finding::code)
+                .map(Message::code)
                 .collect::<Vec<_>>()
         };
         assert_eq!(valid("2028-02-28"), ["validity_too_short"]);
@@ -941,7 +941,7 @@ mod tests {
         assert_eq!(
             none,
             vec![Finding::ProvinceNotGiven {
-                kind: KindId("authorization".into()),
+                kind: Rules::builtin().kind_name(&KindId("authorization".into())),
                 provinces: vec![Province::parse("河北").unwrap()],
             }]
         );
@@ -961,7 +961,7 @@ mod tests {
         let rules = Rules::from_toml(&text, Path::new("mine.toml")).unwrap();
         let found = one_with(&rules, "授权书", "2026-07-01,,", filed, "河北");
         assert_eq!(
-            found.iter().map(Finding::code).collect::<Vec<_>>(),
+            found.iter().map(Message::code).collect::<Vec<_>>(),
             ["issued_outside_window"]
         );
     }
@@ -1076,7 +1076,7 @@ mod tests {
         else {
             panic!("no auxiliary_alone");
         };
-        assert_eq!(kind.0, "domain_certificate");
+        assert_eq!(kind.id.0, "domain_certificate");
         // The ID card comes before the licence in the rules' order.
         assert_eq!(
             partner.as_deref(),
@@ -1186,16 +1186,13 @@ file,kind,issued,needs
         assert_eq!(
             client_a.findings,
             [Finding::KindMissing {
-                kind: KindId("domain_certificate".into())
+                kind: rules.kind_name(&KindId("domain_certificate".into()))
             }]
         );
-        // 身份证 warns (no valid_until: manifest_unlisted); 授权书 warns (alone); the
-        // missing domain certificate fails.
-        assert_eq!((client_a.fail, client_a.warn), (1, 2));
         // No needs in the manifest for B: the rules' default, an identity document.
         let client_b = folder("客户B");
         assert_eq!(client_b.needs_from, NeedsSource::Rules);
-        assert_eq!(client_b.findings, [Finding::IdentityMissing]);
+        assert_eq!(codes_of(&client_b.findings), ["identity_missing"]);
         // C's manifest row names a picture that is not there.
         let client_c = folder("客户C");
         assert_eq!(

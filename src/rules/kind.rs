@@ -66,6 +66,36 @@ pub struct Kind {
     pub valid_for: Option<Length>,
 }
 
+impl Kind {
+    /// How findings name it.
+    pub fn name(&self) -> KindName {
+        KindName {
+            id: self.id.clone(),
+            zh: self.zh.clone(),
+            en: self.en.clone(),
+        }
+    }
+}
+
+/// A kind as a finding names it: the id reports keep (its JSON is the id alone), and
+/// the names its sentences use. Findings carry the names because a rules file given
+/// with `--rules` may bring kinds the catalogue cannot know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindName {
+    /// Stable id.
+    pub id: KindId,
+    /// Chinese name.
+    pub zh: String,
+    /// English name.
+    pub en: String,
+}
+
+impl serde::Serialize for KindName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.id.serialize(s)
+    }
+}
+
 /// The kinds a name names: the first in precedence, and any others found in the rest of
 /// the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,11 +237,8 @@ pub struct Detector {
     kinds: Vec<(KindId, Vec<Keyword>)>,
 }
 
-/// Why a kind's names cannot be used.
+/// Why a kind's names cannot be used (its words are in the catalogue).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "the name '{name}' of kind '{kind}' has nothing to match (no letters or Chinese characters)"
-)]
 pub struct NameError {
     /// The kind.
     pub kind: String,

@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::rules::dates::{parse_date, parse_expiry, Expiry};
-use crate::rules::province::Province;
+use crate::rules::dates::{parse_date, parse_expiry, DateError, Expiry};
+use crate::rules::province::{Province, ProvinceError};
 use crate::rules::{Need, Rules};
 use crate::sheet::{self, SheetError, SheetRow, TextEncoding};
 
@@ -132,20 +132,18 @@ pub struct ManifestRow {
     pub needs: Vec<Need>,
 }
 
-/// Why a manifest cannot be used. Nothing is checked against it then.
+/// Why a manifest cannot be used. Nothing is checked against it then. (Its words are
+/// in the catalogue.)
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     /// The file cannot be read or is not CSV.
-    #[error(transparent)]
     Sheet(#[from] SheetError),
     /// The first row does not name a `file` column.
-    #[error("{}: the first row must name the columns, at least `file` (also: kind, issued, valid_until, province, needs; or 文件, 类型, 办理日, 有效期至, 省份, 需要)", path.display())]
     NoHeader {
         /// The manifest.
         path: PathBuf,
     },
     /// A cell cannot be read.
-    #[error("{}, row {row}, column {letter} ({column}): {why}", path.display())]
     Cell {
         /// The manifest.
         path: PathBuf,
@@ -156,10 +154,9 @@ pub enum ManifestError {
         /// The column's header as written.
         column: String,
         /// What is wrong.
-        why: String,
+        why: CellError,
     },
     /// Two rows name the same file.
-    #[error("{}, row {row}: '{file}' is already listed in row {first}", path.display())]
     Duplicate {
         /// The manifest.
         path: PathBuf,
@@ -168,8 +165,19 @@ pub enum ManifestError {
         /// The earlier row.
         first: usize,
         /// The file.
-        file: String,
+        file: PathBuf,
     },
+}
+
+/// What is wrong with one cell of a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CellError {
+    /// A date or an end of validity that cannot be read.
+    Date(DateError),
+    /// Not a mainland province.
+    Province(ProvinceError),
+    /// A needs cell names something that is neither a kind nor "identity".
+    UnknownNeed(String),
 }
 
 /// The column letter Excel shows for a 0-based index: A, ..., Z, AA, AB, ...
@@ -246,7 +254,7 @@ fn from_rows(
                 path: path.to_path_buf(),
                 row: row.line,
                 first: first.row,
-                file: parsed.file.display().to_string(),
+                file: parsed.file.clone(),
             });
         }
         out.push(parsed);
@@ -264,7 +272,7 @@ fn read_row(
     columns: &[Option<Column>],
     base: &Path,
     rules: &Rules,
-) -> Result<Option<ManifestRow>, (usize, String)> {
+) -> Result<Option<ManifestRow>, (usize, CellError)> {
     let mut out = ManifestRow {
         row: row.line,
         file: PathBuf::new(),
@@ -282,7 +290,6 @@ fn read_row(
         if cell.is_empty() {
             continue;
         }
-        let err = |e: &dyn std::fmt::Display| (i, e.to_string());
         match column {
             Column::File => {
                 // Paths typed on Windows use backslashes; a manifest travels.
@@ -292,9 +299,18 @@ fn read_row(
                 out.is_folder |= out.file.is_dir();
             }
             Column::Kind => out.kind = Some(cell.clone()),
-            Column::Issued => out.issued = Some(parse_date(cell).map_err(|e| err(&e))?),
-            Column::ValidUntil => out.valid_until = Some(parse_expiry(cell).map_err(|e| err(&e))?),
-            Column::Province => out.province = Some(cell.parse::<Province>().map_err(|e| err(&e))?),
+            Column::Issued => {
+                out.issued = Some(parse_date(cell).map_err(|e| (i, CellError::Date(e)))?)
+            }
+            Column::ValidUntil => {
+                out.valid_until = Some(parse_expiry(cell).map_err(|e| (i, CellError::Date(e)))?)
+            }
+            Column::Province => {
+                out.province = Some(
+                    cell.parse::<Province>()
+                        .map_err(|e| (i, CellError::Province(e)))?,
+                )
+            }
             Column::Needs => out.needs = read_needs(cell, rules).map_err(|why| (i, why))?,
         }
     }
@@ -305,7 +321,7 @@ fn read_row(
 const IDENTITY_WORDS: [&str; 4] = ["identity", "证件", "身份证明", "主体证件"];
 
 /// A needs cell: kinds by id or name, separated by `;` `；` `、` `,` `，` `/` `|` `+`.
-fn read_needs(cell: &str, rules: &Rules) -> Result<Vec<Need>, String> {
+fn read_needs(cell: &str, rules: &Rules) -> Result<Vec<Need>, CellError> {
     let mut needs = Vec::new();
     for word in cell
         .split([';', '；', '、', ',', '，', '/', '|', '+', '＋'])
@@ -317,11 +333,7 @@ fn read_needs(cell: &str, rules: &Rules) -> Result<Vec<Need>, String> {
         } else {
             match rules.kind_named(word) {
                 Some(d) => Need::Kind(d.kind),
-                None => {
-                    return Err(format!(
-                        "'{word}' is not a kind scanfit knows; use a kind's name (授权书, 域名证书...) or 'identity' (证件)"
-                    ))
-                }
+                None => return Err(CellError::UnknownNeed(word.to_owned())),
             }
         };
         if !needs.contains(&need) {
@@ -431,8 +443,8 @@ hebei,2036.3.9,,身份证,客户A\\身份证.jpg,
         ] {
             let err = parse_text(text).unwrap_err().to_string();
             assert!(
-                err.contains("row 4: '/agency/a.jpg' is already listed in row 2")
-                    || err.contains("row 4: '/agency/./a.jpg' is already listed in row 2"),
+                err.contains("row 4: /agency/a.jpg is already listed in row 2")
+                    || err.contains("row 4: /agency/./a.jpg is already listed in row 2"),
                 "{err}"
             );
         }

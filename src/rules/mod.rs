@@ -16,6 +16,7 @@
 //! and returns typed [`Finding`]s, each with a stable code and a message in
 //! `src/words/{en,zh}/rules.ftl`.
 
+pub mod apply;
 pub mod assess;
 pub mod dates;
 pub mod finding;
@@ -24,14 +25,18 @@ pub mod manifest;
 pub mod province;
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use jiff::civil::Date;
 use toml::Spanned;
 
+use crate::sniff::{format_of_extension, Format};
+
+pub use apply::{apply, folders_ok};
 pub use assess::{assess, Assessment, Context, Document, FolderSummary, KindSource, Picture};
 pub use dates::{Expiry, Length};
-pub use finding::{Finding, Lang, Severity};
-pub use kind::{Detection, Detector, Kind, KindId, Role};
+pub use finding::{Finding, Severity};
+pub use kind::{Detection, Detector, Kind, KindId, KindName, NameError, Role};
 pub use manifest::{Manifest, ManifestError, ManifestRow};
 pub use province::Province;
 
@@ -57,6 +62,9 @@ pub struct Rules {
     pub needs: Vec<Need>,
     #[serde(skip)]
     detector: Detector,
+    /// The TOML text they were read from.
+    #[serde(skip)]
+    text: String,
 }
 
 /// The guide the rules follow.
@@ -90,8 +98,9 @@ pub struct PictureRules {
     pub colour: bool,
     /// Fewest pixels on the long edge for small print to stay legible.
     pub min_long_edge: u32,
-    /// Legibility score (0–1) below which a picture is called blurred.
-    pub min_score: f64,
+    /// Sharpness (as [`crate::inspect::sharpness`] measures it) below which a picture is
+    /// called blurred.
+    pub min_sharpness: f64,
 }
 
 /// A province's own window for a kind.
@@ -127,11 +136,10 @@ pub struct Window {
     pub province: Option<Province>,
 }
 
-/// Why a rules file cannot be used.
+/// Why a rules file cannot be used (its words are in the catalogue).
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
     /// The file cannot be read.
-    #[error("cannot read the rules file {}: {source}", path.display())]
     Read {
         /// The rules file.
         path: PathBuf,
@@ -140,17 +148,51 @@ pub enum RulesError {
         source: std::io::Error,
     },
     /// The file is not valid TOML or does not describe rules; names the line.
-    #[error("{}, line {line}: {why}{}", path.display(), if text.is_empty() { String::new() } else { format!(" (in: {text})") })]
     Invalid {
         /// The rules file.
         path: PathBuf,
         /// 1-based line of the mistake.
         line: usize,
-        /// That line's text, trimmed.
+        /// That line's text, trimmed (empty when the mistake is the file as a whole).
         text: String,
         /// What is wrong.
-        why: String,
+        why: RulesWhy,
     },
+}
+
+/// What is wrong in a rules file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RulesWhy {
+    /// Not TOML, or not the rules' shape: the TOML reader's own words (which include
+    /// the words of a length, a date or a province that cannot be read).
+    Syntax(String),
+    /// A kind id that is not lower-case letters, digits and `_`.
+    BadId(String),
+    /// A kind id listed twice.
+    KindTwice(String),
+    /// A kind without names.
+    NoNames(String),
+    /// A name with nothing to match.
+    Name(NameError),
+    /// No `[[kind]]` at all.
+    NoKinds,
+    /// A reference to a kind id that is not listed.
+    UnknownKind(String),
+    /// An exception with neither window.
+    ExceptionWithoutWindow,
+    /// Two exceptions for one province and kind.
+    ExceptionTwice {
+        /// The province.
+        province: Province,
+        /// The kind.
+        kind: KindId,
+    },
+    /// An upload format scanfit does not know.
+    UnknownFormat(String),
+    /// `[upload]` without formats, or a band whose minimum is not below its maximum.
+    Upload,
+    /// A number out of its range (`picture.min_sharpness` negative, `warn_days` over 366).
+    OutOfRange,
 }
 
 /// The file's shape, before the cross-checks that need the whole file.
@@ -217,7 +259,7 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn error(&self, span: std::ops::Range<usize>, why: String) -> RulesError {
+    fn error(&self, span: std::ops::Range<usize>, why: RulesWhy) -> RulesError {
         let start = span.start.min(self.text.len());
         let line = self.text[..start].matches('\n').count() + 1;
         let line_text = self.text.lines().nth(line - 1).unwrap_or("").trim();
@@ -236,19 +278,13 @@ fn read_kinds(file: Vec<KindFile>, at: &Locator) -> Result<Vec<Kind>, RulesError
     for k in file {
         let id = k.id.get_ref();
         if !is_snake_case(id) {
-            return Err(at.error(
-                k.id.span(),
-                format!("kind id '{id}' must be lower-case letters, digits and _"),
-            ));
+            return Err(at.error(k.id.span(), RulesWhy::BadId(id.clone())));
         }
         if kinds.iter().any(|other| &other.id.0 == id) {
-            return Err(at.error(k.id.span(), format!("kind '{id}' is listed twice")));
+            return Err(at.error(k.id.span(), RulesWhy::KindTwice(id.clone())));
         }
         if k.names.get_ref().is_empty() {
-            return Err(at.error(
-                k.names.span(),
-                format!("kind '{id}' needs at least one name"),
-            ));
+            return Err(at.error(k.names.span(), RulesWhy::NoNames(id.clone())));
         }
         kinds.push(Kind {
             id: KindId(id.clone()),
@@ -261,7 +297,7 @@ fn read_kinds(file: Vec<KindFile>, at: &Locator) -> Result<Vec<Kind>, RulesError
         });
     }
     if kinds.is_empty() {
-        return Err(at.error(0..0, "no [[kind]] is listed".into()));
+        return Err(at.error(0..0, RulesWhy::NoKinds));
     }
     Ok(kinds)
 }
@@ -272,12 +308,7 @@ fn known_kind(kinds: &[Kind], id: &Spanned<String>, at: &Locator) -> Result<Kind
         .iter()
         .find(|k| &k.id.0 == id.get_ref())
         .map(|k| k.id.clone())
-        .ok_or_else(|| {
-            at.error(
-                id.span(),
-                format!("'{}' is not the id of a [[kind]] above", id.get_ref()),
-            )
-        })
+        .ok_or_else(|| at.error(id.span(), RulesWhy::UnknownKind(id.get_ref().clone())))
 }
 
 /// The province exceptions, each naming a known kind, a window, and no pair twice.
@@ -291,19 +322,13 @@ fn read_exceptions(
         let kind = known_kind(kinds, &e.kind, at)?;
         let province = e.province;
         if e.issued_within.is_none() && e.valid_for.is_none() {
-            return Err(at.error(
-                e.kind.span(),
-                "an exception needs issued_within or valid_for".into(),
-            ));
+            return Err(at.error(e.kind.span(), RulesWhy::ExceptionWithoutWindow));
         }
         if exceptions
             .iter()
             .any(|x| x.kind == kind && x.province == province)
         {
-            return Err(at.error(
-                e.kind.span(),
-                format!("{province} already has an exception for '{kind}'"),
-            ));
+            return Err(at.error(e.kind.span(), RulesWhy::ExceptionTwice { province, kind }));
         }
         exceptions.push(Exception {
             province,
@@ -316,10 +341,13 @@ fn read_exceptions(
 }
 
 impl Rules {
-    /// The built-in rules.
-    pub fn builtin() -> Rules {
-        Rules::from_toml(BUILTIN_TOML, Path::new("built-in rules.toml"))
-            .expect("the built-in rules are valid (a unit test reads them)")
+    /// The built-in rules (read once).
+    pub fn builtin() -> &'static Rules {
+        static BUILTIN: LazyLock<Rules> = LazyLock::new(|| {
+            Rules::from_toml(BUILTIN_TOML, Path::new("rules.toml"))
+                .expect("the built-in rules are valid (a unit test reads them)")
+        });
+        &BUILTIN
     }
 
     /// Reads a rules file that replaces the built-in rules.
@@ -335,15 +363,13 @@ impl Rules {
     pub fn from_toml(text: &str, path: &Path) -> Result<Rules, RulesError> {
         let at = Locator { text, path };
         let file: RulesFile = toml::from_str(text).map_err(|e| {
-            at.error(
-                e.span().unwrap_or(0..0),
-                e.message().trim().replace('\n', " "),
-            )
+            let why = RulesWhy::Syntax(e.message().trim().replace('\n', " "));
+            at.error(e.span().unwrap_or(0..0), why)
         })?;
         let kinds = read_kinds(file.kinds, &at)?;
         let detector = Detector::new(&kinds).map_err(|e| {
             let span = text.find(&format!("\"{}\"", e.name)).unwrap_or(0);
-            at.error(span..span, e.to_string())
+            at.error(span..span, RulesWhy::Name(e))
         })?;
         let exceptions = read_exceptions(file.exceptions, &kinds, &at)?;
         let needs = file
@@ -355,19 +381,19 @@ impl Rules {
             })
             .collect::<Result<_, _>>()?;
         let u = &file.upload;
+        let upload_at = text.find("[upload]").map_or(0..0, |s| s..s);
         if u.formats.is_empty() || u.min_bytes >= u.max_bytes {
-            return Err(at.error(
-                text.find("[upload]").map_or(0..0, |s| s..s),
-                "[upload] needs formats and min_bytes below max_bytes".into(),
-            ));
+            return Err(at.error(upload_at, RulesWhy::Upload));
         }
-        if !(0.0..=1.0).contains(&file.picture.min_score) || file.warn_days > 366 {
-            return Err(at.error(
-                0..0,
-                "picture.min_score must be 0–1 and warn_days at most 366".into(),
-            ));
+        if let Some(unknown) = u.formats.iter().find(|f| format_of_extension(f).is_none()) {
+            return Err(at.error(upload_at, RulesWhy::UnknownFormat(unknown.clone())));
+        }
+        let sharpness = file.picture.min_sharpness;
+        if !sharpness.is_finite() || sharpness < 0.0 || file.warn_days > 366 {
+            return Err(at.error(0..0, RulesWhy::OutOfRange));
         }
         Ok(Rules {
+            text: text.to_owned(),
             guide: file.guide,
             warn_days: file.warn_days,
             upload: file.upload,
@@ -382,6 +408,40 @@ impl Rules {
     /// The kind with this id.
     pub fn kind(&self, id: &KindId) -> Option<&Kind> {
         self.kinds.iter().find(|k| &k.id == id)
+    }
+
+    /// How findings name the kind with this id (its id stands in for its names if the
+    /// rules do not list it, which assessing never produces).
+    pub fn kind_name(&self, id: &KindId) -> KindName {
+        self.kind(id).map_or_else(
+            || KindName {
+                id: id.clone(),
+                zh: id.0.clone(),
+                en: id.0.clone(),
+            },
+            Kind::name,
+        )
+    }
+
+    /// The TOML text the rules were read from (`scanfit rules --toml`).
+    pub fn toml(&self) -> &str {
+        &self.text
+    }
+
+    /// The picture formats the upload form takes.
+    pub fn formats(&self) -> Vec<Format> {
+        let mut formats: Vec<Format> = Vec::new();
+        for f in self
+            .upload
+            .formats
+            .iter()
+            .filter_map(|e| format_of_extension(e))
+        {
+            if !formats.contains(&f) {
+                formats.push(f);
+            }
+        }
+        formats
     }
 
     /// The matcher for file, folder and cell names.
@@ -524,7 +584,7 @@ mod tests {
             rules.picture.min_long_edge,
             crate::inspect::MIN_LEGIBLE_LONG_EDGE
         );
-        assert_eq!(rules.picture.min_score, crate::inspect::DEFAULT_MIN_SCORE);
+        assert_eq!(rules.picture.min_sharpness, crate::inspect::BLUR_THRESHOLD);
     }
 
     #[test]

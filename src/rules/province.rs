@@ -152,9 +152,8 @@ impl fmt::Display for Province {
     }
 }
 
-/// A name that is not a mainland province.
+/// A name that is not a mainland province (its words are in the catalogue).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a mainland province; write it in Chinese (四川, 河北省) or pinyin (sichuan)")]
 pub struct ProvinceError(pub String);
 
 impl FromStr for Province {

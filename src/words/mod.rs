@@ -24,6 +24,7 @@
 
 mod check;
 mod convert;
+mod rules;
 mod stitch;
 mod sweep;
 mod tools;
@@ -37,6 +38,7 @@ use std::sync::LazyLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
+pub use rules::{kind_name, province_name};
 pub use tools::{Args, Words};
 
 /// A language scanfit speaks.
@@ -69,7 +71,7 @@ macro_rules! catalogue {
     };
 }
 
-catalogue!("convert", "check", "stitch", "watch", "sweep", "cli");
+catalogue!("convert", "check", "stitch", "watch", "sweep", "rules", "cli");
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
 /// its sentence in any language.
