@@ -13,6 +13,7 @@
 
 mod check;
 mod convert;
+mod rules;
 mod stitch;
 mod sweep;
 mod term;
@@ -54,6 +55,9 @@ enum Command {
     /// Keep running and convert every picture that appears in IN (and its subfolders)
     /// into OUT, once it is completely written; stop with Ctrl-C or SIGTERM.
     Watch(watch::WatchArgs),
+    /// Print the document rules check applies (kinds, validity windows, province
+    /// exceptions) and the guide version they follow.
+    Rules(rules::RulesCmdArgs),
     /// Try a grid of encoder settings on a sample of your documents: bytes, legibility
     /// and speed per setting, a chart, and a recommended profile for `convert --profile`.
     Sweep(sweep::SweepArgs),
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Stitch(args) => stitch::run(args, lang),
         Command::Watch(args) => watch::run(args, lang),
         Command::Sweep(args) => sweep::run(args, lang),
+        Command::Rules(args) => rules::run(args, lang),
     };
     result.unwrap_or_else(|e| {
         eprintln!(

@@ -10,9 +10,11 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use scanfit::check::CheckRecord;
+use scanfit::rules::assess::FolderSummary;
+use scanfit::rules::Rules;
 use scanfit::run::Progress;
 use scanfit::sweep::Sweep;
-use scanfit::words::{line, say, Args, Lang, Message};
+use scanfit::words::{kind_name, line, say, Args, Lang, Message};
 use scanfit::{ByteSize, CheckSummary, Record, Status, Summary, Why};
 use unicode_width::UnicodeWidthStr;
 
@@ -354,10 +356,57 @@ pub(super) fn print_check_table(
     out.flush()
 }
 
+/// One line per client folder after check's table: its verdict, the documents found
+/// by kind, and what the rules found about it (a missing ID, a manifest row without its
+/// picture).
+pub(super) fn print_folders(
+    folders: &[FolderSummary],
+    rules: &Rules,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if folders.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", line(lang, "cli-folders", Args::new()))?;
+    let sep = line(lang, "list-separator", Args::new());
+    let rows: Vec<[String; 4]> = folders
+        .iter()
+        .map(|f| {
+            let mut found: Vec<String> = f
+                .documents
+                .iter()
+                .map(|kf| {
+                    let kind = rules.kind_name(&kf.kind);
+                    let args = Args::new()
+                        .text("kind", kind_name(&kind, lang))
+                        .num("count", kf.files.len() as u64);
+                    line(lang, "cli-folder-kind", args)
+                })
+                .collect();
+            if !f.unrecognised.is_empty() {
+                let args = Args::new().num("count", f.unrecognised.len() as u64);
+                found.push(line(lang, "cli-folder-unrecognised", args));
+            }
+            let findings: Vec<String> = f.findings.iter().map(|x| say(x, lang)).collect();
+            [
+                say(&f.verdict(), lang),
+                f.folder.display().to_string(),
+                found.join(&sep),
+                findings.join(&line(lang, "list-reasons", Args::new())),
+            ]
+        })
+        .collect();
+    write_table(&rows, out)
+}
+
 /// Writes rows with every column but the last padded to its widest cell, measured in
 /// terminal columns: client folders are full of Chinese names, which take two columns
 /// per character.
-fn write_table<const N: usize>(rows: &[[String; N]], out: &mut impl Write) -> std::io::Result<()> {
+pub(super) fn write_table<const N: usize>(
+    rows: &[[String; N]],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let mut widths = [0usize; N];
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(&row[..N - 1]) {

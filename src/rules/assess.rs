@@ -528,32 +528,54 @@ pub fn shell_quote(path: &Path) -> String {
 }
 
 /// A `stitch --sets` file combining every auxiliary picture found alone with its
-/// folder's identity picture: one row per combined picture, output names relative to
-/// the stitch output folder (`client/授权书+身份证`), pieces relative to `csv_dir`, where
-/// the file is to be saved.
-pub fn sets_csv(assessment: &Assessment, csv_dir: &Path) -> String {
-    let rel = |p: &Path| {
-        p.strip_prefix(csv_dir)
-            .map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
+/// folder's identity picture, and its number of rows: one row per combined picture,
+/// pieces relative to `csv_dir` (where the file is to be saved; absolute when they are
+/// not under it), output names relative to the stitch output folder
+/// (`客户A/授权书+身份证`: relative to `csv_dir` too, else the client folder's name and
+/// the picture's).
+pub fn sets_csv(assessment: &Assessment, csv_dir: &Path) -> (String, usize) {
+    let piece = |p: &Path| match p.strip_prefix(csv_dir) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+    };
+    let output = |p: &Path| match p.strip_prefix(csv_dir) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => {
+            let names: Vec<_> = p
+                .components()
+                .filter_map(|c| match c {
+                    Component::Normal(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            names[names.len().saturating_sub(2)..].iter().collect()
+        }
     };
     let mut out = csv::Writer::from_writer(Vec::new());
+    let mut rows = 0;
     for d in &assessment.documents {
         for f in &d.findings {
             let Finding::AuxiliaryAlone {
                 partner: Some(partner),
-                output: Some(output),
+                output: Some(combined),
                 ..
             } = f
             else {
                 continue;
             };
-            let row = [rel(output).with_extension(""), rel(partner), rel(&d.path)];
+            let row = [
+                output(combined).with_extension(""),
+                piece(partner),
+                piece(&d.path),
+            ];
             let cells: Vec<String> = row.iter().map(|p| p.display().to_string()).collect();
             // Writing to a Vec cannot fail.
             let _ = out.write_record(&cells);
+            rows += 1;
         }
     }
-    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+    let text = String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default();
+    (text, rows)
 }
 
 /// One summary per client folder.
@@ -1124,7 +1146,9 @@ mod tests {
         ]);
         let a = tree.assess(&Rules::builtin(), None, date(2026, 11, 30), "");
         let csv_path = tree.root().join("sets.csv");
-        fs::write(&csv_path, sets_csv(&a, tree.root())).unwrap();
+        let (text, rows) = sets_csv(&a, tree.root());
+        assert_eq!(rows, 3);
+        fs::write(&csv_path, text).unwrap();
         let out = Path::new("/out");
         let sets = crate::stitch::read_sets(&csv_path, out, &crate::Options::default()).unwrap();
         let mut got: Vec<(PathBuf, Vec<PathBuf>)> =

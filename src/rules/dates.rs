@@ -96,6 +96,11 @@ impl TryFrom<String> for Length {
     }
 }
 
+/// Today in the machine's time zone: the filer's date, which is the default filing date.
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
 /// The earliest issue date a document may carry for a filing on `filed_on`: the filing
 /// date minus `within`, clamped at month ends.
 pub fn earliest_issue(filed_on: Date, within: Length) -> Date {
