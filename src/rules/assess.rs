@@ -782,7 +782,7 @@ mod tests {
     /// The date findings for one document of `kind`, listed with `cells` (issued,
     /// valid_until, province), filed on `filed_on` with `--province`.
     fn one(kind: &str, cells: &str, filed_on: Date, province: &str) -> Vec<Finding> {
-        one_with(&Rules::builtin(), kind, cells, filed_on, province)
+        one_with(Rules::builtin(), kind, cells, filed_on, province)
     }
 
     fn one_with(
@@ -993,11 +993,11 @@ mod tests {
         let tree = Tree::new(&["客户A/授权书.jpg", "客户A/身份证.jpg", "客户A/营业执照.jpg"]);
         let rules = Rules::builtin();
         let filed = date(2026, 11, 30);
-        let a = tree.assess(&rules, None, filed, "广东");
+        let a = tree.assess(rules, None, filed, "广东");
         assert!(!a.dates_checked);
         assert!(codes(tree.doc(&a, "客户A/身份证.jpg")).is_empty());
         let manifest = "file,kind,issued\n客户A/授权书.jpg,授权书,\n客户A/身份证.jpg,,\n";
-        let a = tree.assess(&rules, Some(manifest), filed, "广东");
+        let a = tree.assess(rules, Some(manifest), filed, "广东");
         assert!(a.dates_checked);
         let auth = tree.doc(&a, "客户A/授权书.jpg");
         assert!(matches!(
@@ -1028,7 +1028,7 @@ mod tests {
         let tree = Tree::new(&["客户A/授权书.jpg", "客户A/IMG_2041.jpg", "客户A/身份证.jpg"]);
         let rules = Rules::builtin();
         let manifest = "file,kind,issued\n客户A/授权书.jpg,合同,2026-11-01\n";
-        let a = tree.assess(&rules, Some(manifest), date(2026, 11, 30), "广东");
+        let a = tree.assess(rules, Some(manifest), date(2026, 11, 30), "广东");
         let auth = tree.doc(&a, "客户A/授权书.jpg");
         assert_eq!(
             auth.findings[0],
@@ -1057,7 +1057,7 @@ mod tests {
             "身份证/IMG_0002.jpg",
             "scan.jpg",
         ]);
-        let a = tree.assess(&Rules::builtin(), None, date(2026, 11, 30), "");
+        let a = tree.assess(Rules::builtin(), None, date(2026, 11, 30), "");
         let img = tree.doc(&a, "客户A/身份证/IMG_0001.jpg");
         assert_eq!(img.kind, Some(KindId("id_card".into())));
         assert_eq!(img.kind_from, Some(KindSource::FolderName));
@@ -1087,7 +1087,7 @@ mod tests {
             "客户C/身份证.jpg",
             "客户C/授权书+身份证.jpg",
         ]);
-        let a = tree.assess(&Rules::builtin(), None, date(2026, 11, 30), "");
+        let a = tree.assess(Rules::builtin(), None, date(2026, 11, 30), "");
         let root = tree.root();
         let Some(Finding::AuxiliaryAlone {
             kind,
@@ -1144,7 +1144,7 @@ mod tests {
             "客户 B/营业执照.jpg",
             "客户 B/域名证书.png",
         ]);
-        let a = tree.assess(&Rules::builtin(), None, date(2026, 11, 30), "");
+        let a = tree.assess(Rules::builtin(), None, date(2026, 11, 30), "");
         let csv_path = tree.root().join("sets.csv");
         let (text, rows) = sets_csv(&a, tree.root());
         assert_eq!(rows, 3);
@@ -1192,7 +1192,7 @@ file,kind,issued,needs
 客户A/,,,身份证、授权书、域名证书
 客户C/域名证书.png,域名证书,2026-11-01,
 ";
-        let a = tree.assess(&rules, Some(manifest), date(2026, 11, 30), "广东");
+        let a = tree.assess(rules, Some(manifest), date(2026, 11, 30), "广东");
         let folder = |name: &str| {
             a.folders
                 .iter()

@@ -353,7 +353,7 @@ mod tests {
         parse(
             text.as_bytes(),
             Path::new("/agency/docs.csv"),
-            &Rules::builtin(),
+            Rules::builtin(),
         )
     }
 
@@ -398,11 +398,11 @@ hebei,2036.3.9,,身份证,客户A\\身份证.jpg,
         assert_eq!(parse_text(zh).unwrap().rows, want);
         let (gbk, _, lossy) = encoding_rs::GBK.encode(zh);
         assert!(!lossy);
-        let m = parse(&gbk, Path::new("/agency/docs.csv"), &Rules::builtin()).unwrap();
+        let m = parse(&gbk, Path::new("/agency/docs.csv"), Rules::builtin()).unwrap();
         assert_eq!(m.encoding, TextEncoding::Gb18030);
         assert_eq!(m.rows, want);
         let bom = [b"\xef\xbb\xbf".as_slice(), zh.as_bytes()].concat();
-        let m = parse(&bom, Path::new("/agency/docs.csv"), &Rules::builtin()).unwrap();
+        let m = parse(&bom, Path::new("/agency/docs.csv"), Rules::builtin()).unwrap();
         assert_eq!(m.encoding, TextEncoding::Utf8Bom);
         assert_eq!(m.rows, want);
     }
