@@ -367,14 +367,17 @@ fn the_suggested_sets_file_stitches_each_auxiliary_document_with_its_id() {
     let tree = Tree::new(&["客户A"]);
     let sets = tree.path("拼图 sets.csv");
     let clients = tree.path("clients");
-    let out = common::scanfit(&[
-        "check".as_ref(),
-        arg(&clients),
-        "--filed-on".as_ref(),
-        FILED_ON.as_ref(),
-        "--write-sets".as_ref(),
-        arg(&sets),
-    ]);
+    let write_sets = || {
+        common::scanfit(&[
+            "check".as_ref(),
+            arg(&clients),
+            "--filed-on".as_ref(),
+            FILED_ON.as_ref(),
+            "--write-sets".as_ref(),
+            arg(&sets),
+        ])
+    };
+    let out = write_sets();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("1 combined picture"), "{err}");
     let text = fs::read_to_string(&sets).unwrap();
@@ -383,14 +386,7 @@ fn the_suggested_sets_file_stitches_each_auxiliary_document_with_its_id() {
         "clients/客户A/授权书+营业执照,clients/客户A/营业执照 扫描.png,clients/客户A/授权书 2024.jpg"
     );
     // A second run does not overwrite the file.
-    let again = common::scanfit(&[
-        "check".as_ref(),
-        arg(&clients),
-        "--filed-on".as_ref(),
-        FILED_ON.as_ref(),
-        "--write-sets".as_ref(),
-        arg(&sets),
-    ]);
+    let again = write_sets();
     assert_eq!(again.status.code(), Some(2));
     assert_eq!(fs::read_to_string(&sets).unwrap(), text);
     // Saved again by Excel on Chinese Windows (GBK), stitch reads it all the same.

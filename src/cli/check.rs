@@ -2,7 +2,6 @@
 //! documents (the rules of [`scanfit::rules`]), writing nothing but the reports asked for.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -150,19 +149,12 @@ fn print(
         term::print_folders(folders, rules, lang, &mut out)?;
         out.flush()?;
     }
-    if let Some(path) = &args.report {
-        let context = || line(lang, "cli-writing_report", path_arg(path));
-        let file = BufWriter::new(File::create(path).with_context(context)?);
-        let csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if csv {
-            scanfit::report::write_check_csv(records, folders, lang, file).with_context(context)?;
-        } else {
-            scanfit::report::write_check_jsonl(records, folders, lang, file)
-                .with_context(context)?;
-        }
-    }
+    term::report_to(
+        args.report.as_deref(),
+        lang,
+        |out| scanfit::report::write_check_csv(records, folders, lang, out),
+        |out| scanfit::report::write_check_jsonl(records, folders, lang, out),
+    )?;
     Ok(())
 }
 

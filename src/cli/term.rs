@@ -257,18 +257,34 @@ pub(super) fn write_report(
     records: &[Record],
     lang: Lang,
 ) -> anyhow::Result<()> {
+    report_to(
+        path,
+        lang,
+        |out| scanfit::report::write_csv(records, lang, out),
+        |out| scanfit::report::write_jsonl(records, lang, out),
+    )
+}
+
+/// Creates the report file at `path` (if any) and writes it with `csv` when its name
+/// ends in `.csv`, else with `jsonl`.
+pub(super) fn report_to(
+    path: Option<&Path>,
+    lang: Lang,
+    csv: impl FnOnce(BufWriter<File>) -> std::io::Result<()>,
+    jsonl: impl FnOnce(BufWriter<File>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let Some(path) = path else {
         return Ok(());
     };
     let context = || line(lang, "cli-writing_report", path_arg(path));
     let file = BufWriter::new(File::create(path).with_context(context)?);
-    let csv = path
+    let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if csv {
-        scanfit::report::write_csv(records, lang, file).with_context(context)
+    if is_csv {
+        csv(file).with_context(context)
     } else {
-        scanfit::report::write_jsonl(records, lang, file).with_context(context)
+        jsonl(file).with_context(context)
     }
 }
 

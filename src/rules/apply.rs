@@ -3,9 +3,10 @@
 //! status say whether the filing would pass both the upload system and the reviewer.
 //!
 //! Only pictures count as documents (a `.docx` in a client folder is skipped by check
-//! and is no document). A client folder gets a summary when the rules have something to
-//! say about it: a manifest was given, or one of its pictures was recognised as a kind.
-//! A folder of `IMG_0001.jpg` checked for bytes alone gets none, so plain `check` on a
+//! and is no document). A client folder gets a summary when it is in a folder the run
+//! was given (files given by name are just files) and the rules have something to say
+//! about it: a manifest was given, or one of its pictures was recognised as a kind. A
+//! folder of `IMG_0001.jpg` checked for bytes alone gets none, so plain `check` on a
 //! camera folder does not report a missing ID card.
 
 use std::path::{Path, PathBuf};
@@ -38,9 +39,11 @@ pub fn apply(inputs: &[PathBuf], records: &mut [CheckRecord], ctx: &Context) -> 
         record.settle_verdict();
     }
     let manifest = ctx.manifest.is_some();
-    assessment
-        .folders
-        .retain(|f| manifest || !f.documents.is_empty());
+    let folders: Vec<&PathBuf> = inputs.iter().filter(|i| i.is_dir()).collect();
+    assessment.folders.retain(|f| {
+        let in_tree = folders.iter().any(|d| f.folder.starts_with(d));
+        in_tree && (manifest || !f.documents.is_empty())
+    });
     assessment
 }
 
