@@ -15,8 +15,9 @@ pub(super) struct StitchArgs {
     /// Pictures to combine, in layout order (each page of a PDF or TIFF is one piece).
     #[arg(conflicts_with = "sets")]
     pieces: Vec<PathBuf>,
-    /// Stitch many sets: a CSV (UTF-8) whose rows are an output name, then two or more
-    /// pictures (relative to the CSV's folder). OUT is then a folder.
+    /// Stitch many sets: a CSV (UTF-8, UTF-16 or GBK) whose rows are an output name,
+    /// then two or more pictures (relative to the CSV's folder), as `check --write-sets`
+    /// writes it. OUT is then a folder.
     #[arg(long, value_name = "FILE.csv")]
     sets: Option<PathBuf>,
     /// Output picture (its extension becomes .jpg, or .png under --format png); with
