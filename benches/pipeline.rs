@@ -181,9 +181,44 @@ fn batch(c: &mut Criterion) {
     });
 }
 
+/// What refusing damaged JPEG data costs on the lossless path (issue 16): a compliant
+/// 12 MP JPEG inside the band, decoded leniently by zune-jpeg (what the pass-through
+/// used before), strictly by libjpeg-turbo (what it uses now), and the whole pass-through
+/// (strict decode, inspection, metadata strip) as convert runs it.
+fn strict_jpeg(c: &mut Criterion) {
+    let pixels = Pixels::Rgb(photo(4000, 3000, 6));
+    let jpeg = MozJpeg::from(Effort::Fast).encode(&pixels, 80).unwrap();
+    let opts = scanfit::Options {
+        profile: Profile {
+            max_bytes: 20_000_000,
+            ..Profile::default()
+        },
+        ..scanfit::Options::default()
+    };
+    let outcome = scanfit::pipeline::convert_bytes(&jpeg, None, &opts)
+        .unwrap()
+        .unwrap();
+    let method = outcome.pictures[0].result.as_ref().unwrap().method;
+    eprintln!("strict_jpeg: {} bytes, method {method:?}", jpeg.len());
+    let mut g = c.benchmark_group("jpeg_12mp");
+    g.bench_function("lenient_zune", |b| {
+        b.iter(|| image::load_from_memory(black_box(&jpeg)).unwrap())
+    });
+    let limits = scanfit::decode::DecodeLimits {
+        max_pixels: opts.max_pixels,
+    };
+    g.bench_function("strict_libjpeg", |b| {
+        b.iter(|| scanfit::decode::jpeg::decode(black_box(&jpeg), limits).unwrap())
+    });
+    g.bench_function("stripped_pass_through", |b| {
+        b.iter(|| scanfit::pipeline::convert_bytes(black_box(&jpeg), None, &opts).unwrap())
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = stages, fit, batch
+    targets = stages, fit, batch, strict_jpeg
 }
 criterion_main!(benches);

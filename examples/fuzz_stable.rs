@@ -4,17 +4,23 @@
 //! mutant through sniff → decode → fit with the same small profile as
 //! `fuzz/fuzz_targets/convert.rs`. Panics and slow cases are saved to OUT_DIR.
 //!
+//! Without coverage feedback, an input counts as interesting when it ends in an
+//! outcome no earlier input reached (an output of a new kind, or a refusal whose words,
+//! numbers aside, are new); the smallest input seen for each outcome is kept in
+//! OUT_DIR/interesting, a minimised set for `tests/fixtures/fuzz/` to replay.
+//!
 //! ```text
 //! cargo run --release --example fuzz_stable -- SECONDS OUT_DIR SEED_FILE...
 //! ```
 
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use scanfit::encode::Effort;
 use scanfit::options::Profile;
-use scanfit::pipeline::convert_bytes;
+use scanfit::pipeline::{convert_bytes, SourceOutcome};
 use scanfit::Options;
 
 /// splitmix64: deterministic, so a run is reproducible from its iteration number.
@@ -97,6 +103,7 @@ fn main() {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut rng = Rng(0x05CA_9F17);
     let (mut runs, mut found) = (0u64, 0u32);
+    let mut smallest: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     while Instant::now() < deadline {
         let seed = &seeds[rng.below(seeds.len())];
         let other = &seeds[rng.below(seeds.len())];
@@ -104,6 +111,12 @@ fn main() {
         let started = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| convert_bytes(&input, None, &opts)));
         let slow = started.elapsed() > Duration::from_secs(5);
+        if let Ok(result) = &outcome {
+            let sig = signature(result);
+            if input.len() <= MAX_KEPT && smallest.get(&sig).is_none_or(|k| input.len() < k.len()) {
+                smallest.insert(sig, input.clone());
+            }
+        }
         if outcome.is_err() || slow {
             found += 1;
             let kind = if slow { "slow" } else { "panic" };
@@ -113,5 +126,69 @@ fn main() {
         }
         runs += 1;
     }
-    eprintln!("{runs} runs, {found} findings");
+    let dir = out_dir.join("interesting");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, (sig, input)) in smallest.iter().enumerate() {
+        std::fs::write(dir.join(format!("{i:03}.bin")), input).unwrap();
+        println!("{i:03}.bin\t{}\t{sig}", input.len());
+    }
+    eprintln!(
+        "{runs} runs, {found} findings, {} distinct outcomes",
+        smallest.len()
+    );
+}
+
+/// Inputs larger than this are not kept as interesting (the replay set stays small).
+const MAX_KEPT: usize = 16 * 1024;
+
+/// What an input ended in, with numbers removed so "page 3" and "page 4", or two sizes,
+/// count as one outcome.
+fn signature(result: &Result<Option<SourceOutcome>, scanfit::Problem>) -> String {
+    let text = match result {
+        Ok(None) => "not a picture".to_owned(),
+        Err(problem) => format!("refused: {problem}"),
+        Ok(Some(outcome)) => outcome
+            .pictures
+            .iter()
+            .map(|p| match &p.result {
+                Ok(c) => format!("{:?} → {:?} {:?}", outcome.format, c.format, c.method),
+                Err(problem) => format!("{:?} page refused: {problem}", outcome.format),
+            })
+            .collect::<Vec<_>>()
+            .join(" | "),
+    };
+    coarse(&text)
+}
+
+/// The outcome's words up to the decoder's own details (the third colon), without
+/// numbers, hex values or quoted bytes, so one kind of refusal is one outcome.
+fn coarse(text: &str) -> String {
+    let head: Vec<&str> = text.split(':').take(3).collect();
+    let mut out = String::new();
+    let mut quoted: Option<char> = None;
+    let mut last = ' ';
+    for word in head.join(":").split_whitespace() {
+        if word.starts_with("0x") {
+            continue;
+        }
+        for c in word.chars() {
+            match (quoted, c) {
+                (None, '[') => quoted = Some(']'),
+                (None, '“') => quoted = Some('”'),
+                (None, '`') => quoted = Some('`'),
+                (Some(end), c) if c == end => quoted = None,
+                (Some(_), _) => {}
+                (None, c) if c.is_ascii_alphabetic() || matches!(c, '→' | '|' | ':') => {
+                    out.push(c);
+                    last = c;
+                }
+                _ => {}
+            }
+        }
+        if last != ' ' {
+            out.push(' ');
+            last = ' ';
+        }
+    }
+    out.trim_end().to_owned()
 }

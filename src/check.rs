@@ -560,7 +560,7 @@ fn inspect_picture(page: Option<u32>, first: bool, decoded: Decoded, record: &mu
     if decoded.orientation != 1 {
         push(Finding::Orientation(decoded.orientation));
     }
-    if decoded.cmyk {
+    if decoded.cmyk.is_some() {
         push(Finding::Cmyk);
     } else if decoded.icc.as_deref().is_some_and(|p| !is_srgb_profile(p)) {
         // A CMYK JPEG's profile describes CMYK: it says nothing about RGB viewers, and

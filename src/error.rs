@@ -58,6 +58,15 @@ pub enum Problem {
         /// The decoder's words.
         detail: String,
     },
+    /// The compressed picture data is damaged: decoders would show garbage or gray for
+    /// part of the picture, so it is refused rather than converted (code
+    /// `corrupt_data`; the damage has a code of its own).
+    CorruptData {
+        /// The sniffed format.
+        format: Format,
+        /// What the decoder found.
+        damage: crate::decode::jpeg::JpegDamage,
+    },
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
     Page(#[from] crate::decode::pages::PageError),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.
@@ -243,8 +252,12 @@ pub enum Warning {
     Animated,
     /// The colour profile could not be used.
     ProfileIgnored(IccIssue),
-    /// A CMYK source was converted to RGB with a generic formula, not its profile.
+    /// A CMYK source without a usable colour profile was converted to RGB with a
+    /// generic formula. (With one, its profile is applied and nothing is said.)
     CmykApproximate,
+    /// A CMYK source's colour profile could not be used (said before
+    /// [`Warning::CmykApproximate`]).
+    CmykProfileIgnored(CmykIccIssue),
     /// The source was enlarged by this factor to reach the minimum size.
     Enlarged(f64),
     /// A piece of a stitched picture was enlarged by this factor to match the others.
@@ -278,4 +291,16 @@ pub enum IccIssue {
     CannotConvert(String),
     /// The transform failed; the library's words.
     ConversionFailed(String),
+}
+
+/// Why a CMYK source's colour profile could not be used (its ink then goes to RGB by
+/// the generic formula).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CmykIccIssue {
+    /// The profile cannot be parsed; the parser's words.
+    Unreadable(String),
+    /// The profile describes another colour space than CMYK (named).
+    NotCmyk(String),
+    /// No transform to sRGB can be built from it, or it failed; the library's words.
+    CannotConvert(String),
 }

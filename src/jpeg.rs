@@ -1,10 +1,11 @@
 //! Just enough of the JPEG container to walk its marker segments: to find the frame
 //! header, to say what metadata a file carries, and to drop metadata segments without
 //! touching the compressed data — the lossless path for JPEGs that already meet every
-//! rule. This is the only JPEG segment walker: decode, the stripper and check all use
-//! it, so they agree on what a file holds.
+//! rule — then to state the resolution the output keeps. This is the only JPEG segment
+//! walker: decode, the stripper and check all use it, so they agree on what a file
+//! holds.
 
-use crate::metadata::Found;
+use crate::metadata::{Found, Resolution, Unit};
 
 /// One marker segment before the image data.
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +24,7 @@ pub struct Segment<'a> {
 /// malformed: callers treat a missing segment as "not found".
 pub fn segments(bytes: &[u8]) -> impl Iterator<Item = Segment<'_>> {
     let mut pos = 2usize;
-    let valid = bytes.starts_with(&[0xFF, 0xD8]);
+    let valid = bytes.starts_with(SOI);
     std::iter::from_fn(move || {
         if !valid {
             return None;
@@ -86,6 +87,25 @@ fn kind(seg: &Segment<'_>) -> Option<Kind> {
 
 /// What starts an EXIF segment's payload; the TIFF structure follows it.
 const EXIF: &[u8] = b"Exif\0\0";
+/// What starts a JFIF segment's payload; version, density unit and density follow.
+const JFIF: &[u8] = b"JFIF\0";
+/// Start of image, the first two bytes of every JPEG.
+const SOI: &[u8] = &[0xFF, 0xD8];
+/// What starts each ICC segment's payload; sequence number and count follow.
+const ICC: &[u8] = b"ICC_PROFILE\0";
+
+/// The density a JFIF segment's payload states, when its unit is a length (unit 0
+/// states only the pixels' aspect).
+fn jfif_density(payload: &[u8]) -> Option<Resolution> {
+    let p = payload.strip_prefix(JFIF)?;
+    let unit = match p.get(2)? {
+        1 => Unit::Inch,
+        2 => Unit::Centimetre,
+        _ => return None,
+    };
+    let density = |i: usize| Some(f64::from(u16::from_be_bytes([*p.get(i)?, *p.get(i + 1)?])));
+    Resolution::per(density(3)?, density(5)?, unit)
+}
 
 /// The metadata in a JPEG's segments: what convert reports as removed and check warns
 /// about. Stops quietly where the structure does, like [`segments`].
@@ -97,10 +117,74 @@ pub fn metadata(bytes: &[u8]) -> Found {
             Some(Kind::Xmp) => found.metadata.xmp = true,
             Some(Kind::Icc) => found.metadata.icc = true,
             Some(Kind::Other) => found.other = true,
+            None if seg.marker == 0xE0 => found.stated(jfif_density(seg.payload)),
             None => {}
         }
     }
     found
+}
+
+/// The embedded ICC profile: the payloads of the ICC segments joined in their sequence
+/// order, or `None` when there is none or the sequence is broken (a number missing,
+/// repeated, or counts that disagree), as other readers do.
+pub fn icc_profile(bytes: &[u8]) -> Option<Vec<u8>> {
+    let chunks: Vec<&[u8]> = segments(bytes)
+        .filter(|s| s.marker == 0xE2)
+        .filter_map(|s| s.payload.strip_prefix(ICC))
+        .filter(|p| p.len() >= 2)
+        .collect();
+    let count = chunks.len();
+    let mut ordered: Vec<Option<&[u8]>> = vec![None; count];
+    for chunk in &chunks {
+        let (seq, total) = (usize::from(chunk[0]), usize::from(chunk[1]));
+        let slot = ordered
+            .get_mut(seq.checked_sub(1)?)
+            .filter(|_| total == count)?;
+        if slot.replace(&chunk[2..]).is_some() {
+            return None;
+        }
+    }
+    let profile: Vec<u8> = ordered.into_iter().collect::<Option<Vec<_>>>()?.concat();
+    (!profile.is_empty()).then_some(profile)
+}
+
+/// Whether an Adobe segment says how the colours are stored (Photoshop's CMYK is
+/// stored inverted, 0 meaning full ink).
+pub fn has_adobe(bytes: &[u8]) -> bool {
+    segments(bytes).any(|s| s.marker == 0xEE && s.payload.starts_with(b"Adobe"))
+}
+
+/// `bytes` (an output, or a stripped source) stating `resolution` in its JFIF segment:
+/// the density of the one right after SOI is set, or a JFIF segment is inserted there.
+/// A JPEG with an Adobe segment and no JFIF is left alone: JFIF promises YCbCr or gray,
+/// which such a file may not hold.
+pub fn with_density(mut bytes: Vec<u8>, resolution: Resolution) -> Vec<u8> {
+    let dpi = |v: f64| v.round().clamp(1.0, f64::from(u16::MAX)) as u16;
+    let density = [1u8]
+        .into_iter()
+        .chain(dpi(resolution.x).to_be_bytes())
+        .chain(dpi(resolution.y).to_be_bytes());
+    let first = segments(&bytes).next();
+    let jfif = first.filter(|s| {
+        s.marker == 0xE0 && s.payload.starts_with(JFIF) && s.payload.len() >= JFIF.len() + 7
+    });
+    if let Some(at) = jfif.map(|s| s.start + 4 + JFIF.len() + 2) {
+        // The version (2 bytes) follows the identifier, then unit and densities.
+        bytes.splice(at..at + 5, density);
+        return bytes;
+    }
+    // Another APP0 first (JFIF must be first), an Adobe segment, or not a JPEG at all.
+    if first.is_some_and(|s| s.marker == 0xE0) || has_adobe(&bytes) || !bytes.starts_with(SOI) {
+        return bytes;
+    }
+    let mut app0 = vec![0xFF, 0xE0, 0x00, 0x10];
+    app0.extend_from_slice(JFIF);
+    // Version 1.01, then unit and densities, and no thumbnail.
+    app0.extend_from_slice(&[1, 1]);
+    app0.extend(density);
+    app0.extend_from_slice(&[0, 0]);
+    bytes.splice(2..2, app0);
+    bytes
 }
 
 /// The same JPEG without its metadata segments, or `None` if the structure could not be
@@ -212,5 +296,54 @@ mod tests {
                 None
             )
         );
+    }
+
+    #[test]
+    fn density_is_set_or_inserted_and_read_back() {
+        let img = image::RgbImage::from_pixel(16, 16, image::Rgb([9, 8, 7]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode_image(&img)
+            .unwrap();
+        let dpi = |x, y| Resolution::new(x, y).unwrap();
+        let stamped = with_density(jpeg.clone(), dpi(299.6, 150.0));
+        assert_eq!(
+            stamped.len(),
+            jpeg.len(),
+            "the JFIF segment is rewritten in place"
+        );
+        assert_eq!(metadata(&stamped).resolution, Some(dpi(300.0, 150.0)));
+        // Without a JFIF segment, one is inserted right after SOI.
+        let bare: Vec<u8> = [&jpeg[..2], &jpeg[2 + 18..]].concat();
+        assert_eq!(metadata(&bare).resolution, None);
+        let stamped = with_density(bare, dpi(72.0, 72.0));
+        assert_eq!(metadata(&stamped).resolution, Some(dpi(72.0, 72.0)));
+        assert_eq!(image::load_from_memory(&stamped).unwrap().width(), 16);
+        // Dots per centimetre are counted per inch.
+        let cm = seg(0xE0, b"JFIF\0\x01\x01\x02\0\x64\0\x64\0\0");
+        let with_cm: Vec<u8> = [&stamped[..2], &cm, &stamped[2 + 18..]].concat();
+        assert_eq!(metadata(&with_cm).resolution, Some(dpi(254.0, 254.0)));
+        // An Adobe file without JFIF is left alone: JFIF would promise YCbCr.
+        let adobe: Vec<u8> = [&[0xFF, 0xD8][..], &seg(0xEE, b"Adobe\0\x64\0\0\0\0\x02")].concat();
+        assert_eq!(with_density(adobe.clone(), dpi(72.0, 72.0)), adobe);
+    }
+
+    #[test]
+    fn icc_profile_joins_its_segments_in_order_or_gives_none() {
+        let jpeg = |segs: &[Vec<u8>]| {
+            let mut j = vec![0xFF, 0xD8];
+            segs.iter().for_each(|s| j.extend(s));
+            j.extend_from_slice(&[0xFF, 0xDA, 0, 2, 0xFF, 0xD9]);
+            j
+        };
+        let part = |n: u8, of: u8, data: &[u8]| seg(0xE2, &[ICC, &[n, of], data].concat());
+        let two = jpeg(&[part(2, 2, b"def"), part(1, 2, b"abc")]);
+        assert_eq!(icc_profile(&two).as_deref(), Some(&b"abcdef"[..]));
+        assert_eq!(icc_profile(&jpeg(&[part(1, 2, b"abc")])), None);
+        assert_eq!(
+            icc_profile(&jpeg(&[part(1, 1, b"a"), part(1, 1, b"b")])),
+            None
+        );
+        assert_eq!(icc_profile(&jpeg(&[])), None);
     }
 }

@@ -9,10 +9,12 @@
 //! - A colour profile other than sRGB (Display P3 from phones, Adobe RGB from scanners)
 //!   is converted to sRGB with moxcms before it is dropped, so a red seal stays the red
 //!   it was. An unreadable profile is ignored with a warning.
+//! - CMYK became RGB in decode (through its own profile where it has a usable one);
+//!   what is left here is to say when the generic formula had to do instead.
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
-use crate::decode::Decoded;
+use crate::decode::{CmykConversion, Decoded};
 use crate::error::{IccIssue, Warning};
 
 /// Pixels ready to encode: 8-bit, upright, opaque, sRGB.
@@ -91,9 +93,11 @@ pub fn normalize(decoded: Decoded, warnings: &mut Vec<Warning>) -> Pixels {
         ..
     } = decoded;
     let mut pixels = to_8bit_opaque(image);
-    // A CMYK JPEG's profile describes the CMYK data, which the decoder has already turned
-    // into RGB; applying it to those RGB pixels would be wrong.
-    if cmyk {
+    // A CMYK source's profile was applied (or found unusable) when its ink became RGB.
+    if let Some(CmykConversion::Generic { profile_ignored }) = cmyk {
+        if let Some(why) = profile_ignored {
+            warnings.push(Warning::CmykProfileIgnored(why));
+        }
         warnings.push(Warning::CmykApproximate);
     } else if let Some(icc) = icc {
         if let Pixels::Rgb(rgb) = &mut pixels {

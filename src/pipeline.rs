@@ -4,7 +4,7 @@
 
 use image::DynamicImage;
 
-use crate::decode::{self, DecodeLimits, Decoded, Metadata};
+use crate::decode::{self, DecodeLimits, Decoded, Metadata, Resolution};
 use crate::encode::{encode_png, Encoder, MozJpeg};
 use crate::error::{Closest, Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
@@ -236,7 +236,7 @@ fn convert_decoded(
     // A source that already meets every rule keeps its compressed data: only metadata
     // is removed, so there is no generation loss and no encode at all.
     let passes_as_is = decoded.orientation == 1
-        && !decoded.cmyk
+        && decoded.cmyk.is_none()
         && !decoded.animated
         && decoded
             .icc
@@ -254,6 +254,14 @@ fn convert_decoded(
         }
         _ => None,
     };
+    // Resolution of the upright picture: EXIF orientations 5–8 turn it a quarter.
+    let resolution = decoded.resolution.map(|r| {
+        if decoded.orientation >= 5 {
+            r.transposed()
+        } else {
+            r
+        }
+    });
     let (pixels, metadata) = prepare(decoded, &mut warnings);
     let stripped = strip
         .filter(|_| passes_as_is)
@@ -282,6 +290,9 @@ fn convert_decoded(
         },
         None => encode_in_band(&pixels, source.len(), format, opts)?,
     };
+    if let Some(r) = resolution {
+        keep_resolution(&mut converted, r, opts);
+    }
     if converted.scale > 1.0 {
         warnings.push(Warning::Enlarged(converted.scale));
     }
@@ -289,6 +300,24 @@ fn convert_decoded(
     warnings.append(&mut converted.warnings);
     converted.warnings = warnings;
     Ok(converted)
+}
+
+/// Writes the source's resolution into the output, scaled with the output's pixels so
+/// the paper keeps its size. The chunk or segment this may add (at most 21 bytes) must
+/// not push the file out of the band; if it would, the output goes without it.
+fn keep_resolution(converted: &mut Converted, source: Resolution, opts: &Options) {
+    let scaled = Resolution {
+        x: source.x * f64::from(converted.width) / f64::from(converted.width_in),
+        y: source.y * f64::from(converted.height) / f64::from(converted.height_in),
+    };
+    let bytes = converted.bytes.clone();
+    let stamped = match converted.format {
+        OutputFormat::Jpeg => jpeg::with_density(bytes, scaled),
+        OutputFormat::Png => png::with_density(bytes, scaled),
+    };
+    if opts.profile.in_band(stamped.len() as u64) {
+        converted.bytes = stamped;
+    }
 }
 
 /// Encodes normalised pixels into the band: PNG where the profile and the source allow

@@ -1,10 +1,11 @@
 //! Just enough of the PNG container to walk its chunks: to say what metadata a file
 //! carries, and to drop metadata chunks without touching the compressed pixels — the
 //! lossless path for PNGs that already meet every rule, the counterpart of
-//! [`crate::jpeg::strip_metadata`]. This is the only PNG chunk walker: decode, the
-//! stripper and check all use it, so they agree on what a file holds.
+//! [`crate::jpeg::strip_metadata`] — and to state the resolution the output keeps.
+//! This is the only PNG chunk walker: decode, the stripper and check all use it, so
+//! they agree on what a file holds.
 
-use crate::metadata::Found;
+use crate::metadata::{Found, Resolution, Unit};
 
 const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -72,6 +73,7 @@ pub fn metadata(bytes: &[u8]) -> Found {
     let mut found = Found::default();
     for Chunk { kind, data, .. } in chunks(bytes) {
         match kind {
+            b"pHYs" => found.stated(phys_resolution(data)),
             b"eXIf" => found.add_exif(data),
             b"iCCP" => found.metadata.icc = true,
             b"iTXt" if data.starts_with(b"XML:com.adobe.xmp\0") => found.metadata.xmp = true,
@@ -85,6 +87,51 @@ pub fn metadata(bytes: &[u8]) -> Found {
         }
     }
     found
+}
+
+/// The resolution a `pHYs` chunk's data states, when its unit is the metre (unit 0
+/// states only the pixels' aspect).
+fn phys_resolution(data: &[u8]) -> Option<Resolution> {
+    if data.len() != 9 || data[8] != 1 {
+        return None;
+    }
+    let per_metre = |i: usize| {
+        f64::from(u32::from_be_bytes([
+            data[i],
+            data[i + 1],
+            data[i + 2],
+            data[i + 3],
+        ]))
+    };
+    Resolution::per(per_metre(0), per_metre(4), Unit::Metre)
+}
+
+/// `bytes` (an output, or a stripped source) stating `resolution` in a `pHYs` chunk
+/// right after `IHDR`, in place of any it had. Returned unchanged when its structure
+/// cannot be followed to `IEND` (scanfit's own outputs always can).
+pub fn with_density(bytes: Vec<u8>, resolution: Resolution) -> Vec<u8> {
+    let per_metre = |dpi: f64| ((dpi / 0.0254).round() as u32).to_be_bytes();
+    let mut phys = 9u32.to_be_bytes().to_vec();
+    phys.extend_from_slice(b"pHYs");
+    phys.extend(per_metre(resolution.x));
+    phys.extend(per_metre(resolution.y));
+    phys.push(1);
+    phys.extend(crc32fast::hash(&phys[4..]).to_be_bytes());
+
+    let mut out = Vec::with_capacity(bytes.len() + phys.len());
+    out.extend_from_slice(SIGNATURE);
+    for chunk in chunks(&bytes) {
+        if chunk.kind != b"pHYs" {
+            out.extend_from_slice(chunk.bytes);
+        }
+        if chunk.kind == b"IHDR" {
+            out.extend_from_slice(&phys);
+        }
+        if chunk.kind == b"IEND" {
+            return out;
+        }
+    }
+    bytes
 }
 
 #[cfg(test)]
@@ -163,5 +210,31 @@ mod tests {
         assert!(!text.metadata.exif && !text.metadata.gps);
         let magick = metadata(&png(&[chunk(b"zTXt", b"Raw profile type exif\0\0x")]));
         assert!(magick.metadata.exif && magick.other);
+    }
+
+    #[test]
+    fn phys_round_trips_and_replaces_the_old_one() {
+        let img = image::RgbImage::from_pixel(4, 3, image::Rgb([9, 8, 7]));
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(metadata(&png).resolution, None);
+        let dpi = |x, y| Resolution::new(x, y).unwrap();
+        let once = with_density(png, dpi(300.0, 150.0));
+        let twice = with_density(once, dpi(200.0, 200.0));
+        let got = metadata(&twice).resolution.unwrap();
+        assert!(
+            (got.x - 200.0).abs() < 0.01 && (got.y - 200.0).abs() < 0.01,
+            "{got:?}"
+        );
+        assert_eq!(chunks(&twice).filter(|c| c.kind == b"pHYs").count(), 1);
+        // The CRC is right (the png crate refuses a bad one) and the pixels are intact.
+        let back = image::load_from_memory(&twice).unwrap().to_rgb8();
+        assert_eq!(back, img);
+        // A structure that cannot be followed is returned as it was.
+        assert_eq!(
+            with_density(b"not a png".to_vec(), dpi(72.0, 72.0)),
+            b"not a png"
+        );
     }
 }

@@ -41,10 +41,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> io::Result<()
             e
         }
     })?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(".tmp");
+    // tempfile creates 0600 files, and the rename keeps the mode: outputs on a shared
+    // folder would be unreadable to everyone else. Asking for 0666 lets the kernel
+    // apply the umask, so the output gets exactly the mode `cp` or an editor would give.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.flush()?;
     if mode.durable {

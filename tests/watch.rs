@@ -27,9 +27,23 @@ struct Watcher {
 
 impl Watcher {
     fn start(inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
+        Watcher::start_with(Command::new(env!("CARGO_BIN_EXE_scanfit")), inp, out, extra)
+    }
+
+    /// Starts the watcher with `umask` set in its process.
+    fn start_with_umask(umask: u32, inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("umask {umask:03o}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_scanfit"));
+        Watcher::start_with(sh, inp, out, extra)
+    }
+
+    /// Starts `cmd` (the binary, or a shell that execs it) with watch's arguments.
+    fn start_with(mut cmd: Command, inp: &Path, out: &Path, extra: &[&str]) -> Watcher {
         let log = tempfile::NamedTempFile::new().unwrap();
         let err = log.reopen().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_scanfit"))
+        let child = cmd
             .arg("watch")
             .arg(inp)
             .arg("-o")
@@ -290,6 +304,185 @@ fn originals_are_moved_or_deleted_only_once_the_output_exists() {
         }
         assert_eq!(journal(&out).len(), 1);
     }
+}
+
+#[test]
+fn outputs_journal_report_and_moved_originals_get_the_umask_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for umask in [0o022, 0o077] {
+        let (dir, inp, out) = dirs();
+        let done = dir.path().join("done");
+        let report = dir.path().join("report.jsonl");
+        let w = Watcher::start_with_umask(
+            umask,
+            &inp,
+            &out,
+            &[
+                "--originals",
+                &format!("move:{}", done.display()),
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        );
+        fs::create_dir(inp.join("sub")).unwrap();
+        let input = inp.join("sub/a.jpg");
+        fs::write(&input, scan(7)).unwrap();
+        // The original keeps the mode its owner gave it, whatever scanfit's umask.
+        fs::set_permissions(&input, fs::Permissions::from_mode(0o640)).unwrap();
+        let moved = done.join("sub/a.jpg");
+        w.wait_for("the original to be moved", || moved.exists());
+        w.wait_for("the report line", || {
+            fs::read_to_string(&report).is_ok_and(|r| r.ends_with('\n'))
+        });
+        let (file_mode, dir_mode) = (0o666 & !umask, 0o777 & !umask);
+        for file in [out.join("sub/a.jpg"), out.join(JOURNAL), report.clone()] {
+            assert_eq!(
+                mode(&file),
+                file_mode,
+                "umask {umask:03o}: {}",
+                file.display()
+            );
+        }
+        for folder in [out.clone(), out.join("sub"), done.clone(), done.join("sub")] {
+            assert_eq!(
+                mode(&folder),
+                dir_mode,
+                "umask {umask:03o}: {}",
+                folder.display()
+            );
+        }
+        assert_eq!(mode(&moved), 0o640, "umask {umask:03o}: the moved original");
+    }
+}
+
+/// Runs a watch with `--originals MODE` (and a report) over inputs that succeed, fail,
+/// are skipped or only partly convert, and checks that only the fully converted
+/// original went away and every other one is still there, byte for byte.
+fn originals_stay_unless_every_output_was_written(mode: &str) {
+    let (dir, inp, out) = dirs();
+    let done = dir.path().join("done");
+    let report = dir.path().join("report.jsonl");
+    let arg = match mode {
+        "move" => format!("move:{}", done.display()),
+        _ => "delete".into(),
+    };
+    // An output already in OUT that no journal knows: its input is skipped, not replaced.
+    fs::create_dir_all(&out).unwrap();
+    let by_hand = scan(21);
+    fs::write(out.join("existing.jpg"), &by_hand).unwrap();
+    let w = Watcher::start(
+        &inp,
+        &out,
+        &["--originals", &arg, "--report", report.to_str().unwrap()],
+    );
+    let damaged = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/damaged/baseline_garbled.jpg"),
+    )
+    .unwrap();
+    let good_page = scan(22);
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("good.jpg", scan(23)),
+        // Fails: damaged JPEG data.
+        ("damaged.jpg", damaged.clone()),
+        // Fails: not a picture at all, under a picture's name.
+        ("text.jpg", b"not a picture".to_vec()),
+        // Skipped: its output exists already.
+        ("existing.jpg", scan(24)),
+        // Partly converted: page 1 converts, page 2 is damaged.
+        (
+            "partial.pdf",
+            pdf_of_jpegs(&[(&good_page, 720.0, 540.0), (&damaged, 288.0, 288.0)]),
+        ),
+    ];
+    for (name, bytes) in &inputs {
+        fs::write(inp.join(name), bytes).unwrap();
+    }
+    w.wait_for("every input in the journal", || {
+        journal(&out).len() == inputs.len()
+    });
+    w.wait_for("the good original to go", || !inp.join("good.jpg").exists());
+    let status = |name: &str| {
+        journal(&out)
+            .into_iter()
+            .find(|e| e["input"] == name)
+            .map(|e| e["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        status("damaged.jpg").as_deref(),
+        Some("failed"),
+        "{}",
+        w.log()
+    );
+    assert_eq!(status("text.jpg").as_deref(), Some("failed"));
+    assert_eq!(status("existing.jpg").as_deref(), Some("skipped"));
+    assert_eq!(status("partial.pdf").as_deref(), Some("failed"));
+    // Twice the settle time more: nothing else may go.
+    std::thread::sleep(Duration::from_millis(800));
+    for (name, bytes) in &inputs[1..] {
+        assert_eq!(
+            fs::read(inp.join(name)).ok().as_ref(),
+            Some(bytes),
+            "{mode}: the original {name} was touched; log:\n{}",
+            w.log()
+        );
+    }
+    assert_eq!(fs::read(out.join("existing.jpg")).unwrap(), by_hand);
+    assert!(
+        out.join("partial_p1.jpg").exists(),
+        "the good page converts"
+    );
+    if mode == "move" {
+        assert_eq!(fs::read(done.join("good.jpg")).unwrap(), inputs[0].1);
+        assert_eq!(files_under(&done), [done.join("good.jpg")]);
+    }
+    // The report has one line per output page, with the same outcomes.
+    let lines: Vec<serde_json::Value> = fs::read_to_string(&report)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), inputs.len() + 1, "{lines:#?}");
+    let outcome = |name: &str, page: Option<u64>| {
+        lines
+            .iter()
+            .find(|r| r["input"].as_str().unwrap().ends_with(name) && r["page"].as_u64() == page)
+            .unwrap_or_else(|| panic!("no report line for {name} {page:?}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(["ok", "warn"].contains(&outcome("good.jpg", None).as_str()));
+    assert_eq!(outcome("damaged.jpg", None), "failed");
+    assert_eq!(outcome("existing.jpg", None), "skipped");
+    assert!(["ok", "warn"].contains(&outcome("partial.pdf", Some(1)).as_str()));
+    assert_eq!(outcome("partial.pdf", Some(2)), "failed");
+}
+
+#[test]
+fn originals_move_never_takes_a_failed_skipped_or_partial_input() {
+    originals_stay_unless_every_output_was_written("move");
+}
+
+#[test]
+fn originals_delete_never_deletes_a_failed_skipped_or_partial_input() {
+    originals_stay_unless_every_output_was_written("delete");
+}
+
+#[test]
+fn poll_mode_converts_what_appears_without_file_events() {
+    let (_dir, inp, out) = dirs();
+    let w = Watcher::start(&inp, &out, &["--poll", "0.2"]);
+    fs::create_dir(inp.join("sub")).unwrap();
+    fs::write(inp.join("sub/a.jpg"), scan(25)).unwrap();
+    w.wait_for("the output", || journal(&out).len() == 1);
+    assert_clean_output(&out.join("sub/a.jpg"));
+    // A new version, seen by polling only, replaces its output.
+    let first = fs::read(out.join("sub/a.jpg")).unwrap();
+    fs::write(inp.join("sub/a.jpg"), scan(26)).unwrap();
+    w.wait_for("the second version", || journal(&out).len() == 2);
+    assert_ne!(fs::read(out.join("sub/a.jpg")).unwrap(), first);
+    assert_eq!(outputs(&out), [out.join("sub/a.jpg")]);
 }
 
 /// Names: files there when the watch starts are named exactly as `convert` names the

@@ -2,14 +2,18 @@
 //! colour profile, whether the source was CMYK or animated, and what metadata it held
 //! (so the report can say what was removed).
 //!
-//! One file per kind of source: raster formats here, through the `image` crate; [`tiff`]
-//! and [`pdf`] pages (with what they share in [`pages`]); [`heif`] through the system's
-//! libheif. Every one of them asks [`DecodeLimits::check`] about the size a file
-//! announces *before* any pixel is decoded, so a few-kilobyte "decompression bomb" is
-//! refused instead of exhausting memory, in the same words whatever the format; the
-//! decoders' own memory limits are switched on as a second line.
+//! One file per kind of source: JPEG files and the JPEG pages of PDFs strictly through
+//! libjpeg ([`jpeg`]); the other raster formats here, through the `image` crate;
+//! [`tiff`] and [`pdf`] pages (with what they share in [`pages`]); [`heif`] through the
+//! system's libheif. CMYK ink of any of them becomes RGB in one place, `cmyk.rs`. Every
+//! one of them asks [`DecodeLimits::check`] about the size a file announces *before*
+//! any pixel is decoded, so a few-kilobyte "decompression bomb" is refused instead of
+//! exhausting memory, in the same words whatever the format; the decoders' own memory
+//! limits are switched on as a second line.
 
+mod cmyk;
 pub mod heif;
+pub mod jpeg;
 mod limits;
 pub mod pages;
 pub mod pdf;
@@ -21,10 +25,10 @@ use std::io::Cursor;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::error::Problem;
-use crate::metadata::read_exif;
-pub use crate::metadata::Metadata;
+use crate::metadata::{read_exif, Found};
+pub use crate::metadata::{Metadata, Resolution};
 use crate::sniff::Format;
-use crate::{jpeg, png};
+pub use cmyk::CmykConversion;
 pub use limits::DecodeLimits;
 use pages::Page;
 
@@ -37,12 +41,15 @@ pub struct Decoded {
     pub orientation: u8,
     /// Embedded ICC profile, if any.
     pub icc: Option<Vec<u8>>,
-    /// The source stored CMYK/YCCK; the decoder already converted it to RGB.
-    pub cmyk: bool,
+    /// The source stored CMYK/YCCK, and how its ink became these RGB pixels.
+    pub cmyk: Option<CmykConversion>,
     /// The source has more than one frame; only the first was decoded.
     pub animated: bool,
     /// Metadata found in the source (all of it is dropped from the output).
     pub metadata: Metadata,
+    /// The physical resolution of the stored pixels (before EXIF orientation), which
+    /// the outputs keep: JFIF, pHYs or EXIF, TIFF's tags, a PDF page's drawn size.
+    pub resolution: Option<Resolution>,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
@@ -102,7 +109,7 @@ pub fn decode_all(
     let image_format = match format {
         Format::Tiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
         Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits)?)),
-        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Jpeg => return Ok(Pictures::one(decode_jpeg(bytes, limits)?)),
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
         Format::Bmp => ImageFormat::Bmp,
@@ -137,8 +144,9 @@ fn pictures<'a>(
             // Pages come upright: TIFF orientation and PDF /Rotate are applied.
             orientation: 1,
             icc: page.icc,
-            cmyk: false,
+            cmyk: None,
             animated: false,
+            resolution: page.resolution,
         }),
     });
     Pictures {
@@ -165,12 +173,40 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
             icc: icc.is_some(),
         },
         icc,
-        cmyk: false,
+        cmyk: None,
         animated: false,
+        resolution: None,
     })
 }
 
-/// Decodes a single-picture raster file through the `image` crate.
+/// Decodes a JPEG file with the strict decoder; its metadata, profile and resolution
+/// come from the one JPEG walker, [`crate::jpeg`].
+fn decode_jpeg(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
+    // A file cut short by an interrupted copy is said as such, before any decoding.
+    if !crate::jpeg::has_end(bytes) {
+        return Err(Problem::Corrupt {
+            format: Format::Jpeg,
+            detail: "the file ends before the picture data does".into(),
+        });
+    }
+    let found = crate::jpeg::metadata(bytes);
+    let icc = crate::jpeg::icc_profile(bytes);
+    let (image, cmyk) = jpeg::decode(bytes, limits)
+        .map_err(|e| e.into_problem(None))?
+        .into_image(icc.as_deref());
+    Ok(Decoded {
+        image,
+        orientation: found.orientation.unwrap_or(1),
+        // A CMYK profile describes the ink, not the RGB pixels made from it.
+        icc: icc.filter(|_| cmyk.is_none()),
+        cmyk,
+        animated: false,
+        metadata: found.metadata,
+        resolution: found.resolution,
+    })
+}
+
+/// Decodes a single-picture raster file (not JPEG) through the `image` crate.
 fn decode_raster(
     bytes: &[u8],
     format: Format,
@@ -188,14 +224,6 @@ fn decode_raster(
         },
     };
 
-    // zune-jpeg fills a truncated scan with gray instead of failing; a file cut short by
-    // an interrupted copy must be reported, not converted into half a document.
-    if format == Format::Jpeg && !crate::jpeg::has_end(bytes) {
-        return Err(Problem::Corrupt {
-            format,
-            detail: "the file ends before the picture data does".into(),
-        });
-    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     let mut image_limits = Limits::default();
     // 16-bit RGBA is the widest layout any of these decoders produces; allow one such
@@ -212,13 +240,12 @@ fn decode_raster(
         .ok()
         .flatten()
         .filter(|p| !p.is_empty());
-    let (metadata, orientation) = raster_metadata(bytes, format, &mut decoder, icc.is_some());
-    let orientation = match orientation {
+    let found = raster_metadata(bytes, format, &mut decoder, icc.is_some());
+    let orientation = match found.orientation {
         Some(o) => o,
         // No readable EXIF block: the decoder may still know one (its own reader).
         None => orientation_number(decoder.orientation().map_err(corrupt)?),
     };
-    let cmyk = format == Format::Jpeg && jpeg_components(bytes) == Some(4);
 
     let (image, animated) = match format {
         // GIF and WebP decoders hand out the first frame through the animation API, which
@@ -257,41 +284,37 @@ fn decode_raster(
         image,
         orientation,
         icc,
-        cmyk,
+        cmyk: None,
         animated,
-        metadata,
+        metadata: found.metadata,
+        resolution: found.resolution,
     })
 }
 
-/// The metadata of a single-picture file and the orientation its EXIF block gives, if
-/// one could be read.
+/// The metadata of a single-picture file, with the orientation and resolution its
+/// EXIF block gives, if one could be read.
 fn raster_metadata(
     bytes: &[u8],
     format: Format,
     decoder: &mut impl ImageDecoder,
     icc: bool,
-) -> (Metadata, Option<u8>) {
-    match format {
-        // The containers scanfit walks itself: the same reading check gives.
-        Format::Jpeg | Format::Png => {
-            let found = if format == Format::Jpeg {
-                jpeg::metadata(bytes)
-            } else {
-                png::metadata(bytes)
-            };
-            (found.metadata, found.orientation)
-        }
-        _ => {
-            let exif = decoder.exif_metadata().ok().flatten();
-            let facts = exif.as_deref().and_then(read_exif);
-            let metadata = Metadata {
-                exif: exif.is_some(),
-                gps: facts.is_some_and(|f| f.gps),
-                xmp: decoder.xmp_metadata().ok().flatten().is_some(),
-                icc,
-            };
-            (metadata, facts.map(|f| f.orientation))
-        }
+) -> Found {
+    // The container scanfit walks itself: the same reading check gives.
+    if format == Format::Png {
+        return crate::png::metadata(bytes);
+    }
+    let exif = decoder.exif_metadata().ok().flatten();
+    let facts = exif.as_deref().and_then(read_exif);
+    Found {
+        metadata: Metadata {
+            exif: exif.is_some(),
+            gps: facts.is_some_and(|f| f.gps),
+            xmp: decoder.xmp_metadata().ok().flatten().is_some(),
+            icc,
+        },
+        other: false,
+        orientation: facts.map(|f| f.orientation),
+        resolution: facts.and_then(|f| f.resolution),
     }
 }
 
@@ -307,11 +330,4 @@ fn orientation_number(o: image::metadata::Orientation) -> u8 {
         Rotate270FlipH => 7,
         Rotate270 => 8,
     }
-}
-
-/// The component count in a JPEG's frame header: 4 means CMYK or YCCK.
-pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
-    crate::jpeg::segments(bytes)
-        .find(|s| matches!(s.marker, 0xC0..=0xCF) && !matches!(s.marker, 0xC4 | 0xC8 | 0xCC))
-        .and_then(|s| s.payload.get(5).copied())
 }

@@ -13,6 +13,8 @@
 
 use image::DynamicImage;
 
+use crate::metadata::Resolution;
+
 /// Why a multi-page file, or one of its pages, could not be turned into pixels.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -64,14 +66,22 @@ pub enum PageError {
         /// What went wrong, from the decoder.
         detail: String,
     },
-    /// An embedded JPEG could not be decoded.
-    #[error("an embedded JPEG could not be decoded: {0}")]
-    Image(#[from] image::ImageError),
+    /// A page's JPEG data is damaged (code `corrupt_data`, as for a JPEG file).
+    #[error(
+        "page {page}'s picture data is damaged ({damage}): part of the page would be \
+         garbage; get the file again from its source"
+    )]
+    CorruptData {
+        /// 1-based page number.
+        page: u32,
+        /// What the decoder found.
+        damage: super::jpeg::JpegDamage,
+    },
 }
 
 /// One decoded page: 1-based number and its pixels (8 or 16-bit, grey/RGB/RGBA as
 /// decoded; CMYK converted to RGB; 1-bit expanded to 8-bit grey 0/255), plus the ICC
-/// profile if the page carried one that still describes the pixels.
+/// profile if the page carried one that still describes the pixels, and its resolution.
 ///
 /// The pixels are upright: a TIFF page's `Orientation` tag and a PDF page's `/Rotate`
 /// (and the image's own flip or quarter turn in the page) are already applied.
@@ -84,6 +94,9 @@ pub struct Page {
     /// The embedded ICC profile, if any. A CMYK profile is dropped once the pixels have
     /// been converted to RGB, because it no longer describes them.
     pub icc: Option<Vec<u8>>,
+    /// The resolution of the upright pixels: a TIFF's resolution tags, or for a PDF the
+    /// image's pixels over the size it is drawn at.
+    pub resolution: Option<Resolution>,
 }
 
 /// Files with more pages than this are refused: a crafted file can chain IFDs or page

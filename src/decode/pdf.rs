@@ -11,9 +11,7 @@
 //! refused as [`PageError::NotAScannedImage`] rather than converted into something that
 //! silently lacks part of the page.
 
-use std::io::Cursor;
-
-use image::{DynamicImage, ImageDecoder};
+use image::DynamicImage;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
@@ -21,6 +19,7 @@ use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::{gray_from_bits, icc_matches, raw_samples, Space};
 use crate::error::Problem;
+use crate::metadata::Resolution;
 
 /// Counts the pages of a PDF without decoding any image.
 pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
@@ -140,6 +139,7 @@ fn pdf_page(
         .and_then(Object::as_stream)
         .map_err(|e| corrupt(e.to_string()))?;
     let (image, icc) = pdf_image(doc, stream, number, limits)?;
+    let resolution = matrix.resolution(image.width(), image.height());
     let image = match matrix.placement() {
         Placement::Upright { flip_h, flip_v } => flip(image, flip_h, flip_v),
         Placement::Transposed { flip_h, flip_v } => {
@@ -154,7 +154,20 @@ fn pdf_page(
         3 => image.rotate270(),
         _ => image,
     };
-    Ok(Page { number, image, icc })
+    // Turned a quarter by the placement or by /Rotate (not both): across becomes down.
+    let quarter_turned =
+        matches!(matrix.placement(), Placement::Transposed { .. }) != (rotate % 2 == 1);
+    let resolution = if quarter_turned {
+        resolution.map(Resolution::transposed)
+    } else {
+        resolution
+    };
+    Ok(Page {
+        number,
+        image,
+        icc,
+        resolution,
+    })
 }
 
 fn flip(image: DynamicImage, h: bool, v: bool) -> DynamicImage {
@@ -202,6 +215,15 @@ impl Matrix {
             *slot = o.as_float().ok()?;
         }
         Some(Matrix(m))
+    }
+
+    /// The resolution of an image of `width` × `height` pixels drawn by this matrix:
+    /// its unit square is drawn `a b` across and `c d` down, in points (1/72 inch).
+    fn resolution(self, width: u32, height: u32) -> Option<Resolution> {
+        let [a, b, c, d, _, _] = self.0;
+        let per_inch =
+            |pixels: u32, x: f32, y: f32| f64::from(pixels) * 72.0 / f64::from(x.hypot(y));
+        Resolution::new(per_inch(width, a, b), per_inch(height, c, d))
     }
 
     /// Image space has row 0 at the top (v = 1); page space has y up. Working out where
@@ -627,12 +649,12 @@ fn decode_image(
     };
     match data.codec.as_slice() {
         b"DCTDecode" | b"DCT" => {
-            let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&data.data))
-                .map_err(PageError::from)?;
-            let (w, h) = decoder.dimensions();
-            limits.check(w, h)?;
-            let embedded = decoder.icc_profile().ok().flatten();
-            let mut image = DynamicImage::from_decoder(decoder).map_err(PageError::from)?;
+            // The JPEG decoder of JPEG files: a damaged page is refused like a damaged
+            // file. CMYK pages keep the generic conversion, as TIFF CMYK pages do.
+            let (mut image, _) = super::jpeg::decode(&data.data, limits)
+                .map_err(|e| e.into_problem(Some(page)))?
+                .into_image(None);
+            let embedded = crate::jpeg::icc_profile(&data.data);
             // The JPEG decoder already undoes Adobe's inverted CMYK, which is exactly what
             // a `/Decode [1 0 1 0 1 0 1 0]` array compensates for in other readers, so it
             // must not be applied a second time. For grey or RGB an inverted Decode is a

@@ -1,8 +1,11 @@
 //! Stored samples to pixels: the conversions TIFF and PDF pages both need (packed
-//! 1/2/4/8/16-bit rows, naive CMYK, a decoded buffer checked against the page size),
-//! and the rule for when an embedded ICC profile still describes the pixels.
+//! 1/2/4/8/16-bit rows handed to [`cmyk`](super::cmyk) when they are ink, a decoded
+//! buffer checked against the page size), and the rule for when an embedded ICC profile
+//! still describes the pixels.
 
-use image::{DynamicImage, GrayImage, ImageBuffer, Rgb, RgbImage};
+use image::{DynamicImage, GrayImage, ImageBuffer};
+
+use super::cmyk::generic as generic_cmyk;
 
 /// The colour spaces an image may use, resolved to what decoding needs.
 #[derive(Debug, Clone)]
@@ -95,7 +98,7 @@ pub(super) fn raw_samples(
             match **base {
                 Space::Gray => buffer(width, height, out).map(DynamicImage::ImageLuma8),
                 Space::Rgb => buffer(width, height, out).map(DynamicImage::ImageRgb8),
-                Space::Cmyk => cmyk8_to_rgb(&out, width, height).map(DynamicImage::ImageRgb8),
+                Space::Cmyk => generic_cmyk(&out, width, height).map(DynamicImage::ImageRgb8),
                 Space::Indexed { .. } => None,
             }
         }
@@ -106,7 +109,7 @@ pub(super) fn raw_samples(
                 Space::Rgb => buffer(width, height, out).map(DynamicImage::ImageRgb16),
                 _ => {
                     let bytes: Vec<u8> = out.iter().map(|s| (s >> 8) as u8).collect();
-                    cmyk8_to_rgb(&bytes, width, height).map(DynamicImage::ImageRgb8)
+                    generic_cmyk(&bytes, width, height).map(DynamicImage::ImageRgb8)
                 }
             }
         }
@@ -115,7 +118,7 @@ pub(super) fn raw_samples(
             match space {
                 Space::Gray => buffer(width, height, out).map(DynamicImage::ImageLuma8),
                 Space::Rgb => buffer(width, height, out).map(DynamicImage::ImageRgb8),
-                _ => cmyk8_to_rgb(&out, width, height).map(DynamicImage::ImageRgb8),
+                _ => generic_cmyk(&out, width, height).map(DynamicImage::ImageRgb8),
             }
         }
     }
@@ -155,25 +158,6 @@ pub(super) fn buffer<P: image::Pixel>(
     // Decoders may hand back row padding or a trailing partial strip; keep what fits.
     data.truncate(len);
     ImageBuffer::from_raw(width, height, data)
-}
-
-/// Naive CMYK → RGB (no profile): each ink removes its share of light. Good enough for
-/// scans of paper, which is what CMYK pages from scanners are.
-pub(super) fn cmyk8_to_rgb(data: &[u8], width: u32, height: u32) -> Option<RgbImage> {
-    let pixels = (width as usize).checked_mul(height as usize)?;
-    if data.len() < pixels.checked_mul(4)? {
-        return None;
-    }
-    let out = data
-        .chunks_exact(4)
-        .take(pixels)
-        .flat_map(|p| {
-            let k = 255 - u32::from(p[3]);
-            let ink = |c: u8| ((255 - u32::from(c)) * k / 255) as u8;
-            [ink(p[0]), ink(p[1]), ink(p[2])]
-        })
-        .collect();
-    ImageBuffer::<Rgb<u8>, _>::from_raw(width, height, out)
 }
 
 /// An ICC profile only travels with pixels it describes: its header's colour space

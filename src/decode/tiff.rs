@@ -16,10 +16,12 @@ use tiff::decoder::{Decoder as TiffDecoder, DecodingResult};
 use tiff::tags::Tag;
 use tiff::ColorType as TiffColor;
 
+use super::cmyk::generic as generic_cmyk;
 use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
-use super::samples::{buffer, cmyk8_to_rgb, icc_matches, unpack_gray};
+use super::samples::{buffer, icc_matches, unpack_gray};
 use crate::error::Problem;
+use crate::metadata::{Resolution, Unit};
 
 /// Counts the pages (image directories) of a TIFF, cheaply, without decoding pixels.
 pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
@@ -110,6 +112,7 @@ fn tiff_page(
         other => err(other),
     })?;
     let icc = decoder.get_tag_u8_vec(Tag::IccProfile).ok();
+    let resolution = tiff_resolution(decoder);
     let orientation = decoder
         .find_tag_unsigned::<u8>(Tag::Orientation)
         .ok()
@@ -152,12 +155,12 @@ fn tiff_page(
             DynamicImage::ImageRgba16(buffer(width, height, v).ok_or_else(corrupt)?)
         }
         (TiffColor::CMYK(8), DecodingResult::U8(v)) => {
-            DynamicImage::ImageRgb8(cmyk8_to_rgb(&v, width, height).ok_or_else(corrupt)?)
+            DynamicImage::ImageRgb8(generic_cmyk(&v, width, height).ok_or_else(corrupt)?)
         }
         (TiffColor::CMYK(16), DecodingResult::U16(v)) => {
             // Scans are 8-bit in practice; keeping the top byte loses nothing visible.
             let bytes: Vec<u8> = v.iter().map(|s| (s >> 8) as u8).collect();
-            DynamicImage::ImageRgb8(cmyk8_to_rgb(&bytes, width, height).ok_or_else(corrupt)?)
+            DynamicImage::ImageRgb8(generic_cmyk(&bytes, width, height).ok_or_else(corrupt)?)
         }
         (TiffColor::YCbCr(8), DecodingResult::U8(v)) => {
             // Only reachable for JPEG-compressed pages: the crate asks the JPEG decoder
@@ -176,7 +179,41 @@ fn tiff_page(
         None => image,
     };
     let icc = icc.filter(|p| icc_matches(p, &image));
-    Ok(Page { number, image, icc })
+    // Orientations 5–8 turn the page a quarter: across becomes down.
+    let resolution = match orientation {
+        Some(5..=8) => resolution.map(Resolution::transposed),
+        _ => resolution,
+    };
+    Ok(Page {
+        number,
+        image,
+        icc,
+        resolution,
+    })
+}
+
+/// XResolution and YResolution (ResolutionUnit 2, the default, is inches; 3 is
+/// centimetres; 1 means no unit, so no physical size).
+fn tiff_resolution(decoder: &mut TiffDecoder<Cursor<&[u8]>>) -> Option<Resolution> {
+    let mut rational = |tag| -> Option<f64> {
+        match decoder.get_tag(tag).ok()? {
+            tiff::decoder::ifd::Value::Rational(n, d) if d != 0 => {
+                Some(f64::from(n) / f64::from(d))
+            }
+            other => other.into_f64().ok(),
+        }
+    };
+    let (x, y) = (rational(Tag::XResolution)?, rational(Tag::YResolution)?);
+    let unit = match decoder
+        .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
+        .ok()
+        .flatten()
+    {
+        None | Some(2) => Unit::Inch,
+        Some(3) => Unit::Centimetre,
+        Some(_) => return None,
+    };
+    Resolution::per(x, y, unit)
 }
 
 /// Full-range BT.601 YCbCr (what JPEG uses) to RGB.

@@ -5,9 +5,11 @@ use std::io;
 
 use super::{display_in_english, line, Args, Lang, Message, Words};
 use crate::decode::heif::HeifError;
+use crate::decode::jpeg::JpegDamage;
 use crate::decode::pages::PageError;
 use crate::error::{
-    Closest, IccIssue, OriginalError, OutputWhy, Problem, SetupError, Skip, Warning, Why,
+    Closest, CmykIccIssue, IccIssue, OriginalError, OutputWhy, Problem, SetupError, Skip, Warning,
+    Why,
 };
 use crate::options::{ProfileError, ProfileFileError, SizeError};
 use crate::write::InTheWay;
@@ -19,6 +21,8 @@ display_in_english!(
     Skip,
     Warning,
     IccIssue,
+    CmykIccIssue,
+    JpegDamage,
     OriginalError,
     SetupError,
     OutputWhy,
@@ -60,6 +64,7 @@ impl Message for Problem {
             Problem::TooLarge { .. } => "input_too_large",
             Problem::TooManyPixels { .. } => "too_many_pixels",
             Problem::Corrupt { .. } => "corrupt",
+            Problem::CorruptData { .. } => "corrupt_data",
             Problem::Page(e) => e.code(),
             Problem::Heif(e) => e.code(),
             Problem::BandUnreachable { .. } => "band_unreachable",
@@ -86,6 +91,9 @@ impl Message for Problem {
                 .num("height", *height)
                 .num("max", *max),
             Problem::Corrupt { format, detail } => w.text("format", format).text("detail", detail),
+            Problem::CorruptData { format, damage } => {
+                w.text("format", format).msg("damage", damage, lang)
+            }
             Problem::Page(e) => e.words(lang),
             Problem::Heif(e) => e.words(lang),
             Problem::BandUnreachable { min, max, closest } => w
@@ -148,11 +156,11 @@ impl Message for PageError {
             PageError::UnsupportedFilter { .. } => "unsupported_filter",
             PageError::UnsupportedColor { .. } => "unsupported_colour",
             PageError::Corrupt { .. } => "damaged",
-            PageError::Image(_) => "embedded_jpeg_corrupt",
+            PageError::CorruptData { .. } => "corrupt_data",
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("page", self.code());
         match self {
             PageError::Tiff(detail) | PageError::Pdf(detail) => w.text("detail", detail),
@@ -163,7 +171,39 @@ impl Message for PageError {
             }
             PageError::UnsupportedColor { page, what } => w.num("page", *page).text("what", what),
             PageError::Corrupt { page, detail } => w.num("page", *page).text("detail", detail),
-            PageError::Image(e) => w.text("detail", e),
+            PageError::CorruptData { page, damage } => {
+                w.num("page", *page).msg("damage", damage, lang)
+            }
+        }
+    }
+}
+
+impl Message for JpegDamage {
+    fn code(&self) -> &'static str {
+        match self {
+            JpegDamage::BadHuffmanCode => "bad_huffman_code",
+            JpegDamage::PrematureEnd => "premature_end_of_segment",
+            JpegDamage::Extraneous { .. } => "extraneous_bytes",
+            JpegDamage::RestartMarker { .. } => "restart_marker",
+            JpegDamage::BadProgression => "bad_progression",
+            JpegDamage::PrematureEndOfFile => "premature_end_of_file",
+        }
+    }
+
+    fn words(&self, _: Lang) -> Words {
+        let w = Words::new("jpeg_damage", self.code());
+        let hex = |marker: u8| format!("0x{marker:02X}");
+        match self {
+            JpegDamage::Extraneous { count, marker } => {
+                w.num("count", *count).text("marker", hex(*marker))
+            }
+            JpegDamage::RestartMarker { found, expected } => {
+                w.text("found", hex(*found)).num("expected", *expected)
+            }
+            JpegDamage::BadHuffmanCode
+            | JpegDamage::PrematureEnd
+            | JpegDamage::BadProgression
+            | JpegDamage::PrematureEndOfFile => w,
         }
     }
 }
@@ -212,6 +252,7 @@ impl Message for Warning {
             Warning::Animated => "animated",
             Warning::ProfileIgnored(_) => "profile_ignored",
             Warning::CmykApproximate => "cmyk",
+            Warning::CmykProfileIgnored(_) => "cmyk_profile_ignored",
             Warning::Enlarged(_) => "enlarged",
             Warning::EnlargedToMatch(_) => "enlarged_to_match",
             Warning::Grained => "grained",
@@ -232,6 +273,7 @@ impl Message for Warning {
             Warning::Blurred(sharpness) => w.text("sharpness", format!("{sharpness:.1}")),
             Warning::LowResolution(long_edge) => w.num("long_edge", *long_edge),
             Warning::ProfileIgnored(why) => w.msg("why", why, lang),
+            Warning::CmykProfileIgnored(why) => w.msg("why", why, lang),
             Warning::Enlarged(factor) | Warning::EnlargedToMatch(factor) => {
                 w.text("factor", format!("{factor:.2}"))
             }
@@ -276,6 +318,26 @@ impl Message for IccIssue {
             IccIssue::Unreadable(detail)
             | IccIssue::CannotConvert(detail)
             | IccIssue::ConversionFailed(detail) => w.text("detail", detail),
+        }
+    }
+}
+
+impl Message for CmykIccIssue {
+    fn code(&self) -> &'static str {
+        match self {
+            CmykIccIssue::Unreadable(_) => "unreadable",
+            CmykIccIssue::NotCmyk(_) => "not_cmyk",
+            CmykIccIssue::CannotConvert(_) => "cannot_convert",
+        }
+    }
+
+    fn words(&self, _: Lang) -> Words {
+        let w = Words::new("cmyk_icc", self.code());
+        match self {
+            CmykIccIssue::NotCmyk(space) => w.text("space", space),
+            CmykIccIssue::Unreadable(detail) | CmykIccIssue::CannotConvert(detail) => {
+                w.text("detail", detail)
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use fluent_syntax::ast;
 use super::*;
 use crate::check::{Finding, MetadataFound, Reason, Verdict};
 use crate::decode::heif::HeifError;
+use crate::decode::jpeg::JpegDamage;
 use crate::decode::pages::PageError;
 use crate::error::*;
 use crate::options::{ProfileError, ProfileFileError, SizeError};
@@ -65,6 +66,27 @@ fn nested_samples() -> Vec<Box<dyn Message>> {
         illegible: None,
         gave_up_after: None,
     }));
+    let damages = [
+        JpegDamage::BadHuffmanCode,
+        JpegDamage::PrematureEnd,
+        JpegDamage::Extraneous {
+            count: 12,
+            marker: 0xD9,
+        },
+        JpegDamage::RestartMarker {
+            found: 0xD7,
+            expected: 4,
+        },
+        JpegDamage::BadProgression,
+        JpegDamage::PrematureEndOfFile,
+    ];
+    all.extend(damages.map(|d| Box::new(d) as Box<dyn Message>));
+    let cmyk_icc = [
+        CmykIccIssue::Unreadable("x".into()),
+        CmykIccIssue::NotCmyk("Rgb".into()),
+        CmykIccIssue::CannotConvert("x".into()),
+    ];
+    all.extend(cmyk_icc.map(|i| Box::new(i) as Box<dyn Message>));
     #[cfg(feature = "watch")]
     all.push(Box::new(crate::watch::OriginalsWhy::ContainsInput));
     all
@@ -138,8 +160,15 @@ fn problem_samples() -> Vec<Box<dyn Message>> {
             page: 2,
             detail: "x".into(),
         },
-        PageError::Image(image::ImageError::IoError(io())),
+        PageError::CorruptData {
+            page: 2,
+            damage: JpegDamage::BadHuffmanCode,
+        },
     ];
+    all.push(Box::new(Problem::CorruptData {
+        format: Format::Jpeg,
+        damage: JpegDamage::BadHuffmanCode,
+    }));
     let heif = vec![
         HeifError::LibraryMissing("x".into()),
         HeifError::Decode("x".into()),
@@ -193,6 +222,9 @@ fn warning_samples() -> Vec<Box<dyn Message>> {
         },
     ];
     warnings.extend(icc.into_iter().map(Warning::ProfileIgnored));
+    warnings.push(Warning::CmykProfileIgnored(CmykIccIssue::NotCmyk(
+        "Rgb".into(),
+    )));
     for w in warnings {
         all.push(Box::new(w));
     }
@@ -712,6 +744,17 @@ fn english_keeps_the_sentences_reports_had() {
     assert_eq!(
         english(&Problem::Read(io())),
         "cannot read the file: disk on fire"
+    );
+    assert_eq!(
+        english(&PageError::CorruptData {
+            page: 2,
+            damage: JpegDamage::RestartMarker {
+                found: 0xD7,
+                expected: 4
+            }
+        }),
+        "page 2's picture data is damaged (marker 0xD7 where restart marker RST4 belongs): \
+         part of the page would be garbage; get the file again from its source"
     );
     assert_eq!(
         english(&StitchError::Piece {

@@ -232,7 +232,7 @@ pub fn assert_clean_output(path: &Path) -> DynamicImage {
                 assert!(
                     matches!(
                         kind,
-                        b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"sRGB"
+                        b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"sRGB" | b"pHYs"
                     ),
                     "{}: chunk {} left",
                     path.display(),
@@ -280,4 +280,50 @@ pub fn read_report(path: &Path) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// A PDF whose pages each draw one JPEG (DCTDecode, RGB) as a scanner writes it: the
+/// picture over the whole page, `(jpeg, width_pt, height_pt)` per page.
+pub fn pdf_of_jpegs(pages: &[(&[u8], f32, f32)]) -> Vec<u8> {
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::new();
+    for (jpeg, wpt, hpt) in pages {
+        let (w, h) = image::ImageReader::new(std::io::Cursor::new(jpeg))
+            .with_guessed_format()
+            .unwrap()
+            .into_dimensions()
+            .unwrap();
+        let image = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image",
+                "Width" => i64::from(w), "Height" => i64::from(h),
+                "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8,
+                "Filter" => "DCTDecode",
+            },
+            jpeg.to_vec(),
+        ));
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            format!("q {wpt} 0 0 {hpt} 0 0 cm /Im0 Do Q").into_bytes(),
+        ));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), (*wpt).into(), (*hpt).into()],
+            "Contents" => content,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
+        });
+        kids.push(Object::Reference(page));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
 }

@@ -11,6 +11,7 @@ problem-unsupported = { $format } is not supported: save it as JPEG or PNG first
 problem-input_too_large = the file is { $bytes } bytes, above the { $max }-byte input limit
 problem-too_many_pixels = { $width }×{ $height } pixels is above the limit of { $max } pixels
 problem-corrupt = { $format } data is corrupt or truncated: { $detail }
+problem-corrupt_data = { $format } picture data is damaged ({ $damage }): part of the picture would be garbage; get the file again from its source
 problem-band_unreachable = cannot land in { $min }..={ $max } bytes without going below the legibility floors: { $closest }
 problem-encode_failed = encoding failed: { $detail }
 problem-write_failed = cannot write { $path }: { $detail }
@@ -41,7 +42,15 @@ page-not_a_scanned_image = page { $page } is not a scanned image (it has text, d
 page-unsupported_filter = page { $page } stores its picture as { $filter }, which scanfit cannot decode; re-scan or re-save it as JPEG, PNG or TIFF
 page-unsupported_colour = page { $page } uses { $what }, which scanfit cannot decode; save it as RGB or grey
 page-damaged = page { $page } is damaged: { $detail }
-page-embedded_jpeg_corrupt = an embedded JPEG could not be decoded: { $detail }
+page-corrupt_data = page { $page }'s picture data is damaged ({ $damage }): part of the page would be garbage; get the file again from its source
+
+## What a JPEG decoder found damaged in the compressed data (family "jpeg_damage").
+jpeg_damage-bad_huffman_code = bad Huffman code
+jpeg_damage-premature_end_of_segment = the coded data ends before the picture does
+jpeg_damage-extraneous_bytes = { $count } bytes of coded data left over before marker { $marker }
+jpeg_damage-restart_marker = marker { $found } where restart marker RST{ $expected } belongs
+jpeg_damage-bad_progression = the progressive scans are inconsistent
+jpeg_damage-premature_end_of_file = the file ends before the picture data does
 
 ## HEIC and AVIF, decoded by the system's libheif (family "heif").
 heif-library_missing = HEIC/AVIF support needs libheif at run time (Debian/Ubuntu: apt install libheif1): { $detail }
@@ -62,6 +71,7 @@ warning-low_resolution = low resolution: the long edge is { $long_edge } px, too
 warning-animated = animated: only the first frame was kept
 warning-profile_ignored = colour profile ignored: { $why }
 warning-cmyk = CMYK: converted to RGB with a generic formula (no colour profile applied); check the colours
+warning-cmyk_profile_ignored = CMYK colour profile ignored: { $why }
 warning-enlarged = enlarged { $factor }×: the source was too small for the portal's minimum size
 warning-enlarged_to_match = enlarged { $factor }× to match the other pieces (a larger piece would otherwise lose legibility); a sharper or larger photo of it would look better
 warning-grained = grain added (±3 levels, invisible): the picture is too flat to reach the minimum size otherwise
@@ -75,6 +85,12 @@ icc-unreadable = unreadable colour profile ({ $detail }); assumed sRGB
 icc-not_rgb = a { $space } colour profile on RGB pixels; assumed sRGB
 icc-cannot_convert = colour profile cannot be converted ({ $detail }); assumed sRGB
 icc-conversion_failed = colour conversion failed ({ $detail }); assumed sRGB
+
+## Why a CMYK source's colour profile could not be used (family "cmyk_icc"); the
+## generic formula is used instead.
+cmyk_icc-unreadable = unreadable CMYK colour profile ({ $detail })
+cmyk_icc-not_cmyk = a { $space } colour profile on CMYK pixels
+cmyk_icc-cannot_convert = the CMYK colour profile cannot be converted ({ $detail })
 
 ## Writing an output (family "write").
 write-in_the_way = a file is in the way of the folder { $path }

@@ -1,0 +1,361 @@
+//! JPEG pixels, for JPEG files and the JPEG pages of PDFs alike, through libjpeg-turbo
+//! (mozjpeg's decoder, already built for encoding), with every report of damaged data
+//! made an error.
+//!
+//! A JPEG damaged in the middle of its entropy-coded data (a copy garbled or cut in
+//! transfer, a lost disk sector) still "decodes": decoders are built to show what they
+//! can, and fill the rest of the picture with garbage or gray. zune-jpeg, which the
+//! `image` crate uses, says nothing at all; libjpeg says it as a warning ("Corrupt JPEG
+//! data: bad Huffman code", "premature end of data segment", "found marker 0xd7 instead
+//! of RST4", "N extraneous bytes before marker") and goes on. Here those warnings stop
+//! the decode, so a damaged scan is refused instead of being uploaded with its lower
+//! half missing. Warnings that say nothing about the picture data (an unknown JFIF
+//! version, an unknown Adobe transform code, a malformed ICC marker) are ignored, as
+//! libjpeg ignores them.
+//!
+//! Damage that leaves the Huffman decoder in step (a few flipped bits often does) is
+//! invisible to every decoder; it changes some blocks and cannot be told from content.
+//!
+//! libjpeg reports both warnings and fatal errors through callbacks; these unwind (as
+//! the mozjpeg crate's own error handler does) with a typed payload that [`decode`]
+//! catches, so nothing unwinds past this module. The metadata (orientation, profile,
+//! resolution) is read by the one JPEG walker, [`crate::jpeg`], not here.
+
+use std::os::raw::c_int;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+
+use image::{DynamicImage, GrayImage, RgbImage};
+use mozjpeg::{ColorSpace, Decompress};
+use mozjpeg_sys::{jpeg_common_struct, jpeg_error_mgr, jpeg_std_error};
+
+use super::cmyk::{self, CmykConversion};
+use super::limits::DecodeLimits;
+use super::pages::PageError;
+use crate::error::Problem;
+use crate::sniff::Format;
+
+/// What a corrupt-data warning of libjpeg says about the damage. Reported as
+/// [`Problem::CorruptData`] or [`PageError::CorruptData`] (code `corrupt_data`), with
+/// this kind's own code for machines; its words are in the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JpegDamage {
+    /// A bit sequence that is no Huffman code of the scan's tables (`bad_huffman_code`).
+    BadHuffmanCode,
+    /// The coded data of a scan or restart interval ends before all its blocks do
+    /// (`premature_end_of_segment`).
+    PrematureEnd,
+    /// Bytes left over after the blocks a scan or interval should hold
+    /// (`extraneous_bytes`).
+    Extraneous {
+        /// How many bytes were skipped.
+        count: u32,
+        /// The marker they preceded.
+        marker: u8,
+    },
+    /// A restart marker missing, or out of order (`restart_marker`).
+    RestartMarker {
+        /// The marker found instead.
+        found: u8,
+        /// The restart marker number (0–7) expected.
+        expected: u8,
+    },
+    /// The scans of a progressive JPEG contradict each other (`bad_progression`).
+    BadProgression,
+    /// The file ends inside the picture data (`premature_end_of_file`).
+    PrematureEndOfFile,
+}
+
+/// Why a JPEG's pixels were not decoded.
+#[derive(Debug)]
+pub enum JpegError {
+    /// The entropy-coded data is damaged.
+    Damaged(JpegDamage),
+    /// libjpeg could not decode it at all (its own words).
+    Unreadable(String),
+    /// The size its header announces is over the pixel limit (or empty).
+    Refused(Problem),
+}
+
+impl JpegError {
+    /// The problem of a JPEG file (`page` is `None`) or of page `page` of a PDF.
+    pub(super) fn into_problem(self, page: Option<u32>) -> Problem {
+        match (self, page) {
+            (JpegError::Refused(problem), _) => problem,
+            (JpegError::Damaged(damage), None) => Problem::CorruptData {
+                format: Format::Jpeg,
+                damage,
+            },
+            (JpegError::Damaged(damage), Some(page)) => {
+                PageError::CorruptData { page, damage }.into()
+            }
+            (JpegError::Unreadable(detail), None) => Problem::Corrupt {
+                format: Format::Jpeg,
+                detail,
+            },
+            (JpegError::Unreadable(detail), Some(page)) => {
+                PageError::Corrupt { page, detail }.into()
+            }
+        }
+    }
+}
+
+/// Decoded samples, as the file stores their colours.
+#[derive(Debug)]
+pub enum Samples {
+    /// One gray channel.
+    Gray(GrayImage),
+    /// RGB (from YCbCr or RGB JPEGs).
+    Rgb(RgbImage),
+    /// Four channels of ink amounts, 0 = no ink and 255 = full ink, in C, M, Y, K order
+    /// (Adobe's inverted storage is already undone).
+    Cmyk {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// `width × height × 4` ink samples.
+        ink: Vec<u8>,
+    },
+}
+
+impl Samples {
+    /// The samples as an image: CMYK ink goes to sRGB through `profile` (the embedded
+    /// CMYK profile) when it is usable, by the generic formula otherwise, and the
+    /// second value says how (`None` for gray and RGB).
+    pub fn into_image(self, profile: Option<&[u8]>) -> (DynamicImage, Option<CmykConversion>) {
+        match self {
+            Samples::Gray(g) => (DynamicImage::ImageLuma8(g), None),
+            Samples::Rgb(rgb) => (DynamicImage::ImageRgb8(rgb), None),
+            Samples::Cmyk { width, height, ink } => {
+                let (rgb, how) = cmyk::to_rgb(&ink, width, height, profile);
+                (DynamicImage::ImageRgb8(rgb), Some(how))
+            }
+        }
+    }
+}
+
+/// What the libjpeg callbacks unwind with.
+enum Fault {
+    Damaged(JpegDamage),
+    Fatal(String),
+}
+
+/// Decodes `bytes` strictly: any report of damaged data is an error. The size the
+/// header announces goes through `limits` before any pixel is decoded.
+pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
+    match catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, limits))) {
+        Ok(result) => result,
+        Err(payload) => match payload.downcast::<Fault>() {
+            Ok(fault) => Err(match *fault {
+                Fault::Damaged(damage) => JpegError::Damaged(damage),
+                Fault::Fatal(message) => JpegError::Unreadable(message),
+            }),
+            // Not ours (a bug elsewhere): the per-item guard of the runner reports it.
+            Err(other) => resume_unwind(other),
+        },
+    }
+}
+
+fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
+    let io = |e: std::io::Error| JpegError::Unreadable(e.to_string());
+    let d = Decompress::builder()
+        .with_err(strict_error_mgr())
+        .from_mem(bytes)
+        .map_err(io)?;
+    // The header is read; nothing of the picture's size has been allocated yet.
+    let (width, height) = (
+        u32::try_from(d.width()).unwrap_or(u32::MAX),
+        u32::try_from(d.height()).unwrap_or(u32::MAX),
+    );
+    limits.check(width, height).map_err(JpegError::Refused)?;
+    let samples = match d.color_space() {
+        ColorSpace::JCS_GRAYSCALE => {
+            let mut started = d.grayscale().map_err(io)?;
+            let data = started.read_scanlines::<u8>().map_err(io)?;
+            started.finish().map_err(io)?;
+            Samples::Gray(GrayImage::from_raw(width, height, data).ok_or_else(short)?)
+        }
+        ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK => {
+            let mut started = d.to_colorspace(ColorSpace::JCS_CMYK).map_err(io)?;
+            let mut ink = started.read_scanlines::<u8>().map_err(io)?;
+            started.finish().map_err(io)?;
+            // Photoshop, which writes the Adobe marker, stores CMYK inverted (0 = full
+            // ink); files without it store ink amounts as they are.
+            if crate::jpeg::has_adobe(bytes) {
+                ink.iter_mut().for_each(|v| *v = 255 - *v);
+            }
+            if ink.len() != width as usize * height as usize * 4 {
+                return Err(short());
+            }
+            Samples::Cmyk { width, height, ink }
+        }
+        _ => {
+            let mut started = d.rgb().map_err(io)?;
+            let data = started.read_scanlines::<u8>().map_err(io)?;
+            started.finish().map_err(io)?;
+            Samples::Rgb(RgbImage::from_raw(width, height, data).ok_or_else(short)?)
+        }
+    };
+    Ok(samples)
+}
+
+/// Fewer samples than the header's size: the data ended early.
+fn short() -> JpegError {
+    JpegError::Damaged(JpegDamage::PrematureEndOfFile)
+}
+
+/// libjpeg's standard error manager with both exits replaced: fatal errors and
+/// corrupt-data warnings unwind with a [`Fault`].
+fn strict_error_mgr() -> jpeg_error_mgr {
+    // SAFETY: jpeg_error_mgr is plain C data (function pointers and integers) that
+    // jpeg_std_error fills in completely.
+    let mut err: jpeg_error_mgr = unsafe { std::mem::zeroed() };
+    unsafe { jpeg_std_error(&mut err) };
+    err.error_exit = Some(on_fatal);
+    err.emit_message = Some(on_message);
+    err
+}
+
+/// libjpeg's message parameters (its `msg_parm.i` array).
+fn parameters(err: &jpeg_error_mgr) -> [u32; 2] {
+    [
+        err.msg_parm._bindgen_data_[0],
+        err.msg_parm._bindgen_data_[1],
+    ]
+}
+
+extern "C-unwind" fn on_message(cinfo: &mut jpeg_common_struct, level: c_int) {
+    // Levels 0 and up are trace messages; -1 is a warning.
+    if level >= 0 {
+        return;
+    }
+    // SAFETY: libjpeg calls this with `err` pointing at the manager installed above,
+    // which the Decompress owns for as long as the call lasts.
+    let err = unsafe { &*cinfo.err };
+    let [p0, p1] = parameters(err);
+    let damage = match err.msg_code {
+        mozjpeg_sys::JWRN_HUFF_BAD_CODE => JpegDamage::BadHuffmanCode,
+        mozjpeg_sys::JWRN_HIT_MARKER => JpegDamage::PrematureEnd,
+        mozjpeg_sys::JWRN_EXTRANEOUS_DATA => JpegDamage::Extraneous {
+            count: p0,
+            marker: p1 as u8,
+        },
+        mozjpeg_sys::JWRN_MUST_RESYNC => JpegDamage::RestartMarker {
+            found: p0 as u8,
+            expected: p1 as u8,
+        },
+        mozjpeg_sys::JWRN_BOGUS_PROGRESSION => JpegDamage::BadProgression,
+        mozjpeg_sys::JWRN_JPEG_EOF => JpegDamage::PrematureEndOfFile,
+        // An unknown JFIF version or Adobe transform, a malformed ICC marker, odd SOS
+        // parameters of a sequential file: nothing about the picture data.
+        _ => return,
+    };
+    resume_unwind(Box::new(Fault::Damaged(damage)));
+}
+
+extern "C-unwind" fn on_fatal(cinfo: &mut jpeg_common_struct) {
+    // SAFETY: as in on_message.
+    let err = unsafe { &*cinfo.err };
+    let message = match err.format_message {
+        Some(format) => {
+            let mut text = [0u8; 80];
+            // SAFETY: format_message writes at most JMSG_LENGTH_MAX (80) bytes, NUL
+            // included, into the buffer; the binding declares it `&[u8; 80]` although
+            // C writes through it, so it is handed a pointer to a local array.
+            let format: unsafe extern "C-unwind" fn(&mut jpeg_common_struct, *mut [u8; 80]) =
+                unsafe { std::mem::transmute(format) };
+            unsafe { format(cinfo, &mut text) };
+            let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+            String::from_utf8_lossy(&text[..end]).into_owned()
+        }
+        None => format!("libjpeg error {}", err.msg_code),
+    };
+    resume_unwind(Box::new(Fault::Fatal(message)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAX: DecodeLimits = DecodeLimits {
+        max_pixels: 100_000_000,
+    };
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/damaged/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn clean_originals_decode_and_every_damaged_copy_is_refused() {
+        for original in ["baseline", "progressive", "restart"] {
+            let bytes = fixture(&format!("{original}.jpg"));
+            let Samples::Rgb(rgb) = decode(&bytes, MAX).unwrap() else {
+                panic!("{original}: not RGB")
+            };
+            // zune-jpeg, an independent decoder, agrees on the pixels within rounding.
+            let other = image::load_from_memory(&bytes).unwrap().to_rgb8();
+            assert_eq!(rgb.dimensions(), other.dimensions(), "{original}");
+            let diff = rgb
+                .as_raw()
+                .iter()
+                .zip(other.as_raw())
+                .map(|(a, b)| f64::from(a.abs_diff(*b)))
+                .sum::<f64>()
+                / rgb.as_raw().len() as f64;
+            assert!(diff < 2.0, "{original}: mean difference {diff}");
+        }
+        let dir = format!("{}/tests/fixtures/damaged", env!("CARGO_MANIFEST_DIR"));
+        let mut damaged: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains('_') && n.ends_with(".jpg"))
+            .collect();
+        damaged.sort();
+        assert_eq!(damaged.len(), 12, "{damaged:?}");
+        for name in damaged {
+            match decode(&fixture(&name), MAX) {
+                Err(JpegError::Damaged(_)) => {}
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn restart_damage_names_the_markers() {
+        let err = decode(&fixture("restart_rst_out_of_order.jpg"), MAX).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                JpegError::Damaged(JpegDamage::RestartMarker {
+                    found: 0xD7,
+                    expected: 4
+                })
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn the_pixel_limit_refuses_before_decoding_and_garbage_is_an_error() {
+        let bytes = fixture("baseline.jpg");
+        let Samples::Rgb(rgb) = decode(&bytes, MAX).unwrap() else {
+            panic!("not RGB")
+        };
+        let (w, h) = rgb.dimensions();
+        let limit = DecodeLimits {
+            max_pixels: u64::from(w) * u64::from(h) - 1,
+        };
+        match decode(&bytes, limit) {
+            Err(JpegError::Refused(Problem::TooManyPixels { width, height, .. })) => {
+                assert_eq!((width, height), (w, h));
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = decode(b"\xFF\xD8\xFF\xDB\x00\x02\xFF\xD9", MAX).unwrap_err();
+        assert!(matches!(err, JpegError::Unreadable(_)), "{err:?}");
+    }
+}
