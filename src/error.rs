@@ -58,6 +58,12 @@ pub enum Problem {
         /// The decoder's words.
         detail: String,
     },
+    /// The file ends before its picture data does (an interrupted copy or download);
+    /// code `corrupt`, as it always was, with words of its own in every language.
+    Truncated {
+        /// The sniffed format.
+        format: Format,
+    },
     /// The compressed picture data is damaged: decoders would show garbage or gray for
     /// part of the picture, so it is refused rather than converted (code
     /// `corrupt_data`; the damage has a code of its own).
@@ -229,8 +235,8 @@ pub enum SetupError {
 /// What is wrong with an output folder.
 #[derive(Debug)]
 pub enum OutputWhy {
-    /// It cannot be created; the system's words.
-    Create(String),
+    /// It cannot be created: the system's cause, worded per language.
+    Create(io::Error),
     /// It is one of the input folders.
     IsInput,
     /// It is the watched folder.

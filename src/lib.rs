@@ -72,7 +72,7 @@ pub fn convert(
     if !opts.dry_run {
         fs::create_dir_all(out).map_err(|e| SetupError::Output {
             path: out.to_path_buf(),
-            why: error::OutputWhy::Create(e.to_string()),
+            why: error::OutputWhy::Create(e),
         })?;
     }
     let plan = batch::plan(inputs, out)?;

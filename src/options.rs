@@ -280,16 +280,44 @@ pub enum SizeError {
     OutOfRange(String),
 }
 
-impl fmt::Display for ByteSize {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The unit a size is shown in (see [`ByteSize::shown`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeUnit {
+    /// Bytes, under 1 kB.
+    B,
+    /// Kilobytes (1000 bytes), under 1 MB.
+    Kb,
+    /// Megabytes (1,000,000 bytes).
+    Mb,
+}
+
+impl ByteSize {
+    /// The size as people are shown it: its digits in the unit that suits it, rounded
+    /// to what is shown (two decimals of MB, one of kB, whole bytes), so that every
+    /// language shows the same number and only words its unit.
+    pub fn shown(self) -> (String, SizeUnit) {
         let b = self.0 as f64;
         if b >= 1e6 {
-            write!(f, "{:.2} MB", b / 1e6)
+            (format!("{:.2}", b / 1e6), SizeUnit::Mb)
         } else if b >= 1e3 {
-            write!(f, "{:.1} kB", b / 1e3)
+            (format!("{:.1}", b / 1e3), SizeUnit::Kb)
         } else {
-            write!(f, "{} B", self.0)
+            (self.0.to_string(), SizeUnit::B)
         }
+    }
+}
+
+/// English, as logs and `Display` show it; people read sizes through
+/// [`crate::words::size`], in their language.
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (digits, unit) = self.shown();
+        let symbol = match unit {
+            SizeUnit::B => "B",
+            SizeUnit::Kb => "kB",
+            SizeUnit::Mb => "MB",
+        };
+        write!(f, "{digits} {symbol}")
     }
 }
 

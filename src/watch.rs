@@ -165,8 +165,8 @@ pub enum WatchError {
 /// What is wrong with the folder originals are moved to.
 #[derive(Debug)]
 pub enum OriginalsWhy {
-    /// It cannot be created; the system's words.
-    Create(String),
+    /// It cannot be created: the system's cause, worded per language.
+    Create(io::Error),
     /// It contains the watched folder, so moved originals would come back as inputs.
     ContainsInput,
 }
@@ -352,7 +352,7 @@ fn folders(input: &Path, out: &Path, opts: &WatchOptions) -> Result<Folders, Wat
     }
     let setup_out = |e: io::Error| SetupError::Output {
         path: out.to_path_buf(),
-        why: OutputWhy::Create(e.to_string()),
+        why: OutputWhy::Create(e),
     };
     fs::create_dir_all(out).map_err(setup_out)?;
     let root = fs::canonicalize(input).map_err(|source| SetupError::Input {
@@ -373,7 +373,7 @@ fn folders(input: &Path, out: &Path, opts: &WatchOptions) -> Result<Folders, Wat
                 path: dir.clone(),
                 why,
             };
-            let create = |e: io::Error| bad(OriginalsWhy::Create(e.to_string()));
+            let create = |e: io::Error| bad(OriginalsWhy::Create(e));
             fs::create_dir_all(dir).map_err(create)?;
             let canon = fs::canonicalize(dir).map_err(create)?;
             if canon == root || root.starts_with(&canon) {

@@ -44,7 +44,9 @@ fn convert_limited(inputs: &[&Path], out: &Path, extra: &[&str], max_file: Optio
     let report = tmp.path().join("report.jsonl");
     let stderr_path = tmp.path().join("stderr");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanfit"));
-    cmd.arg("convert")
+    // English whatever the machine's locale: the tests read the English words.
+    cmd.env("SCANFIT_LANG", "en")
+        .arg("convert")
         .args(inputs)
         .arg("-o")
         .arg(out)

@@ -44,6 +44,8 @@ impl Watcher {
         let log = tempfile::NamedTempFile::new().unwrap();
         let err = log.reopen().unwrap();
         let child = cmd
+            // English whatever the machine's locale: the tests read the English words.
+            .env("SCANFIT_LANG", "en")
             .arg("watch")
             .arg(inp)
             .arg("-o")

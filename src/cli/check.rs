@@ -19,36 +19,22 @@ use super::{exit, path_arg, setup_error, ProfileArgs, RunArgs};
 
 #[derive(Args)]
 pub(super) struct CheckArgs {
-    /// Files and folders to check (folders recursively; one child folder per client).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Print one JSON object per file, then one per client folder (JSON Lines), instead
-    /// of a table.
     #[arg(long)]
     json: bool,
-    /// Also write the findings to FILE: CSV when it ends in .csv, JSON Lines otherwise.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Exit 1 when any file or folder has warnings, not only when one fails.
     #[arg(long)]
     strict: bool,
     #[command(flatten)]
     rules: RulesArgs,
-    /// The documents' kinds and dates: a CSV with the columns file, kind, issued,
-    /// valid_until, province, needs (or 文件, 类型, 办理日, 有效期至, 省份, 需要), in UTF-8 or
-    /// the GBK Excel saves.
     #[arg(long, value_name = "FILE.csv")]
     manifest: Option<PathBuf>,
-    /// The filing date the windows count from (2026-07-01, 2026/7/1, 2026年7月1日).
-    /// [default: today]
     #[arg(long, value_name = "DATE")]
     filed_on: Option<String>,
-    /// The province the filing goes to, in Chinese or pinyin (四川, sichuan); a manifest
-    /// row's own province wins.
     #[arg(long, value_name = "NAME")]
     province: Option<String>,
-    /// Write a `stitch --sets` file that combines every auxiliary document found alone
-    /// with its folder's ID picture (refused if FILE exists).
     #[arg(long, value_name = "FILE.csv")]
     write_sets: Option<PathBuf>,
     #[command(flatten)]
@@ -60,8 +46,6 @@ pub(super) struct CheckArgs {
 /// The rules file a run follows.
 #[derive(Args)]
 pub(super) struct RulesArgs {
-    /// Follow the rules in FILE (TOML, as `scanfit rules --toml` prints them) instead of
-    /// the built-in ones.
     #[arg(long, value_name = "FILE.toml")]
     rules: Option<PathBuf>,
 }

@@ -11,10 +11,8 @@ use super::{setup_error, term, JobArgs};
 
 #[derive(Args)]
 pub(super) struct ConvertArgs {
-    /// Files and folders to convert.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Output folder (created if missing; may lie inside an input folder).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
     #[command(flatten)]

@@ -6,19 +6,24 @@
 //! per-file lines). Flags that several subcommands take are declared once here, in
 //! groups each subcommand flattens in; the library's own enums are parsed directly; the
 //! defaults come from the library's `Default` impls and consts. Every sentence printed
-//! comes from the catalogue ([`scanfit::words`]), in the run's [`Lang`].
+//! comes from the catalogue ([`scanfit::words`]), in the run's [`Lang`], chosen once by
+//! [`lang`] before parsing; the flags carry no doc comments, because their help is in
+//! the catalogue too ([`help`]).
 //!
 //! Exit status: 0 when every item succeeded, 1 when one failed (see each subcommand),
 //! 2 for a usage error or a run that cannot start.
 
 mod check;
 mod convert;
+mod help;
+mod lang;
 mod rules;
 mod stitch;
 mod sweep;
 mod term;
 mod watch;
 
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,43 +36,46 @@ use scanfit::options::{ProfileError, SizeError, DEFAULT_MAX_INPUT_BYTES, DEFAULT
 use scanfit::words::{line, say, Args as WordArgs, Lang, Message};
 use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, SetupError};
 
+// Help texts are the catalogue's (`help.ftl`), set by `help::localize`.
 #[derive(Parser)]
-#[command(
-    name = "scanfit",
-    version,
-    about = "Make scans and photos acceptable to an upload portal: real JPEG/PNG, 200 KiB–4 MB, upright, no metadata, legible."
-)]
+#[command(name = "scanfit", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    // Read before parsing (`lang::choose`); declared so every subcommand accepts it.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "LANG",
+        display_order = 1000
+    )]
+    lang: Option<Lang>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Convert files and folders (recursively) into OUT, mirroring the folder tree.
     Convert(convert::ConvertArgs),
-    /// Check files and folders against the portal's rules, writing nothing
-    /// (exit 0: all pass, 1: some fail, or warn under --strict).
     Check(check::CheckArgs),
-    /// Combine several documents into one picture (the portal's "拼图"), or many sets
-    /// from a CSV with --sets.
     Stitch(stitch::StitchArgs),
-    /// Keep running and convert every picture that appears in IN (and its subfolders)
-    /// into OUT, once it is completely written; stop with Ctrl-C or SIGTERM.
     Watch(watch::WatchArgs),
-    /// Print the document rules check applies (kinds, validity windows, province
-    /// exceptions) and the guide version they follow.
     Rules(rules::RulesCmdArgs),
-    /// Try a grid of encoder settings on a sample of your documents: bytes, legibility
-    /// and speed per setting, a chart, and a recommended profile for `convert --profile`.
     Sweep(sweep::SweepArgs),
 }
 
 /// Parses the command line, runs the subcommand and prints its errors.
 pub fn main() -> ExitCode {
-    let lang = Lang::En;
-    let matches = with_defaults(Cli::command()).get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let lang = lang::choose(&args, |name| std::env::var(name).ok(), lang::system);
+    let mut cmd = help::localize(Cli::command(), lang, implied_defaults);
+    let cli = match cmd
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e, lang),
+    };
+    let lang = cli.lang.unwrap_or(lang);
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, lang),
         Command::Check(args) => check::run(args, lang),
@@ -77,32 +85,62 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args, lang),
     };
     result.unwrap_or_else(|e| {
+        let error = error_text(&e, lang);
         eprintln!(
             "{}",
-            line(
-                lang,
-                "cli-error",
-                WordArgs::new().text("error", format!("{e:#}"))
-            )
+            line(lang, "cli-error", WordArgs::new().text("error", error))
         );
         ExitCode::from(2)
     })
 }
 
-/// The help of optional flags with the default each one keeps when it is not given,
-/// from the library's `Default` impls, so the help cannot drift from the code: the
-/// profile flags (optional, so a profile file's values are not overridden) and sweep's
-/// grid (an axis not given keeps the default grid's values).
-fn with_defaults(mut cmd: clap::Command) -> clap::Command {
+/// A help or version request printed by clap (exit 0), or a mistake on the command
+/// line said in `lang` (exit 2).
+fn usage_error(e: clap::Error, lang: Lang) -> ExitCode {
+    match e.kind() {
+        clap::error::ErrorKind::DisplayHelp
+        | clap::error::ErrorKind::DisplayVersion
+        | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // Nothing more to say when stdout is gone.
+            let _ = e.print();
+            ExitCode::from(e.exit_code() as u8)
+        }
+        _ => {
+            eprintln!("{}", help::error_text(&e, lang));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// An error and its causes, joined as the catalogue joins them, with the system's
+/// I/O errors in `lang`'s words.
+fn error_text(e: &anyhow::Error, lang: Lang) -> String {
+    let sep = line(lang, "cli-error-chain", WordArgs::new());
+    e.chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => scanfit::words::io_text(io, lang),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(&sep)
+}
+
+/// The defaults of the optional flags of subcommand `name`, which clap cannot show
+/// (they are `None` when not given, so a profile file's values are not overridden):
+/// from the library's `Default` impls, so the help cannot drift from the code. The
+/// profile flags; sweep's grid (an axis not given keeps the default grid's values).
+fn implied_defaults(name: &str) -> Vec<(&'static str, String)> {
     let p = Profile::default();
-    let mut profile: Vec<(&str, String)> = vec![
+    let mut band = vec![
         ("min_size", SizeArg(ByteSize(p.min_bytes)).to_string()),
         ("max_size", SizeArg(ByteSize(p.max_bytes)).to_string()),
         ("min_score", format!("{:.2}", p.min_score)),
     ];
-    let mut sweep = sweep::defaults();
-    sweep.extend(profile.iter().cloned());
-    profile.extend([
+    if name == "sweep" {
+        band.extend(sweep::defaults());
+        return band;
+    }
+    band.extend([
         ("quality", p.quality.to_string()),
         ("min_quality", p.min_quality.to_string()),
         ("min_long_edge", p.min_long_edge.to_string()),
@@ -110,56 +148,7 @@ fn with_defaults(mut cmd: clap::Command) -> clap::Command {
         ("effort", value_name(p.effort)),
         ("subsampling", value_name(p.subsampling)),
     ]);
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_owned())
-        .collect();
-    for name in names {
-        let defaults = if name == "sweep" { &sweep } else { &profile };
-        cmd = cmd.mut_subcommand(name, |mut sub| {
-            for (id, default) in defaults {
-                // Only flags without a default of their own.
-                let optional =
-                    |a: &clap::Arg| a.get_id() == *id && a.get_default_values().is_empty();
-                if sub.get_arguments().any(optional) {
-                    sub = sub.mut_arg(*id, |a| {
-                        let help = a.get_help().map(ToString::to_string).unwrap_or_default();
-                        a.help(format!("{help} [default: {default}]"))
-                    });
-                }
-            }
-            compact_values(sub)
-        });
-    }
-    cmd
-}
-
-/// The library's enums document each value for programmers; on the command line their
-/// names are listed after the help, one line per flag, as for any other flag.
-fn compact_values(mut sub: clap::Command) -> clap::Command {
-    let enums: Vec<(clap::Id, Vec<String>)> = sub
-        .get_arguments()
-        .filter(|a| {
-            a.get_possible_values()
-                .iter()
-                .any(|v| v.get_help().is_some())
-        })
-        .map(|a| {
-            let names = a.get_possible_values().into_iter();
-            (
-                a.get_id().clone(),
-                names.map(|v| v.get_name().to_owned()).collect(),
-            )
-        })
-        .collect();
-    for (id, names) in enums {
-        sub = sub.mut_arg(id, |a| {
-            let help = a.get_help().map(ToString::to_string).unwrap_or_default();
-            a.hide_possible_values(true)
-                .help(format!("{help} [possible values: {}]", names.join(", ")))
-        });
-    }
-    sub
+    band
 }
 
 /// The name a value of a library enum has on the command line.
@@ -168,6 +157,15 @@ fn value_name(value: impl clap::ValueEnum) -> String {
         .to_possible_value()
         .map(|v| v.get_name().to_owned())
         .unwrap_or_default()
+}
+
+/// A JPEG quality flag (1-100), refused in the catalogue's words.
+fn quality(text: &str) -> Result<u8, ProfileError> {
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|q| (1..=100).contains(q))
+        .ok_or(ProfileError::QualityRange)
 }
 
 /// A size flag: parsed as [`ByteSize`], shown exactly (`200KiB`, `4MB`, `512MiB`), so
@@ -202,13 +200,10 @@ impl fmt::Display for SizeArg {
 /// decodes files takes it.
 #[derive(Args)]
 struct RunArgs {
-    /// Files worked on at once (default: all cores).
     #[arg(short, long)]
     jobs: Option<usize>,
-    /// Refuse pictures with more pixels than this (decompression bombs).
     #[arg(long, default_value_t = DEFAULT_MAX_PIXELS, value_name = "PIXELS")]
     max_pixels: u64,
-    /// Refuse input files larger than this.
     #[arg(long, default_value_t = SizeArg(ByteSize(DEFAULT_MAX_INPUT_BYTES)), value_name = "SIZE")]
     max_input_size: SizeArg,
 }
@@ -270,10 +265,8 @@ impl JobArgs {
 /// What a run that writes outputs may do, and what it says.
 #[derive(Args)]
 struct WriteArgs {
-    /// Replace outputs that already exist (otherwise they are skipped).
     #[arg(long)]
     overwrite: bool,
-    /// Do all the work but write no picture.
     #[arg(long)]
     dry_run: bool,
     #[command(flatten)]
@@ -296,8 +289,6 @@ impl WriteArgs {
 /// Where the per-item records go.
 #[derive(Args)]
 struct ReportArgs {
-    /// Write one record per output to FILE: JSON Lines, or CSV when FILE ends in .csv
-    /// (watch appends JSON Lines).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 }
@@ -305,7 +296,6 @@ struct ReportArgs {
 /// No progress bar.
 #[derive(Args)]
 struct QuietArgs {
-    /// No progress bar (problems and the summary are still printed).
     #[arg(short, long)]
     quiet: bool,
 }
@@ -313,8 +303,6 @@ struct QuietArgs {
 /// The profile file a run starts from.
 #[derive(Args)]
 struct ProfileFileArgs {
-    /// Start from this profile (TOML, as `scanfit sweep --save-profile` writes it);
-    /// flags given as well override its values.
     #[arg(long, value_name = "FILE.toml")]
     profile: Option<PathBuf>,
 }
@@ -322,10 +310,8 @@ struct ProfileFileArgs {
 /// The size band.
 #[derive(Args)]
 struct BandArgs {
-    /// Smallest accepted output (e.g. 200KiB, 204800).
     #[arg(long, value_name = "SIZE")]
     min_size: Option<SizeArg>,
-    /// Largest accepted output (e.g. 4MB, 4000000).
     #[arg(long, value_name = "SIZE")]
     max_size: Option<SizeArg>,
 }
@@ -333,7 +319,6 @@ struct BandArgs {
 /// The legibility floor.
 #[derive(Args)]
 struct FloorArgs {
-    /// Legibility floor (0-1): an encode scoring below it is never accepted; 0 disables.
     #[arg(long, value_name = "SCORE")]
     min_score: Option<f64>,
 }
@@ -341,28 +326,20 @@ struct FloorArgs {
 /// How outputs are encoded.
 #[derive(Args)]
 struct EncoderArgs {
-    /// JPEG quality tried first.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    #[arg(long, value_parser = quality)]
     quality: Option<u8>,
-    /// JPEG quality never gone below.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    #[arg(long, value_parser = quality)]
     min_quality: Option<u8>,
-    /// Long edge never downscaled below, in pixels (or the source's, if smaller).
     #[arg(long, value_name = "PX")]
     min_long_edge: Option<u32>,
-    /// Output format.
     #[arg(long, value_enum)]
     format: Option<FormatChoice>,
-    /// Encoder effort: fast (baseline), balanced (progressive), max (mozjpeg trellis).
     #[arg(long, value_enum)]
     effort: Option<Effort>,
-    /// Chroma subsampling of colour JPEGs.
     #[arg(long, value_enum)]
     subsampling: Option<Subsampling>,
-    /// Progressive JPEG (true) or baseline (false), whatever the effort says.
     #[arg(long, value_name = "BOOL")]
     progressive: Option<bool>,
-    /// Trellis quantisation on (true) or off (false), whatever the effort says.
     #[arg(long, value_name = "BOOL")]
     trellis: Option<bool>,
 }
@@ -455,39 +432,47 @@ fn path_arg(path: &Path) -> WordArgs {
 /// does not know that its settings came from flags.
 fn setup_error(e: SetupError, lang: Lang) -> anyhow::Error {
     let text = say(&e, lang);
-    let flags = match &e {
+    let flags: &[&str] = match &e {
         SetupError::Profile(p) => profile_flags(p),
-        SetupError::Stitch(_) => Some("--gap, --margin"),
+        SetupError::Stitch(_) => &["--gap", "--margin"],
         SetupError::Sweep(s) => match s.code() {
-            "scale_range" => Some("--scale"),
-            "quality_range" => Some("--quality"),
-            "sample_zero" => Some("--sample, --repeats"),
-            "min_colour_range" => Some("--min-colour"),
-            _ => None,
+            "scale_range" => &["--scale"],
+            "quality_range" => &["--quality"],
+            "sample_zero" => &["--sample", "--repeats"],
+            "min_colour_range" => &["--min-colour"],
+            _ => &[],
         },
-        SetupError::Input { .. } | SetupError::Output { .. } => None,
+        SetupError::Input { .. } | SetupError::Output { .. } => &[],
     };
-    anyhow::anyhow!(match flags {
-        Some(flags) => line(
-            lang,
-            "cli-hint-flags",
-            WordArgs::new().text("why", text).text("flags", flags)
-        ),
-        None => text,
-    })
+    anyhow::anyhow!(with_flags(text, flags, lang))
+}
+
+/// `why`, with the flags that change it, if any.
+fn with_flags(why: String, flags: &[&str], lang: Lang) -> String {
+    if flags.is_empty() {
+        return why;
+    }
+    let flags = flags.join(&line(lang, "list-separator", WordArgs::new()));
+    line(
+        lang,
+        "cli-hint-flags",
+        WordArgs::new().text("why", why).text("flags", flags),
+    )
 }
 
 /// The flags behind a profile error.
-fn profile_flags(e: &ProfileError) -> Option<&'static str> {
-    Some(match e {
-        ProfileError::MinAboveMax { .. } | ProfileError::BandTooNarrow => "--min-size, --max-size",
-        ProfileError::MaxTooSmall => "--max-size",
-        ProfileError::QualityRange | ProfileError::MinQualityAboveQuality { .. } => {
-            "--quality, --min-quality"
+fn profile_flags(e: &ProfileError) -> &'static [&'static str] {
+    match e {
+        ProfileError::MinAboveMax { .. } | ProfileError::BandTooNarrow => {
+            &["--min-size", "--max-size"]
         }
-        ProfileError::MinScoreRange => "--min-score",
-        ProfileError::MinLongEdgeZero => "--min-long-edge",
-    })
+        ProfileError::MaxTooSmall => &["--max-size"],
+        ProfileError::QualityRange | ProfileError::MinQualityAboveQuality { .. } => {
+            &["--quality", "--min-quality"]
+        }
+        ProfileError::MinScoreRange => &["--min-score"],
+        ProfileError::MinLongEdgeZero => &["--min-long-edge"],
+    }
 }
 
 /// The exit status of a run whose items all succeeded or not.

@@ -10,16 +10,14 @@ use scanfit::rules::{Kind, Length, Need, Role, Rules};
 use scanfit::words::{kind_name, line, province_name, say, Args as WordArgs, Lang};
 
 use super::check::RulesArgs;
-use super::term::write_table;
+use super::term::write_aligned;
 
 #[derive(Args)]
 pub(super) struct RulesCmdArgs {
     #[command(flatten)]
     rules: RulesArgs,
-    /// Print the rules as one JSON object.
     #[arg(long, conflicts_with = "toml")]
     json: bool,
-    /// Print the rules file itself (TOML), to copy and change for --rules.
     #[arg(long)]
     toml: bool,
 }
@@ -53,8 +51,11 @@ fn print_table(rules: &Rules, lang: Lang, out: &mut impl Write) -> std::io::Resu
         .text("title", &rules.guide.title)
         .text("version", rules.guide.version);
     writeln!(out, "{}", say_line("cli-rules-guide", guide))?;
+    let sep = line(lang, "list-separator", WordArgs::new());
     let upload = WordArgs::new()
-        .text("formats", rules.upload.formats.join(", "))
+        .text("formats", rules.upload.formats.join(&sep))
+        .size("min_size", rules.upload.min_bytes, lang)
+        .size("max_size", rules.upload.max_bytes, lang)
         .num("min", rules.upload.min_bytes)
         .num("max", rules.upload.max_bytes);
     writeln!(out, "{}", say_line("cli-rules-upload", upload))?;
@@ -71,10 +72,9 @@ fn print_table(rules: &Rules, lang: Lang, out: &mut impl Write) -> std::io::Resu
             Need::Kind(k) => kind_name(&rules.kind_name(k), lang).to_owned(),
         })
         .collect();
-    let warn = WordArgs::new().num("days", rules.warn_days).text(
-        "needs",
-        needs.join(&line(lang, "list-separator", WordArgs::new())),
-    );
+    let warn = WordArgs::new()
+        .num("days", rules.warn_days)
+        .text("needs", needs.join(&sep));
     writeln!(out, "{}\n", say_line("cli-rules-warn", warn))?;
     let mut kinds = vec![head(
         [
@@ -88,7 +88,7 @@ fn print_table(rules: &Rules, lang: Lang, out: &mut impl Write) -> std::io::Resu
         lang,
     )];
     kinds.extend(rules.kinds.iter().map(|k| kind_row(k, lang)));
-    write_table(&kinds, out)?;
+    write_aligned(&kinds, &[false; 6], out)?;
     writeln!(out)?;
     let mut exceptions = vec![head(
         [
@@ -107,7 +107,7 @@ fn print_table(rules: &Rules, lang: Lang, out: &mut impl Write) -> std::io::Resu
             length(e.valid_for, lang),
         ]
     }));
-    write_table(&exceptions, out)
+    write_aligned(&exceptions, &[false; 4], out)
 }
 
 /// A table's head row.

@@ -12,26 +12,16 @@ use super::{setup_error, term, JobArgs};
 
 #[derive(Args)]
 pub(super) struct StitchArgs {
-    /// Pictures to combine, in layout order (each page of a PDF or TIFF is one piece).
     #[arg(conflicts_with = "sets")]
     pieces: Vec<PathBuf>,
-    /// Stitch many sets: a CSV (UTF-8, UTF-16 or GBK) whose rows are an output name,
-    /// then two or more pictures (relative to the CSV's folder), as `check --write-sets`
-    /// writes it. OUT is then a folder.
     #[arg(long, value_name = "FILE.csv")]
     sets: Option<PathBuf>,
-    /// Output picture (its extension becomes .jpg, or .png under --format png); with
-    /// --sets, the output folder.
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
-    /// How pieces are placed: auto keeps the layout losing the least resolution with
-    /// the most page-like shape.
     #[arg(long, value_enum, default_value_t = Layout::default())]
     layout: Layout,
-    /// White space between pieces, in pixels of the combined picture.
     #[arg(long, default_value_t = DEFAULT_GAP, value_name = "PX")]
     gap: u32,
-    /// White border around the combined picture, in pixels.
     #[arg(long, default_value_t = DEFAULT_MARGIN, value_name = "PX")]
     margin: u32,
     #[command(flatten)]

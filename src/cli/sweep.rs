@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use scanfit::encode::Subsampling;
-use scanfit::options::ByteSize;
 use scanfit::sweep::{
     parse_qualities, Grid, Sweep, SweepOptions, DEFAULT_MIN_COLOUR, DEFAULT_QUALITIES,
 };
@@ -20,53 +19,36 @@ use super::{path_arg, setup_error, BandArgs, FloorArgs, ProfileFileArgs, QuietAr
 
 #[derive(Args)]
 pub(super) struct SweepArgs {
-    /// Files and folders to sample from (folders recursively).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Qualities: ranges FROM..TO/STEP and single values, comma-separated.
     #[arg(long, default_value = DEFAULT_QUALITIES, value_name = "LIST")]
     quality: String,
-    /// Chroma subsamplings, comma-separated: 420, 422, 444.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     subsampling: Vec<Subsampling>,
-    /// Progressive (true) and/or baseline (false), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     progressive: Vec<bool>,
-    /// Trellis quantisation on (true) and/or off (false), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     trellis: Vec<bool>,
-    /// Downscale factors of the long edge, comma-separated, in (0, 1].
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     scale: Vec<f64>,
-    /// Pictures sampled from the inputs ("all" for every one).
     #[arg(long, value_name = "N|all")]
     sample: Option<String>,
-    /// Seed of the sample: the same seed on the same files gives the same sample.
     #[arg(long, default_value_t = SweepOptions::default().seed)]
     seed: u64,
-    /// Encodes per file and setting; the median time is kept.
     #[arg(long, default_value_t = SweepOptions::default().repeats, value_name = "N")]
     repeats: u32,
-    /// The profile compared against and used for the band, the legibility floor and the
-    /// rest of a saved profile (default: the portal's rules).
     #[command(flatten)]
     profile: ProfileFileArgs,
     #[command(flatten)]
     band: BandArgs,
-    /// The legibility floor the recommendation keeps on its worst file.
     #[command(flatten)]
     floor: FloorArgs,
-    /// Colour floor (0-1) the recommendation must keep on its worst file: the Cb/Cr
-    /// planes scored like legibility, where 4:2:0 smears red seals; 0 ignores colour.
     #[arg(long, default_value_t = DEFAULT_MIN_COLOUR, value_name = "SCORE")]
     min_colour: f64,
-    /// Write one row per setting to FILE.csv.
     #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
-    /// Draw bytes against legibility to FILE.svg or FILE.png.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
-    /// Write the recommended setting as a profile for `convert --profile`.
     #[arg(long, value_name = "FILE.toml")]
     save_profile: Option<PathBuf>,
     #[command(flatten)]
@@ -207,8 +189,8 @@ fn recommend(
     say_line(
         "cli-sweep-recommended",
         WordArgs::new()
-            .text("setting", best.setting.label())
-            .text("size", ByteSize(best.total_bytes))
+            .text("setting", best.setting.label_in(lang))
+            .size("size", best.total_bytes, lang)
             .text("score", format!("{:.3}", best.worst_score)),
     );
     if let Some(default) = result.results.iter().find(|r| r.default) {
@@ -216,7 +198,7 @@ fn recommend(
         say_line(
             "cli-sweep-against_default",
             WordArgs::new()
-                .text("setting", default.setting.label())
+                .text("setting", default.setting.label_in(lang))
                 .text("change", format!("{change:+.0}")),
         );
     }
@@ -237,7 +219,7 @@ fn recommend(
                 lang,
                 "cli-sweep-profile-recommended",
                 WordArgs::new()
-                    .text("setting", best.setting.label())
+                    .text("setting", best.setting.label_in(lang))
                     .text("score", format!("{:.3}", best.worst_score))
                     .text("floor", format!("{:.2}", result.floor)),
             ),

@@ -15,10 +15,10 @@ use scanfit::rules::Rules;
 use scanfit::run::Progress;
 use scanfit::sweep::Sweep;
 use scanfit::words::{kind_name, line, say, Args, Lang, Message};
-use scanfit::{ByteSize, CheckSummary, Record, Status, Summary, Why};
+use scanfit::{CheckSummary, Record, Status, Summary, Why};
 use unicode_width::UnicodeWidthStr;
 
-use super::path_arg;
+use super::{path_arg, with_flags};
 
 /// What a progress bar counts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl Bar {
             Counts::Units => "cli-bar-encodes",
         };
         Bar {
-            bar: progress_bar(quiet, &line(lang, unit, Args::new())),
+            bar: progress_bar(quiet, lang, &line(lang, unit, Args::new())),
             counts,
             lang,
             totals: Mutex::new(Summary::default()),
@@ -69,14 +69,17 @@ impl Bar {
 
 /// A progress bar counting `unit` on stderr, hidden under `--quiet` or when stderr is
 /// not a terminal (logs and pipes get the problem lines and the summary only).
-fn progress_bar(quiet: bool, unit: &str) -> ProgressBar {
+fn progress_bar(quiet: bool, lang: Lang, unit: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
+    let eta = line(lang, "cli-bar-eta", Args::new());
+    // Braces in the words would be read as template keys.
+    let [unit, eta] = [unit, &eta].map(|w| w.replace(['{', '}'], ""));
     bar.set_style(
         ProgressStyle::with_template(&format!(
-            "{{bar:30}} {{pos}}/{{len}} {unit}  {{msg}}  ETA {{eta}}"
+            "{{bar:30}} {{pos}}/{{len}} {unit}  {{msg}}  {eta} {{eta}}"
         ))
         .expect("valid template"),
     );
@@ -124,8 +127,8 @@ impl Progress for Bar {
                 self.lang,
                 "cli-bar-bytes",
                 Args::new()
-                    .text("bytes_in", ByteSize(totals.bytes_in))
-                    .text("bytes_out", ByteSize(totals.bytes_out)),
+                    .size("bytes_in", totals.bytes_in, self.lang)
+                    .size("bytes_out", totals.bytes_out, self.lang),
             ));
         }
     }
@@ -175,23 +178,16 @@ fn why_text(why: Option<&Why>, lang: Lang) -> String {
         return line(lang, "cli-unknown_error", Args::new());
     };
     let text = say(why, lang);
-    let flags = match why.code() {
-        "output_exists" => {
-            return line(
-                lang,
-                "cli-hint-output_exists",
-                Args::new().text("why", text),
-            )
-        }
-        "too_many_pixels" => "--max-pixels",
-        "input_too_large" => "--max-input-size",
-        _ => return text,
-    };
-    line(
-        lang,
-        "cli-hint-flags",
-        Args::new().text("why", text).text("flags", flags),
-    )
+    match why.code() {
+        "output_exists" => line(
+            lang,
+            "cli-hint-output_exists",
+            Args::new().text("why", text),
+        ),
+        "too_many_pixels" => with_flags(text, &["--max-pixels"], lang),
+        "input_too_large" => with_flags(text, &["--max-input-size"], lang),
+        _ => text,
+    }
 }
 
 /// "skipped name: why".
@@ -225,7 +221,7 @@ pub(super) fn watch_line(r: &Record, totals: &Summary, lang: Lang) -> String {
                     "output",
                     r.output.as_deref().unwrap_or(Path::new("?")).display(),
                 )
-                .text("size", ByteSize(r.bytes_out.unwrap_or(0)))
+                .size("size", r.bytes_out.unwrap_or(0), lang)
                 .num("millis", r.millis)
                 .text(
                     "warnings",
@@ -308,8 +304,8 @@ fn counts(s: &Summary) -> Args {
 /// convert's closing line.
 pub(super) fn print_summary_convert(s: &Summary, dry: bool, lang: Lang) {
     let args = counts(s)
-        .text("bytes_in", ByteSize(s.bytes_in))
-        .text("bytes_out", ByteSize(s.bytes_out))
+        .size("bytes_in", s.bytes_in, lang)
+        .size("bytes_out", s.bytes_out, lang)
         .text("dry", dry_run(dry, lang));
     eprintln!("{}", line(lang, "cli-summary-convert", args));
 }
@@ -362,13 +358,14 @@ pub(super) fn print_check_table(
                 say(&r.verdict, lang),
                 r.input.display().to_string(),
                 r.format.map_or("-".into(), |f| f.name().to_owned()),
-                ByteSize(r.bytes).to_string(),
+                scanfit::words::size(r.bytes, lang),
                 dims,
                 reasons.join(&sep),
             ]
         })
         .collect();
-    write_table(&rows, &mut out)?;
+    // Client folders are full of Chinese names, which take two columns per character.
+    write_aligned(&rows, &[false; 6], &mut out)?;
     out.flush()
 }
 
@@ -413,95 +410,108 @@ pub(super) fn print_folders(
             ]
         })
         .collect();
-    write_table(&rows, out)
+    write_aligned(&rows, &[false; 4], out)
 }
 
-/// Writes rows with every column but the last padded to its widest cell, measured in
-/// terminal columns: client folders are full of Chinese names, which take two columns
-/// per character.
-pub(super) fn write_table<const N: usize>(
-    rows: &[[String; N]],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    let mut widths = [0usize; N];
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(&row[..N - 1]) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    for row in rows {
-        let mut text = String::new();
-        for (w, cell) in widths.iter().zip(&row[..N - 1]) {
-            text.push_str(cell);
-            text.push_str(&" ".repeat(w - cell.width() + 2));
-        }
-        text.push_str(&row[N - 1]);
-        writeln!(out, "{}", text.trim_end())?;
-    }
-    Ok(())
-}
-
-/// One line per setting, Pareto and default marked, the recommendation starred.
+/// One line per setting, Pareto and default marked, the recommendation starred; the
+/// two header rows in `lang`, every column padded in terminal columns (a Chinese head
+/// takes two per character).
 pub(super) fn print_sweep_table(
     sweep: &Sweep,
     lang: Lang,
     mut out: impl Write,
 ) -> std::io::Result<()> {
     let w = |id: &str| line(lang, id, Args::new());
-    writeln!(
-        out,
-        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>7} {:>8}  {}",
-        w("cli-sweep-head"),
-        w("cli-sweep-total"),
-        w("cli-sweep-median"),
-        w("cli-sweep-in_band"),
-        w("cli-sweep-median"),
-        w("cli-sweep-worst"),
-        w("cli-sweep-worst"),
-        w("cli-sweep-ms"),
-        w("cli-sweep-front"),
-    )?;
-    writeln!(
-        out,
-        "   {:<36} {:>11} {:>10} {:>7} {:>7} {:>7} {:>7} {:>8}",
-        "",
-        w("cli-sweep-bytes"),
-        w("cli-sweep-bytes"),
-        "",
-        w("cli-sweep-legibility"),
-        w("cli-sweep-legibility"),
-        w("cli-sweep-colour"),
-        w("cli-sweep-encode"),
-    )?;
+    let mut rows: Vec<[String; 10]> = vec![
+        [
+            String::new(),
+            w("cli-sweep-head"),
+            w("cli-sweep-total"),
+            w("cli-sweep-median"),
+            w("cli-sweep-in_band"),
+            w("cli-sweep-median"),
+            w("cli-sweep-worst"),
+            w("cli-sweep-worst"),
+            w("cli-sweep-ms"),
+            w("cli-sweep-front"),
+        ],
+        [
+            String::new(),
+            String::new(),
+            w("cli-sweep-bytes"),
+            w("cli-sweep-bytes"),
+            String::new(),
+            w("cli-sweep-legibility"),
+            w("cli-sweep-legibility"),
+            w("cli-sweep-colour"),
+            w("cli-sweep-encode"),
+            String::new(),
+        ],
+    ];
     for (i, r) in sweep.results.iter().enumerate() {
         let mark = if sweep.recommended == Some(i) {
             "*"
         } else if r.default {
             "d"
         } else {
-            " "
+            ""
         };
-        writeln!(
-            out,
-            "{mark}  {:<36} {:>11} {:>10} {:>6.0}% {:>7.3} {:>7.3} {:>7.3} {:>8.1}  {}",
-            r.setting.label(),
-            r.total_bytes,
-            r.median_bytes,
-            r.in_band * 100.0,
-            r.median_score,
-            r.worst_score,
-            r.worst_colour,
-            r.ms_per_megapixel,
+        rows.push([
+            mark.to_owned(),
+            r.setting.label_in(lang),
+            r.total_bytes.to_string(),
+            r.median_bytes.to_string(),
+            format!("{:.0}%", r.in_band * 100.0),
+            format!("{:.3}", r.median_score),
+            format!("{:.3}", r.worst_score),
+            format!("{:.3}", r.worst_colour),
+            format!("{:.1}", r.ms_per_megapixel),
             if r.pareto {
                 w("cli-sweep-yes")
             } else {
                 String::new()
-            }
-        )?;
+            },
+        ]);
     }
+    // The mark and the setting read left to right, the numbers line up on the right.
+    let right = [
+        false, false, true, true, true, true, true, true, true, false,
+    ];
+    write_aligned(&rows, &right, &mut out)?;
     let legend = Args::new()
         .text("floor", format!("{:.2}", sweep.floor))
         .text("colour_floor", format!("{:.2}", sweep.colour_floor));
     writeln!(out, "{}", line(lang, "cli-sweep-legend", legend))?;
     out.flush()
+}
+
+/// Writes rows with every column padded to its widest cell in terminal columns, to the
+/// left or (where `right`) to the right, two spaces apart.
+pub(super) fn write_aligned<const N: usize>(
+    rows: &[[String; N]],
+    right: &[bool; N],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths.iter().zip(right))
+            .map(|(cell, (w, right))| {
+                let pad = " ".repeat(w - cell.width());
+                if *right {
+                    format!("{pad}{cell}")
+                } else {
+                    format!("{cell}{pad}")
+                }
+            })
+            .collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
 }

@@ -19,23 +19,15 @@ use super::{path_arg, setup_error, ProfileArgs, ReportArgs, RunArgs};
 
 #[derive(Args)]
 pub(super) struct WatchArgs {
-    /// The folder to follow (a scanner's output folder, a shared folder).
     input: PathBuf,
-    /// Output folder (created if missing; may lie inside IN). Holds the journal
-    /// `.scanfit-journal.jsonl` that makes restarts resume without redoing anything.
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
     #[command(flatten)]
     profile: ProfileArgs,
-    /// How long a file's size and time must stay unchanged before it is read, when
-    /// the OS gives no close-after-write event for it.
     #[arg(long, default_value_t = DEFAULT_SETTLE.as_millis() as u64, value_name = "MS")]
     settle: u64,
-    /// Look for changes every SECS seconds instead of waiting for file events (for
-    /// network shares, where events don't arrive).
     #[arg(long, value_name = "SECS")]
     poll: Option<f64>,
-    /// What to do with an input once its output is safely on disk.
     #[arg(long, default_value_t = Originals::default(), value_name = "keep|move:DIR|delete")]
     originals: Originals,
     #[command(flatten)]

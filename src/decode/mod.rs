@@ -184,9 +184,8 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
 fn decode_jpeg(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
     // A file cut short by an interrupted copy is said as such, before any decoding.
     if !crate::jpeg::has_end(bytes) {
-        return Err(Problem::Corrupt {
+        return Err(Problem::Truncated {
             format: Format::Jpeg,
-            detail: "the file ends before the picture data does".into(),
         });
     }
     let found = crate::jpeg::metadata(bytes);

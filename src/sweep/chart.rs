@@ -41,7 +41,9 @@ pub enum ChartError {
     },
 }
 
-/// Draws the sweep's chart into `path` (`.svg` or `.png`), its words in `lang`.
+/// Draws the sweep's chart into `path` (`.svg` or `.png`), its words in `lang`; a PNG's
+/// in English, because its embedded font (DejaVu Sans) has no Chinese glyphs and a CJK
+/// font would add megabytes to the binary. An SVG's text is drawn by the viewer's fonts.
 pub fn plot(sweep: &Sweep, path: &Path, lang: Lang) -> Result<(), ChartError> {
     let extension = path
         .extension()
@@ -62,7 +64,7 @@ pub fn plot(sweep: &Sweep, path: &Path, lang: Lang) -> Result<(), ChartError> {
             draw(
                 BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(),
                 sweep,
-                lang,
+                Lang::En,
             )?;
             let mut png = Vec::new();
             image::RgbImage::from_raw(SIZE.0, SIZE.1, rgb)
@@ -173,7 +175,7 @@ where
         .label(line(lang, "chart-front", Args::new()))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(2)));
 
-    plot_families(&mut chart, sweep).map_err(err)?;
+    plot_families(&mut chart, sweep, lang).map_err(err)?;
     mark_choices(&mut chart, sweep, lang).map_err(err)?;
 
     chart
@@ -192,11 +194,12 @@ where
 fn plot_families<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     sweep: &Sweep,
+    lang: Lang,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let results = &sweep.results;
     let mut families: Vec<String> = Vec::new();
     for r in results {
-        let f = r.setting.family();
+        let f = r.setting.family_in(lang);
         if !families.contains(&f) {
             families.push(f);
         }
@@ -205,7 +208,7 @@ fn plot_families<DB: DrawingBackend>(
         let colour = Palette99::pick(i).mix(0.9);
         let points = results
             .iter()
-            .filter(|r| &r.setting.family() == name)
+            .filter(|r| &r.setting.family_in(lang) == name)
             .map(|r| Circle::new((mb(r.total_bytes), r.worst_score), 5, colour.filled()));
         chart
             .draw_series(points)?
@@ -231,7 +234,7 @@ fn mark_choices<DB: DrawingBackend>(
         chart.draw_series([Cross::new(at, 9, BLACK.stroke_width(2))])?;
         chart.draw_series([EmptyElement::at(at)
             + Text::new(
-                named("chart-default", d.setting.label()),
+                named("chart-default", d.setting.label_in(lang)),
                 (12, -22),
                 label_style.clone(),
             )])?;
@@ -242,7 +245,7 @@ fn mark_choices<DB: DrawingBackend>(
         chart.draw_series([TriangleMarker::new(at, 11, green.stroke_width(2))])?;
         chart.draw_series([EmptyElement::at(at)
             + Text::new(
-                named("chart-recommended", best.setting.label()),
+                named("chart-recommended", best.setting.label_in(lang)),
                 (12, 8),
                 label_style,
             )])?;

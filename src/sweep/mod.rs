@@ -30,6 +30,7 @@ use crate::pipeline::{decode_bytes, prepare};
 use crate::resize::{resize, scaled_dims};
 use crate::run::{Panicked, Progress, Runner};
 use crate::sniff::{claimed_by_name, sniff};
+use crate::words::{line, Args, Lang};
 
 pub use chart::{plot, ChartError};
 
@@ -65,30 +66,42 @@ impl Setting {
         }
     }
 
-    /// A short name for tables and charts: `q85 4:2:0 progressive trellis ×0.75`.
+    /// A short name for the CSV (English, for scripts): `q85 4:2:0 progressive trellis
+    /// ×0.75`.
     pub fn label(&self) -> String {
-        format!("q{} {}", self.quality, self.family())
+        self.label_in(Lang::En)
+    }
+
+    /// The short name people read, in `lang`, for tables, charts and recommendations.
+    pub fn label_in(&self, lang: Lang) -> String {
+        let args = Args::new()
+            .num("quality", self.quality)
+            .text("family", self.family_in(lang));
+        line(lang, "sweep-setting", args)
     }
 
     /// Everything but the quality: `4:2:0 progressive trellis ×0.75`. The chart gives
     /// each family one colour.
     pub fn family(&self) -> String {
-        let mut s = format!(
-            "{} {}",
-            self.jpeg.subsampling,
-            if self.jpeg.progressive {
-                "progressive"
-            } else {
-                "baseline"
-            }
-        );
-        if self.jpeg.trellis {
-            s.push_str(" trellis");
-        }
-        if self.scale < 1.0 {
-            s.push_str(&format!(" ×{}", self.scale));
-        }
-        s
+        self.family_in(Lang::En)
+    }
+
+    /// [`Setting::family`] in `lang`.
+    pub fn family_in(&self, lang: Lang) -> String {
+        let yes = |on: bool| if on { "yes" } else { "no" };
+        let args = Args::new()
+            .text("subsampling", self.jpeg.subsampling)
+            .text("progressive", yes(self.jpeg.progressive))
+            .text("trellis", yes(self.jpeg.trellis))
+            .text(
+                "scale",
+                if self.scale < 1.0 {
+                    self.scale.to_string()
+                } else {
+                    "none".to_owned()
+                },
+            );
+        line(lang, "sweep-family", args)
     }
 }
 

@@ -2,7 +2,6 @@
 
 use super::{display_in_english, line, Args, Lang, Message, Words};
 use crate::check::{Finding, MetadataFound, Reason, Verdict};
-use crate::options::ByteSize;
 
 display_in_english!(Finding, Reason);
 
@@ -48,12 +47,12 @@ impl Message for Finding {
                 .opt("extension", extension.as_deref())
                 .text("suggested", suggested),
             TooSmall { bytes, min } => w
-                .text("size", ByteSize(*bytes))
-                .text("min_size", ByteSize(*min))
+                .size("size", *bytes, lang)
+                .size("min_size", *min, lang)
                 .num("min", *min),
             TooLarge { bytes, max } => w
-                .text("size", ByteSize(*bytes))
-                .text("max_size", ByteSize(*max))
+                .size("size", *bytes, lang)
+                .size("max_size", *max, lang)
                 .num("max", *max),
             Unreadable(problem) => w.msg("problem", problem, lang),
             PassedOver(why) => w.msg("why", why, lang),

@@ -1,9 +1,7 @@
 //! The words of converting one picture (`convert.ftl`): problems, skips, warnings, and
 //! the setup errors every command shares.
 
-use std::io;
-
-use super::{display_in_english, line, Args, Lang, Message, Words};
+use super::{display_in_english, io_text, line, Args, Lang, Message, Words};
 use crate::decode::heif::HeifError;
 use crate::decode::jpeg::JpegDamage;
 use crate::decode::pages::PageError;
@@ -32,17 +30,6 @@ display_in_english!(
     SizeError,
 );
 
-/// The text of an I/O error, with scanfit's own typed causes in words.
-pub(super) fn io_detail(e: &io::Error, lang: Lang) -> String {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<InTheWay>())
-    {
-        Some(in_the_way) => super::say(in_the_way, lang),
-        None => e.to_string(),
-    }
-}
-
 impl Message for InTheWay {
     fn code(&self) -> &'static str {
         "in_the_way"
@@ -63,7 +50,7 @@ impl Message for Problem {
             Problem::Unsupported { .. } => "unsupported",
             Problem::TooLarge { .. } => "input_too_large",
             Problem::TooManyPixels { .. } => "too_many_pixels",
-            Problem::Corrupt { .. } => "corrupt",
+            Problem::Corrupt { .. } | Problem::Truncated { .. } => "corrupt",
             Problem::CorruptData { .. } => "corrupt_data",
             Problem::Page(e) => e.code(),
             Problem::Heif(e) => e.code(),
@@ -80,7 +67,7 @@ impl Message for Problem {
     fn words(&self, lang: Lang) -> Words {
         let w = Words::new("problem", self.code());
         match self {
-            Problem::Read(e) | Problem::ReadFolder(e) => w.text("detail", io_detail(e, lang)),
+            Problem::Read(e) | Problem::ReadFolder(e) => w.text("detail", io_text(e, lang)),
             Problem::ChangedWhileRead { opened, read } => {
                 w.num("opened", *opened).num("read", *read)
             }
@@ -91,6 +78,9 @@ impl Message for Problem {
                 .num("height", *height)
                 .num("max", *max),
             Problem::Corrupt { format, detail } => w.text("format", format).text("detail", detail),
+            Problem::Truncated { format } => {
+                Words::new("problem", "truncated").text("format", format)
+            }
             Problem::CorruptData { format, damage } => {
                 w.text("format", format).msg("damage", damage, lang)
             }
@@ -102,7 +92,7 @@ impl Message for Problem {
                 .msg("closest", closest, lang),
             Problem::Encode(detail) | Problem::Panic(detail) => w.text("detail", detail),
             Problem::Write { path, source } => {
-                w.path("path", path).text("detail", io_detail(source, lang))
+                w.path("path", path).text("detail", io_text(source, lang))
             }
             Problem::WouldOverwriteInput { path } | Problem::OutputFolderIsLink { path } => {
                 w.path("path", path)
@@ -467,7 +457,7 @@ impl Message for SetupError {
             SetupError::Sweep(e) => e.words(lang),
             SetupError::Input { path, source } => Words::new("setup", "input")
                 .path("path", path)
-                .text("detail", io_detail(source, lang)),
+                .text("detail", io_text(source, lang)),
             SetupError::Output { path, why } => Words::new("setup", "output")
                 .path("path", path)
                 .msg("why", why, lang),
@@ -484,10 +474,10 @@ impl Message for OutputWhy {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("setup", self.code());
         match self {
-            OutputWhy::Create(detail) => w.text("detail", detail),
+            OutputWhy::Create(e) => w.text("detail", io_text(e, lang)),
             OutputWhy::IsInput | OutputWhy::IsWatched => w,
         }
     }

@@ -39,25 +39,44 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use rules::{kind_name, province_name};
-pub use tools::{Args, Words};
+pub use tools::{io_text, size, Args, Words};
 
 /// A language scanfit speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Lang {
     /// English, the fallback for a message missing from another language.
     #[default]
     En,
+    /// Simplified Chinese, the language of the filing portal and its applicants.
+    Zh,
 }
 
 impl Lang {
     /// Every language, the fallback first.
-    pub const ALL: &'static [Lang] = &[Lang::En];
+    pub const ALL: &'static [Lang] = &[Lang::En, Lang::Zh];
 
     /// The BCP 47 tag (also the name of the folder of its `.ftl` files).
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
+            Lang::Zh => "zh",
         }
+    }
+
+    /// The language of a locale name or language tag, if scanfit speaks it: any
+    /// Chinese one (`zh_CN.UTF-8`, `zh_SG`, `zh-Hans-CN`, `zh`) is Chinese, any English
+    /// one English. Taiwan's and Hong Kong's (`zh_TW`, `zh-Hant`) get Simplified Chinese
+    /// too: closer to what their readers read than English, until a Traditional
+    /// translation exists. `C`, `POSIX` and other languages are `None`.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        // The language is what comes before the territory (`_CN`, `-Hans`), the
+        // codeset (`.UTF-8`) and the modifier (`@euro`).
+        let language = tag.trim().split(['_', '-', '.', '@']).next()?;
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| language.eq_ignore_ascii_case(l.tag()))
     }
 }
 
@@ -67,11 +86,12 @@ macro_rules! catalogue {
         /// Every catalogue file: its language, area and text.
         pub const FILES: &[(Lang, &str, &str)] = &[
             $((Lang::En, $area, include_str!(concat!("en/", $area, ".ftl"))),)*
+            $((Lang::Zh, $area, include_str!(concat!("zh/", $area, ".ftl"))),)*
         ];
     };
 }
 
-catalogue!("convert", "check", "stitch", "watch", "sweep", "rules", "cli");
+catalogue!("convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help");
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
 /// its sentence in any language.
@@ -98,6 +118,10 @@ static BUNDLES: LazyLock<Vec<Bundle>> = LazyLock::new(|| {
             // Isolation marks (U+2068/U+2069) around arguments would end up in reports
             // and terminals that do not render them.
             bundle.set_use_isolating(false);
+            // NUMBER() lets each language choose how a size's digits read (4.00 MB, 4 MB).
+            bundle
+                .add_function("NUMBER", fluent_bundle::builtins::NUMBER)
+                .expect("NUMBER is added once");
             for (_, area, text) in FILES.iter().filter(|(l, _, _)| *l == lang) {
                 let resource = FluentResource::try_new((*text).to_owned())
                     .unwrap_or_else(|(_, e)| panic!("{}/{area}.ftl: {e:?}", lang.tag()));

@@ -5,8 +5,7 @@
 //! `--rules` may bring kinds no catalogue knows), in Chinese for Chinese and in English
 //! for every other language.
 
-use super::convert::io_detail;
-use super::{display_in_english, line, Args, Lang, Message, Words};
+use super::{display_in_english, io_text, line, Args, Lang, Message, Words};
 use crate::rules::dates::{DateError, LengthError};
 use crate::rules::finding::{Applied, RuleSource};
 use crate::rules::kind::{KindName, NameError};
@@ -235,7 +234,7 @@ impl Message for RulesError {
         let w = Words::new("rules", self.code());
         match self {
             RulesError::Read { path, source } => {
-                w.path("path", path).text("detail", io_detail(source, lang))
+                w.path("path", path).text("detail", io_text(source, lang))
             }
             RulesError::Invalid {
                 path,
@@ -404,7 +403,7 @@ impl Message for SheetError {
         match self {
             SheetError::Read { path, source } => Words::new("sheet", "read")
                 .path("path", path)
-                .text("detail", io_detail(source, lang)),
+                .text("detail", io_text(source, lang)),
             SheetError::NotText { path } => Words::new("sheet", "not_text").path("path", path),
             SheetError::Csv { path, line, why } => Words::new("sheet", "csv")
                 .path("path", path)

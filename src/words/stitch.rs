@@ -1,8 +1,7 @@
 //! The words of `scanfit stitch` (`stitch.ftl`): why a set was not stitched, and
 //! mistakes in a sets file.
 
-use super::convert::io_detail;
-use super::{display_in_english, Lang, Message, Words};
+use super::{display_in_english, io_text, Lang, Message, Words};
 use crate::stitch::{LayoutError, RowError, SetsError, StitchError, StitchOptionsError};
 
 display_in_english!(
@@ -46,7 +45,7 @@ impl Message for StitchError {
             }
             StitchError::Write { path, source } => Words::new("stitch", "write_failed")
                 .path("path", path)
-                .text("detail", io_detail(source, lang)),
+                .text("detail", io_text(source, lang)),
             StitchError::Panic(detail) => {
                 Words::new("stitch", "internal_error").text("detail", detail)
             }

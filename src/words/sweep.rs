@@ -1,8 +1,7 @@
 //! The words of `scanfit sweep` (`sweep.ftl`): settings that cannot be swept, and the
 //! chart's errors.
 
-use super::convert::io_detail;
-use super::{display_in_english, Lang, Message, Words};
+use super::{display_in_english, io_text, Lang, Message, Words};
 use crate::sweep::{ChartError, QualityListError, SweepError};
 
 display_in_english!(SweepError, QualityListError, ChartError);
@@ -55,7 +54,7 @@ impl Message for ChartError {
             ChartError::Format { path } => w.path("path", path),
             ChartError::Draw(detail) => w.text("detail", detail),
             ChartError::Write { path, source } => {
-                w.path("path", path).text("detail", io_detail(source, lang))
+                w.path("path", path).text("detail", io_text(source, lang))
             }
         }
     }

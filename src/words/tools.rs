@@ -1,11 +1,15 @@
 //! The small vocabulary the `impl Message` blocks are written in: a message id with its
-//! arguments ([`Words`]), and the arguments of plain texts ([`Args`]).
+//! arguments ([`Words`]), the arguments of plain texts ([`Args`]), and the values said
+//! inside many messages: sizes ([`size`]) and the system's I/O errors ([`io_text`]).
 
+use std::io;
 use std::path::Path;
 
 use fluent_bundle::{FluentArgs, FluentValue};
 
-use super::{say, Lang, Message};
+use super::{line, say, Lang, Message};
+use crate::options::{ByteSize, SizeUnit};
+use crate::write::InTheWay;
 
 /// A catalogue message id and its arguments: what a [`Message`] renders as.
 pub struct Words {
@@ -40,6 +44,11 @@ impl Words {
     pub fn num(mut self, name: &'static str, value: impl Into<u64>) -> Words {
         self.args.set(name, number(value.into()));
         self
+    }
+
+    /// Adds a size in bytes, as people read it in `lang` ([`size`]).
+    pub fn size(self, name: &'static str, bytes: u64, lang: Lang) -> Words {
+        self.text(name, size(bytes, lang))
     }
 
     /// Adds another message, rendered in the same language.
@@ -78,6 +87,11 @@ impl Args {
         self
     }
 
+    /// Adds a size in bytes, as people read it in `lang` ([`size`]).
+    pub fn size(self, name: &'static str, bytes: u64, lang: Lang) -> Args {
+        self.text(name, size(bytes, lang))
+    }
+
     pub(super) fn into_fluent(self) -> FluentArgs<'static> {
         self.0
     }
@@ -87,4 +101,48 @@ impl Args {
 fn number(n: u64) -> FluentValue<'static> {
     // Fluent numbers are f64: exact up to 2^53, far beyond any size or count here.
     FluentValue::from(n as f64)
+}
+
+/// A size in bytes as people read it in `lang`: `4.31 MB`, `154.7 kB`, `96 B` in
+/// English, `4.31 MB`, `4 MB`, `154.7 KB`, `96 字节` in Chinese. The number is rounded
+/// once ([`ByteSize::shown`]); the catalogue (`unit-*`) words the unit and chooses
+/// whether trailing zeros show.
+pub fn size(bytes: u64, lang: Lang) -> String {
+    let (digits, unit) = ByteSize(bytes).shown();
+    let id = match unit {
+        SizeUnit::B => "unit-b",
+        SizeUnit::Kb => "unit-kb",
+        SizeUnit::Mb => "unit-mb",
+    };
+    // Fluent numbers are f64: the rounded digits read back exactly as written.
+    let n: f64 = digits.parse().expect("ByteSize::shown gives digits");
+    let mut args = FluentArgs::new();
+    args.set("n", FluentValue::from(n));
+    super::text(lang, id, &args)
+}
+
+/// The text of an I/O error in `lang`: scanfit's own typed causes in words, the common
+/// kinds (not found, permission denied, disk full...) in the language's words where it
+/// has them, else the system's own text.
+pub fn io_text(e: &io::Error, lang: Lang) -> String {
+    if let Some(in_the_way) = e.get_ref().and_then(|i| i.downcast_ref::<InTheWay>()) {
+        return say(in_the_way, lang);
+    }
+    line(
+        lang,
+        "io-error",
+        Args::new().text("kind", kind_name(e.kind())).text("os", e),
+    )
+}
+
+/// `NotFound` → `not_found`: the catalogue selects on the kind by this name.
+fn kind_name(kind: io::ErrorKind) -> String {
+    let mut name = String::new();
+    for c in format!("{kind:?}").chars() {
+        if c.is_ascii_uppercase() && !name.is_empty() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
 }

@@ -1,8 +1,7 @@
 //! The words of `scanfit watch` (`watch.ftl`): why a watch cannot start or must stop,
 //! and what it notices along the way.
 
-use super::convert::io_detail;
-use super::{display_in_english, Lang, Message, Words};
+use super::{display_in_english, io_text, Lang, Message, Words};
 use crate::watch::{BadOriginals, Notice, OriginalsWhy, WatchError};
 
 display_in_english!(WatchError, OriginalsWhy, BadOriginals, Notice);
@@ -25,7 +24,7 @@ impl Message for WatchError {
             WatchError::NotAFolder { path } => w.path("path", path),
             WatchError::Watch { path, source } => w.path("path", path).text("detail", source),
             WatchError::Journal { path, source } => {
-                w.path("path", path).text("detail", io_detail(source, lang))
+                w.path("path", path).text("detail", io_text(source, lang))
             }
             WatchError::OriginalsFolder { path, why } => w.path("path", path).msg("why", why, lang),
         }
@@ -40,11 +39,11 @@ impl Message for OriginalsWhy {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         match self {
-            // The OS's own words say it all.
-            OriginalsWhy::Create(detail) => {
-                Words::new("setup", "output_create").text("detail", detail)
+            // The cause says it all.
+            OriginalsWhy::Create(e) => {
+                Words::new("setup", "output_create").text("detail", io_text(e, lang))
             }
             OriginalsWhy::ContainsInput => Words::new("watch", self.code()),
         }

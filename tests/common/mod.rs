@@ -246,10 +246,12 @@ pub fn assert_clean_output(path: &Path) -> DynamicImage {
     image::load_from_memory(&bytes).expect("output decodes")
 }
 
-/// Runs the binary.
+/// Runs the binary, in English whatever the machine's locale (the tests that read its
+/// words read the English catalogue; tests/zh.rs chooses Chinese itself).
 pub fn scanfit(args: &[&std::ffi::OsStr]) -> Output {
     assert_cmd::Command::cargo_bin("scanfit")
         .unwrap()
+        .env("SCANFIT_LANG", "en")
         .args(args)
         .output()
         .unwrap()

@@ -23,6 +23,7 @@ cli-bar-files = files
 cli-bar-encodes = encodes
 cli-bar-sampled = { $files } files
 cli-bar-bytes = { $bytes_in } → { $bytes_out }
+cli-bar-eta = ETA
 
 ## check's table.
 cli-dims = { $width }×{ $height }
@@ -63,6 +64,8 @@ cli-sweep-profile-written = profile written to { $path }
 
 ## Errors of the command line itself.
 cli-error = scanfit: { $error }
+# Between an error and its cause ("writing the report r.csv: disk full").
+cli-error-chain = {": "}
 cli-reading_profile = reading the profile { $path }
 cli-invalid_profile = the profile { $path } is not valid: { $why }
 cli-writing_report = writing the report { $path }
@@ -87,7 +90,7 @@ cli-wrote_sets = wrote { $path } ({ $sets } combined { $sets ->
 
 ## scanfit rules.
 cli-rules-guide = { $title }, version { $version }
-cli-rules-upload = Upload: { $formats }; { $min } to { $max } bytes
+cli-rules-upload = Upload: { $formats }; { $min_size } to { $max_size } ({ $min } to { $max } bytes)
 cli-rules-picture = Picture: { $colour ->
         [yes] a colour photo or colour scan of the original
        *[no] any colours

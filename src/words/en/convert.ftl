@@ -11,6 +11,7 @@ problem-unsupported = { $format } is not supported: save it as JPEG or PNG first
 problem-input_too_large = the file is { $bytes } bytes, above the { $max }-byte input limit
 problem-too_many_pixels = { $width }×{ $height } pixels is above the limit of { $max } pixels
 problem-corrupt = { $format } data is corrupt or truncated: { $detail }
+problem-truncated = { $format } data is corrupt or truncated: the file ends before the picture data does
 problem-corrupt_data = { $format } picture data is damaged ({ $damage }): part of the picture would be garbage; get the file again from its source
 problem-band_unreachable = cannot land in { $min }..={ $max } bytes without going below the legibility floors: { $closest }
 problem-encode_failed = encoding failed: { $detail }
@@ -121,3 +122,14 @@ setup-output = output folder { $path }: { $why }
 setup-output_create = { $detail }
 setup-output_is_input = it is also an input folder; outputs would be mixed with inputs
 setup-output_is_watched = it is also the watched folder; outputs would be mixed with inputs
+
+## Said inside other messages: a size (family "unit"; $n is already rounded, the
+## language chooses how many decimals show), and an error of the system (family "io":
+## $kind is the error's kind, `not_found`, `permission_denied`...; $os the system's
+## own text, which English keeps whole).
+unit-b = { $n } B
+unit-kb = { NUMBER($n, minimumFractionDigits: 1) } kB
+unit-mb = { NUMBER($n, minimumFractionDigits: 2) } MB
+io-error = { $kind ->
+       *[other] { $os }
+    }

@@ -21,3 +21,17 @@ chart-floor = legibility floor { $floor }
 chart-front = Pareto front
 chart-default = default ({ $setting })
 chart-recommended = recommended ({ $setting })
+
+## A setting of the grid as the table, the chart and the recommendation name it
+## (the CSV keeps the English label for scripts).
+sweep-setting = q{ $quality } { $family }
+sweep-family = { $subsampling } { $progressive ->
+        [yes] progressive
+       *[no] baseline
+    }{ $trellis ->
+        [yes] {" "}trellis
+       *[no] {""}
+    }{ $scale ->
+        [none] {""}
+       *[other] {" "}×{ $scale }
+    }

@@ -1,7 +1,7 @@
 # 资料规则（src/rules/）：对每份资料、每个客户文件夹的检查结果，以及规则文件、资料清单、
 # 表格中的错误。资料类型与省份名称已按中文传入。用语依照备案指南：先说问题，再说怎么做。
 
-## 检查结果（"rule"）；短横之后为 --json 报告中的固定代码。
+## 检查结果（family "rule"）；短横后面的 code 是 --json 报告里保留的代码。
 rule-issued_outside_window =
     { $kind }办理日为 { $issued }，距提交日期 { $filed_on } 已 { $days_before } 天；{ $rule ->
         [province] { $province }要求
@@ -61,11 +61,11 @@ rule-identity_missing =
 rule-manifest_file_missing =
     资料清单第 { $row } 行的 { $file } 不在本次检查的图片中。请核对路径（相对于资料清单所在文件夹）。
 
-## 期限长度（"length"）。
+## 期限长度（family "length"）。
 length-months = { $count } 个月
 length-days = { $count } 天
 
-## 无法使用的规则文件（"rules"）。
+## 无法使用的规则文件（family "rules"）。
 rules-read = 无法读取规则文件 { $path }：{ $detail }
 rules-invalid = { $path }，第 { $line } 行：{ $why }{ $text ->
         [none] {""}
@@ -84,7 +84,7 @@ rules-unknown_format = [upload] 中的“{ $format }”不是 scanfit 认识的�
 rules-upload = [upload] 需要 formats，且 min_bytes 小于 max_bytes
 rules-out_of_range = picture.min_sharpness 不能为负数，warn_days 不能超过 366
 
-## 无法使用的资料清单（"manifest"）。
+## 无法使用的资料清单（family "manifest"）。
 manifest-no_header = { $path }：第一行须为列名，至少包括“文件”（另可有：类型、办理日、有效期至、省份、需要；或 file, kind, issued, valid_until, province, needs）
 manifest-cell = { $path }，第 { $row } 行，{ $letter } 列（{ $column }）：{ $why }
 manifest-duplicate = { $path }，第 { $row } 行：{ $file } 已在第 { $first } 行列出
@@ -96,7 +96,7 @@ date-not_an_expiry = “{ $text }”既不是日期也不是“长期”；请�
 date-not_a_length = “{ $text }”不是期限；请写成“3个月”“45天”或“1年”（不超过 100 年）
 province-unknown = “{ $text }”不是内地省份；请用中文（四川、河北省）或拼音（sichuan）填写
 
-## 无法读取的表格（CSV，"sheet"）。
+## 无法读取的表格（CSV，family "sheet"）。
 sheet-read = 无法读取 { $path }：{ $detail }
 sheet-not_text = { $path }：不是文本文件（不是 UTF-8、UTF-16，也不是 GBK/GB18030）；请在 Excel 中另存为 CSV
 sheet-csv = { $path }，第 { $line } 行：{ $why }
