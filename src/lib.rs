@@ -39,9 +39,11 @@ pub mod pipeline;
 pub mod png;
 pub mod report;
 pub mod resize;
+pub mod rules;
 pub mod run;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod sheet;
 pub mod sniff;
 pub mod stitch;
 pub mod sweep;

@@ -167,8 +167,12 @@ fn is_bmp(head: &[u8]) -> bool {
 /// scanners write). Unreadable bytes under such a name are an error; under any other
 /// name, an unrelated file to skip. A claim that differs from the bytes is a renamed file.
 pub fn claimed_by_name(path: &Path) -> Option<Format> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
+    format_of_extension(path.extension()?.to_str()?)
+}
+
+/// The format a file name ending (without the dot, any case) stands for.
+pub fn format_of_extension(ext: &str) -> Option<Format> {
+    Some(match ext.to_ascii_lowercase().as_str() {
         "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
         "png" => Format::Png,
         "gif" => Format::Gif,

@@ -17,6 +17,7 @@ mod check;
 mod convert;
 mod help;
 mod lang;
+mod rules;
 #[cfg(feature = "serve")]
 mod serve;
 mod stitch;
@@ -62,6 +63,7 @@ enum Command {
     Check(check::CheckArgs),
     Stitch(stitch::StitchArgs),
     Watch(watch::WatchArgs),
+    Rules(rules::RulesCmdArgs),
     Sweep(sweep::SweepArgs),
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
@@ -91,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::run(args, lang),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, lang),
+        Command::Rules(args) => rules::run(args, lang),
     };
     result.unwrap_or_else(|e| {
         let error = error_text(&e, lang);

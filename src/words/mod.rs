@@ -27,6 +27,7 @@
 mod check;
 mod client;
 mod convert;
+mod rules;
 #[cfg(feature = "serve")]
 mod serve;
 mod stitch;
@@ -43,6 +44,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use client::unfilled;
+pub use rules::{kind_name, province_name};
 pub use tools::{io_text, size, Args, Words};
 
 /// A language scanfit speaks.
@@ -95,7 +97,7 @@ macro_rules! catalogue {
     };
 }
 
-catalogue!("convert", "check", "stitch", "watch", "sweep", "cli", "help", "page", "serve");
+catalogue!("convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help", "page", "serve");
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
 /// its sentence in any language.

@@ -28,6 +28,7 @@ fn samples() -> Vec<Box<dyn Message>> {
     all.extend(check_samples());
     all.extend(stitch_samples());
     all.extend(sweep_samples());
+    all.extend(rules_samples());
     #[cfg(feature = "watch")]
     all.extend(watch_samples());
     #[cfg(feature = "serve")]
@@ -47,7 +48,6 @@ fn nested_samples() -> Vec<Box<dyn Message>> {
         Box::new(IccIssue::NotRgb("Cmyk".into())),
         Box::new(IccIssue::CannotConvert("x".into())),
         Box::new(IccIssue::ConversionFailed("x".into())),
-        Box::new(RowError::Csv("x".into())),
         Box::new(RowError::TooFewPictures {
             name: "a".into(),
             count: 1,
@@ -334,6 +334,7 @@ fn check_samples() -> Vec<Box<dyn Message>> {
             long_edge: 900,
             min: 1200,
         },
+        Rule(crate::rules::Finding::KindUndetected),
     ];
     let mut all: Vec<Box<dyn Message>> = Vec::new();
     all.push(Box::new(Reason {
@@ -388,15 +389,12 @@ fn stitch_samples() -> Vec<Box<dyn Message>> {
             margin: 1,
             max: 1000,
         }),
-        Box::new(SetsError::Read {
+        Box::new(SetsError::Sheet(crate::sheet::SheetError::NotText {
             path: p(),
-            source: io(),
-        }),
-        Box::new(SetsError::NotUtf8 { path: p() }),
+        })),
         Box::new(SetsError::Empty { path: p() }),
     ];
     for why in [
-        RowError::Csv("x".into()),
         RowError::TooFewPictures {
             name: "a".into(),
             count: 1,
@@ -411,6 +409,106 @@ fn stitch_samples() -> Vec<Box<dyn Message>> {
             why,
         }));
     }
+    all
+}
+
+fn rules_samples() -> Vec<Box<dyn Message>> {
+    use crate::rules::dates::{DateError, Length, LengthError};
+    use crate::rules::manifest::{CellError, ManifestError};
+    use crate::rules::province::ProvinceError;
+    use crate::rules::{KindId, NameError, Province, RulesError, RulesWhy};
+    use crate::sheet::{CsvError, SheetError};
+    let p = || PathBuf::from("客户A/docs.csv");
+    let mut all: Vec<Box<dyn Message>> = Vec::new();
+    for f in crate::rules::finding::samples() {
+        all.push(Box::new(f));
+    }
+    all.push(Box::new(Length::Months(3)));
+    all.push(Box::new(Length::Days(45)));
+    let whys = [
+        RulesWhy::Syntax("x".into()),
+        RulesWhy::BadId("X".into()),
+        RulesWhy::KindTwice("x".into()),
+        RulesWhy::NoNames("x".into()),
+        RulesWhy::Name(NameError {
+            kind: "x".into(),
+            name: " ".into(),
+        }),
+        RulesWhy::NoKinds,
+        RulesWhy::UnknownKind("x".into()),
+        RulesWhy::ExceptionWithoutWindow,
+        RulesWhy::ExceptionTwice {
+            province: Province::parse("河北").unwrap(),
+            kind: KindId("authorization".into()),
+        },
+        RulesWhy::UnknownFormat("webp2".into()),
+        RulesWhy::Upload,
+        RulesWhy::OutOfRange,
+    ];
+    for (i, why) in whys.into_iter().enumerate() {
+        all.push(Box::new(why.clone()));
+        let text = if i == 0 {
+            String::new()
+        } else {
+            "x = 1".into()
+        };
+        all.push(Box::new(RulesError::Invalid {
+            path: p(),
+            line: 3,
+            text,
+            why,
+        }));
+    }
+    all.push(Box::new(RulesError::Read {
+        path: p(),
+        source: io(),
+    }));
+    let sheets = [
+        SheetError::Read {
+            path: p(),
+            source: io(),
+        },
+        SheetError::NotText { path: p() },
+        SheetError::Csv {
+            path: p(),
+            line: 2,
+            why: CsvError::UnclosedQuote,
+        },
+        SheetError::Csv {
+            path: p(),
+            line: 2,
+            why: CsvError::Unreadable,
+        },
+    ];
+    for e in sheets {
+        all.push(Box::new(ManifestError::Sheet(e)));
+    }
+    all.push(Box::new(ManifestError::NoHeader { path: p() }));
+    all.push(Box::new(ManifestError::Duplicate {
+        path: p(),
+        row: 4,
+        first: 2,
+        file: "a.jpg".into(),
+    }));
+    let cells = [
+        CellError::Date(DateError::NotADate("x".into())),
+        CellError::Date(DateError::NotAnExpiry("x".into())),
+        CellError::Province(ProvinceError("火星".into())),
+        CellError::UnknownNeed("护照".into()),
+    ];
+    for why in cells {
+        all.push(Box::new(why.clone()));
+        all.push(Box::new(ManifestError::Cell {
+            path: p(),
+            row: 3,
+            letter: "C".into(),
+            column: "issued".into(),
+            why,
+        }));
+    }
+    all.push(Box::new(LengthError("3 monts".into())));
+    all.push(Box::new(CsvError::UnclosedQuote));
+    all.push(Box::new(CsvError::Unreadable));
     all
 }
 
