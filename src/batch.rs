@@ -335,7 +335,7 @@ fn convert_into(job: &Job, opts: &Options, durable: bool) -> Result<Vec<Record>,
         let page = picture.page;
         let record = match picture.result {
             Ok(converted) => match write_output(job, page, &converted, opts, durable) {
-                Ok(output) => Record::wrote(job.input.clone(), job.bytes, output, converted),
+                Ok(output) => Record::wrote(job.input.clone(), job.bytes, output, &converted),
                 Err(Problem::Write { path, source })
                     if source.kind() == ErrorKind::AlreadyExists =>
                 {

@@ -38,7 +38,10 @@ use crate::words::{english, Message};
 use crate::{jpeg, png};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
-pub const CHECK_SCHEMA_VERSION: u32 = 1;
+///
+/// 2: a `record` field (`file`, or `folder` for the client folders' lines that follow
+/// the files'), a `kind` field, and the document rules' findings among the reasons.
+pub const CHECK_SCHEMA_VERSION: u32 = 2;
 
 /// The file name endings the portal's upload form takes ("JPG, JPEG, PNG, GIF").
 pub const ACCEPTED_EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "gif"];
@@ -151,6 +154,8 @@ pub enum Finding {
         /// [`MIN_LEGIBLE_LONG_EDGE`].
         min: u32,
     },
+    /// What the document rules found (kind, dates, combining); see [`crate::rules`].
+    Rule(crate::rules::Finding),
 }
 
 /// Findings are equal when they say the same thing: the same code and the same words
@@ -194,6 +199,11 @@ impl Finding {
             | Bilevel
             | Blurred { .. }
             | LowResolution { .. } => Severity::Warn,
+            Rule(f) => match f.severity() {
+                crate::rules::Severity::Note => Severity::Note,
+                crate::rules::Severity::Warn => Severity::Warn,
+                crate::rules::Severity::Fail => Severity::Fail,
+            },
         }
     }
 }
@@ -265,6 +275,8 @@ pub struct CheckRecord {
     pub sharpness: Option<f64>,
     /// Metadata found.
     pub metadata: Option<MetadataFound>,
+    /// The document's kind, when the document rules know it ([`crate::rules::apply`]).
+    pub kind: Option<crate::rules::KindId>,
     /// Everything found, in the order checked.
     pub reasons: Vec<Reason>,
     /// Wall time for this file.
@@ -286,12 +298,13 @@ impl CheckRecord {
             colour: None,
             sharpness: None,
             metadata: None,
+            kind: None,
             reasons: Vec::new(),
             millis: 0,
         }
     }
 
-    fn push(&mut self, finding: Finding) {
+    pub(crate) fn push(&mut self, finding: Finding) {
         self.push_page(None, finding);
     }
 
@@ -310,7 +323,7 @@ impl CheckRecord {
             .filter(move |r| r.finding.severity() >= severity)
     }
 
-    fn settle_verdict(&mut self) {
+    pub(crate) fn settle_verdict(&mut self) {
         self.verdict = match self.reasons.iter().map(|r| r.finding.severity()).max() {
             None | Some(Severity::Note) => Verdict::Pass,
             Some(Severity::Skip) => Verdict::Skipped,

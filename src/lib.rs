@@ -14,7 +14,8 @@
 //! [`stitch`](mod@stitch) combines several documents into one upload picture, through the same
 //! stages. [`sweep`] measures a grid of encoder settings on the user's own documents and
 //! recommends a profile. `watch` (feature `watch`, on by default through `cli`) follows a folder and
-//! converts what appears in it, exactly once per version.
+//! converts what appears in it, exactly once per version. `serve` (feature `serve`, on by
+//! default) puts the same stages behind a web page and an HTTP API.
 //!
 //! ```no_run
 //! use scanfit::{convert, run::NoProgress, Options};
@@ -38,7 +39,11 @@ pub mod pipeline;
 pub mod png;
 pub mod report;
 pub mod resize;
+pub mod rules;
 pub mod run;
+#[cfg(feature = "serve")]
+pub mod serve;
+pub mod sheet;
 pub mod sniff;
 pub mod stitch;
 pub mod sweep;

@@ -193,6 +193,71 @@ pub enum ProfileFileError {
     Invalid(ProfileError),
 }
 
+/// Changes to a [`Profile`], field by field: what a caller gives on top of a base profile.
+/// The command line's profile flags (over a profile file) and a server's request
+/// parameters (over the profile it was started with) both become one, so both change a
+/// profile by the same rules. A missing field keeps the base's value.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ProfileOverrides {
+    /// Smallest accepted output.
+    pub min_size: Option<ByteSize>,
+    /// Largest accepted output.
+    pub max_size: Option<ByteSize>,
+    /// JPEG quality tried first.
+    pub quality: Option<u8>,
+    /// JPEG quality never gone below.
+    pub min_quality: Option<u8>,
+    /// Long edge never downscaled below.
+    pub min_long_edge: Option<u32>,
+    /// Output format.
+    pub format: Option<FormatChoice>,
+    /// Encoder effort; given alone, its own progression and trellis apply.
+    pub effort: Option<Effort>,
+    /// Chroma subsampling.
+    pub subsampling: Option<Subsampling>,
+    /// Progressive or baseline, whatever the effort says.
+    pub progressive: Option<bool>,
+    /// Trellis on or off, whatever the effort says.
+    pub trellis: Option<bool>,
+    /// Legibility floor.
+    pub min_score: Option<f64>,
+}
+
+impl ProfileOverrides {
+    /// `base` with these changes (not validated: the run that uses it checks it, with
+    /// [`Profile::validate`]).
+    pub fn apply(&self, base: &Profile) -> Profile {
+        let mut p = base.clone();
+        fn set<T: Copy>(field: &mut T, value: Option<T>) {
+            if let Some(v) = value {
+                *field = v;
+            }
+        }
+        set(&mut p.min_bytes, self.min_size.map(|s| s.0));
+        set(&mut p.max_bytes, self.max_size.map(|s| s.0));
+        set(&mut p.quality, self.quality);
+        set(&mut p.min_quality, self.min_quality);
+        set(&mut p.min_long_edge, self.min_long_edge);
+        set(&mut p.format, self.format);
+        if let Some(effort) = self.effort {
+            // An effort asked for means its own progression and trellis, not the base's.
+            p.effort = effort;
+            p.progressive = None;
+            p.trellis = None;
+        }
+        set(&mut p.subsampling, self.subsampling);
+        if self.progressive.is_some() {
+            p.progressive = self.progressive;
+        }
+        if self.trellis.is_some() {
+            p.trellis = self.trellis;
+        }
+        set(&mut p.min_score, self.min_score);
+        p
+    }
+}
+
 /// Settings of a batch run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -278,6 +343,30 @@ pub enum SizeError {
     },
     /// Negative or too large.
     OutOfRange(String),
+}
+
+/// A plain byte count.
+impl serde::Serialize for ByteSize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
+
+/// Accepts the text forms [`FromStr`] reads (`"200KiB"`) and plain byte counts, so a
+/// size reads the same in a query string, JSON or TOML as on the command line.
+impl<'de> serde::Deserialize<'de> for ByteSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) => Ok(ByteSize(n)),
+            Raw::Text(t) => t.parse().map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 /// The unit a size is shown in (see [`ByteSize::shown`]).
@@ -371,6 +460,27 @@ mod tests {
             .contains("qualty"));
         assert!(Profile::from_toml("quality = 60\nmin_quality = 80\n").is_err());
         assert!(Profile::from_toml("subsampling = \"411\"\n").is_err());
+    }
+
+    #[test]
+    fn overrides_change_only_what_they_name() {
+        let base = Profile {
+            effort: Effort::Max,
+            trellis: Some(false),
+            ..Profile::default()
+        };
+        let o: ProfileOverrides =
+            toml::from_str("max_size = \"2MB\"\nquality = 80\neffort = \"fast\"\n").unwrap();
+        let p = o.apply(&base);
+        assert_eq!((p.max_bytes, p.quality), (2_000_000, 80));
+        assert_eq!((p.effort, p.trellis), (Effort::Fast, None));
+        assert_eq!(p.min_bytes, base.min_bytes);
+        assert_eq!(ProfileOverrides::default().apply(&base), base);
+        let keep = ProfileOverrides {
+            progressive: Some(true),
+            ..ProfileOverrides::default()
+        };
+        assert_eq!(keep.apply(&base).trellis, Some(false));
     }
 
     #[test]

@@ -22,11 +22,13 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use crate::check::{CheckRecord, MetadataFound, Severity, Verdict};
+use crate::check::{CheckRecord, Finding as CheckFinding, MetadataFound, Severity, Verdict};
 use crate::decode::Metadata;
 use crate::error::{Skip, Warning, Why};
 use crate::inspect::ColourClass;
 use crate::pipeline::{Converted, Method, OutputFormat};
+use crate::rules::assess::{FolderSummary, NeedsSource};
+use crate::rules::{KindId, Need};
 use crate::sniff::Format;
 use crate::words::{say, Lang, Message};
 
@@ -132,8 +134,9 @@ impl Record {
     }
 
     /// `input` (of `bytes_in` bytes) was converted into `output`: ok, or warn when the
-    /// conversion has warnings.
-    pub fn wrote(input: PathBuf, bytes_in: u64, output: PathBuf, converted: Converted) -> Record {
+    /// conversion has warnings. The picture's bytes stay with the caller, which writes
+    /// them (or a server, which sends them).
+    pub fn wrote(input: PathBuf, bytes_in: u64, output: PathBuf, converted: &Converted) -> Record {
         let status = if converted.warnings.is_empty() {
             Status::Ok
         } else {
@@ -154,7 +157,7 @@ impl Record {
             scale: Some(converted.scale),
             score: converted.score,
             metadata_removed: Some(converted.metadata),
-            warnings: converted.warnings,
+            warnings: converted.warnings.clone(),
             ..Record::blank(input, bytes_in, status)
         }
     }
@@ -417,9 +420,12 @@ fn flatten(prefix: &str, value: &Value) -> Vec<(String, String)> {
 #[derive(Debug, serde::Serialize)]
 pub struct CheckRow<'a> {
     schema: u32,
+    /// `file`, beside the `folder` lines of [`FolderRow`].
+    record: &'static str,
     #[serde(serialize_with = "lossy_path")]
     input: &'a Path,
     verdict: Verdict,
+    kind: Option<&'a KindId>,
     format: Option<Format>,
     claimed: Option<Format>,
     bytes: u64,
@@ -443,13 +449,26 @@ struct ReasonRow {
     page: Option<u32>,
 }
 
+impl ReasonRow {
+    fn new(finding: &CheckFinding, page: Option<u32>, lang: Lang) -> ReasonRow {
+        ReasonRow {
+            severity: finding.severity(),
+            code: finding.code(),
+            message: say(finding, lang),
+            page,
+        }
+    }
+}
+
 impl<'a> CheckRow<'a> {
     /// `r` with its words in `lang`.
     pub fn new(r: &'a CheckRecord, lang: Lang) -> CheckRow<'a> {
         CheckRow {
             schema: crate::check::CHECK_SCHEMA_VERSION,
+            record: "file",
             input: &r.input,
             verdict: r.verdict,
+            kind: r.kind.as_ref(),
             format: r.format,
             claimed: r.claimed,
             bytes: r.bytes,
@@ -463,21 +482,64 @@ impl<'a> CheckRow<'a> {
             reasons: r
                 .reasons
                 .iter()
-                .map(|x| ReasonRow {
-                    severity: x.finding.severity(),
-                    code: x.finding.code(),
-                    message: say(&x.finding, lang),
-                    page: x.page,
-                })
+                .map(|x| ReasonRow::new(&x.finding, x.page, lang))
                 .collect(),
             millis: r.millis,
         }
     }
 }
 
-/// Writes one JSON object per checked file.
+/// A client folder's summary as `check --json` shows it, after the files' lines.
+#[derive(Debug, serde::Serialize)]
+pub struct FolderRow<'a> {
+    schema: u32,
+    /// `folder`.
+    record: &'static str,
+    #[serde(serialize_with = "lossy_path")]
+    folder: &'a Path,
+    verdict: Verdict,
+    /// Kind id → its pictures, in the rules' order of kinds.
+    documents: serde_json::Map<String, Value>,
+    #[serde(serialize_with = "lossy_paths")]
+    unrecognised: &'a [PathBuf],
+    needs: &'a [Need],
+    needs_from: NeedsSource,
+    reasons: Vec<ReasonRow>,
+}
+
+impl<'a> FolderRow<'a> {
+    /// `f` with its words in `lang`.
+    pub fn new(f: &'a FolderSummary, lang: Lang) -> FolderRow<'a> {
+        let documents = f
+            .documents
+            .iter()
+            .map(|kf| {
+                let files = kf.files.iter().map(|p| p.to_string_lossy().into());
+                (kf.kind.0.clone(), Value::Array(files.collect()))
+            })
+            .collect();
+        FolderRow {
+            schema: crate::check::CHECK_SCHEMA_VERSION,
+            record: "folder",
+            folder: &f.folder,
+            verdict: f.verdict(),
+            documents,
+            unrecognised: &f.unrecognised,
+            needs: &f.needs,
+            needs_from: f.needs_from,
+            reasons: f
+                .findings
+                .iter()
+                .map(|x| ReasonRow::new(&CheckFinding::Rule(x.clone()), None, lang))
+                .collect(),
+        }
+    }
+}
+
+/// Writes one JSON object per checked file, then one per client folder.
 pub fn write_check_jsonl(
     records: &[CheckRecord],
+    folders: &[FolderSummary],
     lang: Lang,
     mut out: impl Write,
 ) -> io::Result<()> {
@@ -485,7 +547,73 @@ pub fn write_check_jsonl(
         serde_json::to_writer(&mut out, &CheckRow::new(r, lang))?;
         out.write_all(b"\n")?;
     }
+    for f in folders {
+        serde_json::to_writer(&mut out, &FolderRow::new(f, lang))?;
+        out.write_all(b"\n")?;
+    }
     out.flush()
+}
+
+/// The columns of `check --report FILE.csv`: one row per file, then one per client
+/// folder (`record` says which); `codes` and `reasons` list the findings' stable codes
+/// and their words, joined by `"; "` in the same order.
+pub const CHECK_CSV_COLUMNS: [&str; 10] = [
+    "record", "path", "verdict", "kind", "format", "bytes", "width", "height", "codes", "reasons",
+];
+
+/// Writes a byte order mark (for Excel on Chinese Windows), the header and the rows of
+/// [`CHECK_CSV_COLUMNS`].
+pub fn write_check_csv(
+    records: &[CheckRecord],
+    folders: &[FolderSummary],
+    lang: Lang,
+    mut out: impl Write,
+) -> io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CHECK_CSV_COLUMNS)?;
+    let text = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
+    let join = |rows: &[ReasonRow]| {
+        let codes: Vec<&str> = rows.iter().map(|r| r.code).collect();
+        let words: Vec<&str> = rows.iter().map(|r| r.message.as_str()).collect();
+        [codes.join("; "), words.join("; ")]
+    };
+    for r in records {
+        let row = CheckRow::new(r, lang);
+        let [codes, words] = join(&row.reasons);
+        w.write_record([
+            "file".into(),
+            r.input.to_string_lossy().into_owned(),
+            r.verdict.code().to_owned(),
+            r.kind.as_ref().map_or(String::new(), |k| k.0.clone()),
+            r.format.map_or(String::new(), |f| f.name().to_owned()),
+            r.bytes.to_string(),
+            text(r.width.map(u64::from)),
+            text(r.height.map(u64::from)),
+            codes,
+            words,
+        ])?;
+    }
+    for f in folders {
+        let row = FolderRow::new(f, lang);
+        let [codes, words] = join(&row.reasons);
+        let verdict = row.verdict.code().to_owned();
+        let path = f.folder.to_string_lossy().into_owned();
+        let empty = String::new;
+        w.write_record([
+            "folder".into(),
+            path,
+            verdict,
+            empty(),
+            empty(),
+            empty(),
+            empty(),
+            empty(),
+            codes,
+            words,
+        ])?;
+    }
+    w.flush()
 }
 
 #[cfg(test)]

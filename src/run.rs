@@ -8,7 +8,9 @@
 //! (files differ in cost by 100×, so rayon's default splitting would leave a core idle
 //! behind a big scan), a panic in a codec caught as a typed per-item failure so the
 //! batch goes on, and the wall time of each item. [`Progress`] is the one way a run
-//! tells its caller how far it is.
+//! tells its caller how far it is. Callers that must not block submit single items
+//! through a bounded queue instead ([`Runner::try_spawn`], or [`Runner::reserve`] to
+//! hold a place before the item's input has arrived).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -104,7 +106,8 @@ impl Runner {
         self.jobs
     }
 
-    /// Items submitted with [`Runner::try_spawn`] that have not finished.
+    /// Places taken ([`Runner::reserve`], [`Runner::try_spawn`]) and not given back:
+    /// items waiting or under way.
     pub fn in_flight(&self) -> usize {
         self.in_flight.load(Ordering::SeqCst)
     }
@@ -150,24 +153,62 @@ impl Runner {
         work: impl FnOnce() -> T + Send + 'static,
         done: impl FnOnce(Done<T>) + Send + 'static,
     ) -> Result<(), Busy> {
+        self.reserve()?.spawn(work, done);
+        Ok(())
+    }
+
+    /// Takes a place in the queue for an item whose input is not at hand yet: a server
+    /// takes one before it reads an upload, so a full server refuses at once instead of
+    /// first taking the upload into memory. Refused with [`Busy`] when the queue is full.
+    pub fn reserve(&self) -> Result<Place, Busy> {
         let waiting = self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let place = Place {
+            in_flight: Arc::clone(&self.in_flight),
+            pool: self.pool().cloned(),
+        };
         if waiting >= self.queue {
-            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            // Dropping the place gives its count back.
             return Err(Busy(waiting));
         }
-        let in_flight = Arc::clone(&self.in_flight);
+        Ok(place)
+    }
+}
+
+/// A place among the items a [`Runner`] has waiting or under way, held from
+/// [`Runner::reserve`] until the item spent on it ends (even when nobody waits for its
+/// result any more), or until it is dropped unused.
+#[must_use = "a place is given back when dropped"]
+pub struct Place {
+    in_flight: Arc<AtomicUsize>,
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+impl Place {
+    /// Runs `work` on one of the runner's workers, guarded and timed, and hands its
+    /// result to `done` there; the place is given back as the work ends, before `done`.
+    pub fn spawn<T: 'static>(
+        self,
+        work: impl FnOnce() -> T + Send + 'static,
+        done: impl FnOnce(Done<T>) + Send + 'static,
+    ) {
+        let pool = self.pool.clone();
         let task = move || {
             let result = guarded(work);
-            in_flight.fetch_sub(1, Ordering::SeqCst);
+            drop(self);
             done(result);
         };
-        match self.pool() {
+        match pool {
             Some(pool) => pool.spawn(task),
             None => {
                 std::thread::spawn(task);
             }
         }
-        Ok(())
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -228,5 +269,29 @@ mod tests {
             .unwrap();
         assert_eq!(rx.recv().unwrap(), Ok(()));
         assert_eq!(runner.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_reserved_place_counts_until_its_work_ends_or_it_is_dropped() {
+        let runner = Runner::new(1).with_queue(2);
+        let first = runner.reserve().unwrap();
+        let second = runner.reserve().unwrap();
+        assert_eq!(runner.reserve().err(), Some(Busy(2)));
+        assert_eq!(runner.try_spawn(|| (), |_| ()), Err(Busy(2)));
+        drop(second);
+        assert_eq!(runner.in_flight(), 1);
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        let (tx, rx) = mpsc::channel();
+        first.spawn(
+            move || gate_rx.recv().unwrap(),
+            move |d: Done<()>| tx.send(d.result).unwrap(),
+        );
+        // Under way, the item still holds its place.
+        assert_eq!(runner.in_flight(), 1);
+        let _third = runner.reserve().unwrap();
+        assert!(runner.reserve().is_err());
+        gate_tx.send(()).unwrap();
+        assert_eq!(rx.recv().unwrap(), Ok(()));
+        assert_eq!(runner.in_flight(), 1);
     }
 }

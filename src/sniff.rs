@@ -61,6 +61,27 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The usual file extension of the format, without the dot: the one
+    /// [`claimed_by_name`] reads back as this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Gif => "gif",
+            Format::Bmp => "bmp",
+            Format::Webp => "webp",
+            Format::Tiff | Format::BigTiff => "tif",
+            Format::Heic => "heic",
+            Format::Avif => "avif",
+            Format::Pdf => "pdf",
+            Format::Psd => "psd",
+            Format::Jpeg2000 => "jp2",
+            Format::JpegXl => "jxl",
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -146,8 +167,12 @@ fn is_bmp(head: &[u8]) -> bool {
 /// scanners write). Unreadable bytes under such a name are an error; under any other
 /// name, an unrelated file to skip. A claim that differs from the bytes is a renamed file.
 pub fn claimed_by_name(path: &Path) -> Option<Format> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
+    format_of_extension(path.extension()?.to_str()?)
+}
+
+/// The format a file name ending (without the dot, any case) stands for.
+pub fn format_of_extension(ext: &str) -> Option<Format> {
+    Some(match ext.to_ascii_lowercase().as_str() {
         "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
         "png" => Format::Png,
         "gif" => Format::Gif,
@@ -213,5 +238,26 @@ mod tests {
         assert_eq!(claimed_by_name(Path::new("x.heic")), Some(Format::Heic));
         assert_eq!(claimed_by_name(Path::new("说明.txt")), None);
         assert_eq!(claimed_by_name(Path::new("README")), None);
+    }
+
+    #[test]
+    fn each_formats_extension_claims_it() {
+        for f in [
+            Format::Jpeg,
+            Format::Png,
+            Format::Gif,
+            Format::Bmp,
+            Format::Webp,
+            Format::Tiff,
+            Format::Heic,
+            Format::Avif,
+            Format::Pdf,
+            Format::Psd,
+            Format::Jpeg2000,
+            Format::JpegXl,
+        ] {
+            let name = format!("x.{}", f.extension());
+            assert_eq!(claimed_by_name(Path::new(&name)), Some(f));
+        }
     }
 }

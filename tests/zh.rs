@@ -87,6 +87,9 @@ const ALLOWED: &[&str] = &[
     "Lines",
     "TOML",
     "UTF",
+    // What a manifest is saved with and in (the Chinese Windows encoding).
+    "Excel",
+    "GBK",
     "KB",
     "MB",
     "KiB",
@@ -97,6 +100,7 @@ const ALLOWED: &[&str] = &[
     "stitch",
     "watch",
     "sweep",
+    "rules",
     "help",
     "auto",
     "jpeg",
@@ -117,6 +121,17 @@ const ALLOWED: &[&str] = &[
     "horizontal",
     "grid",
     "SCANFIT_LANG",
+    // serve's: its command, what it serves and the header and variable a client sets.
+    "serve",
+    "ZIP",
+    "HTTP",
+    "API",
+    "CORS",
+    "Authorization",
+    "Bearer",
+    "SCANFIT_TOKEN",
+    // A province as typed in pinyin (--province sichuan).
+    "sichuan",
     "Ctrl",
     "C",
     "SIGTERM",
@@ -180,26 +195,35 @@ fn corpus() -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
-/// Every file under `root` as the binary prints it (`root` given as `shown`).
+/// Every file and folder under `root` as the binary prints it (`root` given as `shown`):
+/// check names client folders in its summary.
 fn names(root: &Path, shown: &str) -> Vec<String> {
-    let mut names: Vec<String> = common::files_under(root)
-        .iter()
-        .map(|f| {
-            let rel = f.strip_prefix(root).unwrap().to_str().unwrap();
-            format!("{shown}/{rel}")
-        })
-        .collect();
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for file in common::files_under(root) {
+        let rel = file.strip_prefix(root).unwrap();
+        for name in rel.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+            names.insert(format!("{shown}/{}", name.to_str().unwrap()));
+        }
+    }
+    let mut names: Vec<String> = names.into_iter().collect();
     // Longest first, so a name is never cut by a shorter one it contains.
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.push(shown.to_owned());
     names
 }
 
-/// The table line of the file whose name ends with `name`.
+/// The table line of the file whose name ends with `name`: its first or second column
+/// (after the verdict), not a finding that names it (a stitch command).
 fn row<'a>(table: &'a str, name: &str) -> &'a str {
     table
         .lines()
-        .find(|l| l.contains(&format!("{name} ")) || l.ends_with(name))
+        .find(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .take(2)
+                .any(|c| c.ends_with(name))
+        })
         .unwrap_or_else(|| panic!("no line for {name} in\n{table}"))
 }
 
@@ -236,6 +260,7 @@ fn codes(records: &[serde_json::Value]) -> Vec<String> {
         .map(|r| {
             let mut codes = vec![
                 r["input"].to_string(),
+                r["folder"].to_string(),
                 r["verdict"].to_string(),
                 r["status"].to_string(),
                 r["error_code"].to_string(),
@@ -266,18 +291,22 @@ fn the_detector_finds_english() {
 
 #[test]
 fn every_help_is_chinese() {
-    let commands: &[&[&str]] = &[
+    let mut commands: Vec<&[&str]> = vec![
         &["--help"],
         &["convert", "--help"],
         &["check", "--help"],
         &["stitch", "--help"],
         &["watch", "--help"],
         &["sweep", "--help"],
+        &["rules", "--help"],
         // clap's `help` reads every word after it as a command name: `--lang` goes
         // before.
         &["--lang", "zh", "help", "sweep"],
         &["--lang", "zh", "help"],
     ];
+    if cfg!(feature = "serve") {
+        commands.push(&["serve", "--help"]);
+    }
     for args in commands {
         let out = match args[0] {
             "--lang" => run(Choice::Env(&[]), args),
@@ -412,7 +441,7 @@ fn check_speaks_the_portals_words_and_keeps_its_codes() {
     // character: the format column starts at one width on every line.
     let columns: BTreeSet<usize> = shown
         .iter()
-        .filter(|n| n.as_str() != dir)
+        .filter(|n| Path::new(n).is_file())
         .map(|n| {
             let line = row(table, n);
             let after = line.find(n.as_str()).unwrap() + n.len();
@@ -427,7 +456,11 @@ fn check_speaks_the_portals_words_and_keeps_its_codes() {
     let en = run(EN, &["check", "--json", dir]);
     assert_eq!((zh.code, en.code), (1, 1));
     let (zh, en) = (json_lines(&zh.stdout), json_lines(&en.stdout));
-    assert_eq!(zh.len(), 19);
+    // One record per file, then one per client folder (the document rules' summary).
+    let count = |record: &str| zh.iter().filter(|r| r["record"] == record).count();
+    assert_eq!(count("file"), 19);
+    assert_eq!(count("folder"), zh.len() - 19);
+    assert!(count("folder") >= 4, "{zh:?}");
     let key_set = |records: &[serde_json::Value]| {
         let mut set = BTreeSet::new();
         records.iter().for_each(|r| keys(r, "", &mut set));
@@ -447,7 +480,7 @@ fn check_speaks_the_portals_words_and_keeps_its_codes() {
     assert!(zh_messages.len() > 10);
     for (z, e) in zh_messages.iter().zip(&en_messages) {
         assert_ne!(z, e);
-        assert_chinese(z, &[]);
+        assert_chinese(z, &shown);
     }
 }
 
@@ -591,6 +624,70 @@ fn stitch_speaks_chinese() {
     let again = run(ZH, &args);
     assert_chinese(&again.stderr, &shown);
     assert!(again.stderr.contains("--overwrite"), "{}", again.stderr);
+}
+
+#[test]
+fn rules_names_kinds_and_provinces_in_chinese() {
+    // `--lang` before the command, as a user would type it.
+    let zh = run(Choice::Env(&[]), &["--lang", "zh", "rules"]);
+    let en = run(Choice::Env(&[]), &["--lang", "en", "rules"]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    let json = run(EN, &["rules", "--json"]);
+    let rules: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let kinds = rules["kinds"].as_array().unwrap();
+    assert!(kinds.len() >= 10, "{}", json.stdout);
+    // Each kind's row (found by its id, the first column) names it in the language of
+    // the run: the rules file's Chinese name under zh, its English one under en.
+    for kind in kinds {
+        let id = kind["id"].as_str().unwrap();
+        let cells = |table: &str| -> Vec<String> {
+            let line = table
+                .lines()
+                .find(|l| l.starts_with(&format!("{id} ")))
+                .unwrap_or_else(|| panic!("no row for {id} in\n{table}"));
+            line.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let (zh_row, en_row) = (cells(&zh.stdout), cells(&en.stdout));
+        assert_eq!(zh_row[1], kind["zh"].as_str().unwrap(), "{zh_row:?}");
+        assert_eq!(en_row[1], kind["en"].as_str().unwrap(), "{en_row:?}");
+        // Role and windows are words of the catalogue: Chinese, or "-" for none.
+        for cell in &zh_row[1..5] {
+            assert_chinese_or_dash(cell);
+        }
+    }
+    for words in [
+        "类型",
+        "提交前办理期限",
+        "辅助资料",
+        "四川",
+        "河北",
+        "45 天",
+        "6 个月",
+    ] {
+        assert!(zh.stdout.contains(words), "{words} not in\n{}", zh.stdout);
+    }
+    for words in ["kind", "issued within", "Sichuan", "months", "auxiliary"] {
+        assert!(!zh.stdout.contains(words), "{words} in\n{}", zh.stdout);
+        assert!(en.stdout.contains(words), "{words} not in\n{}", en.stdout);
+    }
+    // The province table: Hebei's authorization window, in each language.
+    let hebei = row(&zh.stdout, "河北");
+    assert!(
+        hebei.contains("授权书") && hebei.contains("6 个月"),
+        "{hebei}"
+    );
+}
+
+/// A table cell in Chinese words (numbers allowed), or "-".
+fn assert_chinese_or_dash(cell: &str) {
+    if cell != "-" {
+        assert_chinese(cell, &[]);
+    }
 }
 
 #[test]

@@ -17,6 +17,9 @@ mod check;
 mod convert;
 mod help;
 mod lang;
+mod rules;
+#[cfg(feature = "serve")]
+mod serve;
 mod stitch;
 mod sweep;
 mod term;
@@ -31,7 +34,9 @@ use std::str::FromStr;
 use anyhow::Context;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use scanfit::encode::Subsampling;
-use scanfit::options::{ProfileError, SizeError, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS};
+use scanfit::options::{
+    ProfileError, ProfileOverrides, SizeError, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS,
+};
 use scanfit::words::{line, say, Args as WordArgs, Lang, Message};
 use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, SetupError};
 
@@ -58,14 +63,20 @@ enum Command {
     Check(check::CheckArgs),
     Stitch(stitch::StitchArgs),
     Watch(watch::WatchArgs),
+    Rules(rules::RulesCmdArgs),
     Sweep(sweep::SweepArgs),
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the command line, runs the subcommand and prints its errors.
 pub fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let lang = lang::choose(&args, |name| std::env::var(name).ok(), lang::system);
-    let mut cmd = help::localize(Cli::command(), lang, implied_defaults);
+    let cmd = Cli::command();
+    #[cfg(feature = "serve")]
+    let cmd = cmd.mut_subcommand("serve", serve::defaults);
+    let mut cmd = help::localize(cmd, lang, implied_defaults);
     let cli = match cmd
         .try_get_matches_from_mut(&args)
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -80,6 +91,9 @@ pub fn main() -> ExitCode {
         Command::Stitch(args) => stitch::run(args, lang),
         Command::Watch(args) => watch::run(args, lang),
         Command::Sweep(args) => sweep::run(args, lang),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, lang),
+        Command::Rules(args) => rules::run(args, lang),
     };
     result.unwrap_or_else(|e| {
         let error = error_text(&e, lang);
@@ -356,43 +370,38 @@ struct ProfileArgs {
 }
 
 impl ProfileArgs {
+    /// The profile file's (or the built-in) profile with the flags given on top.
     fn profile(&self, lang: Lang) -> anyhow::Result<Profile> {
-        let mut p = self.file.load(lang)?;
-        self.band.apply(&mut p);
+        Ok(self.overrides().apply(&self.file.load(lang)?))
+    }
+
+    /// The flags given, as changes to a profile: the same [`ProfileOverrides`] a server
+    /// makes of a request's parameters, so both change a profile by one rule.
+    fn overrides(&self) -> ProfileOverrides {
         let e = &self.encoder;
-        set(&mut p.quality, e.quality);
-        set(&mut p.min_quality, e.min_quality);
-        set(&mut p.min_long_edge, e.min_long_edge);
-        set(&mut p.format, e.format);
-        if let Some(effort) = e.effort {
-            p.effort = effort;
-            // An effort given on the command line means its own progression and
-            // trellis, not the profile file's.
-            p.progressive = None;
-            p.trellis = None;
+        ProfileOverrides {
+            quality: e.quality,
+            min_quality: e.min_quality,
+            min_long_edge: e.min_long_edge,
+            format: e.format,
+            effort: e.effort,
+            subsampling: e.subsampling,
+            progressive: e.progressive,
+            trellis: e.trellis,
+            ..self.band.overrides(&self.floor)
         }
-        set(&mut p.subsampling, e.subsampling);
-        if e.progressive.is_some() {
-            p.progressive = e.progressive;
-        }
-        if e.trellis.is_some() {
-            p.trellis = e.trellis;
-        }
-        self.floor.apply(&mut p);
-        Ok(p)
     }
 }
 
 impl BandArgs {
-    fn apply(&self, p: &mut Profile) {
-        set(&mut p.min_bytes, self.min_size.map(|s| s.0 .0));
-        set(&mut p.max_bytes, self.max_size.map(|s| s.0 .0));
-    }
-}
-
-impl FloorArgs {
-    fn apply(&self, p: &mut Profile) {
-        set(&mut p.min_score, self.min_score);
+    /// The band and the legibility floor given (the flags sweep takes too).
+    fn overrides(&self, floor: &FloorArgs) -> ProfileOverrides {
+        ProfileOverrides {
+            min_size: self.min_size.map(|s| s.0),
+            max_size: self.max_size.map(|s| s.0),
+            min_score: floor.min_score,
+            ..ProfileOverrides::default()
+        }
     }
 }
 
@@ -411,12 +420,6 @@ impl ProfileFileArgs {
                 path_arg(path).text("why", say(&e, lang))
             ))
         })
-    }
-}
-
-fn set<T>(field: &mut T, value: Option<T>) {
-    if let Some(v) = value {
-        *field = v;
     }
 }
 

@@ -86,9 +86,10 @@ pub(super) fn defaults() -> Vec<(&'static str, String)> {
 
 /// Exit 0 with a recommendation, 1 when no setting keeps the floors.
 pub(super) fn run(args: SweepArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let mut profile = args.profile.load(lang)?;
-    args.band.apply(&mut profile);
-    args.floor.apply(&mut profile);
+    let profile = args
+        .band
+        .overrides(&args.floor)
+        .apply(&args.profile.load(lang)?);
     let opts = args.run.options(profile);
     let sopts = sweep_options(&args, lang)?;
     let bar = Bar::encodes(args.quiet.quiet, lang);

@@ -10,9 +10,11 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use scanfit::check::CheckRecord;
+use scanfit::rules::assess::FolderSummary;
+use scanfit::rules::Rules;
 use scanfit::run::Progress;
 use scanfit::sweep::Sweep;
-use scanfit::words::{line, say, Args, Lang, Message};
+use scanfit::words::{kind_name, line, say, Args, Lang, Message};
 use scanfit::{CheckSummary, Record, Status, Summary, Why};
 use unicode_width::UnicodeWidthStr;
 
@@ -251,18 +253,34 @@ pub(super) fn write_report(
     records: &[Record],
     lang: Lang,
 ) -> anyhow::Result<()> {
+    report_to(
+        path,
+        lang,
+        |out| scanfit::report::write_csv(records, lang, out),
+        |out| scanfit::report::write_jsonl(records, lang, out),
+    )
+}
+
+/// Creates the report file at `path` (if any) and writes it with `csv` when its name
+/// ends in `.csv`, else with `jsonl`.
+pub(super) fn report_to(
+    path: Option<&Path>,
+    lang: Lang,
+    csv: impl FnOnce(BufWriter<File>) -> std::io::Result<()>,
+    jsonl: impl FnOnce(BufWriter<File>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let Some(path) = path else {
         return Ok(());
     };
     let context = || line(lang, "cli-writing_report", path_arg(path));
     let file = BufWriter::new(File::create(path).with_context(context)?);
-    let csv = path
+    let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if csv {
-        scanfit::report::write_csv(records, lang, file).with_context(context)
+    if is_csv {
+        csv(file).with_context(context)
     } else {
-        scanfit::report::write_jsonl(records, lang, file).with_context(context)
+        jsonl(file).with_context(context)
     }
 }
 
@@ -351,6 +369,50 @@ pub(super) fn print_check_table(
     out.flush()
 }
 
+/// One line per client folder after check's table: its verdict, the documents found
+/// by kind, and what the rules found about it (a missing ID, a manifest row without its
+/// picture).
+pub(super) fn print_folders(
+    folders: &[FolderSummary],
+    rules: &Rules,
+    lang: Lang,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if folders.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", line(lang, "cli-folders", Args::new()))?;
+    let sep = line(lang, "list-separator", Args::new());
+    let rows: Vec<[String; 4]> = folders
+        .iter()
+        .map(|f| {
+            let mut found: Vec<String> = f
+                .documents
+                .iter()
+                .map(|kf| {
+                    let kind = rules.kind_name(&kf.kind);
+                    let args = Args::new()
+                        .text("kind", kind_name(&kind, lang))
+                        .num("count", kf.files.len() as u64);
+                    line(lang, "cli-folder-kind", args)
+                })
+                .collect();
+            if !f.unrecognised.is_empty() {
+                let args = Args::new().num("count", f.unrecognised.len() as u64);
+                found.push(line(lang, "cli-folder-unrecognised", args));
+            }
+            let findings: Vec<String> = f.findings.iter().map(|x| say(x, lang)).collect();
+            [
+                say(&f.verdict(), lang),
+                f.folder.display().to_string(),
+                found.join(&sep),
+                findings.join(&line(lang, "list-reasons", Args::new())),
+            ]
+        })
+        .collect();
+    write_aligned(&rows, &[false; 4], out)
+}
+
 /// One line per setting, Pareto and default marked, the recommendation starred; the
 /// two header rows in `lang`, every column padded in terminal columns (a Chinese head
 /// takes two per character).
@@ -425,7 +487,7 @@ pub(super) fn print_sweep_table(
 
 /// Writes rows with every column padded to its widest cell in terminal columns, to the
 /// left or (where `right`) to the right, two spaces apart.
-fn write_aligned<const N: usize>(
+pub(super) fn write_aligned<const N: usize>(
     rows: &[[String; N]],
     right: &[bool; N],
     out: &mut impl Write,

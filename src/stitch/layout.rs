@@ -25,8 +25,9 @@ pub const MAX_CANVAS_PIXELS: u64 = 24_000_000;
 /// Weight of the aspect term against the resolution-loss term in `auto`'s score.
 pub const ASPECT_WEIGHT: f64 = 0.5;
 /// How pieces are placed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// The layout with the best score (see the module documentation).
     #[default]

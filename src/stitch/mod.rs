@@ -240,7 +240,7 @@ pub fn stitch_set(set: &StitchSet, opts: &Options, sopts: &StitchOptions) -> Rec
         Record::skipped(first, bytes_in, Skip::OutputExists)
     } else {
         match stitch_into(set, opts, sopts, bytes_in) {
-            Ok(converted) => Record::wrote(first, bytes_in, set.output.clone(), converted),
+            Ok(converted) => Record::wrote(first, bytes_in, set.output.clone(), &converted),
             Err(StitchError::Write { source, .. })
                 if source.kind() == io::ErrorKind::AlreadyExists =>
             {
@@ -280,8 +280,58 @@ fn stitch_into(
         .par_iter()
         .map(|path| read_piece(path, opts))
         .collect::<Result<_, _>>()?;
-    let pieces: Vec<Piece> = per_file.into_iter().flatten().collect();
+    let converted = stitch_pieces(
+        per_file.into_iter().flatten().collect(),
+        bytes_in,
+        opts,
+        sopts,
+    )?;
+    if !opts.dry_run {
+        let mode = WriteMode {
+            overwrite: opts.overwrite,
+            durable: false,
+        };
+        write_atomic(&set.output, &converted.bytes, mode).map_err(|source| StitchError::Write {
+            path: set.output.clone(),
+            source,
+        })?;
+    }
+    Ok(converted)
+}
 
+/// Stitches pieces a caller holds in memory (a server's uploads), each with its name:
+/// the name says what warnings and errors call the piece and which format it claims,
+/// and is never opened. Returns the picture unwritten, with the warnings and metadata
+/// of every piece: the same layout, band and floors as [`stitch_set`].
+pub fn stitch_bytes(
+    pieces: &[(&Path, &[u8])],
+    opts: &Options,
+    sopts: &StitchOptions,
+) -> Result<Converted, StitchError> {
+    if pieces.len() < 2 {
+        return Err(StitchError::TooFewPieces(pieces.len()));
+    }
+    let per_file: Vec<Vec<Piece>> = pieces
+        .par_iter()
+        .map(|(name, bytes)| decode_piece(name, bytes, opts))
+        .collect::<Result<_, _>>()?;
+    let bytes_in = pieces.iter().map(|(_, b)| b.len() as u64).sum();
+    stitch_pieces(
+        per_file.into_iter().flatten().collect(),
+        bytes_in,
+        opts,
+        sopts,
+    )
+}
+
+/// Lays decoded pieces out, composes them and fits the canvas into the band; the
+/// conversion holds every piece's warnings and metadata, and the canvas as its source.
+fn stitch_pieces(
+    pieces: Vec<Piece>,
+    bytes_in: u64,
+    opts: &Options,
+    sopts: &StitchOptions,
+) -> Result<Converted, StitchError> {
     let sizes: Vec<(u32, u32)> = pieces
         .iter()
         .map(|p| (p.pixels.width(), p.pixels.height()))
@@ -319,17 +369,6 @@ fn stitch_into(
     warnings.append(&mut converted.warnings);
     converted.warnings = warnings;
     converted.metadata = metadata;
-
-    if !opts.dry_run {
-        let mode = WriteMode {
-            overwrite: opts.overwrite,
-            durable: false,
-        };
-        write_atomic(&set.output, &converted.bytes, mode).map_err(|source| StitchError::Write {
-            path: set.output.clone(),
-            source,
-        })?;
-    }
     Ok(converted)
 }
 
@@ -347,15 +386,25 @@ impl Piece {
 /// Reads one piece file: every picture in it (each page of a multi-page TIFF or PDF is
 /// a piece of its own, in page order), normalised as convert does.
 fn read_piece(path: &Path, opts: &Options) -> Result<Vec<Piece>, StitchError> {
+    let bytes = read_input(path, opts.max_input_bytes).map_err(|problem| StitchError::Piece {
+        path: path.to_path_buf(),
+        page: None,
+        problem,
+    })?;
+    decode_piece(path, &bytes, opts)
+}
+
+/// Decodes one piece's bytes; `path` names it (in warnings and errors) and says which
+/// format it claims.
+fn decode_piece(path: &Path, bytes: &[u8], opts: &Options) -> Result<Vec<Piece>, StitchError> {
     let fail = |page, problem| StitchError::Piece {
         path: path.to_path_buf(),
         page,
         problem,
     };
-    let bytes = read_input(path, opts.max_input_bytes).map_err(|p| fail(None, p))?;
     let claimed = claimed_by_name(path);
     // A file named explicitly as a piece must be a picture, whatever its name says.
-    let source = pipeline::decode_bytes(&bytes, claimed, opts)
+    let source = pipeline::decode_bytes(bytes, claimed, opts)
         .map_err(|p| fail(None, p))?
         .ok_or_else(|| {
             fail(

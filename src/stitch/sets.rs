@@ -1,36 +1,27 @@
 //! `stitch --sets FILE.csv`: many sets in one run, read from a spreadsheet.
 //!
-//! One row per output: `name,piece,piece[,piece...]`, RFC 4180 CSV read with the `csv`
-//! crate (quoted cells may hold commas, quotes and line breaks), UTF-8 with or without
-//! the BOM Excel writes. Lines starting with `#` are comments; empty trailing cells
-//! (Excel pads short rows) are ignored; cells are trimmed (people type `a.jpg, b.jpg`).
-//! A mistake anywhere stops the run before anything is stitched: it is better fixed
-//! once than discovered in half of the outputs.
+//! One row per output: `name,piece,piece[,piece...]`. The file is read by
+//! [`crate::sheet`], as a rules manifest is: RFC 4180 CSV (quoted cells may hold commas,
+//! quotes and line breaks) in UTF-8 with or without a BOM, UTF-16 or the GBK/GB18030
+//! Excel saves on Chinese Windows, detected, never refused; rows whose first cell starts
+//! with `#` are comments; empty trailing cells (Excel pads short rows) are ignored;
+//! cells are trimmed (people type `a.jpg, b.jpg`). `scanfit check --write-sets` writes
+//! such a file for every auxiliary document found alone. A mistake anywhere stops the
+//! run before anything is stitched: it is better fixed once than discovered in half of
+//! the outputs.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::StitchSet;
 use crate::options::Options;
+use crate::sheet::{self, SheetError};
 
 /// Why a sets file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SetsError {
-    /// The file cannot be read.
-    Read {
-        /// The sets file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: io::Error,
-    },
-    /// The file is not UTF-8 (Chinese Excel saves plain "CSV" as GBK).
-    NotUtf8 {
-        /// The sets file.
-        path: PathBuf,
-    },
+    /// The file cannot be read, is no text Excel writes, or is not CSV.
+    Sheet(#[from] SheetError),
     /// A row is malformed.
     Row {
         /// The sets file.
@@ -50,8 +41,6 @@ pub enum SetsError {
 /// What is wrong with one row of a sets file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RowError {
-    /// The CSV reader refused it; its words.
-    Csv(String),
     /// Fewer than two pictures after the name.
     TooFewPictures {
         /// The output name.
@@ -71,45 +60,23 @@ pub enum RowError {
 /// extension; piece paths are relative to the sets file's folder, so a sets file
 /// travels with its pictures.
 pub fn read_sets(csv: &Path, out: &Path, opts: &Options) -> Result<Vec<StitchSet>, SetsError> {
-    let bytes = fs::read(csv).map_err(|source| SetsError::Read {
-        path: csv.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| SetsError::NotUtf8 {
-        path: csv.to_path_buf(),
-    })?;
-    let row_error = |line, why| SetsError::Row {
-        path: csv.to_path_buf(),
-        line,
-        why,
-    };
+    let rows = sheet::read_sheet(csv)?.rows;
     let base = csv.parent().unwrap_or(Path::new(""));
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
     let mut sets = Vec::new();
     let mut outputs = HashSet::new();
-    for row in reader.records() {
-        let row = row.map_err(|e| {
-            let line = e.position().map_or(0, |p| line_at(text, p.byte()));
-            row_error(line, RowError::Csv(e.to_string()))
-        })?;
-        let line = row.position().map_or(0, |p| line_at(text, p.byte()));
-        let mut cells: Vec<&str> = row.iter().collect();
-        while cells.last().is_some_and(|c| c.is_empty()) {
-            cells.pop();
-        }
-        let Some((&name, pieces)) = cells.split_first() else {
+    for row in &rows {
+        let row_error = |why| SetsError::Row {
+            path: csv.to_path_buf(),
+            line: row.line as u64,
+            why,
+        };
+        let Some((name, pieces)) = row.cells.split_first() else {
             continue;
         };
-        let set = set_of_row(name, pieces, base, out, opts).map_err(|why| row_error(line, why))?;
+        let set = set_of_row(name, pieces, base, out, opts).map_err(row_error)?;
         // Outputs travel to Windows and macOS, where case does not separate names.
         if !outputs.insert(set.output.to_string_lossy().to_lowercase()) {
-            return Err(row_error(line, RowError::NameTaken(name.to_owned())));
+            return Err(row_error(RowError::NameTaken(name.to_owned())));
         }
         sets.push(set);
     }
@@ -121,27 +88,10 @@ pub fn read_sets(csv: &Path, out: &Path, opts: &Options) -> Result<Vec<StitchSet
     Ok(sets)
 }
 
-/// The 1-based line of the record that starts at byte `at` (or after the blank lines
-/// there), as a spreadsheet numbers it.
-fn line_at(text: &str, at: u64) -> u64 {
-    let at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
-    let blank = text[at..]
-        .bytes()
-        .take_while(|b| matches!(b, b'\r' | b'\n'))
-        .filter(|&b| b == b'\n')
-        .count();
-    (text.as_bytes()[..at]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + blank) as u64
-        + 1
-}
-
 /// The set one row describes, or what is wrong with the row.
 fn set_of_row(
     name: &str,
-    pieces: &[&str],
+    pieces: &[String],
     base: &Path,
     out: &Path,
     opts: &Options,
@@ -173,6 +123,7 @@ fn set_of_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn sets_resolve_against_the_csv_folder_and_refuse_mistakes() {
@@ -197,11 +148,13 @@ mod tests {
             let err = read_sets(&csv, out, &opts).unwrap_err().to_string();
             assert!(err.contains(why), "{bad:?}: {err}");
         }
-        fs::write(&csv, b"x,\xb0\xa1.jpg,b.jpg\n").unwrap();
-        assert!(matches!(
-            read_sets(&csv, out, &opts),
-            Err(SetsError::NotUtf8 { .. })
-        ));
+        // GBK, as Excel saves "CSV" on Chinese Windows, reads as UTF-8 does.
+        let (gbk, _, lossy) = encoding_rs::GBK.encode("合并,授权书.jpg,身份证.jpg\n");
+        assert!(!lossy);
+        fs::write(&csv, &gbk).unwrap();
+        let sets = read_sets(&csv, out, &opts).unwrap();
+        assert_eq!(sets[0].output, Path::new("/out/合并.jpg"));
+        assert_eq!(sets[0].pieces[0], dir.path().join("授权书.jpg"));
         // Quotes, commas and line breaks in cells, padding, comments, blank lines.
         fs::write(
             &csv,

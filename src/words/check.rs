@@ -27,6 +27,7 @@ impl Message for Finding {
             Bilevel => "bilevel",
             Blurred { .. } => "blurred",
             LowResolution { .. } => "low_resolution",
+            Rule(f) => f.code(),
         }
     }
 
@@ -61,6 +62,7 @@ impl Message for Finding {
                 .text("score", format!("{score:.1}"))
                 .text("threshold", threshold),
             LowResolution { long_edge, min } => w.num("long_edge", *long_edge).num("min", *min),
+            Rule(f) => f.words(lang),
             NotAPicture | Gps | NotSrgb | Cmyk | Animated | Grayscale | Bilevel => w,
         }
     }

@@ -15,6 +15,8 @@
 //!   `impl Message` of its family (in this folder), and a line `family-code = ...` in the
 //!   English `.ftl` of its area (and in every other language's);
 //! - a new area: its name in the `catalogue!` list below, and `<lang>/<area>.ftl` files;
+//!   an area whose texts a client fills in itself (the web page's) is read whole with
+//!   [`unfilled`];
 //! - a new language: a [`Lang`] variant, its tag in [`Lang::tag`], and a line in
 //!   `catalogue!` naming its folder.
 //!
@@ -23,7 +25,11 @@
 //! [`Finding`]: crate::check::Finding
 
 mod check;
+mod client;
 mod convert;
+mod rules;
+#[cfg(feature = "serve")]
+mod serve;
 mod stitch;
 mod sweep;
 mod tools;
@@ -37,6 +43,8 @@ use std::sync::LazyLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
+pub use client::unfilled;
+pub use rules::{kind_name, province_name};
 pub use tools::{io_text, size, Args, Words};
 
 /// A language scanfit speaks.
@@ -89,7 +97,7 @@ macro_rules! catalogue {
     };
 }
 
-catalogue!("convert", "check", "stitch", "watch", "sweep", "cli", "help");
+catalogue!("convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help", "page", "serve");
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
 /// its sentence in any language.

@@ -96,8 +96,7 @@ impl Message for LayoutError {
 impl Message for SetsError {
     fn code(&self) -> &'static str {
         match self {
-            SetsError::Read { .. } => "read",
-            SetsError::NotUtf8 { .. } => "not_utf8",
+            SetsError::Sheet(e) => e.code(),
             SetsError::Row { .. } => "row",
             SetsError::Empty { .. } => "empty",
         }
@@ -106,10 +105,8 @@ impl Message for SetsError {
     fn words(&self, lang: Lang) -> Words {
         let w = Words::new("sets", self.code());
         match self {
-            SetsError::Read { path, source } => {
-                w.path("path", path).text("detail", io_text(source, lang))
-            }
-            SetsError::NotUtf8 { path } | SetsError::Empty { path } => w.path("path", path),
+            SetsError::Sheet(e) => e.words(lang),
+            SetsError::Empty { path } => w.path("path", path),
             SetsError::Row { path, line, why } => w
                 .path("path", path)
                 .num("line", *line)
@@ -121,7 +118,6 @@ impl Message for SetsError {
 impl Message for RowError {
     fn code(&self) -> &'static str {
         match self {
-            RowError::Csv(_) => "csv",
             RowError::TooFewPictures { .. } => "too_few_pictures",
             RowError::EmptyCell(_) => "empty_cell",
             RowError::BadName(_) => "bad_name",
@@ -132,7 +128,6 @@ impl Message for RowError {
     fn words(&self, _: Lang) -> Words {
         let w = Words::new("sets", self.code());
         match self {
-            RowError::Csv(detail) => w.text("detail", detail),
             RowError::TooFewPictures { name, count } => {
                 w.text("name", name).num("count", *count as u64)
             }

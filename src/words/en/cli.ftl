@@ -77,3 +77,33 @@ cli-stitch_needs_two = stitch needs two or more pictures (scanfit stitch A B -o 
 cli-bad_poll = --poll { $value }: give a number of seconds above 0
 cli-bad_sample = --sample { $value }: give a count above 0, or all
 cli-bad_quality = --quality: { $why }
+
+## check's client folders and sets file.
+cli-folders = Client folders:
+cli-folder-kind = { $kind } ×{ $count }
+cli-folder-unrecognised = { $count } not recognised
+cli-writing_sets = writing the sets file { $path }
+cli-wrote_sets = wrote { $path } ({ $sets } combined { $sets ->
+        [one] picture
+       *[other] pictures
+    }); make them with: scanfit stitch --sets { $path } -o OUT
+
+## scanfit rules.
+cli-rules-guide = { $title }, version { $version }
+cli-rules-upload = Upload: { $formats }; { $min_size } to { $max_size } ({ $min } to { $max } bytes)
+cli-rules-picture = Picture: { $colour ->
+        [yes] a colour photo or colour scan of the original
+       *[no] any colours
+    }; long edge at least { $long_edge } px; sharpness at least { $sharpness }
+cli-rules-warn = Warns { $days } days or less before a limit. Every filing needs: { $needs }
+cli-rules-identity = an identity document
+cli-rules-kind = kind
+cli-rules-name = name
+cli-rules-role = role
+cli-rules-issued_within = issued within
+cli-rules-valid_for = valid for
+cli-rules-names = recognised in names
+cli-rules-province = province
+cli-rules-role-identity = identity
+cli-rules-role-auxiliary = auxiliary (combined with an ID)
+cli-rules-role-other = other

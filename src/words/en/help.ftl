@@ -10,7 +10,9 @@ about-convert = Convert files and folders (recursively) into OUT, mirroring the 
 about-check = Check files and folders against the portal's rules, writing nothing (exit 0: all pass, 1: some fail, or warn under --strict)
 about-stitch = Combine several documents into one picture (the portal's "拼图"), or many sets from a CSV with --sets
 about-watch = Keep running and convert every picture that appears in IN (and its subfolders) into OUT, once it is completely written; stop with Ctrl-C or SIGTERM
+about-rules = Print the document rules check applies (kinds, validity windows, province exceptions) and the guide version they follow
 about-sweep = Try a grid of encoder settings on a sample of your documents: bytes, legibility and speed per setting, a chart, and a recommended profile for `convert --profile`
+about-serve = Serve a web page (drop pictures, download an upload-ready ZIP) and an HTTP API (convert, check, stitch) on this machine; stop with Ctrl-C
 about-help = Print this message or the help of the given subcommand(s)
 
 ## Flags every command has.
@@ -21,7 +23,7 @@ help-help-subcommand = Print the help of this command
 
 ## Inputs and outputs.
 help-convert-inputs = Files and folders to convert
-help-check-inputs = Files and folders to check (folders recursively)
+help-check-inputs = Files and folders to check (folders recursively; one child folder per client)
 help-sweep-inputs = Files and folders to sample from (folders recursively)
 help-pieces = Pictures to combine, in layout order (each page of a PDF or TIFF is one piece)
 help-input = The folder to follow (a scanner's output folder, a shared folder)
@@ -53,11 +55,23 @@ help-max_pixels = Refuse pictures with more pixels than this (decompression bomb
 help-max_input_size = Refuse input files larger than this
 
 ## check.
-help-json = Print one JSON object per file (JSON Lines) instead of a table
-help-strict = Exit 1 when any file has warnings, not only when one fails
+help-json = Print one JSON object per file, then one per client folder (JSON Lines), instead of a table
+help-check-report = Also write the findings to FILE: CSV when it ends in .csv, JSON Lines otherwise
+help-strict = Exit 1 when any file or folder has warnings, not only when one fails
+help-manifest = The documents' kinds and dates: a CSV with the columns file, kind, issued, valid_until, province, needs (or 文件, 类型, 办理日, 有效期至, 省份, 需要), in UTF-8 or the GBK Excel saves
+help-filed_on = The filing date the windows count from (2026-07-01, 2026/7/1, 2026年7月1日; default: today)
+help-province = The province the filing goes to, in Chinese or pinyin (四川, sichuan); a manifest row's own province wins
+help-write_sets = Write a `stitch --sets` file that combines every auxiliary document found alone with its folder's ID picture (refused if FILE exists)
+
+## check and rules.
+help-rules = Follow the rules in FILE (TOML, as `scanfit rules --toml` prints them) instead of the built-in ones
+
+## rules.
+help-rules-json = Print the rules as one JSON object
+help-toml = Print the rules file itself (TOML), to copy and change for --rules
 
 ## stitch.
-help-sets = Stitch many sets: a CSV (UTF-8) whose rows are an output name, then two or more pictures (relative to the CSV's folder). OUT is then a folder
+help-sets = Stitch many sets: a CSV (UTF-8, UTF-16 or GBK) whose rows are an output name, then two or more pictures (relative to the CSV's folder), as `check --write-sets` writes it. OUT is then a folder
 help-layout = How pieces are placed: auto keeps the layout losing the least resolution with the most page-like shape
 help-gap = White space between pieces, in pixels of the combined picture
 help-margin = White border around the combined picture, in pixels
@@ -83,6 +97,19 @@ help-csv = Write one row per setting to FILE.csv
 help-plot = Draw bytes against legibility to FILE.svg or FILE.png (a PNG chart's words are English: its font has no Chinese)
 help-save_profile = Write the recommended setting as a profile for `convert --profile`
 
+
+## serve.
+help-serve-listen = Address to listen on; any address but loopback needs --token or --no-auth
+help-serve-port = Port (default: 8080, or a free one when 8080 is taken)
+help-serve-open = Open the page in the default browser once the server listens
+help-serve-queue = Requests that may wait for a worker; beyond them the server answers 429 at once
+help-serve-timeout = Limit of one request, from its first byte to its answer
+help-serve-token = Require "Authorization: Bearer TOKEN" for the API; also read from SCANFIT_TOKEN, safer than a command line others can list
+help-serve-no_auth = Serve an address other than loopback without a token (your own network, or a proxy in front that authenticates)
+help-serve-allow_origin = Let pages from this origin (e.g. https://portal.example) call the API: CORS and cross-site posts. Repeat for several
+help-serve-jobs = Pictures worked on at once (default: all cores)
+help-serve-max_input_size = Refuse uploads larger than this (every admitted upload is held in memory)
+
 ## Placeholders of values (family "value"): value-<name> for the name in the code,
 ## lower case, with _ for anything but letters and digits.
 value-command = COMMAND
@@ -107,12 +134,19 @@ value-pixels = PIXELS
 value-layout = LAYOUT
 value-ms = MS
 value-secs = SECS
+value-addr = ADDR
+value-port = PORT
+value-requests = REQUESTS
+value-token = TOKEN
+value-origin = ORIGIN
 value-keep_move_dir_delete = keep|move:DIR|delete
 value-list = LIST
 value-n_all = N|all
 value-n = N
 value-seed = SEED
 value-lang = LANG
+value-date = DATE
+value-name = NAME
 
 ## Around the flags.
 heading-usage = Usage:

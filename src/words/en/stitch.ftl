@@ -17,11 +17,8 @@ layout-no_pieces = no pieces to lay out
 layout-too_large = { $pieces } pieces with a { $gap } px gap and { $margin } px margin need more than { $max } pixels; use fewer pieces or smaller gaps
 
 ## A sets file (--sets) that cannot be used (family "sets").
-sets-read = cannot read the sets file { $path }: { $detail }
-sets-not_utf8 = { $path }: not UTF-8 text; save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8)
 sets-row = { $path }, line { $line }: { $why }
 sets-empty = { $path }: no sets (each row: output name, then two or more pictures)
-sets-csv = { $detail }
 sets-too_few_pictures = '{ $name }' has { $count } picture(s); a set needs an output name and at least two pictures
 sets-empty_cell = cell { $cell } is empty
 sets-bad_name = output name '{ $name }' must be a plain name or a path inside the output folder

@@ -75,3 +75,30 @@ cli-stitch_needs_two = 拼图需要两张或更多图片（scanfit stitch 图片
 cli-bad_poll = --poll { $value }：请给出大于 0 的秒数
 cli-bad_sample = --sample { $value }：请给出大于 0 的数量，或 all
 cli-bad_quality = --quality：{ $why }
+
+## check 的客户文件夹与拼图清单。
+cli-folders = 客户文件夹：
+cli-folder-kind = { $kind } ×{ $count }
+cli-folder-unrecognised = 未识别 { $count } 份
+cli-writing_sets = 写入拼图清单 { $path } 时出错
+cli-wrote_sets = 已写入拼图清单 { $path }（{ $sets } 张拼图）；生成拼图：scanfit stitch --sets { $path } -o 输出
+
+## scanfit rules：依据的指南、上传和图片要求，再是资料类型表和各省例外表。
+cli-rules-guide = { $title }，版本 { $version }
+cli-rules-upload = 上传：{ $formats }；大小 { $min_size }~{ $max_size }（{ $min }~{ $max } 字节）
+cli-rules-picture = 图片：{ $colour ->
+        [yes] 原件的彩色拍照或彩色扫描
+       *[no] 颜色不限
+    }；长边至少 { $long_edge } 像素；清晰度至少 { $sharpness }
+cli-rules-warn = 距期限 { $days } 天以内时提示注意。每个备案都需要：{ $needs }
+cli-rules-identity = 证件
+cli-rules-kind = 类型
+cli-rules-name = 名称
+cli-rules-role = 作用
+cli-rules-issued_within = 提交前办理期限
+cli-rules-valid_for = 提交后仍需有效
+cli-rules-names = 文件名中识别的名称
+cli-rules-province = 省份
+cli-rules-role-identity = 证件
+cli-rules-role-auxiliary = 辅助资料（需与证件拼图）
+cli-rules-role-other = 其他

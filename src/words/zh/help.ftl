@@ -7,7 +7,9 @@ about-convert = 把文件和文件夹（包括子文件夹）转换到输出文�
 about-check = 按备案系统的规则检查文件和文件夹，不写出任何文件（退出码 0：全部通过；1：有不通过的，或加 --strict 时有需要注意的）
 about-stitch = 把几份资料拼成一张图片（拼图），或用 --sets 按 CSV 清单一次拼多组
 about-watch = 持续运行：输入文件夹（包括子文件夹）里每出现一张图片，等它完整写好后就转换到输出文件夹；按 Ctrl-C 或发送 SIGTERM 停止
+about-rules = 显示 check 所核对的资料规则（资料类型、有效期、各省的例外规定）及其依据的备案指南版本
 about-sweep = 在您的一批资料样本上试验一组编码设置：每种设置的大小、清晰度和速度，一张图表，以及可供 convert --profile 使用的推荐配置
+about-serve = 在本机提供一个网页（拖入图片，下载可直接上传的 ZIP）和一个 HTTP API（转换、检查、拼图）；按 Ctrl-C 停止
 about-help = 显示本帮助，或指定命令的帮助
 
 ## 每个命令都有的参数。
@@ -18,7 +20,7 @@ help-help-subcommand = 要查看帮助的命令
 
 ## 输入和输出。
 help-convert-inputs = 要转换的文件和文件夹
-help-check-inputs = 要检查的文件和文件夹（包括子文件夹）
+help-check-inputs = 要检查的文件和文件夹（包括子文件夹；每个客户一个子文件夹）
 help-sweep-inputs = 从中抽取样本的文件和文件夹（包括子文件夹）
 help-pieces = 要拼在一起的图片，按排列顺序给出（PDF 或 TIFF 的每一页算一张）
 help-input = 要监视的文件夹（扫描仪的输出文件夹、共享文件夹）
@@ -50,11 +52,23 @@ help-max_pixels = 拒绝像素数超过此值的图片（防止解压炸弹）
 help-max_input_size = 拒绝大于此值的输入文件
 
 ## check。
-help-json = 每个文件输出一个 JSON 对象（JSON Lines），代替表格
-help-strict = 有文件需要注意时也以退出码 1 结束，而不只是有文件不通过时
+help-json = 每个文件输出一个 JSON 对象，再为每个客户文件夹输出一个（JSON Lines），代替表格
+help-check-report = 同时把检查结果写入文件：文件名以 .csv 结尾时为 CSV 格式，否则为 JSON Lines 格式
+help-strict = 有文件或文件夹需要注意时也以退出码 1 结束，而不只是有不通过时
+help-manifest = 资料清单：列出每份资料的类型和日期的 CSV 文件，列名为 文件、类型、办理日、有效期至、省份、需要（也可用英文列名），UTF-8 格式或 Excel 保存的 GBK 格式均可
+help-filed_on = 提交备案的日期，有效期从这天算起（2026-07-01、2026/7/1、2026年7月1日；默认：今天）
+help-province = 备案所在的省份，中文或拼音均可（四川、sichuan）；资料清单某行填了省份时以该行为准
+help-write_sets = 写出一份 stitch --sets 拼图清单：把每份单独的辅助资料与所在文件夹的证件图片拼成一张（文件已存在时不写）
+
+## check 和 rules。
+help-rules = 按这个规则文件核对（TOML 格式，即 scanfit rules --toml 显示的内容），代替内置规则
+
+## rules。
+help-rules-json = 以一个 JSON 对象显示规则
+help-toml = 显示规则文件本身（TOML 格式），可复制修改后用于 --rules
 
 ## stitch。
-help-sets = 一次拼多组：一个 CSV 文件（UTF-8），每行先写输出文件名，再写两张或更多图片（相对于 CSV 所在的文件夹）。此时输出是一个文件夹
+help-sets = 一次拼多组：一个 CSV 文件（UTF-8、UTF-16 或 GBK），每行先写输出文件名，再写两张或更多图片（相对于 CSV 所在的文件夹），即 check --write-sets 写出的拼图清单。此时输出是一个文件夹
 help-layout = 图片的排列方式：auto 选用分辨率损失最少、形状最接近纸张的排列
 help-gap = 图片之间的空白，单位为拼好的图片上的像素
 help-margin = 拼好的图片四周的白边，单位为像素
@@ -80,6 +94,19 @@ help-csv = 每种设置写一行到这个 CSV 文件
 help-plot = 把大小与清晰度的关系画到 .svg 或 .png 文件（PNG 图表的文字是英文：内置字体没有中文）
 help-save_profile = 把推荐的设置写成配置文件，供 convert --profile 使用
 
+
+## serve.
+help-serve-listen = 监听的地址；本机回环地址以外的地址需要 --token 或 --no-auth
+help-serve-port = 端口（默认 8080，被占用时自动选一个空闲端口）
+help-serve-open = 服务启动后在默认浏览器中打开网页
+help-serve-queue = 可以排队等待处理的请求数；超出时服务立即回答 429
+help-serve-timeout = 单个请求的时限，从收到第一个字节到给出回答
+help-serve-token = API 请求必须带上 HTTP 头 Authorization: Bearer 加令牌；也可以用环境变量 SCANFIT_TOKEN 给出，比写在别人能看到的命令行里更安全
+help-serve-no_auth = 不用令牌也在回环地址以外的地址上提供服务（您自己的网络，或前面有负责认证的代理）
+help-serve-allow_origin = 允许这个来源（网站地址）的网页调用 API：跨域访问（CORS）和跨站提交；可以重复指定多个
+help-serve-jobs = 同时处理的图片数（默认：全部处理器核心）
+help-serve-max_input_size = 拒绝超过这个大小的上传（每个接收的上传都放在内存里）
+
 ## 值的占位名（family "value"）。
 value-command = 命令
 value-inputs = 输入
@@ -103,12 +130,19 @@ value-pixels = 像素数
 value-layout = 排列
 value-ms = 毫秒
 value-secs = 秒
+value-addr = 地址
+value-port = 端口
+value-requests = 请求数
+value-token = 令牌
+value-origin = 来源
 value-keep_move_dir_delete = keep|move:目录|delete
 value-list = 列表
 value-n_all = 数量|all
 value-n = 次数
 value-seed = 种子
 value-lang = 语言
+value-date = 日期
+value-name = 名称
 
 ## 参数之外的用语。
 heading-usage = 用法:

@@ -17,11 +17,8 @@ layout-no_pieces = 没有可以排版的图片
 layout-too_large = { $pieces } 张图片加上 { $gap } 像素的间距和 { $margin } 像素的边距，需要超过 { $max } 像素；请减少图片数量或缩小间距
 
 ## 无法使用的拼图清单（--sets）（family "sets"）。
-sets-read = 无法读取拼图清单 { $path }：{ $detail }
-sets-not_utf8 = { $path }：不是 UTF-8 文本；请另存为“CSV UTF-8”格式（Excel：另存为 → CSV UTF-8（逗号分隔））
 sets-row = { $path } 第 { $line } 行：{ $why }
 sets-empty = { $path }：里面没有任何一组（每行：输出文件名，然后是两张或更多图片）
-sets-csv = { $detail }
 sets-too_few_pictures = “{ $name }”只有 { $count } 张图片；每组需要一个输出文件名和至少两张图片
 sets-empty_cell = 第 { $cell } 格是空的
 sets-bad_name = 输出文件名“{ $name }”必须是普通文件名，或输出文件夹内的路径

@@ -1,0 +1,707 @@
+//! The filing guide's document rules: which kinds of documents a filing uploads, how old
+//! each may be, how long each must stay valid, what provinces change, and which must be
+//! combined with an identity document.
+//!
+//! `check` already knows the byte, format and colour rules the upload system enforces.
+//! These rules are the ones a reviewer enforces a week later: an authorization letter
+//! issued more than 3 months before filing, an ID card expiring within 3 months, a
+//! Sichuan proof of employment older than 45 days, an authorization letter uploaded
+//! alone when the form had no slot for it. Portals change such rules without notice, so
+//! they are data: [`rules.toml`](BUILTIN_TOML) is built in, and a file in the same shape
+//! replaces it ([`Rules::load`]).
+//!
+//! The parts: [`kind`] tells a document's kind from its name, [`province`] reads
+//! province names, [`dates`] reads dates and computes calendar-month windows,
+//! [`manifest`] reads the agency's spreadsheet of documents, [`assess`](mod@assess) applies the rules
+//! and returns typed [`Finding`]s, each with a stable code and a message in
+//! `src/words/{en,zh}/rules.ftl`.
+
+pub mod apply;
+pub mod assess;
+pub mod dates;
+pub mod finding;
+pub mod kind;
+pub mod manifest;
+pub mod province;
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use toml::Spanned;
+
+use crate::sniff::{format_of_extension, Format};
+
+pub use apply::{apply, folders_ok};
+pub use assess::{assess, Assessment, Context, Document, FolderSummary, KindSource, Picture};
+pub use dates::{Expiry, Length};
+pub use finding::{Finding, Severity};
+pub use kind::{Detection, Detector, Kind, KindId, KindName, NameError, Role};
+pub use manifest::{Manifest, ManifestError, ManifestRow};
+pub use province::Province;
+
+/// The rules built into scanfit.
+pub const BUILTIN_TOML: &str = include_str!("rules.toml");
+
+/// The rules in force: the built-in ones or a file given with `--rules`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rules {
+    /// Which guide they follow.
+    pub guide: Guide,
+    /// A document this many days or fewer inside its window is warned about.
+    pub warn_days: u32,
+    /// What the upload form takes.
+    pub upload: Upload,
+    /// What the reviewer expects of the picture.
+    pub picture: PictureRules,
+    /// The document kinds, in order of precedence.
+    pub kinds: Vec<Kind>,
+    /// Province exceptions to the kinds' windows.
+    pub exceptions: Vec<Exception>,
+    /// What every filing needs when a manifest does not say.
+    pub needs: Vec<Need>,
+    #[serde(skip)]
+    detector: Detector,
+    /// The TOML text they were read from.
+    #[serde(skip)]
+    text: String,
+}
+
+/// The guide the rules follow.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    /// The date the rules were last checked against the guide.
+    #[serde(deserialize_with = "toml_date")]
+    pub version: Date,
+    /// The guide's name.
+    pub title: String,
+}
+
+/// What the upload form takes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upload {
+    /// File name endings (and real formats) accepted.
+    pub formats: Vec<String>,
+    /// Smallest accepted file, in bytes.
+    pub min_bytes: u64,
+    /// Largest accepted file, in bytes.
+    pub max_bytes: u64,
+}
+
+/// What the reviewer expects of the picture.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PictureRules {
+    /// A colour photo or scan of the original (black-and-white scans are rejected).
+    pub colour: bool,
+    /// Fewest pixels on the long edge for small print to stay legible.
+    pub min_long_edge: u32,
+    /// Sharpness (as [`crate::inspect::sharpness`] measures it) below which a picture is
+    /// called blurred.
+    pub min_sharpness: f64,
+}
+
+/// A province's own window for a kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Exception {
+    /// The province.
+    pub province: Province,
+    /// The kind it applies to.
+    pub kind: KindId,
+    /// Replaces the kind's `issued_within`.
+    pub issued_within: Option<Length>,
+    /// Replaces the kind's `valid_for`.
+    pub valid_for: Option<Length>,
+}
+
+/// Something a filing needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// A document of this kind.
+    Kind(KindId),
+    /// Any one identity document.
+    Identity,
+}
+
+/// A window that applies to one document: its length, and the province whose exception
+/// set it (`None`: the guide's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Window {
+    /// The window's length.
+    pub length: Length,
+    /// The province whose exception set it, if one did.
+    pub province: Option<Province>,
+}
+
+/// Why a rules file cannot be used (its words are in the catalogue).
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// The file cannot be read.
+    Read {
+        /// The rules file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not describe rules; names the line.
+    Invalid {
+        /// The rules file.
+        path: PathBuf,
+        /// 1-based line of the mistake.
+        line: usize,
+        /// That line's text, trimmed (empty when the mistake is the file as a whole).
+        text: String,
+        /// What is wrong.
+        why: RulesWhy,
+    },
+}
+
+/// What is wrong in a rules file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RulesWhy {
+    /// Not TOML, or not the rules' shape: the TOML reader's own words (which include
+    /// the words of a length, a date or a province that cannot be read).
+    Syntax(String),
+    /// A kind id that is not lower-case letters, digits and `_`.
+    BadId(String),
+    /// A kind id listed twice.
+    KindTwice(String),
+    /// A kind without names.
+    NoNames(String),
+    /// A name with nothing to match.
+    Name(NameError),
+    /// No `[[kind]]` at all.
+    NoKinds,
+    /// A reference to a kind id that is not listed.
+    UnknownKind(String),
+    /// An exception with neither window.
+    ExceptionWithoutWindow,
+    /// Two exceptions for one province and kind.
+    ExceptionTwice {
+        /// The province.
+        province: Province,
+        /// The kind.
+        kind: KindId,
+    },
+    /// An upload format scanfit does not know.
+    UnknownFormat(String),
+    /// `[upload]` without formats, or a band whose minimum is not below its maximum.
+    Upload,
+    /// A number out of its range (`picture.min_sharpness` negative, `warn_days` over 366).
+    OutOfRange,
+}
+
+/// The file's shape, before the cross-checks that need the whole file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    warn_days: u32,
+    #[serde(default)]
+    needs: Vec<Spanned<String>>,
+    guide: Guide,
+    upload: Upload,
+    picture: PictureRules,
+    #[serde(rename = "kind")]
+    kinds: Vec<KindFile>,
+    #[serde(rename = "exception", default)]
+    exceptions: Vec<ExceptionFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindFile {
+    id: Spanned<String>,
+    zh: String,
+    en: String,
+    role: Role,
+    names: Spanned<Vec<String>>,
+    issued_within: Option<Length>,
+    valid_for: Option<Length>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionFile {
+    province: Province,
+    kind: Spanned<String>,
+    issued_within: Option<Length>,
+    valid_for: Option<Length>,
+}
+
+/// A guide version written as a TOML date (`2026-11-30`) or a string (`"2026-11-30"`).
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    use serde::Deserialize;
+    let text = match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => format!("{other}"),
+    };
+    dates::parse_date(&text).map_err(serde::de::Error::custom)
+}
+
+/// The ids a rules file may use: lower-case ASCII words joined by `_`.
+fn is_snake_case(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && id.as_bytes()[0].is_ascii_lowercase()
+}
+
+/// Turns a byte span of the rules text into an error naming the line.
+struct Locator<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Locator<'_> {
+    fn error(&self, span: std::ops::Range<usize>, why: RulesWhy) -> RulesError {
+        let start = span.start.min(self.text.len());
+        let line = self.text[..start].matches('\n').count() + 1;
+        let line_text = self.text.lines().nth(line - 1).unwrap_or("").trim();
+        RulesError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            text: line_text.chars().take(80).collect(),
+            why,
+        }
+    }
+}
+
+/// The kinds, with their ids checked (snake_case, unique) and names present.
+fn read_kinds(file: Vec<KindFile>, at: &Locator) -> Result<Vec<Kind>, RulesError> {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for k in file {
+        let id = k.id.get_ref();
+        if !is_snake_case(id) {
+            return Err(at.error(k.id.span(), RulesWhy::BadId(id.clone())));
+        }
+        if kinds.iter().any(|other| &other.id.0 == id) {
+            return Err(at.error(k.id.span(), RulesWhy::KindTwice(id.clone())));
+        }
+        if k.names.get_ref().is_empty() {
+            return Err(at.error(k.names.span(), RulesWhy::NoNames(id.clone())));
+        }
+        kinds.push(Kind {
+            id: KindId(id.clone()),
+            zh: k.zh,
+            en: k.en,
+            role: k.role,
+            names: k.names.into_inner(),
+            issued_within: k.issued_within,
+            valid_for: k.valid_for,
+        });
+    }
+    if kinds.is_empty() {
+        return Err(at.error(0..0, RulesWhy::NoKinds));
+    }
+    Ok(kinds)
+}
+
+/// The id of a kind listed in the file.
+fn known_kind(kinds: &[Kind], id: &Spanned<String>, at: &Locator) -> Result<KindId, RulesError> {
+    kinds
+        .iter()
+        .find(|k| &k.id.0 == id.get_ref())
+        .map(|k| k.id.clone())
+        .ok_or_else(|| at.error(id.span(), RulesWhy::UnknownKind(id.get_ref().clone())))
+}
+
+/// The province exceptions, each naming a known kind, a window, and no pair twice.
+fn read_exceptions(
+    file: Vec<ExceptionFile>,
+    kinds: &[Kind],
+    at: &Locator,
+) -> Result<Vec<Exception>, RulesError> {
+    let mut exceptions: Vec<Exception> = Vec::new();
+    for e in file {
+        let kind = known_kind(kinds, &e.kind, at)?;
+        let province = e.province;
+        if e.issued_within.is_none() && e.valid_for.is_none() {
+            return Err(at.error(e.kind.span(), RulesWhy::ExceptionWithoutWindow));
+        }
+        if exceptions
+            .iter()
+            .any(|x| x.kind == kind && x.province == province)
+        {
+            return Err(at.error(e.kind.span(), RulesWhy::ExceptionTwice { province, kind }));
+        }
+        exceptions.push(Exception {
+            province,
+            kind,
+            issued_within: e.issued_within,
+            valid_for: e.valid_for,
+        });
+    }
+    Ok(exceptions)
+}
+
+impl Rules {
+    /// The built-in rules (read once).
+    pub fn builtin() -> &'static Rules {
+        static BUILTIN: LazyLock<Rules> = LazyLock::new(|| {
+            Rules::from_toml(BUILTIN_TOML, Path::new("rules.toml"))
+                .expect("the built-in rules are valid (a unit test reads them)")
+        });
+        &BUILTIN
+    }
+
+    /// Reads a rules file that replaces the built-in rules.
+    pub fn load(path: &Path) -> Result<Rules, RulesError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Rules::from_toml(&text, path)
+    }
+
+    /// Reads rules from TOML text; `path` names it in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Rules, RulesError> {
+        let at = Locator { text, path };
+        let file: RulesFile = toml::from_str(text).map_err(|e| {
+            let why = RulesWhy::Syntax(e.message().trim().replace('\n', " "));
+            at.error(e.span().unwrap_or(0..0), why)
+        })?;
+        let kinds = read_kinds(file.kinds, &at)?;
+        let detector = Detector::new(&kinds).map_err(|e| {
+            let span = text.find(&format!("\"{}\"", e.name)).unwrap_or(0);
+            at.error(span..span, RulesWhy::Name(e))
+        })?;
+        let exceptions = read_exceptions(file.exceptions, &kinds, &at)?;
+        let needs = file
+            .needs
+            .iter()
+            .map(|n| match n.get_ref().as_str() {
+                "identity" => Ok(Need::Identity),
+                _ => known_kind(&kinds, n, &at).map(Need::Kind),
+            })
+            .collect::<Result<_, _>>()?;
+        let u = &file.upload;
+        let upload_at = text.find("[upload]").map_or(0..0, |s| s..s);
+        if u.formats.is_empty() || u.min_bytes >= u.max_bytes {
+            return Err(at.error(upload_at, RulesWhy::Upload));
+        }
+        if let Some(unknown) = u.formats.iter().find(|f| format_of_extension(f).is_none()) {
+            return Err(at.error(upload_at, RulesWhy::UnknownFormat(unknown.clone())));
+        }
+        let sharpness = file.picture.min_sharpness;
+        if !sharpness.is_finite() || sharpness < 0.0 || file.warn_days > 366 {
+            return Err(at.error(0..0, RulesWhy::OutOfRange));
+        }
+        Ok(Rules {
+            text: text.to_owned(),
+            guide: file.guide,
+            warn_days: file.warn_days,
+            upload: file.upload,
+            picture: file.picture,
+            kinds,
+            exceptions,
+            needs,
+            detector,
+        })
+    }
+
+    /// The kind with this id.
+    pub fn kind(&self, id: &KindId) -> Option<&Kind> {
+        self.kinds.iter().find(|k| &k.id == id)
+    }
+
+    /// How findings name the kind with this id (its id stands in for its names if the
+    /// rules do not list it, which assessing never produces).
+    pub fn kind_name(&self, id: &KindId) -> KindName {
+        self.kind(id).map_or_else(
+            || KindName {
+                id: id.clone(),
+                zh: id.0.clone(),
+                en: id.0.clone(),
+            },
+            Kind::name,
+        )
+    }
+
+    /// The TOML text the rules were read from (`scanfit rules --toml`).
+    pub fn toml(&self) -> &str {
+        &self.text
+    }
+
+    /// The picture formats the upload form takes.
+    pub fn formats(&self) -> Vec<Format> {
+        let mut formats: Vec<Format> = Vec::new();
+        for f in self
+            .upload
+            .formats
+            .iter()
+            .filter_map(|e| format_of_extension(e))
+        {
+            if !formats.contains(&f) {
+                formats.push(f);
+            }
+        }
+        formats
+    }
+
+    /// The matcher for file, folder and cell names.
+    pub fn detector(&self) -> &Detector {
+        &self.detector
+    }
+
+    /// The kind a manifest cell names: a kind id, or any of the kinds' names.
+    pub fn kind_named(&self, cell: &str) -> Option<Detection> {
+        let id = cell.trim().to_ascii_lowercase();
+        if let Some(kind) = self.kinds.iter().find(|k| k.id.0 == id) {
+            return Some(Detection {
+                kind: kind.id.clone(),
+                also: Vec::new(),
+            });
+        }
+        self.detector.detect(cell)
+    }
+
+    /// The issue window for `kind` in `province` (`None`: the kind has none there).
+    pub fn issued_within(&self, kind: &KindId, province: Option<Province>) -> Option<Window> {
+        self.window(kind, province, |e| e.issued_within, |k| k.issued_within)
+    }
+
+    /// The validity window for `kind` in `province`.
+    pub fn valid_for(&self, kind: &KindId, province: Option<Province>) -> Option<Window> {
+        self.window(kind, province, |e| e.valid_for, |k| k.valid_for)
+    }
+
+    fn window(
+        &self,
+        kind: &KindId,
+        province: Option<Province>,
+        of_exception: impl Fn(&Exception) -> Option<Length>,
+        of_kind: impl Fn(&Kind) -> Option<Length>,
+    ) -> Option<Window> {
+        let exception = self
+            .exceptions
+            .iter()
+            .filter(|e| &e.kind == kind && Some(e.province) == province)
+            .find_map(|e| of_exception(e).map(|l| (l, e.province)));
+        match exception {
+            Some((length, p)) => Some(Window {
+                length,
+                province: Some(p),
+            }),
+            None => self.kind(kind).and_then(&of_kind).map(|length| Window {
+                length,
+                province: None,
+            }),
+        }
+    }
+
+    /// The provinces with an exception for `kind`.
+    pub fn exception_provinces(&self, kind: &KindId) -> Vec<Province> {
+        self.exceptions
+            .iter()
+            .filter(|e| &e.kind == kind)
+            .map(|e| e.province)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn id(s: &str) -> KindId {
+        KindId(s.into())
+    }
+
+    fn province(s: &str) -> Option<Province> {
+        Province::parse(s)
+    }
+
+    #[test]
+    fn the_built_in_rules_state_the_guide() {
+        let rules = Rules::builtin();
+        assert!(rules.guide.version >= date(2026, 11, 30));
+        assert_eq!(rules.warn_days, 14);
+        let months = |n| Some(Length::Months(n));
+        let window = |k, p| rules.issued_within(&id(k), province(p)).map(|w| w.length);
+        // Everywhere: authorizations and proofs within 3 months.
+        for kind in [
+            "authorization",
+            "employment_proof",
+            "business_nature_statement",
+            "change_proof",
+            "registrant_proof",
+            "establishment_approval",
+        ] {
+            assert_eq!(window(kind, "广东"), months(3), "{kind}");
+        }
+        // Each province exception against the default.
+        assert_eq!(window("employment_proof", "四川"), Some(Length::Days(45)));
+        assert_eq!(window("employment_proof", "湖南"), months(3));
+        assert_eq!(window("domain_certificate", "湖南"), Some(Length::Days(45)));
+        assert_eq!(window("domain_certificate", "四川"), None);
+        assert_eq!(window("business_nature_statement", "湖北"), months(6));
+        assert_eq!(window("business_nature_statement", "河北"), months(3));
+        assert_eq!(window("authorization", "河北"), months(6));
+        assert_eq!(window("authorization", "湖北"), months(3));
+        assert_eq!(
+            rules.issued_within(&id("authorization"), province("hebei")),
+            Some(Window {
+                length: Length::Months(6),
+                province: province("河北")
+            })
+        );
+        assert_eq!(
+            rules
+                .issued_within(&id("authorization"), None)
+                .map(|w| w.province),
+            Some(None)
+        );
+        // ID cards and licences valid at least 3 months after filing.
+        for kind in ["id_card", "business_licence"] {
+            assert_eq!(
+                rules
+                    .valid_for(&id(kind), province("北京"))
+                    .map(|w| w.length),
+                months(3)
+            );
+        }
+        assert_eq!(rules.needs, vec![Need::Identity]);
+        assert_eq!(
+            rules.exception_provinces(&id("authorization")),
+            vec![province("河北").unwrap()]
+        );
+    }
+
+    #[test]
+    fn the_built_in_upload_and_picture_rules_are_the_ones_check_applies() {
+        let rules = Rules::builtin();
+        assert_eq!(rules.upload.formats, crate::check::ACCEPTED_EXTENSIONS);
+        assert_eq!(rules.upload.min_bytes, crate::options::PORTAL_MIN_BYTES);
+        assert_eq!(rules.upload.max_bytes, crate::options::PORTAL_MAX_BYTES);
+        assert_eq!(
+            rules.picture.min_long_edge,
+            crate::inspect::MIN_LEGIBLE_LONG_EDGE
+        );
+        assert_eq!(rules.picture.min_sharpness, crate::inspect::BLUR_THRESHOLD);
+    }
+
+    #[test]
+    fn every_auxiliary_and_identity_kind_has_chinese_pinyin_and_english_names() {
+        let rules = Rules::builtin();
+        for kind in &rules.kinds {
+            let detect = |name: &str| rules.detector().detect(name).map(|d| d.kind);
+            assert_eq!(detect(&kind.zh), Some(kind.id.clone()), "{}", kind.zh);
+            assert_eq!(detect(&kind.en), Some(kind.id.clone()), "{}", kind.en);
+            assert_eq!(rules.kind_named(&kind.id.0).unwrap().kind, kind.id);
+            assert!(
+                kind.names
+                    .iter()
+                    .any(|n| n.bytes().all(|b| b.is_ascii_lowercase())),
+                "{} has no pinyin",
+                kind.id
+            );
+        }
+    }
+
+    fn with(from: &str, to: &str) -> String {
+        assert!(BUILTIN_TOML.contains(from), "{from}");
+        BUILTIN_TOML.replacen(from, to, 1)
+    }
+
+    fn error(text: &str) -> String {
+        Rules::from_toml(text, Path::new("mine.toml"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn a_changed_rules_file_changes_the_window() {
+        let text = with(
+            "province = \"河北\"\nkind = \"authorization\"\nissued_within = \"6 months\"",
+            "province = \"河北\"\nkind = \"authorization\"\nissued_within = \"4 months\"",
+        );
+        let rules = Rules::from_toml(&text, Path::new("mine.toml")).unwrap();
+        assert_eq!(
+            rules
+                .issued_within(&id("authorization"), province("河北"))
+                .map(|w| w.length),
+            Some(Length::Months(4))
+        );
+        // A TOML date works as well as a string for the version.
+        let text = with("version = \"2026-11-30\"", "version = 2027-01-15");
+        let rules = Rules::from_toml(&text, Path::new("mine.toml")).unwrap();
+        assert_eq!(rules.guide.version, date(2027, 1, 15));
+    }
+
+    #[test]
+    fn mistakes_in_a_rules_file_name_the_line_and_the_field() {
+        let line_of = |needle: &str| {
+            BUILTIN_TOML
+                .lines()
+                .position(|l| l.contains(needle))
+                .unwrap()
+                + 1
+        };
+        let hebei = line_of("province = \"河北\"");
+        let cases = [
+            (
+                with(
+                    "province = \"河北\"\nkind = \"authorization\"\nissued_within = \"6 months\"",
+                    "province = \"河北\"\nkind = \"authorization\"\nissued_within = \"6 monts\"",
+                ),
+                hebei + 2,
+                "6 monts",
+            ),
+            (
+                with("province = \"河北\"", "province = \"河北道\""),
+                hebei,
+                "河北道",
+            ),
+            (
+                with("kind = \"authorization\"", "kind = \"authorisation\""),
+                hebei + 1,
+                "authorisation",
+            ),
+            (
+                with("role = \"auxiliary\"", "role = \"helper\""),
+                line_of("role = \"auxiliary\""),
+                "helper",
+            ),
+            (
+                with("valid_for = \"3 months\"", "valid_fro = \"3 months\""),
+                line_of("valid_for = \"3 months\""),
+                "valid_fro",
+            ),
+            (
+                with("id = \"household_register\"", "id = \"id_card\""),
+                line_of("id = \"household_register\""),
+                "listed twice",
+            ),
+            (
+                with("needs = [\"identity\"]", "needs = [\"passport\"]"),
+                line_of("needs = [\"identity\"]"),
+                "passport",
+            ),
+            (
+                with("version = \"2026-11-30\"", "version = \"30.11.2026\""),
+                line_of("version = \"2026-11-30\""),
+                "30.11.2026",
+            ),
+            (
+                with("warn_days = 14", "warn_days = 14\nwarn_days = 15"),
+                line_of("warn_days = 14") + 1,
+                "warn_days",
+            ),
+        ];
+        for (text, line, word) in cases {
+            let err = error(&text);
+            assert!(
+                err.starts_with(&format!("mine.toml, line {line}:")),
+                "{err} (want line {line})"
+            );
+            assert!(err.contains(word), "{err} (want {word})");
+        }
+    }
+}

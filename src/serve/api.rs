@@ -1,0 +1,237 @@
+//! The routes, and the three operations: convert, check and stitch one request's
+//! uploads each, on the library's runner.
+//!
+//! A request first takes a place on the [`Runner`] (before its body is read: a full
+//! server answers 429 at once instead of taking the upload into memory), then its
+//! files, then runs its work on a worker with that place. The place stays taken until
+//! the work ends, even when the request has timed out and nobody waits for the answer,
+//! so the memory held is bounded by the runner's queue, never by the number of clients.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+
+use super::answer::answer;
+use super::problem::Refusal;
+use super::upload::{self, Asked, Upload};
+use super::work::{self, Outcome};
+use super::{guard, lang, page, ServeOptions};
+use crate::check::check_bytes;
+use crate::report::CheckRow;
+use crate::run::{Done, Place, Runner};
+use crate::words::Lang;
+
+/// What every request shares: the settings and the runner. Nothing about any client.
+pub(super) struct AppState {
+    pub opts: ServeOptions,
+    /// `jobs` workers; `jobs + queue` requests admitted at once.
+    pub runner: Runner,
+    /// Bound to a loopback address: the Host check applies.
+    pub loopback: bool,
+}
+
+impl AppState {
+    pub fn new(opts: ServeOptions, loopback: bool) -> AppState {
+        let jobs = opts.options.jobs.max(1);
+        AppState {
+            runner: Runner::new(jobs).with_queue(jobs + opts.queue),
+            opts,
+            loopback,
+        }
+    }
+}
+
+/// Every route, behind the guard.
+pub(super) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/app.css", get(page::style))
+        .route("/healthz", get(health))
+        .route("/api/v1/words", get(page::words))
+        .route("/api/v1/info", get(info))
+        .route("/api/v1/convert", post(convert))
+        .route("/api/v1/check", post(check))
+        .route("/api/v1/stitch", post(stitch))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Bodies are read and limited by `upload`, which answers 413 as JSON.
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            guard::guard,
+        ))
+        .with_state(state)
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    Refusal::NotFound.answer(lang::of_request(&uri, &headers))
+}
+
+async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
+    Refusal::MethodNotAllowed.answer(lang::of_request(&uri, &headers))
+}
+
+/// `GET /api/v1/info`: what a client needs to know before sending: the limits, the
+/// number of workers, how many requests hold a place now (worked on or waiting; at
+/// `jobs + queue` the next gets 429), whether a token is needed, and the base profile.
+async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    let o = &s.opts;
+    Json(serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "jobs": s.runner.jobs(),
+        "queue": o.queue,
+        "admitted": s.runner.in_flight(),
+        "max_input_bytes": o.options.max_input_bytes,
+        "max_pixels": o.options.max_pixels,
+        "timeout_secs": o.timeout.as_secs(),
+        "token_required": o.token.is_some(),
+        "profile": o.options.profile,
+    }))
+}
+
+/// Runs one operation within the request time limit, its refusal in `lang`.
+async fn limited(
+    s: &AppState,
+    lang: Lang,
+    work: impl Future<Output = Result<Response, Refusal>>,
+) -> Response {
+    match tokio::time::timeout(s.opts.timeout, work).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(refusal)) => refusal.answer(lang),
+        Err(_) => Refusal::Timeout(s.opts.timeout.as_secs()).answer(lang),
+    }
+}
+
+/// Takes a request in: its parameters, its place on the runner, then its files
+/// (the place first: a full server refuses before taking the body into memory). A
+/// request refused before its body is read has the body discarded, so the client can
+/// read the refusal.
+async fn intake(s: &AppState, request: Request) -> Result<(Asked, Place, Vec<Upload>), Refusal> {
+    let limit = s.opts.options.max_input_bytes;
+    let (parts, body) = request.into_parts();
+    let early = Asked::parse(&parts.uri, &s.opts.options, &s.opts.stitch).and_then(|asked| {
+        let place = s.runner.reserve().map_err(|_| Refusal::Overloaded)?;
+        Ok((asked, place))
+    });
+    let (asked, place) = match early {
+        Ok(admitted) => admitted,
+        Err(refusal) => {
+            upload::discard(body, limit);
+            return Err(refusal);
+        }
+    };
+    let files = upload::uploads(Request::from_parts(parts, body), limit).await?;
+    if files.iter().any(|f| f.bytes.is_empty()) {
+        return Err(Refusal::Empty);
+    }
+    Ok((asked, place, files))
+}
+
+/// Runs `work` on a worker with `place` and waits for it. If the request stops
+/// waiting (a timeout), the work still ends on its worker and only then frees its place.
+async fn on_worker<T: Send + 'static>(
+    place: Place,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<Done<T>, Refusal> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    place.spawn(work, move |done| {
+        // Nobody listens after a timeout; the result is dropped.
+        let _ = tx.send(done);
+    });
+    rx.await
+        .map_err(|_| Refusal::Internal("the worker ended without an answer".into()))
+}
+
+/// The one file of a convert or check request, with its label: `?name=`, or the file
+/// part's name, or `upload` with the extension of its real format.
+fn one_file(mut files: Vec<Upload>, name: Option<&str>) -> Result<(String, Upload), Refusal> {
+    if files.len() != 1 {
+        return Err(Refusal::OneFile(files.len()));
+    }
+    let file = files.remove(0);
+    let label = name
+        .and_then(upload::label)
+        .or_else(|| file.name.clone())
+        .unwrap_or_else(|| work::unnamed(&file.bytes, "upload"));
+    Ok((label, file))
+}
+
+/// `POST /api/v1/convert`
+async fn convert(State(s): State<Arc<AppState>>, request: Request) -> Response {
+    let lang = lang::of_request(request.uri(), request.headers());
+    limited(&s, lang, async {
+        let (asked, place, files) = intake(&s, request).await?;
+        let (name, file) = one_file(files, asked.params.name.as_deref())?;
+        let output = asked
+            .params
+            .output
+            .as_deref()
+            .and_then(upload::label)
+            .unwrap_or_else(|| work::stem_label(&name));
+        let (bytes_in, label) = (file.bytes.len() as u64, name.clone());
+        let opts = asked.options;
+        let done = on_worker(place, move || {
+            work::convert_upload(&file.bytes, &name, &output, &opts)
+        })
+        .await?;
+        let outcome = Outcome::of(done, |text| work::convert_panicked(&label, bytes_in, text));
+        Ok(answer(outcome, asked.params.answer, lang))
+    })
+    .await
+}
+
+/// `POST /api/v1/check`: the check record as JSON, whatever the verdict.
+async fn check(State(s): State<Arc<AppState>>, request: Request) -> Response {
+    let lang = lang::of_request(request.uri(), request.headers());
+    limited(&s, lang, async {
+        let (asked, place, files) = intake(&s, request).await?;
+        let (name, file) = one_file(files, asked.params.name.as_deref())?;
+        let opts = asked.options;
+        // check_bytes turns a codec's panic into the record's own finding.
+        let done = on_worker(place, move || {
+            check_bytes(Path::new(&name), &file.bytes, &opts)
+        })
+        .await?;
+        let record = done.result.map_err(|p| Refusal::Internal(p.0))?;
+        Ok(Json(CheckRow::new(&record, lang)).into_response())
+    })
+    .await
+}
+
+/// `POST /api/v1/stitch`: two or more file parts, in layout order.
+async fn stitch(State(s): State<Arc<AppState>>, request: Request) -> Response {
+    let lang = lang::of_request(request.uri(), request.headers());
+    limited(&s, lang, async {
+        let (asked, place, files) = intake(&s, request).await?;
+        let output = asked
+            .params
+            .output
+            .as_deref()
+            .and_then(upload::label)
+            .unwrap_or_else(|| "stitched".to_owned());
+        let names: Vec<PathBuf> = work::piece_names(&files);
+        let (bytes_in, labels) = (
+            files.iter().map(|f| f.bytes.len() as u64).sum(),
+            names.clone(),
+        );
+        let (opts, sopts) = (asked.options, asked.stitch);
+        let done = on_worker(place, move || {
+            work::stitch_uploads(&files, names, &output, &opts, &sopts)
+        })
+        .await?;
+        let outcome = Outcome::of(done, |text| work::stitch_panicked(labels, bytes_in, text));
+        Ok(answer(outcome, asked.params.answer, lang))
+    })
+    .await
+}

@@ -1,0 +1,210 @@
+//! `scanfit serve`: the same pipeline behind a web page for people and an HTTP API for
+//! systems.
+//!
+//! Most people who must upload ICP pictures never open a terminal, and a portal's own
+//! upload path wants the same normalisation as a service. One server does both: `/`
+//! is a page (embedded in the binary, nothing fetched from the internet) that sends
+//! each dropped file to the API and builds the download ZIP itself, and `/api/v1/…`
+//! converts, checks and stitches one request at a time with the library's records.
+//!
+//! The server keeps nothing between requests (no sessions, no files, no per-user
+//! state), so many replicas can stand behind one load balancer. Uploads live in memory
+//! for one request; the pixel work runs on the library's [`Runner`](crate::run::Runner)
+//! (`jobs` workers behind a bounded queue), never on the async threads, and a full queue
+//! answers 429 at once instead of piling up memory. On loopback it refuses foreign Host
+//! headers (DNS rebinding) and cross-site posts (`serve/guard.rs`); any other address
+//! needs a token or an explicit choice to go without. Every answer is in the request's
+//! language (`serve/lang.rs`), from the catalogue.
+//!
+//! - `api.rs` routes, the three operations, admission; `work.rs` what a worker does
+//!   with uploads; `answer.rs` the picture or JSON answer; `problem.rs` refusals and
+//!   failures as typed values with their HTTP status;
+//! - `upload.rs` query parameters and bodies; `guard.rs` who may ask; `page.rs` the page.
+
+mod answer;
+mod api;
+mod guard;
+mod lang;
+mod page;
+pub(crate) mod problem;
+mod upload;
+mod work;
+
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::SetupError;
+use crate::options::Options;
+use crate::stitch::StitchOptions;
+
+/// Default upper limit of one upload, smaller than `convert`'s 512 MiB: a server holds
+/// every admitted upload in memory, so the queue times this bounds its memory.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
+/// Default number of requests that may wait for a worker beyond those being worked on.
+pub const DEFAULT_QUEUE: usize = 8;
+/// Default limit of one request, from its first byte to its answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How a server behaves.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The base profile (requests may change its fields), the limits (`max_pixels`,
+    /// `max_input_bytes`: requests cannot change them) and `jobs`, the number of
+    /// pictures worked on at once.
+    pub options: Options,
+    /// Stitch settings used when a request gives none.
+    pub stitch: StitchOptions,
+    /// Requests admitted beyond the `jobs` being worked on; more get 429 at once.
+    pub queue: usize,
+    /// Limit of one request, from its first byte to its answer (503 past it).
+    pub timeout: Duration,
+    /// A bearer token the API requires, if any.
+    pub token: Option<String>,
+    /// Serve an address other than loopback without a token (the operator's own
+    /// network, or a proxy that authenticates).
+    pub no_auth: bool,
+    /// Origins (`https://portal.example`) whose pages may call the API (CORS); none by
+    /// default.
+    pub allow_origins: Vec<String>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            options: Options {
+                max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+                ..Options::default()
+            },
+            stitch: StitchOptions::default(),
+            queue: DEFAULT_QUEUE,
+            timeout: DEFAULT_TIMEOUT,
+            token: None,
+            no_auth: false,
+            allow_origins: Vec::new(),
+        }
+    }
+}
+
+/// Why a server cannot start, or stopped. Its words are in the catalogue (`serve.ftl`);
+/// they name no flag: the command line adds those.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The address cannot be listened on (in use, not ours, no permission).
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// An address other machines reach, without a token and without the operator saying
+    /// the network is trusted ([`ServeOptions::no_auth`]): anyone there could use it.
+    Unprotected {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// The profile or the stitch settings contradict themselves.
+    Setup(#[from] SetupError),
+    /// The token is empty.
+    EmptyToken,
+    /// An allowed origin is not of the form `scheme://host[:port]`.
+    BadOrigin(String),
+    /// The async runtime or the listener failed.
+    Io(#[from] io::Error),
+}
+
+/// A server bound to its address, not yet answering.
+pub struct Server {
+    listener: TcpListener,
+    state: Arc<api::AppState>,
+}
+
+impl Server {
+    /// Checks the settings and binds `addr` (port 0 picks a free port; see
+    /// [`Server::local_addr`]).
+    pub fn bind(addr: SocketAddr, opts: ServeOptions) -> Result<Server, ServeError> {
+        opts.options
+            .profile
+            .validate()
+            .map_err(SetupError::Profile)?;
+        opts.stitch.validate().map_err(SetupError::Stitch)?;
+        if opts.token.as_deref().is_some_and(str::is_empty) {
+            return Err(ServeError::EmptyToken);
+        }
+        if let Some(bad) = opts.allow_origins.iter().find(|o| !is_origin(o)) {
+            return Err(ServeError::BadOrigin(bad.clone()));
+        }
+        let loopback = addr.ip().is_loopback();
+        if !loopback && opts.token.is_none() && !opts.no_auth {
+            return Err(ServeError::Unprotected { addr });
+        }
+        let listener =
+            TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
+        listener.set_nonblocking(true)?;
+        Ok(Server {
+            listener,
+            state: Arc::new(api::AppState::new(opts, loopback)),
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Answers requests until `shutdown` completes, then finishes the requests under
+    /// way and returns. Builds its own runtime: the caller needs none.
+    pub fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("scanfit-serve")
+            .build()?;
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(self.listener)?;
+            let app = api::router(self.state);
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+        })?;
+        Ok(())
+    }
+}
+
+/// Whether `text` is a web origin as browsers send it: `http(s)://host[:port]`.
+fn is_origin(text: &str) -> bool {
+    text.split_once("://").is_some_and(|(scheme, rest)| {
+        matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#'])
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM (a service manager's stop): the shutdown signal for
+/// [`Server::run`]. Must be awaited inside the server's runtime, as `run` does.
+pub async fn stop_signal() {
+    let ctrl_c = async {
+        // Without a handler there is nothing to wait for: run until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,44 @@
+# The web page of `scanfit serve` (src/serve/page). The page fills in { $name } itself.
+# Every id here exists in ../zh/page.ftl with the same variables (a test checks).
+
+page-title = scanfit — pictures for the ICP filing portal
+page-lead = Drop scans and photos here. Each one becomes a real JPEG or PNG of 200 KB–4 MB, upright, without metadata, ready to upload. Files go only to this scanfit server, which keeps none of them.
+page-drop = Drop pictures or a whole folder here
+page-or = or
+page-pick-files = Choose files
+page-pick-folder = Choose a folder
+page-check-only = Check only (convert nothing)
+page-check-note = Check only: verdicts for the files as they are; nothing is converted.
+page-download-all = Download all (ZIP)
+page-stitch = Combine selected into one picture
+page-clear = Clear
+page-summary = { $files } files: { $pass } pass, { $warn } warn, { $fail } fail, { $skipped } skipped, { $busy } in progress
+page-verdict-pass = pass
+page-verdict-warn = warn
+page-verdict-fail = fail
+page-verdict-skipped = skipped
+page-state-waiting = waiting
+page-state-uploading = uploading { $percent } %
+page-state-working = working…
+page-state-retrying = the server is busy; trying again shortly…
+page-before = before
+page-after = after
+page-no-preview = no preview
+page-removed = removed: { $what }
+page-removed-none = no metadata to remove
+page-found = metadata: { $what }
+page-list-separator = { ", " }
+page-sizes = { $before } → { $after }
+page-pages = { $count } pages
+page-download = Download
+page-select = select to combine
+page-stitch-need-two = Select two or more pictures to combine.
+page-stitched = combined from { $count } pictures
+page-too-large = { $size } is above this server's limit of { $limit }
+page-token-label = Access token
+page-token-help = This server needs an access token. Ask the person who runs it.
+page-token-save = Use this token
+page-zip-empty = Nothing to download yet.
+page-zip-too-big = The ZIP would exceed 4 GB or 65,535 files; download smaller groups.
+page-error-network = The server cannot be reached: { $detail }
+page-footer = scanfit { $version } · the server keeps no file

@@ -1,0 +1,471 @@
+//! `scanfit serve`'s page in a real browser: headless Chromium driven through
+//! chromedriver with the W3C WebDriver protocol (plain JSON over HTTP, spoken with the
+//! same client as the API tests). A folder of three files (one broken) is picked, the
+//! cards are read, the ZIP is downloaded and its pictures decoded; under a Chinese
+//! browser the page speaks Chinese.
+//!
+//! Without chromium and chromedriver the tests print a notice and pass, unless
+//! `SCANFIT_REQUIRE_BROWSER=1` (CI) makes that a failure. `SCANFIT_SCREENSHOT=FILE`
+//! saves the Chinese page's screenshot (docs/serve.png is made so).
+#![cfg(all(feature = "cli", feature = "serve"))]
+
+mod common;
+mod server;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use server::Server;
+
+const W3C_ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Chromium and chromedriver, from `CHROME`/`CHROMEDRIVER` or the usual names on PATH.
+fn browser() -> Option<(PathBuf, PathBuf)> {
+    let find = |var: &str, names: &[&str]| -> Option<PathBuf> {
+        if let Some(p) = std::env::var_os(var) {
+            return Some(PathBuf::from(p)).filter(|p| p.is_file());
+        }
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+            .find(|p| p.is_file())
+    };
+    let chrome = find("CHROME", &["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find("CHROMEDRIVER", &["chromedriver"]);
+    match (chrome, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            assert!(
+                std::env::var("SCANFIT_REQUIRE_BROWSER").as_deref() != Ok("1"),
+                "SCANFIT_REQUIRE_BROWSER=1 but chromium or chromedriver is missing \
+                 (Debian: apt-get install chromium chromium-driver)"
+            );
+            // Past the test harness's capture, so the skip is seen in every run.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping the browser test: chromium and chromedriver are not installed \
+                 (Debian: apt-get install chromium chromium-driver)"
+            );
+            None
+        }
+    }
+}
+
+/// A chromedriver process and one browser session, both ended when dropped.
+struct Browser {
+    driver: Child,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// A headless browser whose preferred language is `lang` and whose downloads go to
+    /// `downloads`.
+    fn start(chrome: &Path, chromedriver: &Path, lang: &str, downloads: &Path) -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().unwrap();
+        let mut browser = Browser {
+            driver,
+            session: format!("http://127.0.0.1:{port}"),
+            _profile: profile,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while server::agent()
+            .get(format!("{}/status", browser.session))
+            .call()
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "chromedriver never answered");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // The flags headless Chromium needs on this kind of machine: no sandbox as
+        // root, no GPU, and none of the background connections a closed network refuses.
+        let args = [
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1280,1150".into(),
+            format!("--lang={lang}"),
+            format!("--user-data-dir={}", browser._profile.path().display()),
+        ];
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": args,
+                "prefs": {
+                    "intl.accept_languages": lang,
+                    "download.default_directory": downloads,
+                    "download.prompt_for_download": false,
+                },
+            },
+        }}});
+        let created = browser.call("POST", "/session", Some(capabilities));
+        let id = created["sessionId"].as_str().expect("a session").to_owned();
+        browser.session = format!("{}/session/{id}", browser.session);
+        browser
+    }
+
+    /// One WebDriver command on the session (before it exists, on the driver); returns
+    /// its `value`, panicking on a WebDriver error.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.session);
+        let agent = server::agent();
+        let mut response = match body {
+            Some(body) => agent
+                .post(&url)
+                .header("content-type", "application/json")
+                .send(body.to_string().as_bytes())
+                .unwrap(),
+            None if method == "DELETE" => agent.delete(&url).call().unwrap(),
+            None => agent.get(&url).call().unwrap(),
+        };
+        let status = response.status();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(50 << 20)
+            .read_to_string()
+            .unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {value}");
+        value["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn element(&self, css: &str) -> String {
+        let found = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        found[W3C_ELEMENT].as_str().unwrap().to_owned()
+    }
+
+    /// Runs `script` (a function body) in the page and returns what it returns.
+    fn run(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    /// Waits until `script` returns true.
+    fn wait_for(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while self.run(script) != json!(true) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = server::agent().delete(&self.session).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A client's folder: a phone photo with GPS, a grey scan under the portal's minimum
+/// size (converted, with a warning), and a JPEG cut off in transfer.
+fn client_folder(root: &Path) -> PathBuf {
+    let folder = root.join("客户A");
+    fs::create_dir_all(&folder).unwrap();
+    fs::copy(
+        "tests/fixtures/real/photo_orient6_gps.jpg",
+        folder.join("手持身份证 照片.jpg"),
+    )
+    .unwrap();
+    fs::copy(
+        "tests/fixtures/real/scan_text_gray.png",
+        folder.join("营业执照 扫描.png"),
+    )
+    .unwrap();
+    fs::copy(
+        "corpus/客户D/授权书 传输中断.jpg",
+        folder.join("授权书 传输中断.jpg"),
+    )
+    .unwrap();
+    folder
+}
+
+/// The cards: path, state, verdict, badge text, reasons.
+const READ_CARDS: &str = "return [...document.querySelectorAll('.card')].map(c => ({
+    path: c.dataset.path, state: c.dataset.state, verdict: c.dataset.verdict || null,
+    badge: (c.querySelector('.badge') || {}).textContent || null,
+    reasons: [...c.querySelectorAll('.reasons li')].map(li => li.textContent),
+}));";
+
+const ALL_DONE: &str = "const cards = document.querySelectorAll('.card');
+    return cards.length === 3 && [...cards].every(c => c.dataset.state === 'done');";
+
+/// What the API says about `file` under `name`: the verdict the page must show.
+fn api_verdict(server: &Server, file: &Path, name: &str) -> &'static str {
+    let answer = server::post(
+        &server.url(&format!("/api/v1/convert?as=json&name={}", encode(name))),
+        &[],
+        &fs::read(file).unwrap(),
+    );
+    let json = answer.json();
+    match (answer.status, json["records"][0]["status"].as_str()) {
+        (200, Some("ok")) => "pass",
+        (200, Some("warn")) => "warn",
+        (_, Some("skipped")) => "skipped",
+        _ => "fail",
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Picks the folder through the page's folder input, as a person would.
+fn pick_folder(browser: &Browser, folder: &Path) {
+    let input = browser.element("#pick-folder");
+    browser.call(
+        "POST",
+        &format!("/element/{input}/value"),
+        Some(json!({"text": folder.canonicalize().unwrap()})),
+    );
+}
+
+#[test]
+fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
+    let Some((chrome, chromedriver)) = browser() else {
+        return;
+    };
+    let server = Server::start(&["--jobs", "2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let folder = client_folder(dir.path());
+    let downloads = dir.path().join("downloads");
+    fs::create_dir(&downloads).unwrap();
+    let browser = Browser::start(&chrome, &chromedriver, "en-US", &downloads);
+    browser.goto(&server.url("/"));
+    browser.wait_for(
+        "the words",
+        "return document.title.startsWith('scanfit —');",
+    );
+    // Outputs are named as `scanfit convert` names them, collisions included.
+    let planned = browser.run(
+        "const cards = ['x/a.png', 'x/a.jpg', 'x/A.JPG', 'x/b.tif', 'y/a.png'].map(path => ({path}));
+         planOutputs(cards);
+         return cards.map(c => c.outputStem);",
+    );
+    assert_eq!(
+        planned,
+        json!(["x/a_png", "x/a_jpg", "x/A_jpg_2", "x/b", "y/a"])
+    );
+    pick_folder(&browser, &folder);
+    browser.wait_for("three finished cards", ALL_DONE);
+
+    let cards = browser.run(READ_CARDS);
+    let cards = cards.as_array().unwrap();
+    for card in cards {
+        let path = card["path"].as_str().unwrap();
+        let name = path.rsplit('/').next().unwrap();
+        assert!(path.starts_with("客户A/"), "{path}: the folder is kept");
+        let expected = api_verdict(&server, &folder.join(name), path);
+        assert_eq!(card["verdict"], expected, "{card}");
+        assert_eq!(card["badge"], expected, "{card}");
+    }
+    let broken = cards
+        .iter()
+        .find(|c| c["path"] == "客户A/授权书 传输中断.jpg")
+        .unwrap();
+    assert_eq!(broken["verdict"], "fail");
+    assert!(broken["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("corrupt or truncated"));
+
+    browser.call(
+        "POST",
+        &format!("/element/{}/click", browser.element("#download-all")),
+        Some(json!({})),
+    );
+    let zip_path = downloads.join("scanfit.zip");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !zip_path.is_file() {
+        assert!(Instant::now() < deadline, "no ZIP downloaded");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut zip = zip::ZipArchive::new(fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "report.csv",
+            "客户A/手持身份证 照片.jpg",
+            "客户A/营业执照 扫描.jpg"
+        ]
+    );
+    for name in &names[1..] {
+        let mut bytes = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();
+        let path = dir.path().join("unzipped").join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &bytes).unwrap();
+        common::assert_clean_output(&path);
+    }
+    let mut csv = String::new();
+    zip.by_name("report.csv")
+        .unwrap()
+        .read_to_string(&mut csv)
+        .unwrap();
+    let csv = csv.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("schema,input,pieces,format,page,output,"));
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with(&format!(
+        "{},客户A/授权书 传输中断.jpg,",
+        scanfit::report::SCHEMA_VERSION
+    )) && l.contains(",failed,")));
+
+    // Stitch: select the two good cards, combine them into a fourth card.
+    for card in ["手持身份证 照片.jpg", "营业执照 扫描.png"] {
+        let select = browser.element(&format!(".card[data-path='客户A/{card}'] input.select"));
+        browser.call("POST", &format!("/element/{select}/click"), Some(json!({})));
+    }
+    browser.call(
+        "POST",
+        &format!("/element/{}/click", browser.element("#stitch")),
+        Some(json!({})),
+    );
+    browser.wait_for(
+        "the stitched card",
+        "const c = document.querySelector(\".card[data-kind='stitch']\");
+         return !!c && c.dataset.state === 'done';",
+    );
+    let stitched = browser.run(
+        "const c = document.querySelector(\".card[data-kind='stitch']\");
+         return [c.dataset.verdict, c.dataset.path, !!c.querySelector('a.download')];",
+    );
+    assert!(
+        matches!(stitched[0].as_str(), Some("pass" | "warn")),
+        "{stitched}"
+    );
+    assert_eq!(stitched[1], "客户A/手持身份证 照片+营业执照 扫描.jpg");
+    assert_eq!(stitched[2], true);
+}
+
+#[test]
+fn under_a_chinese_browser_the_page_speaks_chinese() {
+    let Some((chrome, chromedriver)) = browser() else {
+        return;
+    };
+    let server = Server::start(&["--jobs", "2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let folder = client_folder(dir.path());
+    let browser = Browser::start(&chrome, &chromedriver, "zh-CN", dir.path());
+    let zh = server::get(&server.url("/api/v1/words?lang=zh")).json();
+    browser.goto(&server.url("/"));
+    browser.wait_for(
+        "the Chinese words",
+        &format!("return document.title === {};", zh["words"]["page-title"]),
+    );
+    pick_folder(&browser, &folder);
+    browser.wait_for("three finished cards", ALL_DONE);
+    let cards = browser.run(READ_CARDS);
+    for card in cards.as_array().unwrap() {
+        let verdict = card["verdict"].as_str().unwrap();
+        assert_eq!(
+            card["badge"],
+            zh["words"][format!("page-verdict-{verdict}")],
+            "{card}"
+        );
+    }
+    // A failed file's reason is the server's, in Chinese: what the API says of the
+    // same file asked in Chinese, and none of the English sentence.
+    let broken = cards
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "客户A/授权书 传输中断.jpg")
+        .unwrap();
+    let reason = broken["reasons"][0].as_str().unwrap();
+    let api = server::post(
+        &server.url("/api/v1/convert?as=json&lang=zh&name=a.jpg"),
+        &[],
+        &fs::read(folder.join("授权书 传输中断.jpg")).unwrap(),
+    )
+    .json();
+    assert_eq!(reason, api["message"], "{broken}");
+    assert!(reason.contains("数据已损坏或不完整"), "{reason}");
+    assert!(!reason.contains("corrupt"), "{reason}");
+    let visible = browser.run("return document.body.innerText;");
+    let visible = visible.as_str().unwrap();
+    for id in ["page-drop", "page-download-all", "page-check-only"] {
+        assert!(
+            visible.contains(zh["words"][id].as_str().unwrap()),
+            "{id} missing"
+        );
+    }
+    assert!(visible.contains("不通过"));
+    assert!(visible.contains("共 3 个文件"), "{visible}");
+    if let Some(target) = std::env::var_os("SCANFIT_SCREENSHOT") {
+        use base64::Engine;
+        let shot = browser.call("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().unwrap())
+            .unwrap();
+        fs::write(target, png).unwrap();
+    }
+    // Check only: the same cards again, now with check's verdicts.
+    browser.call(
+        "POST",
+        &format!("/element/{}/click", browser.element("#check-only")),
+        Some(json!({})),
+    );
+    browser.wait_for(
+        "the checked cards",
+        "const cards = [...document.querySelectorAll('.card')];
+         return cards.length === 3 && cards.every(c => c.dataset.state === 'done' && c.dataset.kind === 'check');",
+    );
+    for card in browser.run(READ_CARDS).as_array().unwrap() {
+        let path = card["path"].as_str().unwrap();
+        let file = folder.join(path.rsplit('/').next().unwrap());
+        let check = server::post(
+            &server.url(&format!("/api/v1/check?name={}", encode(path))),
+            &[],
+            &fs::read(file).unwrap(),
+        )
+        .json();
+        assert_eq!(card["verdict"], check["verdict"], "{card}");
+    }
+}
