@@ -4,6 +4,7 @@
 
 mod common;
 
+#[cfg(feature = "cli")]
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -302,6 +303,7 @@ fn the_png_chart_is_a_real_png_with_marks_drawn() {
     assert!(sweep::plot(s, Path::new("chart.gif"), Lang::En).is_err());
 }
 
+#[cfg(feature = "cli")]
 fn sof(bytes: &[u8]) -> (u8, Vec<u8>) {
     jpeg_markers(bytes)
         .into_iter()
@@ -310,6 +312,7 @@ fn sof(bytes: &[u8]) -> (u8, Vec<u8>) {
 }
 
 /// The sampling factors byte of each component in a SOF segment.
+#[cfg(feature = "cli")]
 fn sampling(sof: &[u8]) -> Vec<u8> {
     (0..usize::from(sof[5]))
         .map(|c| sof[6 + 3 * c + 1])
