@@ -132,13 +132,16 @@ fn unsharded(inputs: &[PathBuf], root: &Path) -> (BTreeMap<PathBuf, Vec<u8>>, Ve
     (outputs, read_report(&report), code)
 }
 
+/// How one shard is started: its flags, and the variables set for it.
+type Launch = (Vec<String>, Vec<(&'static str, &'static str)>);
+
 /// Runs `n` shards at once into `root/out`, each with its own `--shard` flag or
 /// variables, and returns their outputs and the shard reports' paths.
 fn sharded(
     inputs: &[PathBuf],
     root: &Path,
     n: u32,
-    how: &[(Vec<String>, Vec<(&str, &str)>)],
+    how: &[Launch],
 ) -> (BTreeMap<PathBuf, Vec<u8>>, Vec<PathBuf>) {
     let out = root.join("out");
     let reports = root.join(format!("reports{n}"));
@@ -168,7 +171,7 @@ fn sharded(
     (outputs, paths)
 }
 
-fn by_flag(n: u32) -> Vec<(Vec<String>, Vec<(&'static str, &'static str)>)> {
+fn by_flag(n: u32) -> Vec<Launch> {
     (0..n)
         .map(|i| (vec!["--shard".into(), format!("{i}/{n}")], vec![]))
         .collect()
@@ -301,7 +304,7 @@ fn the_shard_comes_from_kubernetes_or_slurm_variables() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = vec![made(dir.path())];
     let (whole, whole_rows, _) = unsharded(&inputs, dir.path());
-    let k8s: Vec<(Vec<String>, Vec<(&str, &str)>)> = ["0", "1"]
+    let k8s: Vec<Launch> = ["0", "1"]
         .iter()
         .map(|&i| {
             let flags = vec!["--shard-count".into(), "2".into()];
@@ -314,7 +317,7 @@ fn the_shard_comes_from_kubernetes_or_slurm_variables() {
     assert_eq!(merge(&reports, &merged).status.code(), Some(0));
     assert_eq!(untimed(&read_report(&merged)), untimed(&whole_rows));
     // A Slurm array --array=1-3 runs shards 0, 1, 2.
-    let slurm: Vec<(Vec<String>, Vec<(&str, &str)>)> = ["1", "2", "3"]
+    let slurm: Vec<Launch> = ["1", "2", "3"]
         .iter()
         .map(|&id| {
             let flags = vec!["--shard-count".into(), "3".into()];
