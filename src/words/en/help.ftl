@@ -56,7 +56,7 @@ help-jobs = Files worked on at once (default: all cores)
 help-max_pixels = Refuse pictures with more pixels than this (decompression bombs)
 help-max_input_size = Refuse input files larger than this
 help-shard = Convert only shard I of N, counted from 0 (0/4 is the first of four): each input belongs to one shard by a hash of its path relative to its input folder, while output names are still decided over all inputs. --report gets .shard-I-of-N before its extension
-help-shard_count = Convert one of N shards, its number from JOB_COMPLETION_INDEX (Kubernetes Indexed Job, from 0) or from SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN (Slurm array)
+help-shard_count = Convert one shard of SHARDS, its number from JOB_COMPLETION_INDEX (Kubernetes Indexed Job, from 0) or from SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN (Slurm array)
 help-report-merge-reports = The shards' reports (REPORT.shard-I-of-N.jsonl), every shard's once, in any order
 help-report-merge-output = The whole run's report: CSV when FILE ends in .csv, JSON Lines otherwise
 
