@@ -7,6 +7,9 @@
 //! folder, same stem, compared case-insensitively because outputs travel to Windows and
 //! macOS) both get the source extension appended to their stem: `a.png` → `a_png.jpg`,
 //! `a.jpg` → `a_jpg.jpg`; any remaining tie gets `_2`, `_3`... in input order.
+//!
+//! A shard of a sharded run ([`crate::shard`]) plans the whole run the same way and
+//! keeps its [`Share`]: names are settled over every input, so they agree across shards.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -19,6 +22,7 @@ use crate::options::Options;
 use crate::pipeline::{convert_bytes, Converted, OutputFormat};
 use crate::report::Record;
 use crate::run::{Done, Panicked, Progress, Runner};
+use crate::shard::{self, Shard};
 use crate::sniff::claimed_by_name;
 use crate::write::{write_atomic, WriteMode};
 
@@ -41,6 +45,61 @@ pub struct Plan {
     /// Records for entries passed over while walking (links to folders...) and inputs
     /// refused because their output would replace an input.
     pub skipped: Vec<Record>,
+    /// Each job's shard key ([`shard::key`]), beside `jobs`.
+    keys: Vec<Vec<u8>>,
+    /// Each skipped entry's shard key, beside `skipped`; `None` for an entry the walk
+    /// passed over (a link to a folder, a FIFO, an unreadable folder), which shard 0
+    /// reports: it has no file to hash and costs nothing.
+    skipped_keys: Vec<Option<Vec<u8>>>,
+}
+
+/// One shard's part of a whole run's [`Plan`], and where its items stand in the run.
+#[derive(Debug)]
+pub struct Share {
+    /// The shard's jobs and skipped entries, in the whole plan's order.
+    pub plan: Plan,
+    /// The position in the whole run of each job of `plan` (jobs first, then skipped
+    /// entries, as an unsharded run reports them).
+    pub jobs_at: Vec<u64>,
+    /// The position in the whole run of each skipped entry of `plan`.
+    pub skipped_at: Vec<u64>,
+    /// Jobs and skipped entries in the whole run.
+    pub total: u64,
+}
+
+impl Plan {
+    /// The part of this plan `shard` owns. The plan is the whole run's, so output
+    /// names (settled in [`plan`] over every input) are the same in every shard.
+    pub fn share(self, shard: Shard) -> Share {
+        let jobs_total = self.jobs.len() as u64;
+        let total = jobs_total + self.skipped.len() as u64;
+        let mut share = Share {
+            plan: Plan::default(),
+            jobs_at: Vec::new(),
+            skipped_at: Vec::new(),
+            total,
+        };
+        for (at, (job, key)) in self.jobs.into_iter().zip(self.keys).enumerate() {
+            if shard.owns(&key) {
+                share.plan.jobs.push(job);
+                share.plan.keys.push(key);
+                share.jobs_at.push(at as u64);
+            }
+        }
+        let skipped = self.skipped.into_iter().zip(self.skipped_keys);
+        for (at, (record, key)) in skipped.enumerate() {
+            let owned = match &key {
+                Some(key) => shard.owns(key),
+                None => shard.index == 0,
+            };
+            if owned {
+                share.plan.skipped.push(record);
+                share.plan.skipped_keys.push(key);
+                share.skipped_at.push(jobs_total + at as u64);
+            }
+        }
+        share
+    }
 }
 
 /// Walks `inputs` and plans an output path for each file found.
@@ -57,6 +116,7 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
         .into_iter()
         .map(|(path, why)| Record::passed_over(path, why))
         .collect();
+    plan.skipped_keys = vec![None; plan.skipped.len()];
 
     let input_files: HashSet<PathBuf> = found
         .iter()
@@ -93,14 +153,15 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
             name.push(format!("_{n}"));
         }
         let output_stem = out.join(&rel).join(name);
-        if let Some(path) = linked_folder(out, &rel) {
-            let problem = Problem::OutputFolderIsLink { path };
+        let key = shard::key(&rel.join(input.file_name().unwrap_or_default()));
+        let refused = match linked_folder(out, &rel) {
+            Some(path) => Some(Problem::OutputFolderIsLink { path }),
+            None => replaced_input(&output_stem, &input_files)
+                .map(|path| Problem::WouldOverwriteInput { path }),
+        };
+        if let Some(problem) = refused {
             plan.skipped.push(Record::failed(input, 0, problem));
-            continue;
-        }
-        if let Some(path) = replaced_input(&output_stem, &input_files) {
-            let problem = Problem::WouldOverwriteInput { path };
-            plan.skipped.push(Record::failed(input, 0, problem));
+            plan.skipped_keys.push(Some(key));
             continue;
         }
         plan.jobs.push(Job {
@@ -108,6 +169,7 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Result<Plan, SetupError> {
             input,
             bytes,
         });
+        plan.keys.push(key);
     }
     Ok(plan)
 }
@@ -264,10 +326,45 @@ fn walk(
 /// Converts every job on `runner` and returns one record per output, in plan order,
 /// followed by the plan's skipped entries.
 pub fn run(plan: Plan, opts: &Options, runner: &Runner, progress: &dyn Progress) -> Vec<Record> {
-    let total: u64 = plan.jobs.iter().map(|j| j.bytes).sum();
-    progress.start(plan.jobs.len() as u64, total);
-    let per_job = runner.map(
-        &plan.jobs,
+    let mut records: Vec<Record> = run_jobs(&plan.jobs, opts, runner, progress)
+        .into_iter()
+        .flatten()
+        .collect();
+    records.extend(plan.skipped);
+    records
+}
+
+/// Converts a shard's jobs on `runner`: [`run`], with each record's position in the
+/// whole run beside it (all pages of one input share their input's position).
+pub fn run_share(
+    share: Share,
+    opts: &Options,
+    runner: &Runner,
+    progress: &dyn Progress,
+) -> (Vec<Record>, Vec<u64>) {
+    let per_job = run_jobs(&share.plan.jobs, opts, runner, progress);
+    let mut records = Vec::new();
+    let mut at = Vec::new();
+    for (job_records, &job_at) in per_job.into_iter().zip(&share.jobs_at) {
+        at.extend(std::iter::repeat_n(job_at, job_records.len()));
+        records.extend(job_records);
+    }
+    records.extend(share.plan.skipped);
+    at.extend(&share.skipped_at);
+    (records, at)
+}
+
+/// Each job's records, in job order.
+fn run_jobs(
+    jobs: &[Job],
+    opts: &Options,
+    runner: &Runner,
+    progress: &dyn Progress,
+) -> Vec<Vec<Record>> {
+    let total: u64 = jobs.iter().map(|j| j.bytes).sum();
+    progress.start(jobs.len() as u64, total);
+    runner.map(
+        jobs,
         |job| convert_job(job, opts, false),
         |job, done| {
             let records = finish_job(job, done);
@@ -276,10 +373,7 @@ pub fn run(plan: Plan, opts: &Options, runner: &Runner, progress: &dyn Progress)
             }
             records
         },
-    );
-    let mut records: Vec<Record> = per_job.into_iter().flatten().collect();
-    records.extend(plan.skipped);
-    records
+    )
 }
 
 /// Converts one job into one record per output (one per page for multi-page files),

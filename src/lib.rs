@@ -6,7 +6,8 @@
 //! [`normalize`] (orientation, alpha, bit depth, colour) → [`fit`] (the band search over
 //! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`](mod@write) atomically;
 //! [`batch`] walks folders and converts files, each command runs its items on the
-//! shared per-item runner ([`run`]), [`report`] makes the records and renders them, and
+//! shared per-item runner ([`run`]), [`report`] makes the records and renders them
+//! ([`shard`] splits one batch over many processes, [`merge`] joins their reports), and
 //! [`words`] is the catalogue every sentence a person reads comes from (the library
 //! itself only produces typed values: [`Problem`], [`Warning`], check findings...).
 //! [`check`](mod@check) inspects files against the portal's rules without writing anything, with
@@ -32,6 +33,7 @@ pub mod error;
 pub mod fit;
 pub mod inspect;
 pub mod jpeg;
+pub mod merge;
 pub mod metadata;
 pub mod normalize;
 pub mod options;
@@ -43,6 +45,7 @@ pub mod rules;
 pub mod run;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod shard;
 pub mod sheet;
 pub mod sniff;
 pub mod stitch;
@@ -71,6 +74,45 @@ pub fn convert(
     opts: &Options,
     progress: &dyn run::Progress,
 ) -> Result<Vec<Record>, SetupError> {
+    let plan = prepare(inputs, out, opts)?;
+    Ok(batch::run(
+        plan,
+        opts,
+        &run::Runner::new(opts.jobs),
+        progress,
+    ))
+}
+
+/// One shard of a sharded [`convert`]: plans the whole run over every input (so output
+/// names are the same in every shard), converts the inputs `shard` owns, and returns
+/// their records with where each stands in the whole run, for the shard's report
+/// ([`merge`]). See [`shard`] for which inputs a shard owns.
+pub fn convert_shard(
+    inputs: &[PathBuf],
+    out: &Path,
+    opts: &Options,
+    shard: shard::Shard,
+    progress: &dyn run::Progress,
+) -> Result<merge::ShardRun, SetupError> {
+    let plan = prepare(inputs, out, opts)?;
+    let fingerprint = shard::fingerprint(&plan, out, opts, shard.count);
+    let share = plan.share(shard);
+    let total = share.total;
+    let items = (share.jobs_at.len() + share.skipped_at.len()) as u64;
+    let (records, at) = batch::run_share(share, opts, &run::Runner::new(opts.jobs), progress);
+    Ok(merge::ShardRun {
+        run: fingerprint,
+        shard,
+        dry_run: opts.dry_run,
+        records,
+        at,
+        items,
+        total,
+    })
+}
+
+/// Checks the profile, creates OUT (unless nothing is written) and plans the run.
+fn prepare(inputs: &[PathBuf], out: &Path, opts: &Options) -> Result<batch::Plan, SetupError> {
     opts.profile.validate()?;
     if !opts.dry_run {
         fs::create_dir_all(out).map_err(|e| SetupError::Output {
@@ -78,13 +120,7 @@ pub fn convert(
             why: error::OutputWhy::Create(e),
         })?;
     }
-    let plan = batch::plan(inputs, out)?;
-    Ok(batch::run(
-        plan,
-        opts,
-        &run::Runner::new(opts.jobs),
-        progress,
-    ))
+    batch::plan(inputs, out)
 }
 
 /// Stitches each set into one picture (in parallel) and returns one record per set, in

@@ -239,15 +239,26 @@ impl Summary {
     /// Adds one record. This is the one place a multi-page input's bytes are counted:
     /// once, with its first written page, however many pages were written.
     pub fn add(&mut self, r: &Record) {
-        match r.status {
+        self.add_outcome(r.status, &r.input, r.bytes_in, r.bytes_out);
+    }
+
+    /// Adds one record's outcome, given by its fields (a merged report's rows).
+    pub fn add_outcome(
+        &mut self,
+        status: Status,
+        input: &Path,
+        bytes_in: u64,
+        bytes_out: Option<u64>,
+    ) {
+        match status {
             Status::Ok => self.ok += 1,
             Status::Warn => self.warned += 1,
             Status::Failed => self.failed += 1,
             Status::Skipped => self.skipped += 1,
         }
-        if let Some(out) = r.bytes_out {
-            if self.counted.insert(r.input.clone()) {
-                self.bytes_in += r.bytes_in;
+        if let Some(out) = bytes_out {
+            if self.counted.insert(input.to_path_buf()) {
+                self.bytes_in += bytes_in;
             }
             self.bytes_out += out;
         }
@@ -371,12 +382,23 @@ pub static CSV_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
 
 /// Writes a byte order mark, a header line and one row per record: the JSON record
 /// flattened by the rule in the module documentation.
-pub fn write_csv(records: &[Record], lang: Lang, mut out: impl Write) -> io::Result<()> {
+pub fn write_csv(records: &[Record], lang: Lang, out: impl Write) -> io::Result<()> {
+    let values = records
+        .iter()
+        .map(|r| serde_json::to_value(Row::new(r, lang)).map_err(io::Error::other))
+        .collect::<io::Result<Vec<Value>>>()?;
+    write_csv_values(values, out)
+}
+
+/// [`write_csv`] for rows already made into JSON (a merged report's).
+pub fn write_csv_values(
+    values: impl IntoIterator<Item = Value>,
+    mut out: impl Write,
+) -> io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_COLUMNS.iter())?;
-    for r in records {
-        let value = serde_json::to_value(Row::new(r, lang)).map_err(io::Error::other)?;
+    for value in values {
         let cells = flatten("", &value);
         let row = CSV_COLUMNS.iter().map(|column| {
             cells

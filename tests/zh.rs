@@ -135,6 +135,16 @@ const ALLOWED: &[&str] = &[
     "Ctrl",
     "C",
     "SIGTERM",
+    // Sharded batches: the command, and the engines and variables that give a shard.
+    "report",
+    "merge",
+    "Kubernetes",
+    "Indexed",
+    "Job",
+    "Slurm",
+    "JOB_COMPLETION_INDEX",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_MIN",
 ];
 
 /// The Latin words in `text` that are not allowed in Chinese output, with their line,
@@ -299,6 +309,8 @@ fn every_help_is_chinese() {
         &["watch", "--help"],
         &["sweep", "--help"],
         &["rules", "--help"],
+        &["report", "--help"],
+        &["report", "merge", "--help"],
         // clap's `help` reads every word after it as a command name: `--lang` goes
         // before.
         &["--lang", "zh", "help", "sweep"],

@@ -37,7 +37,9 @@ pub(super) fn localize(mut cmd: Command, lang: Lang, implied: Implied) -> Comman
         .collect();
     for name in names {
         let defaults = implied(&name);
-        cmd = cmd.mut_subcommand(&name, |sub| command(sub, &name, lang, &defaults));
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            nested(command(sub, &name, lang, &defaults), &name, lang)
+        });
     }
     // Building adds clap's `help` subcommand and copies the global `--lang` into every
     // subcommand (with its words, given above); the help subcommand gets its words
@@ -70,6 +72,26 @@ fn command(cmd: Command, name: &str, lang: Lang, implied: &[(&'static str, Strin
                 .display_order(1001),
         );
     args(cmd, name, lang, implied)
+}
+
+/// The subcommands of command `parent` (`report merge`), worded as `parent-child`.
+fn nested(mut cmd: Command, parent: &str, lang: Lang) -> Command {
+    let w = |id: &str| line(lang, id, Args::new());
+    let children: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    if children.is_empty() {
+        return cmd;
+    }
+    cmd = cmd
+        .subcommand_value_name(w("value-command"))
+        .subcommand_help_heading(w("heading-commands"));
+    for child in children {
+        let name = format!("{parent}-{child}");
+        cmd = cmd.mut_subcommand(&child, |sub| command(sub, &name, lang, &[]));
+    }
+    cmd
 }
 
 /// Every flag of `cmd`: its help, placeholder, heading, default and possible values.
@@ -167,7 +189,7 @@ fn usages(mut cmd: Command, lang: Lang) -> Command {
         .map(|s| (s.get_name().to_owned(), usage(s)))
         .collect();
     for (name, text) in subs {
-        cmd = cmd.mut_subcommand(name, |s| s.override_usage(text));
+        cmd = cmd.mut_subcommand(name, |s| usages(s, lang).override_usage(text));
     }
     cmd.override_usage(root)
 }
@@ -314,6 +336,9 @@ fn why(e: &clap::Error, lang: Lang) -> Option<String> {
     }
     if let Some(profile) = source.downcast_ref::<scanfit::options::ProfileError>() {
         return Some(say(profile, lang));
+    }
+    if let Some(shard) = source.downcast_ref::<scanfit::shard::ShardError>() {
+        return Some(say(shard, lang));
     }
     if let Some(originals) = source.downcast_ref::<scanfit::watch::BadOriginals>() {
         return Some(say(originals, lang));

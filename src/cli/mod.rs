@@ -17,6 +17,7 @@ mod check;
 mod convert;
 mod help;
 mod lang;
+mod report;
 mod rules;
 #[cfg(feature = "serve")]
 mod serve;
@@ -64,6 +65,10 @@ enum Command {
     Stitch(stitch::StitchArgs),
     Watch(watch::WatchArgs),
     Rules(rules::RulesCmdArgs),
+    // Its only subcommand is `merge`; clap's `help` subcommand would be one more
+    // command to word.
+    #[command(disable_help_subcommand = true)]
+    Report(report::ReportCmdArgs),
     Sweep(sweep::SweepArgs),
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
@@ -94,6 +99,7 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, lang),
         Command::Rules(args) => rules::run(args, lang),
+        Command::Report(args) => report::run(args, lang),
     };
     result.unwrap_or_else(|e| {
         let error = error_text(&e, lang);

@@ -30,6 +30,7 @@ mod convert;
 mod rules;
 #[cfg(feature = "serve")]
 mod serve;
+mod shard;
 mod stitch;
 mod sweep;
 mod tools;
@@ -97,7 +98,10 @@ macro_rules! catalogue {
     };
 }
 
-catalogue!("convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help", "page", "serve");
+catalogue!(
+    "convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help", "page", "serve",
+    "shard"
+);
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
 /// its sentence in any language.

@@ -30,6 +30,7 @@ fn samples() -> Vec<Box<dyn Message>> {
     all.extend(check_samples());
     all.extend(stitch_samples());
     all.extend(sweep_samples());
+    all.extend(shard_samples());
     all.extend(rules_samples());
     #[cfg(feature = "watch")]
     all.extend(watch_samples());
@@ -527,6 +528,63 @@ fn rules_samples() -> Vec<Box<dyn Message>> {
     all.push(Box::new(LengthError("3 monts".into())));
     all.push(Box::new(CsvError::UnclosedQuote));
     all.push(Box::new(CsvError::Unreadable));
+    all
+}
+
+fn shard_samples() -> Vec<Box<dyn Message>> {
+    use crate::merge::MergeError;
+    use crate::shard::ShardError;
+    let p = |s: &str| PathBuf::from(s);
+    let mut all: Vec<Box<dyn Message>> = vec![
+        Box::new(ShardError::Spec("3".into())),
+        Box::new(ShardError::ZeroCount),
+        Box::new(ShardError::OutOfRange { index: 4, count: 4 }),
+        Box::new(ShardError::OutOfRange { index: 1, count: 1 }),
+        Box::new(ShardError::NoIndex),
+        Box::new(ShardError::BadVariable {
+            name: crate::shard::K8S_INDEX,
+            value: "x".into(),
+        }),
+        Box::new(ShardError::NoSlurmMin),
+        Box::new(ShardError::OffSlurmArray {
+            id: 3,
+            min: 1,
+            step: 2,
+        }),
+        Box::new(ShardError::SlurmCount { tasks: 4, count: 8 }),
+    ];
+    all.extend(
+        [
+            MergeError::Read {
+                path: p("r.jsonl"),
+                source: io(),
+            },
+            MergeError::NotShardReport { path: p("r.jsonl") },
+            MergeError::BadLine {
+                path: p("r.jsonl"),
+                line: 3,
+            },
+            MergeError::Inconsistent { path: p("r.jsonl") },
+            MergeError::OtherRun {
+                path: p("b.jsonl"),
+                first: p("a.jsonl"),
+            },
+            MergeError::Duplicate {
+                shard: 1,
+                first: p("a.jsonl"),
+                path: p("b.jsonl"),
+            },
+            MergeError::Missing {
+                shards: vec![2],
+                count: 3,
+            },
+            MergeError::Missing {
+                shards: vec![0, 2],
+                count: 3,
+            },
+        ]
+        .map(|e| Box::new(e) as Box<dyn Message>),
+    );
     all
 }
 

@@ -69,6 +69,7 @@ cli-error-chain = {": "}
 cli-reading_profile = reading the profile { $path }
 cli-invalid_profile = the profile { $path } is not valid: { $why }
 cli-writing_report = writing the report { $path }
+cli-shard_report_csv = a shard's report is JSON Lines, which `scanfit report merge` reads: give --report a name ending in .jsonl instead of { $path }; `report merge -o FILE.csv` writes the whole run's report as CSV
 cli-opening_report = opening the report { $path }
 cli-creating = creating { $path }
 cli-writing = writing { $path }

@@ -13,6 +13,8 @@ about-watch = Keep running and convert every picture that appears in IN (and its
 about-rules = Print the document rules check applies (kinds, validity windows, province exceptions) and the guide version they follow
 about-sweep = Try a grid of encoder settings on a sample of your documents: bytes, legibility and speed per setting, a chart, and a recommended profile for `convert --profile`
 about-serve = Serve a web page (drop pictures, download an upload-ready ZIP) and an HTTP API (convert, check, stitch) on this machine; stop with Ctrl-C
+about-report = Work with the reports of runs
+about-report-merge = Merge the reports of every shard of one sharded run (convert --shard) into the run's report, rows in the unsharded order (exit 0: every file succeeded, 1: some failed, 2: the reports are not one whole run)
 about-help = Print this message or the help of the given subcommand(s)
 
 ## Flags every command has.
@@ -53,6 +55,10 @@ help-quiet = No progress bar (problems and the summary are still printed)
 help-jobs = Files worked on at once (default: all cores)
 help-max_pixels = Refuse pictures with more pixels than this (decompression bombs)
 help-max_input_size = Refuse input files larger than this
+help-shard = Convert only shard I of N, counted from 0 (0/4 is the first of four): each input belongs to one shard by a hash of its path relative to its input folder, while output names are still decided over all inputs. --report gets .shard-I-of-N before its extension
+help-shard_count = Convert one shard of SHARDS, its number from JOB_COMPLETION_INDEX (Kubernetes Indexed Job, from 0) or from SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN (Slurm array)
+help-report-merge-reports = The shards' reports (REPORT.shard-I-of-N.jsonl), every shard's once, in any order
+help-report-merge-output = The whole run's report: CSV when FILE ends in .csv, JSON Lines otherwise
 
 ## check.
 help-json = Print one JSON object per file, then one per client folder (JSON Lines), instead of a table
@@ -147,6 +153,9 @@ value-seed = SEED
 value-lang = LANG
 value-date = DATE
 value-name = NAME
+value-i_n = I/N
+value-shards = SHARDS
+value-reports = REPORTS
 
 ## Around the flags.
 heading-usage = Usage:

@@ -67,6 +67,7 @@ cli-error-chain = {"："}
 cli-reading_profile = 读取配置文件 { $path } 时出错
 cli-invalid_profile = 配置文件 { $path } 无效：{ $why }
 cli-writing_report = 写入报告 { $path } 时出错
+cli-shard_report_csv = 分片的报告是 JSON Lines 格式，供 `scanfit report merge` 读取：请给 --report 一个以 .jsonl 结尾的文件名，而不是 { $path }；`report merge -o 文件.csv` 会把整次转换的报告写成 CSV
 cli-opening_report = 打开报告 { $path } 时出错
 cli-creating = 创建 { $path } 时出错
 cli-writing = 写入 { $path } 时出错

@@ -10,6 +10,8 @@ about-watch = 持续运行：输入文件夹（包括子文件夹）里每出现
 about-rules = 显示 check 所核对的资料规则（资料类型、有效期、各省的例外规定）及其依据的备案指南版本
 about-sweep = 在您的一批资料样本上试验一组编码设置：每种设置的大小、清晰度和速度，一张图表，以及可供 convert --profile 使用的推荐配置
 about-serve = 在本机提供一个网页（拖入图片，下载可直接上传的 ZIP）和一个 HTTP API（转换、检查、拼图）；按 Ctrl-C 停止
+about-report = 处理转换报告
+about-report-merge = 把一次分片转换（convert --shard）所有分片的报告合并成整次转换的报告，记录按不分片时的顺序排列（退出码 0：每个文件都成功；1：有失败的；2：这些报告不是同一次完整转换的）
 about-help = 显示本帮助，或指定命令的帮助
 
 ## 每个命令都有的参数。
@@ -50,6 +52,10 @@ help-quiet = 不显示进度条（问题和汇总照常显示）
 help-jobs = 同时处理的文件数（默认：所有处理器核心）
 help-max_pixels = 拒绝像素数超过此值的图片（防止解压炸弹）
 help-max_input_size = 拒绝大于此值的输入文件
+help-shard = 只转换 分片数 个分片中的第 序号 个，从 0 数起（0/4 是四个分片中的第一个）：每个输入按它相对输入文件夹的路径的散列值归入一个分片，输出文件名仍按全部输入统一决定。--report 的文件名在后缀前加上 .shard-序号-of-分片数
+help-shard_count = 转换 分片数 个分片中的一个，编号取自 JOB_COMPLETION_INDEX（Kubernetes Indexed Job，从 0 数起），或 SLURM_ARRAY_TASK_ID 减去 SLURM_ARRAY_TASK_MIN（Slurm 作业数组）
+help-report-merge-reports = 各分片的报告（报告.shard-序号-of-分片数.jsonl），每个分片一份，顺序不限
+help-report-merge-output = 整次转换的报告：文件名以 .csv 结尾时为 CSV 格式，否则为 JSON Lines 格式
 
 ## check。
 help-json = 每个文件输出一个 JSON 对象，再为每个客户文件夹输出一个（JSON Lines），代替表格
@@ -143,6 +149,9 @@ value-seed = 种子
 value-lang = 语言
 value-date = 日期
 value-name = 名称
+value-i_n = 序号/分片数
+value-shards = 分片数
+value-reports = 报告
 
 ## 参数之外的用语。
 heading-usage = 用法:
