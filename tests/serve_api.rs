@@ -10,8 +10,8 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{jpeg_markers, quadrants, MAX, MIN};
-use server::{get, multipart, post, raw, Server};
+use common::{quadrants, MAX, MIN};
+use server::{clean_jpeg, get, multipart, post, raw, Server};
 
 const PHOTO: &str = "tests/fixtures/real/photo_orient6_gps.jpg";
 const TRUNCATED: &str = "corpus/客户D/授权书 传输中断.jpg";
@@ -27,23 +27,6 @@ fn q(text: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Asserts `bytes` are a clean in-band JPEG (magic, band, no metadata segment) and
-/// returns it decoded.
-fn clean_jpeg(bytes: &[u8]) -> image::DynamicImage {
-    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "not a JPEG");
-    assert!(
-        (MIN..=MAX).contains(&(bytes.len() as u64)),
-        "{} bytes",
-        bytes.len()
-    );
-    for (marker, payload) in jpeg_markers(bytes) {
-        let allowed = matches!(marker, 0xC0..=0xCF | 0xDB | 0xDD)
-            || (marker == 0xE0 && payload.starts_with(b"JFIF\0"));
-        assert!(allowed, "metadata segment 0xFF{marker:02X} left");
-    }
-    image::load_from_memory(bytes).expect("the output decodes")
 }
 
 #[test]
