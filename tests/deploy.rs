@@ -349,7 +349,7 @@ fn templates(docs: &[Doc]) -> Vec<(&Value, &Value)> {
             let template = &d.value["spec"]["template"];
             template["spec"]["containers"]
                 .is_array()
-                .then(|| (&d.value, template))
+                .then_some((&d.value, template))
         })
         .collect()
 }

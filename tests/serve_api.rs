@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{quadrants, MAX, MIN};
+use common::quadrants;
 use server::{clean_jpeg, get, multipart, post, raw, Server};
 
 const PHOTO: &str = "tests/fixtures/real/photo_orient6_gps.jpg";
