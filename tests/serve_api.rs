@@ -11,7 +11,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::quadrants;
-use server::{clean_jpeg, get, multipart, post, raw, Server};
+use server::{clean_jpeg, get, multipart, post, raw, upright_photo, Server};
 
 const PHOTO: &str = "tests/fixtures/real/photo_orient6_gps.jpg";
 const TRUNCATED: &str = "corpus/客户D/授权书 传输中断.jpg";
@@ -38,16 +38,7 @@ fn convert_answers_an_in_band_jpeg_whose_record_matches_the_cli() {
         &[("content-type", "image/jpeg")],
         &photo,
     );
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
-    assert_eq!(answer.header("content-type"), Some("image/jpeg"));
-    let picture = clean_jpeg(&answer.body);
-    // Stored sideways with EXIF orientation 6: upright, the output is landscape.
-    assert!(picture.width() > picture.height());
+    let picture = upright_photo(&answer);
     assert!(answer
         .header("content-disposition")
         .unwrap()

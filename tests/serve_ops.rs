@@ -12,7 +12,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use server::{clean_jpeg, get, post, read_raw, Server};
+use server::{clean_jpeg, get, post, read_raw, upright_photo, Server};
 
 const PHOTO: &str = "tests/fixtures/real/photo_orient6_gps.jpg";
 const NOT_A_PICTURE: &[u8] = b"not a picture";
@@ -81,17 +81,7 @@ fn sigterm_drains_the_request_under_way_and_exits_0() {
     });
     // ...but the request under way is still served in full.
     upload.write_all(&photo[half..]).unwrap();
-    let answer = read_raw(&mut upload);
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
-    assert_eq!(answer.header("content-type"), Some("image/jpeg"));
-    let picture = clean_jpeg(&answer.body);
-    // Turned upright (stored sideways, Orientation 6), as serve_api.rs checks too.
-    assert!(picture.width() > picture.height());
+    upright_photo(&read_raw(&mut upload));
     assert!(server.wait(Duration::from_secs(30)).success());
 }
 

@@ -246,6 +246,21 @@ pub fn clean_jpeg(bytes: &[u8]) -> image::DynamicImage {
     image::load_from_memory(bytes).expect("the output decodes")
 }
 
+/// Asserts `answer` is the picture made of the test photo (stored sideways with EXIF
+/// orientation 6): 200, a clean in-band JPEG, upright, so landscape. Returns it decoded.
+pub fn upright_photo(answer: &Answer) -> image::DynamicImage {
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert_eq!(answer.header("content-type"), Some("image/jpeg"));
+    let picture = clean_jpeg(&answer.body);
+    assert!(picture.width() > picture.height());
+    picture
+}
+
 /// An HTTP/1.1 answer from its bytes (length-delimited bodies, as this server sends).
 pub fn parse_raw(bytes: &[u8]) -> Answer {
     let split = bytes
