@@ -10,8 +10,8 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{jpeg_markers, quadrants, MAX, MIN};
-use server::{get, multipart, post, raw, Server};
+use common::quadrants;
+use server::{clean_jpeg, get, multipart, post, raw, upright_photo, Server};
 
 const PHOTO: &str = "tests/fixtures/real/photo_orient6_gps.jpg";
 const TRUNCATED: &str = "corpus/客户D/授权书 传输中断.jpg";
@@ -29,23 +29,6 @@ fn q(text: &str) -> String {
         .collect()
 }
 
-/// Asserts `bytes` are a clean in-band JPEG (magic, band, no metadata segment) and
-/// returns it decoded.
-fn clean_jpeg(bytes: &[u8]) -> image::DynamicImage {
-    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "not a JPEG");
-    assert!(
-        (MIN..=MAX).contains(&(bytes.len() as u64)),
-        "{} bytes",
-        bytes.len()
-    );
-    for (marker, payload) in jpeg_markers(bytes) {
-        let allowed = matches!(marker, 0xC0..=0xCF | 0xDB | 0xDD)
-            || (marker == 0xE0 && payload.starts_with(b"JFIF\0"));
-        assert!(allowed, "metadata segment 0xFF{marker:02X} left");
-    }
-    image::load_from_memory(bytes).expect("the output decodes")
-}
-
 #[test]
 fn convert_answers_an_in_band_jpeg_whose_record_matches_the_cli() {
     let server = Server::start(&["--jobs", "1"]);
@@ -55,16 +38,7 @@ fn convert_answers_an_in_band_jpeg_whose_record_matches_the_cli() {
         &[("content-type", "image/jpeg")],
         &photo,
     );
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
-    assert_eq!(answer.header("content-type"), Some("image/jpeg"));
-    let picture = clean_jpeg(&answer.body);
-    // Stored sideways with EXIF orientation 6: upright, the output is landscape.
-    assert!(picture.width() > picture.height());
+    let picture = upright_photo(&answer);
     assert!(answer
         .header("content-disposition")
         .unwrap()

@@ -130,6 +130,11 @@ const ALLOWED: &[&str] = &[
     "Authorization",
     "Bearer",
     "SCANFIT_TOKEN",
+    // serve's operation: --log-format's values, the readiness path, the orchestrator.
+    "text",
+    "json",
+    "readyz",
+    "Kubernetes",
     // A province as typed in pinyin (--province sichuan).
     "sichuan",
     "Ctrl",

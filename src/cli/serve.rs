@@ -4,11 +4,14 @@
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use clap::Args;
-use scanfit::serve::{ServeError, ServeOptions, Server, DEFAULT_MAX_INPUT_BYTES};
+use clap::{Args, ValueEnum};
+use scanfit::serve::{
+    RequestLog, RequestSink, ServeError, ServeOptions, Server, DEFAULT_DRAIN_TIMEOUT,
+    DEFAULT_MAX_INPUT_BYTES,
+};
 use scanfit::words::{line, say, Args as WordArgs, Lang};
 use scanfit::ByteSize;
 
@@ -37,10 +40,25 @@ pub(super) struct ServeArgs {
     no_auth: bool,
     #[arg(long, value_name = "ORIGIN")]
     allow_origin: Vec<String>,
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
+    drain_delay: u64,
+    #[arg(long, default_value_t = DEFAULT_DRAIN_TIMEOUT.as_secs(), value_name = "SECS")]
+    drain_timeout: u64,
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    log_format: LogFormat,
     #[command(flatten)]
     profile: ProfileArgs,
     #[command(flatten)]
     run: RunArgs,
+}
+
+/// How the server logs.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    // The lines a person reads: the address, errors. No line per request.
+    Text,
+    // For a log collector: the address line as JSON, then one JSON line per request.
+    Json,
 }
 
 /// The server's input limit as the flag shows it (clap keeps defaults as `&'static str`).
@@ -56,7 +74,8 @@ pub(super) fn defaults(sub: clap::Command) -> clap::Command {
     })
 }
 
-/// Runs until Ctrl-C or SIGTERM, then exits 0; 2 when the server cannot start.
+/// Runs until Ctrl-C or SIGTERM, drains, then exits 0; 1 when requests were still under
+/// way at the end of the drain time; 2 when the server cannot start.
 pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let opts = ServeOptions {
         options: args.run.options(args.profile.profile(lang)?),
@@ -65,6 +84,9 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         token: args.token,
         no_auth: args.no_auth,
         allow_origins: args.allow_origin,
+        drain_delay: Duration::from_secs(args.drain_delay),
+        drain_timeout: Duration::from_secs(args.drain_timeout),
+        on_request: (args.log_format == LogFormat::Json).then(json_lines),
         ..ServeOptions::default()
     };
     let bind = |port, opts| {
@@ -82,22 +104,45 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         },
     };
     let url = page_url(server.local_addr()?);
-    println!(
-        "{}",
-        line(
-            lang,
-            "cli-serve_listening",
-            WordArgs::new().text("url", &url)
-        )
+    let listening = line(
+        lang,
+        "cli-serve_listening",
+        WordArgs::new().text("url", &url),
     );
+    match args.log_format {
+        LogFormat::Text => println!("{listening}"),
+        LogFormat::Json => println!(
+            "{}",
+            serde_json::json!({
+                "time": jiff::Timestamp::now(),
+                "message": listening,
+                "url": url,
+            })
+        ),
+    }
     std::io::stdout().flush()?;
     if args.open {
         open_browser(&url, lang);
     }
-    server
-        .run(scanfit::serve::stop_signal())
-        .map_err(|e| serve_error(e, lang))?;
-    Ok(ExitCode::SUCCESS)
+    match server.run(scanfit::serve::stop_signal()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // Said, but not a failure to start: the requests cut off are what failed.
+        Err(e @ ServeError::DrainTimeout { .. }) => {
+            eprintln!("{}", say(&e, lang));
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(serve_error(e, lang)),
+    }
+}
+
+/// A sink that prints each request as one JSON line on standard output.
+fn json_lines() -> RequestSink {
+    RequestSink(Arc::new(|log: &RequestLog| {
+        if let Ok(text) = serde_json::to_string(log) {
+            // A closed stdout must not stop the server.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+        }
+    }))
 }
 
 /// A server error in words, with the flags that change what it is about.
@@ -108,7 +153,7 @@ fn serve_error(e: ServeError, lang: Lang) -> anyhow::Error {
         ServeError::Unprotected { .. } => &["--token", "--no-auth"],
         ServeError::EmptyToken => &["--token"],
         ServeError::BadOrigin(_) => &["--allow-origin"],
-        ServeError::Io(_) => &[],
+        ServeError::Io(_) | ServeError::DrainTimeout { .. } => &[],
     };
     anyhow::anyhow!(with_flags(say(&e, lang), flags, lang))
 }

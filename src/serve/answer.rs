@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 
+use super::metrics;
 use super::problem::{failure, Report};
 use super::upload::Answer;
 use super::work::{Outcome, Output};
@@ -33,6 +34,7 @@ pub(super) fn answer(outcome: Outcome, form: Answer, lang: Lang) -> Response {
         return picture_response(&Row::new(&records[0], lang), outputs.remove(0));
     }
     let report = Report::of(records, lang);
+    let codes = report.failure_codes();
     let outputs = outputs
         .iter()
         .map(|o| JsonOutput {
@@ -42,12 +44,13 @@ pub(super) fn answer(outcome: Outcome, form: Answer, lang: Lang) -> Response {
             data: base64::engine::general_purpose::STANDARD.encode(&o.bytes),
         })
         .collect();
-    Json(JsonAnswer {
+    let response = Json(JsonAnswer {
         records: report.rows(lang),
         csv: &report.csv,
         outputs,
     })
-    .into_response()
+    .into_response();
+    metrics::tag(response, codes)
 }
 
 /// The JSON form of a successful answer.

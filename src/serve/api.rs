@@ -9,15 +9,17 @@
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 
 use super::answer::answer;
+use super::metrics::{self, Metrics};
 use super::problem::Refusal;
 use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
@@ -27,13 +29,19 @@ use crate::report::CheckRow;
 use crate::run::{Done, Place, Runner};
 use crate::words::Lang;
 
-/// What every request shares: the settings and the runner. Nothing about any client.
+/// What every request shares: the settings, the runner, the counters and where the
+/// server is in its life. Nothing about any client.
 pub(super) struct AppState {
     pub opts: ServeOptions,
     /// `jobs` workers; `jobs + queue` requests admitted at once.
     pub runner: Runner,
     /// Bound to a loopback address: the Host check applies.
     pub loopback: bool,
+    pub metrics: Arc<Metrics>,
+    /// Set once the server answers requests.
+    started: AtomicBool,
+    /// Set when the stop signal came: the server finishes what it has and leaves.
+    draining: AtomicBool,
 }
 
 impl AppState {
@@ -43,7 +51,29 @@ impl AppState {
             runner: Runner::new(jobs).with_queue(jobs + opts.queue),
             opts,
             loopback,
+            metrics: Arc::default(),
+            started: AtomicBool::new(false),
+            draining: AtomicBool::new(false),
         }
+    }
+
+    /// The server answers requests from now on.
+    pub fn start(&self) {
+        self.started.store(true, Ordering::SeqCst);
+    }
+
+    /// The stop signal came: `/readyz` says so from now on.
+    pub fn drain(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+
+    /// Whether a load balancer should send new requests here.
+    pub fn is_ready(&self) -> bool {
+        self.started.load(Ordering::SeqCst) && !self.is_draining()
     }
 }
 
@@ -54,6 +84,8 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route("/app.js", get(page::script))
         .route("/app.css", get(page::style))
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics::metrics))
         .route("/api/v1/words", get(page::words))
         .route("/api/v1/info", get(info))
         .route("/api/v1/convert", post(convert))
@@ -67,11 +99,31 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
             Arc::clone(&state),
             guard::guard,
         ))
+        // Outermost, so refusals by the guard are counted and logged too.
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            metrics::observe,
+        ))
         .with_state(state)
 }
 
+/// `GET /healthz`: the process answers (liveness). Stays 200 while draining, so a
+/// draining server is not killed before its requests end.
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// `GET /readyz`: whether to send new requests here: 503 before the server answers and
+/// from the stop signal on, while it drains.
+async fn ready(State(s): State<Arc<AppState>>) -> Response {
+    let (status, word) = if s.is_ready() {
+        (StatusCode::OK, "ready")
+    } else if s.is_draining() {
+        (StatusCode::SERVICE_UNAVAILABLE, "draining")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "starting")
+    };
+    (status, Json(serde_json::json!({ "status": word }))).into_response()
 }
 
 async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
@@ -141,11 +193,17 @@ async fn intake(s: &AppState, request: Request) -> Result<(Asked, Place, Vec<Upl
 /// Runs `work` on a worker with `place` and waits for it. If the request stops
 /// waiting (a timeout), the work still ends on its worker and only then frees its place.
 async fn on_worker<T: Send + 'static>(
+    s: &AppState,
     place: Place,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<Done<T>, Refusal> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    place.spawn(work, move |done| {
+    let metrics = Arc::clone(&s.metrics);
+    let counted = move || {
+        let _running = metrics.running();
+        work()
+    };
+    place.spawn(counted, move |done| {
         // Nobody listens after a timeout; the result is dropped.
         let _ = tx.send(done);
     });
@@ -181,7 +239,7 @@ async fn convert(State(s): State<Arc<AppState>>, request: Request) -> Response {
             .unwrap_or_else(|| work::stem_label(&name));
         let (bytes_in, label) = (file.bytes.len() as u64, name.clone());
         let opts = asked.options;
-        let done = on_worker(place, move || {
+        let done = on_worker(&s, place, move || {
             work::convert_upload(&file.bytes, &name, &output, &opts)
         })
         .await?;
@@ -199,7 +257,7 @@ async fn check(State(s): State<Arc<AppState>>, request: Request) -> Response {
         let (name, file) = one_file(files, asked.params.name.as_deref())?;
         let opts = asked.options;
         // check_bytes turns a codec's panic into the record's own finding.
-        let done = on_worker(place, move || {
+        let done = on_worker(&s, place, move || {
             check_bytes(Path::new(&name), &file.bytes, &opts)
         })
         .await?;
@@ -226,7 +284,7 @@ async fn stitch(State(s): State<Arc<AppState>>, request: Request) -> Response {
             names.clone(),
         );
         let (opts, sopts) = (asked.options, asked.stitch);
-        let done = on_worker(place, move || {
+        let done = on_worker(&s, place, move || {
             work::stitch_uploads(&files, names, &output, &opts, &sopts)
         })
         .await?;

@@ -9,8 +9,8 @@
 //!   refused unless that origin was allowed with `--allow-origin`, which also turns on
 //!   CORS for it. curl and other programs send neither header and pass.
 //! - **Tokens.** With `--token`, the API needs `Authorization: Bearer TOKEN`; the page,
-//!   its words, `/api/v1/info` and `/healthz` stay open so the page can ask for it and
-//!   probes need no secret.
+//!   its words, `/api/v1/info`, the probes (`/healthz`, `/readyz`) and `/metrics` stay
+//!   open so the page can ask for it and probes and scrapers need no secret.
 
 use std::sync::Arc;
 
@@ -130,7 +130,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 }
 
 /// The paths that need the token: the API's work, not the page, its words, the
-/// server's limits or the health probe.
+/// server's limits, the probes or the metrics.
 fn needs_token(path: &str) -> bool {
     path.starts_with("/api/") && !matches!(path, "/api/v1/words" | "/api/v1/info")
 }

@@ -16,25 +16,37 @@
 //! needs a token or an explicit choice to go without. Every answer is in the request's
 //! language (`serve/lang.rs`), from the catalogue.
 //!
+//! For an orchestrator it is an operable service: `/healthz` says the process lives,
+//! `/readyz` whether to send it requests (not while starting or draining), `/metrics`
+//! counts every answer (`serve/metrics.rs`, which also hands each request's log line to
+//! the caller), and the stop signal drains it: not ready, new requests still taken for
+//! a short delay (a load balancer keeps sending until it has seen that), then the
+//! requests under way finished within a time limit.
+//!
 //! - `api.rs` routes, the three operations, admission; `work.rs` what a worker does
 //!   with uploads; `answer.rs` the picture or JSON answer; `problem.rs` refusals and
 //!   failures as typed values with their HTTP status;
-//! - `upload.rs` query parameters and bodies; `guard.rs` who may ask; `page.rs` the page.
+//! - `upload.rs` query parameters and bodies; `guard.rs` who may ask; `page.rs` the page;
+//!   `metrics.rs` the counters and the request log.
 
 mod answer;
 mod api;
 mod guard;
 mod lang;
+mod metrics;
 mod page;
 pub(crate) mod problem;
 mod upload;
 mod work;
 
-use std::future::Future;
+use std::fmt;
+use std::future::{Future, IntoFuture};
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
+
+pub use metrics::RequestLog;
 
 use crate::error::SetupError;
 use crate::options::Options;
@@ -47,6 +59,21 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
 pub const DEFAULT_QUEUE: usize = 8;
 /// Default limit of one request, from its first byte to its answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default time the requests under way get to finish after the stop signal: what a
+/// photo or a scan takes on a busy worker with a few queued ahead of it, and within
+/// Kubernetes' default grace period of 30 s once its few seconds of delay are added
+/// (the manifests raise that period to fit).
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where each request's [`RequestLog`] goes (the command line prints it as JSON).
+#[derive(Clone)]
+pub struct RequestSink(pub Arc<dyn Fn(&RequestLog) + Send + Sync>);
+
+impl fmt::Debug for RequestSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RequestSink")
+    }
+}
 
 /// How a server behaves.
 #[derive(Debug, Clone)]
@@ -69,6 +96,15 @@ pub struct ServeOptions {
     /// Origins (`https://portal.example`) whose pages may call the API (CORS); none by
     /// default.
     pub allow_origins: Vec<String>,
+    /// After the stop signal, how long the server still takes new requests while
+    /// `/readyz` says it is draining: a load balancer keeps sending for a few seconds
+    /// until it has seen that (Kubernetes: until the endpoint is removed everywhere).
+    pub drain_delay: Duration,
+    /// Then, how long the requests under way get to finish once no new ones are taken;
+    /// past it the server stops anyway ([`ServeError::DrainTimeout`]).
+    pub drain_timeout: Duration,
+    /// Gets one [`RequestLog`] per request, if set.
+    pub on_request: Option<RequestSink>,
 }
 
 impl Default for ServeOptions {
@@ -84,6 +120,9 @@ impl Default for ServeOptions {
             token: None,
             no_auth: false,
             allow_origins: Vec::new(),
+            drain_delay: Duration::ZERO,
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            on_request: None,
         }
     }
 }
@@ -114,6 +153,13 @@ pub enum ServeError {
     BadOrigin(String),
     /// The async runtime or the listener failed.
     Io(#[from] io::Error),
+    /// Requests were still under way when the drain time ran out; they were cut off.
+    DrainTimeout {
+        /// The drain time, in seconds.
+        secs: u64,
+        /// Requests cut off.
+        requests: usize,
+    },
 }
 
 /// A server bound to its address, not yet answering.
@@ -155,8 +201,11 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Answers requests until `shutdown` completes, then finishes the requests under
-    /// way and returns. Builds its own runtime: the caller needs none.
+    /// Answers requests until `shutdown` completes; then drains: `/readyz` answers 503,
+    /// new requests are still taken for [`ServeOptions::drain_delay`], then no more
+    /// connections are accepted and the requests under way get
+    /// [`ServeOptions::drain_timeout`] to finish. Returns once they have, or with
+    /// [`ServeError::DrainTimeout`]. Builds its own runtime: the caller needs none.
     pub fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -165,14 +214,39 @@ impl Server {
             .enable_all()
             .thread_name("scanfit-serve")
             .build()?;
-        runtime.block_on(async move {
+        let state = self.state;
+        let result = runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            let app = api::router(self.state);
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-        })?;
-        Ok(())
+            let closed = Arc::new(tokio::sync::Notify::new());
+            let stop_accepting = {
+                let (state, closed) = (Arc::clone(&state), Arc::clone(&closed));
+                async move {
+                    shutdown.await;
+                    state.drain();
+                    tokio::time::sleep(state.opts.drain_delay).await;
+                    // Stored if nobody waits yet: the drain limit below starts now.
+                    closed.notify_one();
+                }
+            };
+            let serve = axum::serve(listener, api::router(Arc::clone(&state)))
+                .with_graceful_shutdown(stop_accepting)
+                .into_future();
+            state.start();
+            let limit = state.opts.drain_timeout;
+            tokio::select! {
+                served = serve => served.map_err(ServeError::Io),
+                () = async {
+                    closed.notified().await;
+                    tokio::time::sleep(limit).await;
+                } => Err(ServeError::DrainTimeout {
+                    secs: limit.as_secs(),
+                    requests: state.metrics.in_flight(),
+                }),
+            }
+        });
+        // Requests cut off by the drain limit are abandoned, not waited for.
+        runtime.shutdown_background();
+        result
     }
 }
 

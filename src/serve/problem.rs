@@ -14,6 +14,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::metrics;
 use crate::decode::heif::HeifError;
 use crate::decode::jpeg2000::Jpeg2000Error;
 use crate::decode::libtiff::TiffLibError;
@@ -126,6 +127,14 @@ impl Report {
         Report { records, csv }
     }
 
+    /// The stable codes of the failed records, in order (for the metrics and the log).
+    pub fn failure_codes(&self) -> Vec<&'static str> {
+        self.records
+            .iter()
+            .filter_map(|r| r.error.as_ref().map(Message::code))
+            .collect()
+    }
+
     /// The records as reports show them, in `lang`.
     pub fn rows(&self, lang: Lang) -> Vec<Row<'_>> {
         self.records.iter().map(|r| Row::new(r, lang)).collect()
@@ -164,7 +173,11 @@ fn error_response(
         records: report.map(|r| r.rows(lang)),
         csv: report.map(|r| r.csv.as_str()),
     };
-    let mut response = (status, Json(body)).into_response();
+    let codes = match report {
+        Some(r) => r.failure_codes(),
+        None => vec![why.code()],
+    };
+    let mut response = metrics::tag((status, Json(body)).into_response(), codes);
     if matches!(
         status,
         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE

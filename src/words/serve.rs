@@ -16,6 +16,7 @@ impl Message for ServeError {
             ServeError::EmptyToken => "empty_token",
             ServeError::BadOrigin(_) => "bad_origin",
             ServeError::Io(_) => "stopped",
+            ServeError::DrainTimeout { .. } => "drain_timeout",
         }
     }
 
@@ -30,6 +31,9 @@ impl Message for ServeError {
             ServeError::EmptyToken => w,
             ServeError::BadOrigin(origin) => w.text("origin", origin),
             ServeError::Io(e) => w.text("detail", io_text(e, lang)),
+            ServeError::DrainTimeout { secs, requests } => {
+                w.num("secs", *secs).num("requests", *requests as u64)
+            }
         }
     }
 }

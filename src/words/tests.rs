@@ -662,6 +662,10 @@ fn serve_samples() -> Vec<Box<dyn Message>> {
         Box::new(ServeError::EmptyToken),
         Box::new(ServeError::BadOrigin("portal".into())),
         Box::new(ServeError::Io(io())),
+        Box::new(ServeError::DrainTimeout {
+            secs: 30,
+            requests: 2,
+        }),
     ];
     let refusals = vec![
         Refusal::NotFound,

@@ -5,12 +5,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{jpeg_markers, MAX, MIN};
 
 /// A running `scanfit serve`, killed when dropped.
 pub struct Server {
     child: Child,
+    /// Its standard output after the address line (`--log-format json` logs there).
+    out: BufReader<ChildStdout>,
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub base: String,
     pub addr: SocketAddr,
@@ -27,9 +31,8 @@ impl Server {
             .spawn()
             .expect("scanfit serve starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -39,6 +42,7 @@ impl Server {
         let addr = url.trim_start_matches("http://").parse().unwrap();
         Server {
             child,
+            out,
             base: url,
             addr,
         }
@@ -46,6 +50,36 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The next line the server prints on standard output.
+    pub fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        self.out.read_line(&mut line).unwrap();
+        line
+    }
+
+    /// Sends the process `signal` (SIGTERM, SIGINT).
+    #[cfg(unix)]
+    pub fn signal(&self, signal: i32) {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) on our own child's pid, which it keeps until waited for.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
+    /// Waits for the process to end, at most `limit`.
+    pub fn wait(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit in {limit:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -167,10 +201,15 @@ pub fn multipart(parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
 /// refused body keeps the connection open after answering.)
 pub fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request).unwrap();
+    read_raw(&mut stream)
+}
+
+/// Reads one answer from `stream`, as [`raw`] does.
+pub fn read_raw(stream: &mut TcpStream) -> Answer {
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
-    stream.write_all(request).unwrap();
     let mut bytes = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -188,6 +227,38 @@ pub fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
             Ok(n) => bytes.extend_from_slice(&chunk[..n]),
         }
     }
+}
+
+/// Asserts `bytes` are a clean in-band JPEG (magic, band, no metadata segment) and
+/// returns it decoded.
+pub fn clean_jpeg(bytes: &[u8]) -> image::DynamicImage {
+    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "not a JPEG");
+    assert!(
+        (MIN..=MAX).contains(&(bytes.len() as u64)),
+        "{} bytes",
+        bytes.len()
+    );
+    for (marker, payload) in jpeg_markers(bytes) {
+        let allowed = matches!(marker, 0xC0..=0xCF | 0xDB | 0xDD)
+            || (marker == 0xE0 && payload.starts_with(b"JFIF\0"));
+        assert!(allowed, "metadata segment 0xFF{marker:02X} left");
+    }
+    image::load_from_memory(bytes).expect("the output decodes")
+}
+
+/// Asserts `answer` is the picture made of the test photo (stored sideways with EXIF
+/// orientation 6): 200, a clean in-band JPEG, upright, so landscape. Returns it decoded.
+pub fn upright_photo(answer: &Answer) -> image::DynamicImage {
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert_eq!(answer.header("content-type"), Some("image/jpeg"));
+    let picture = clean_jpeg(&answer.body);
+    assert!(picture.width() > picture.height());
+    picture
 }
 
 /// An HTTP/1.1 answer from its bytes (length-delimited bodies, as this server sends).

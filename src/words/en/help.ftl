@@ -115,6 +115,9 @@ help-serve-no_auth = Serve an address other than loopback without a token (your 
 help-serve-allow_origin = Let pages from this origin (e.g. https://portal.example) call the API: CORS and cross-site posts. Repeat for several
 help-serve-jobs = Pictures worked on at once (default: all cores)
 help-serve-max_input_size = Refuse uploads larger than this (every admitted upload is held in memory)
+help-serve-drain_delay = After SIGTERM or Ctrl-C, keep taking new requests this long while /readyz answers 503, so a load balancer stops sending first (Kubernetes: about 5)
+help-serve-drain_timeout = Then stop taking connections and give the requests under way this long to finish; exit 0 if they do
+help-serve-log_format = Log format: text keeps the usual lines; json adds one JSON line per request (time, method, route, status, duration, bytes in/out, error code) on standard output
 
 ## Placeholders of values (family "value"): value-<name> for the name in the code,
 ## lower case, with _ for anything but letters and digits.

@@ -8,6 +8,10 @@ serve-unprotected = { $addr } can be reached from other machines, and anyone the
 serve-empty_token = the token is empty
 serve-bad_origin = the allowed origin '{ $origin }' is not of the form scheme://host[:port] (e.g. https://portal.example)
 serve-stopped = the server stopped: { $detail }
+serve-drain_timeout = { $requests ->
+    [one] one request was
+   *[other] { $requests } requests were
+} still under way when the drain time of { $secs } s ran out; cut off
 
 ## Why the API refuses a request (family "api").
 api-not_found = no such page or API

@@ -112,6 +112,9 @@ help-serve-no_auth = 不用令牌也在回环地址以外的地址上提供服�
 help-serve-allow_origin = 允许这个来源（网站地址）的网页调用 API：跨域访问（CORS）和跨站提交；可以重复指定多个
 help-serve-jobs = 同时处理的图片数（默认：全部处理器核心）
 help-serve-max_input_size = 拒绝超过这个大小的上传（每个接收的上传都放在内存里）
+help-serve-drain_delay = 收到 SIGTERM 或 Ctrl-C 后，在 /readyz 回答 503 的同时继续接收新请求这么久，让负载均衡先停止转发（Kubernetes：约 5 秒）
+help-serve-drain_timeout = 然后不再接受新连接，给正在处理的请求这么长时间完成；都完成则以状态 0 退出
+help-serve-log_format = 日志格式：text 保持平常的输出；json 另外在标准输出上为每个请求写一行 JSON（时间、方法、路由、状态、耗时、收发字节数、错误代码）
 
 ## 值的占位名（family "value"）。
 value-command = 命令

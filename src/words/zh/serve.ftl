@@ -7,6 +7,7 @@ serve-unprotected = { $addr } 可从其他机器访问，那里的任何人都�
 serve-empty_token = 访问令牌为空
 serve-bad_origin = 允许的来源“{ $origin }”格式不对，应为 协议://主机[:端口]（例如 https://portal.example）
 serve-stopped = 服务已停止：{ $detail }
+serve-drain_timeout = 等待时间 { $secs } 秒已到，仍有 { $requests } 个请求未处理完，已被中断
 
 ## 接口拒绝请求的原因（"api"）。
 api-not_found = 没有这个页面或接口
