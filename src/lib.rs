@@ -36,9 +36,11 @@ pub mod metadata;
 pub mod normalize;
 pub mod options;
 pub mod pipeline;
+pub mod plan;
 pub mod png;
 pub mod report;
 pub mod resize;
+pub mod rotate;
 pub mod rules;
 pub mod run;
 #[cfg(feature = "serve")]

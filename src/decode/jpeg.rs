@@ -143,7 +143,22 @@ enum Fault {
 /// Decodes `bytes` strictly: any report of damaged data is an error. The size the
 /// header announces goes through `limits` before any pixel is decoded.
 pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
-    match catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, limits))) {
+    decode_shrunk(bytes, limits, 1)
+}
+
+/// [`decode`] at 1/`shrink` of the stored size in each direction (1, 2, 4 or 8; the
+/// size rounds up), scaled in the DCT domain: libjpeg runs a smaller inverse DCT per
+/// block and upsamples and converts only the pixels it keeps, so most of the decode's
+/// work is never done. The pixel limit applies to the stored size, as for [`decode`].
+pub fn decode_shrunk(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Samples, JpegError> {
+    guarded(|| decode_unguarded(bytes, limits, shrink))
+}
+
+/// Runs `work`, which drives libjpeg with [`strict_error_mgr`] managers, and turns what
+/// their callbacks unwind with into a [`JpegError`]: the one place libjpeg's faults are
+/// caught, for the decoder here and the lossless rotation ([`crate::rotate`]).
+pub(crate) fn guarded<T>(work: impl FnOnce() -> Result<T, JpegError>) -> Result<T, JpegError> {
+    match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,
         Err(payload) => match payload.downcast::<Fault>() {
             Ok(fault) => Err(match *fault {
@@ -156,27 +171,33 @@ pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> 
     }
 }
 
-fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
+fn decode_unguarded(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Samples, JpegError> {
     let io = |e: std::io::Error| JpegError::Unreadable(e.to_string());
-    let d = Decompress::builder()
+    let mut d = Decompress::builder()
         .with_err(strict_error_mgr())
         .from_mem(bytes)
         .map_err(io)?;
     // The header is read; nothing of the picture's size has been allocated yet.
-    let (width, height) = (
-        u32::try_from(d.width()).unwrap_or(u32::MAX),
-        u32::try_from(d.height()).unwrap_or(u32::MAX),
-    );
-    limits.check(width, height).map_err(JpegError::Refused)?;
+    let size = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    limits
+        .check(size(d.width()), size(d.height()))
+        .map_err(JpegError::Refused)?;
+    let shrink = match shrink {
+        2 | 4 | 8 => u32::from(shrink),
+        _ => 1,
+    };
+    d.scale((8 / shrink) as u8);
     let samples = match d.color_space() {
         ColorSpace::JCS_GRAYSCALE => {
             let mut started = d.grayscale().map_err(io)?;
+            let (width, height) = (size(started.width()), size(started.height()));
             let data = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
             Samples::Gray(GrayImage::from_raw(width, height, data).ok_or_else(short)?)
         }
         ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK => {
             let mut started = d.to_colorspace(ColorSpace::JCS_CMYK).map_err(io)?;
+            let (width, height) = (size(started.width()), size(started.height()));
             let mut ink = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
             // Photoshop, which writes the Adobe marker, stores CMYK inverted (0 = full
@@ -191,6 +212,7 @@ fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegE
         }
         _ => {
             let mut started = d.rgb().map_err(io)?;
+            let (width, height) = (size(started.width()), size(started.height()));
             let data = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
             Samples::Rgb(RgbImage::from_raw(width, height, data).ok_or_else(short)?)
@@ -205,8 +227,8 @@ fn short() -> JpegError {
 }
 
 /// libjpeg's standard error manager with both exits replaced: fatal errors and
-/// corrupt-data warnings unwind with a [`Fault`].
-fn strict_error_mgr() -> jpeg_error_mgr {
+/// corrupt-data warnings unwind with a [`Fault`], which [`guarded`] catches.
+pub(crate) fn strict_error_mgr() -> jpeg_error_mgr {
     // SAFETY: jpeg_error_mgr is plain C data (function pointers and integers) that
     // jpeg_std_error fills in completely.
     let mut err: jpeg_error_mgr = unsafe { std::mem::zeroed() };
