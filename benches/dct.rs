@@ -24,6 +24,7 @@ use scanfit::decode::jpeg::{decode, decode_shrunk};
 use scanfit::decode::DecodeLimits;
 use scanfit::normalize::Pixels;
 use scanfit::pipeline::{convert_bytes, decode_bytes, encode_in_band, prepare, Converted};
+use scanfit::sniff::Format;
 use scanfit::{Options, Profile};
 
 fn corpus_photo() -> PathBuf {
@@ -53,7 +54,7 @@ fn frame_header(bytes: &[u8]) -> usize {
     let mut pos = 2;
     loop {
         let marker = bytes[pos + 1];
-        if matches!(marker, 0xC0 | 0xC1 | 0xC2) {
+        if matches!(marker, 0xC0..=0xC2) {
             return pos;
         }
         assert!(bytes[pos] == 0xFF && marker != 0xDA, "no frame header");
@@ -124,12 +125,17 @@ fn scaled_decode(c: &mut Criterion) {
     g.finish();
 }
 
+/// The full decode, upright and inspected, as convert prepares it.
+fn full_pixels(bytes: &[u8], opts: &Options) -> (Pixels, Format) {
+    let source = decode_bytes(bytes, None, opts).unwrap().unwrap();
+    let decoded = { source.pictures }.next().unwrap().decoded.unwrap();
+    (prepare(decoded, &mut Vec::new()).0, source.format)
+}
+
 /// Today's path: the full decode, the same inspections and search.
 fn convert_full(bytes: &[u8], opts: &Options) -> Converted {
-    let source = decode_bytes(bytes, None, opts).unwrap().unwrap();
-    let decoded = source.pictures.into_iter().next().unwrap().decoded.unwrap();
-    let (pixels, _) = prepare(decoded, &mut Vec::new());
-    encode_in_band(&pixels, bytes.len(), source.format, opts).unwrap()
+    let (pixels, format) = full_pixels(bytes, opts);
+    encode_in_band(&pixels, bytes.len(), format, opts).unwrap()
 }
 
 /// Legibility of `out` against the full-size upright source resized to its size.
@@ -155,9 +161,7 @@ fn shrink_convert(c: &mut Criterion) {
     for (name, bytes) in photos() {
         let shrink = scanfit::plan::jpeg_shrink(&bytes, &opts.profile);
         let (planned, today) = (convert(&bytes, &opts), convert_full(&bytes, &opts));
-        let source = decode_bytes(&bytes, None, &opts).unwrap().unwrap();
-        let decoded = source.pictures.into_iter().next().unwrap().decoded.unwrap();
-        let (reference, _) = prepare(decoded, &mut Vec::new());
+        let (reference, _) = full_pixels(&bytes, &opts);
         eprintln!(
             "shrink_convert {name}: plan 1/{shrink}; planned {}x{} q{:?} {} B legibility \
              {:.4}; today {}x{} q{:?} {} B legibility {:.4}",

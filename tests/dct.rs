@@ -88,7 +88,7 @@ fn frame_header(bytes: &[u8]) -> usize {
     let mut pos = 2;
     loop {
         let marker = bytes[pos + 1];
-        if matches!(marker, 0xC0 | 0xC1 | 0xC2) {
+        if matches!(marker, 0xC0..=0xC2) {
             return pos;
         }
         assert!(bytes[pos] == 0xFF && marker != 0xDA, "no frame header");
