@@ -48,24 +48,13 @@ fn photos() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Offset of the frame header (SOF) marker, found by walking the segments (the EXIF
-/// thumbnail inside APP1 has a frame header of its own).
-fn frame_header(bytes: &[u8]) -> usize {
-    let mut pos = 2;
-    loop {
-        let marker = bytes[pos + 1];
-        if matches!(marker, 0xC0..=0xC2) {
-            return pos;
-        }
-        assert!(bytes[pos] == 0xFF && marker != 0xDA, "no frame header");
-        pos += 2 + usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
-    }
-}
-
 /// `bytes` with its frame header stating a size 8 pixels smaller each way: the same
 /// coded MCUs, edges that no longer fill them.
 fn cut_by_8(bytes: &[u8]) -> Vec<u8> {
-    let sof = frame_header(bytes);
+    let sof = scanfit::jpeg::segments(bytes)
+        .find(|s| matches!(s.marker, 0xC0..=0xC2))
+        .unwrap()
+        .start;
     let mut out = bytes.to_vec();
     for at in [sof + 5, sof + 7] {
         let v = u16::from_be_bytes([out[at], out[at + 1]]) - 8;

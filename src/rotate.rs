@@ -64,18 +64,18 @@ impl Turn {
     /// number of MCUs in the source.
     fn is_exact(self, width: u32, height: u32, mcu_w: u32, mcu_h: u32) -> bool {
         // The output's horizontal axis is the source's vertical one when transposed.
-        let (out_w_src_len, out_w_mcu) = if self.transpose {
-            (height, mcu_h)
+        let ((across, across_mcu), (down, down_mcu)) =
+            self.swapped(((width, mcu_w), (height, mcu_h)));
+        (!self.flip_h || across % across_mcu == 0) && (!self.flip_v || down % down_mcu == 0)
+    }
+
+    /// A (horizontal, vertical) pair of the source as the output's axes see it.
+    fn swapped<T>(self, (h, v): (T, T)) -> (T, T) {
+        if self.transpose {
+            (v, h)
         } else {
-            (width, mcu_w)
-        };
-        let (out_h_src_len, out_h_mcu) = if self.transpose {
-            (width, mcu_w)
-        } else {
-            (height, mcu_h)
-        };
-        (!self.flip_h || out_w_src_len % out_w_mcu == 0)
-            && (!self.flip_v || out_h_src_len % out_h_mcu == 0)
+            (h, v)
+        }
     }
 
     /// The source block for output block (`x`, `y`) of a component `cols` × `rows`
@@ -83,11 +83,7 @@ impl Turn {
     fn source_of(self, x: usize, y: usize, cols: usize, rows: usize) -> (usize, usize) {
         let tx = if self.flip_h { cols - 1 - x } else { x };
         let ty = if self.flip_v { rows - 1 - y } else { y };
-        if self.transpose {
-            (ty, tx)
-        } else {
-            (tx, ty)
-        }
+        self.swapped((tx, ty))
     }
 
     /// One block's coefficients turned: transposed, then the odd frequencies of each
@@ -243,16 +239,8 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
     if !turn.is_exact(width, height, max_h * 8, max_v * 8) {
         return Ok(None);
     }
-    let (out_w, out_h) = if turn.transpose {
-        (height, width)
-    } else {
-        (width, height)
-    };
-    let (out_max_h, out_max_v) = if turn.transpose {
-        (max_v, max_h)
-    } else {
-        (max_h, max_v)
-    };
+    let (out_w, out_h) = turn.swapped((width, height));
+    let (out_max_h, out_max_v) = turn.swapped((max_h, max_v));
     let n = s.num_components as usize;
     // SAFETY: comp_info holds num_components entries after jpeg_read_header.
     let comps = unsafe { std::slice::from_raw_parts(s.comp_info, n) };
@@ -266,14 +254,11 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
                 rows: padded(height, max_v, vs),
                 v_samp: vs,
             };
-            let out = if turn.transpose {
-                Plane {
-                    cols: padded(out_w, out_max_h, vs),
-                    rows: padded(out_h, out_max_v, hs),
-                    v_samp: hs,
-                }
-            } else {
-                source
+            let (out_hs, out_vs) = turn.swapped((hs, vs));
+            let out = Plane {
+                cols: padded(out_w, out_max_h, out_hs),
+                rows: padded(out_h, out_max_v, out_vs),
+                v_samp: out_vs,
             };
             (source, out)
         })
