@@ -95,7 +95,7 @@ struct Sample {
 }
 
 /// libjpeg's quality → quantiser scale (percent), with q100's 0 clamped so it stays finite.
-pub(crate) fn quant_scale(q: u8) -> f64 {
+fn quant_scale(q: u8) -> f64 {
     let q = f64::from(q.clamp(1, 100));
     if q < 50.0 {
         5000.0 / q

@@ -220,44 +220,6 @@ pub fn has_end(bytes: &[u8]) -> bool {
     })
 }
 
-/// The size the frame header (SOF) states, as stored (before EXIF orientation).
-pub fn frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
-    let sof = segments(bytes)
-        .find(|s| (0xC0..=0xCF).contains(&s.marker) && ![0xC4, 0xC8, 0xCC].contains(&s.marker))?;
-    let p = sof.payload;
-    let height = u16::from_be_bytes([*p.get(1)?, *p.get(2)?]);
-    let width = u16::from_be_bytes([*p.get(3)?, *p.get(4)?]);
-    Some((u32::from(width), u32::from(height)))
-}
-
-/// The steps of quantisation table 0 (the luminance table of every common file), in
-/// the file's order; `None` when no DQT segment defines it.
-pub fn luma_table(bytes: &[u8]) -> Option<Vec<u16>> {
-    for seg in segments(bytes).filter(|s| s.marker == 0xDB) {
-        let mut p = seg.payload;
-        // A DQT segment may hold several tables: precision and id, then 64 steps of
-        // one or two bytes.
-        while let Some((&head, rest)) = p.split_first() {
-            let wide = head >> 4 == 1;
-            let len = if wide { 128 } else { 64 };
-            let steps = rest.get(..len)?;
-            if head & 0x0F == 0 {
-                return Some(if wide {
-                    steps
-                        .chunks_exact(2)
-                        .map(|b| u16::from_be_bytes([b[0], b[1]]))
-                        .collect()
-                } else {
-                    steps.iter().map(|&b| u16::from(b)).collect()
-                });
-            }
-            p = &rest[len..];
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

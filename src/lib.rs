@@ -36,7 +36,6 @@ pub mod metadata;
 pub mod normalize;
 pub mod options;
 pub mod pipeline;
-pub mod plan;
 pub mod png;
 pub mod report;
 pub mod resize;

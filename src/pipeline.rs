@@ -13,7 +13,7 @@ use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
 use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
-use crate::{jpeg, plan, png, rotate};
+use crate::{jpeg, png, rotate};
 
 /// The format of an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -124,16 +124,6 @@ pub fn decode_bytes<'a>(
     claimed: Option<Format>,
     opts: &Options,
 ) -> Result<Option<DecodedSource<'a>>, Problem> {
-    decode_source(bytes, claimed, opts, 1)
-}
-
-/// [`decode_bytes`] with a JPEG decoded at 1/`shrink` of its size.
-fn decode_source<'a>(
-    bytes: &'a [u8],
-    claimed: Option<Format>,
-    opts: &Options,
-    shrink: u8,
-) -> Result<Option<DecodedSource<'a>>, Problem> {
     if bytes.is_empty() {
         return if claimed.is_some() {
             Err(Problem::Empty)
@@ -154,7 +144,7 @@ fn decode_source<'a>(
     Ok(Some(DecodedSource {
         format,
         renamed: claimed.is_some_and(|c| c != format),
-        pictures: decode::decode_all_shrunk(bytes, format, limits, shrink)?,
+        pictures: decode::decode_all(bytes, format, limits)?,
     }))
 }
 
@@ -166,47 +156,11 @@ pub fn convert_bytes(
     claimed: Option<Format>,
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
-    // A JPEG planned to shrink far is decoded small (see `plan`). The plan is a
-    // prediction: the outcome stands only if the band search shrank the small decode
-    // further still, so today's full-size path would have ended at least as small.
-    // Otherwise the output could have been larger, and it is made from the full size.
-    let shrink = match sniff(bytes) {
-        Some(Format::Jpeg) => plan::jpeg_shrink(bytes, &opts.profile),
-        _ => 1,
-    };
-    if shrink > 1 {
-        let outcome = convert_shrunk(bytes, claimed, opts, shrink)?;
-        let shrank_further = |p: &PictureOutcome| {
-            p.result
-                .as_ref()
-                .is_ok_and(|c| c.scale * f64::from(shrink) < SHRUNK_FURTHER)
-        };
-        if outcome
-            .as_ref()
-            .is_some_and(|o| o.pictures.iter().all(shrank_further))
-        {
-            return Ok(outcome);
-        }
-    }
-    convert_shrunk(bytes, claimed, opts, 1)
-}
-
-/// Below this scale of the shrunk decode the band search has resampled it (its first
-/// resample goes to at most 0.97).
-const SHRUNK_FURTHER: f64 = 0.98;
-
-/// [`convert_bytes`] with a JPEG decoded at 1/`shrink` of its size.
-fn convert_shrunk(
-    bytes: &[u8],
-    claimed: Option<Format>,
-    opts: &Options,
-    shrink: u8,
-) -> Result<Option<SourceOutcome>, Problem> {
     let Some(DecodedSource {
         format,
         renamed,
         pictures,
-    }) = decode_source(bytes, claimed, opts, shrink)?
+    }) = decode_bytes(bytes, claimed, opts)?
     else {
         return Ok(None);
     };
@@ -312,13 +266,9 @@ fn convert_decoded(
             r
         }
     });
-    // The source's upright size, when the pixels were decoded smaller.
-    let full_size = decoded
-        .shrunk_from
-        .map(|(w, h)| if orientation >= 5 { (h, w) } else { (w, h) });
     let (pixels, metadata) = prepare(decoded, &mut warnings);
     let lossless = strip
-        .filter(|_| keeps_coding && full_size.is_none())
+        .filter(|_| keeps_coding)
         .and_then(|strip| match orientation {
             1 => strip(source).map(|bytes| (bytes, Method::Stripped)),
             _ if format == Format::Jpeg => {
@@ -350,11 +300,6 @@ fn convert_decoded(
         },
         None => encode_in_band(&pixels, source.len(), format, opts)?,
     };
-    if let Some((width, height)) = full_size {
-        converted.scale *=
-            f64::from(converted.width_in.max(converted.height_in)) / f64::from(width.max(height));
-        (converted.width_in, converted.height_in) = (width, height);
-    }
     if let Some(r) = resolution {
         keep_resolution(&mut converted, r, opts);
     }

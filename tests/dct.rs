@@ -2,8 +2,7 @@
 //! of a JPEG that meets every other rule is turned upright in the DCT domain (method
 //! `rotated`, no encode), its pixels are the source's turned, and it carries no
 //! metadata; a size whose edge MCUs cannot move is re-encoded instead, upright and
-//! complete. Scaled decoding: a photo planned to shrink far is decoded at half its size
-//! and still comes out upright, with its source size reported.
+//! complete.
 //!
 //! The photo is `corpus/客户B/手持身份证 照片.jpg` (2000×3200, 4:2:0, 1.66 MB, EXIF
 //! orientation 6; its source and licence are in corpus/README.md). Its eight variants
@@ -18,7 +17,7 @@ use std::path::Path;
 
 use common::assert_clean_output;
 use image::{DynamicImage, RgbImage};
-use scanfit::options::{Options, Profile};
+use scanfit::options::Options;
 use scanfit::pipeline::{convert_bytes, Converted, Method};
 use scanfit::sniff::Format;
 
@@ -207,72 +206,4 @@ fn a_size_whose_edge_blocks_cannot_move_is_reencoded_upright_and_complete() {
         rows.chain(cols).sum::<f64>() / f64::from(w + h)
     };
     assert!((edge(&out) - edge(&upright)).abs() < 4.0);
-}
-
-#[test]
-fn a_photo_planned_to_shrink_is_decoded_small_and_still_turned_upright() {
-    let bytes = photo();
-    // A small portal's band: far under the 1.66 MB file, with a low resolution floor.
-    let opts = Options {
-        profile: Profile {
-            min_bytes: 30_000,
-            max_bytes: 150_000,
-            min_long_edge: 600,
-            ..Profile::default()
-        },
-        ..Options::default()
-    };
-    assert_eq!(scanfit::plan::jpeg_shrink(&bytes, &opts.profile), 2);
-    // The shrunk decode itself: half the stored size, the orientation still to apply.
-    let limits = scanfit::decode::DecodeLimits {
-        max_pixels: opts.max_pixels,
-    };
-    let decoded = scanfit::decode::decode_all_shrunk(&bytes, Format::Jpeg, limits, 2)
-        .unwrap()
-        .next()
-        .unwrap()
-        .decoded
-        .unwrap();
-    assert_eq!(
-        (decoded.image.width(), decoded.image.height()),
-        (1000, 1600)
-    );
-    assert_eq!(
-        (decoded.shrunk_from, decoded.orientation),
-        (Some((2000, 3200)), 6)
-    );
-
-    let outcome = convert_bytes(&bytes, Some(Format::Jpeg), &opts)
-        .unwrap()
-        .unwrap();
-    let converted = outcome.pictures.into_iter().next().unwrap().result.unwrap();
-    assert_eq!(converted.method, Method::Jpeg);
-    assert!(opts.profile.in_band(converted.bytes.len() as u64));
-    // Reported against the source's upright size, and shrunk below half of it.
-    assert_eq!((converted.width_in, converted.height_in), (3200, 2000));
-    let (w, h) = (converted.width, converted.height);
-    assert!(w > h && w * 2 <= 3200, "{w}x{h}");
-    // The search's scale, which the rounded width follows.
-    assert!(
-        (converted.scale - f64::from(w) / 3200.0).abs() < 1.0 / 1600.0,
-        "scale {} for {w}",
-        converted.scale
-    );
-    // Upright: the output looks like the full decode turned and resized, not like it
-    // mirrored or turned the other way.
-    let out = image::load_from_memory(&converted.bytes).unwrap().to_rgb8();
-    assert_eq!(out.dimensions(), (w, h));
-    let upright = DynamicImage::ImageRgb8(expected(&bytes, 6))
-        .resize_exact(w, h, image::imageops::FilterType::Triangle)
-        .to_rgb8();
-    let (_, mean) = difference(&out, &upright);
-    let wrong = DynamicImage::ImageRgb8(upright.clone())
-        .rotate180()
-        .to_rgb8();
-    let (_, mean_wrong) = difference(&out, &wrong);
-    eprintln!("{w}x{h}: mean {mean:.3}, turned wrong {mean_wrong:.3}");
-    assert!(
-        mean < 6.0 && mean_wrong > 3.0 * mean,
-        "{mean} vs {mean_wrong}"
-    );
 }

@@ -143,15 +143,7 @@ enum Fault {
 /// Decodes `bytes` strictly: any report of damaged data is an error. The size the
 /// header announces goes through `limits` before any pixel is decoded.
 pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
-    decode_shrunk(bytes, limits, 1)
-}
-
-/// [`decode`] at 1/`shrink` of the stored size in each direction (1, 2, 4 or 8; the
-/// size rounds up), scaled in the DCT domain: libjpeg runs a smaller inverse DCT per
-/// block and upsamples and converts only the pixels it keeps, so most of the decode's
-/// work is never done. The pixel limit applies to the stored size, as for [`decode`].
-pub fn decode_shrunk(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Samples, JpegError> {
-    guarded(|| decode_unguarded(bytes, limits, shrink))
+    guarded(|| decode_unguarded(bytes, limits))
 }
 
 /// Runs `work`, which drives libjpeg with [`strict_error_mgr`] managers, and turns what
@@ -171,33 +163,27 @@ pub(crate) fn guarded<T>(work: impl FnOnce() -> Result<T, JpegError>) -> Result<
     }
 }
 
-fn decode_unguarded(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Samples, JpegError> {
+fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
     let io = |e: std::io::Error| JpegError::Unreadable(e.to_string());
-    let mut d = Decompress::builder()
+    let d = Decompress::builder()
         .with_err(strict_error_mgr())
         .from_mem(bytes)
         .map_err(io)?;
     // The header is read; nothing of the picture's size has been allocated yet.
-    let size = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-    limits
-        .check(size(d.width()), size(d.height()))
-        .map_err(JpegError::Refused)?;
-    let shrink = match shrink {
-        2 | 4 | 8 => u32::from(shrink),
-        _ => 1,
-    };
-    d.scale((8 / shrink) as u8);
+    let (width, height) = (
+        u32::try_from(d.width()).unwrap_or(u32::MAX),
+        u32::try_from(d.height()).unwrap_or(u32::MAX),
+    );
+    limits.check(width, height).map_err(JpegError::Refused)?;
     let samples = match d.color_space() {
         ColorSpace::JCS_GRAYSCALE => {
             let mut started = d.grayscale().map_err(io)?;
-            let (width, height) = (size(started.width()), size(started.height()));
             let data = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
             Samples::Gray(GrayImage::from_raw(width, height, data).ok_or_else(short)?)
         }
         ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK => {
             let mut started = d.to_colorspace(ColorSpace::JCS_CMYK).map_err(io)?;
-            let (width, height) = (size(started.width()), size(started.height()));
             let mut ink = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
             // Photoshop, which writes the Adobe marker, stores CMYK inverted (0 = full
@@ -212,7 +198,6 @@ fn decode_unguarded(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Sa
         }
         _ => {
             let mut started = d.rgb().map_err(io)?;
-            let (width, height) = (size(started.width()), size(started.height()));
             let data = started.read_scanlines::<u8>().map_err(io)?;
             started.finish().map_err(io)?;
             Samples::Rgb(RgbImage::from_raw(width, height, data).ok_or_else(short)?)

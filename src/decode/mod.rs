@@ -53,10 +53,6 @@ pub struct Decoded {
     /// The physical resolution of the stored pixels (before EXIF orientation), which
     /// the outputs keep: JFIF, pHYs or EXIF, TIFF's tags, a PDF page's drawn size.
     pub resolution: Option<Resolution>,
-    /// The stored size (before EXIF orientation), when `image` was decoded smaller than
-    /// that: a JPEG decoded at 1/2, 1/4 or 1/8 in the DCT domain because its output was
-    /// planned to be at most that size. `None` when `image` has the stored size.
-    pub shrunk_from: Option<(u32, u32)>,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
@@ -113,22 +109,11 @@ pub fn decode_all(
     format: Format,
     limits: DecodeLimits,
 ) -> Result<Pictures<'_>, Problem> {
-    decode_all_shrunk(bytes, format, limits, 1)
-}
-
-/// [`decode_all`], with a JPEG file decoded at 1/`shrink` of its size (1, 2, 4 or 8),
-/// in the DCT domain; other formats decode at their size.
-pub fn decode_all_shrunk(
-    bytes: &[u8],
-    format: Format,
-    limits: DecodeLimits,
-    shrink: u8,
-) -> Result<Pictures<'_>, Problem> {
     let image_format = match format {
         // The tiff crate reads BigTIFF too, and libtiff what it does not.
         Format::Tiff | Format::BigTiff => return Ok(pictures(tiff::pages(bytes, limits)?)),
         Format::Pdf => return Ok(pictures(pdf::pages(bytes, limits)?)),
-        Format::Jpeg => return Ok(Pictures::one(decode_jpeg(bytes, limits, shrink)?)),
+        Format::Jpeg => return Ok(Pictures::one(decode_jpeg(bytes, limits)?)),
         Format::Png => ImageFormat::Png,
         Format::Gif => ImageFormat::Gif,
         Format::Bmp => ImageFormat::Bmp,
@@ -165,7 +150,6 @@ fn pictures<'a>(
             cmyk: None,
             animated: false,
             resolution: page.resolution,
-            shrunk_from: None,
         }),
     });
     Pictures {
@@ -190,7 +174,6 @@ fn decode_jpeg2000(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Proble
         // JP2's optional `res ` box is not read: the writers seen (OpenJPEG, scanners'
         // PDF JPX images, which take the page's resolution instead) leave it out.
         resolution: None,
-        shrunk_from: None,
     })
 }
 
@@ -215,13 +198,12 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
         cmyk: None,
         animated: false,
         resolution: None,
-        shrunk_from: None,
     })
 }
 
-/// Decodes a JPEG file with the strict decoder, at 1/`shrink` of its size; its
-/// metadata, profile and resolution come from the one JPEG walker, [`crate::jpeg`].
-fn decode_jpeg(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Decoded, Problem> {
+/// Decodes a JPEG file with the strict decoder; its metadata, profile and resolution
+/// come from the one JPEG walker, [`crate::jpeg`].
+fn decode_jpeg(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
     // A file cut short by an interrupted copy is said as such, before any decoding.
     if !crate::jpeg::has_end(bytes) {
         return Err(Problem::Truncated {
@@ -230,11 +212,9 @@ fn decode_jpeg(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Decoded
     }
     let found = crate::jpeg::metadata(bytes);
     let icc = crate::jpeg::icc_profile(bytes);
-    let (image, cmyk) = jpeg::decode_shrunk(bytes, limits, shrink)
+    let (image, cmyk) = jpeg::decode(bytes, limits)
         .map_err(|e| e.into_problem(None))?
         .into_image(icc.as_deref());
-    let stored = crate::jpeg::frame_size(bytes);
-    let shrunk_from = stored.filter(|&size| size != (image.width(), image.height()));
     Ok(Decoded {
         image,
         orientation: found.orientation.unwrap_or(1),
@@ -244,7 +224,6 @@ fn decode_jpeg(bytes: &[u8], limits: DecodeLimits, shrink: u8) -> Result<Decoded
         animated: false,
         metadata: found.metadata,
         resolution: found.resolution,
-        shrunk_from,
     })
 }
 
@@ -330,7 +309,6 @@ fn decode_raster(
         animated,
         metadata: found.metadata,
         resolution: found.resolution,
-        shrunk_from: None,
     })
 }
 
