@@ -41,6 +41,7 @@ pub mod pipeline;
 pub mod png;
 pub mod report;
 pub mod resize;
+pub mod rotate;
 pub mod rules;
 pub mod run;
 #[cfg(feature = "serve")]

@@ -13,7 +13,7 @@ use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
 use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
-use crate::{jpeg, png};
+use crate::{jpeg, png, rotate};
 
 /// The format of an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -41,6 +41,9 @@ impl OutputFormat {
 pub enum Method {
     /// The source JPEG or PNG with its metadata removed; compressed data untouched.
     Stripped,
+    /// The source JPEG turned upright in the DCT domain (its coefficients moved, not
+    /// re-quantised), without metadata.
+    Rotated,
     /// Re-encoded as JPEG by the band search.
     Jpeg,
     /// Losslessly re-encoded as PNG.
@@ -234,14 +237,15 @@ fn convert_decoded(
     opts: &Options,
 ) -> Result<Converted, Problem> {
     // A source that already meets every rule keeps its compressed data: only metadata
-    // is removed, so there is no generation loss and no encode at all.
-    let passes_as_is = decoded.orientation == 1
-        && decoded.cmyk.is_none()
+    // is removed, so there is no generation loss and no encode at all. A JPEG that
+    // meets them all but its orientation is turned in the DCT domain instead.
+    let keeps_coding = decoded.cmyk.is_none()
         && !decoded.animated
         && decoded
             .icc
             .as_deref()
             .is_none_or(crate::normalize::is_srgb_profile);
+    let orientation = decoded.orientation;
     let strip: Option<Stripper> = match (format, opts.profile.format) {
         (Format::Jpeg, FormatChoice::Auto | FormatChoice::Jpeg) => Some(jpeg::strip_metadata),
         (Format::Png, FormatChoice::Auto | FormatChoice::Png)
@@ -263,19 +267,25 @@ fn convert_decoded(
         }
     });
     let (pixels, metadata) = prepare(decoded, &mut warnings);
-    let stripped = strip
-        .filter(|_| passes_as_is)
-        .and_then(|strip| strip(source))
-        .filter(|s| opts.profile.in_band(s.len() as u64));
-    let mut converted = match stripped {
-        Some(stripped) => Converted {
-            bytes: stripped,
+    let lossless = strip
+        .filter(|_| keeps_coding)
+        .and_then(|strip| match orientation {
+            1 => strip(source).map(|bytes| (bytes, Method::Stripped)),
+            _ if format == Format::Jpeg => {
+                rotate::upright(source, orientation).map(|bytes| (bytes, Method::Rotated))
+            }
+            _ => None,
+        })
+        .filter(|(bytes, _)| opts.profile.in_band(bytes.len() as u64));
+    let mut converted = match lossless {
+        Some((bytes, method)) => Converted {
+            bytes,
             format: if format == Format::Png {
                 OutputFormat::Png
             } else {
                 OutputFormat::Jpeg
             },
-            method: Method::Stripped,
+            method,
             quality: None,
             width_in: pixels.width(),
             height_in: pixels.height(),

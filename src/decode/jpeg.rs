@@ -143,7 +143,14 @@ enum Fault {
 /// Decodes `bytes` strictly: any report of damaged data is an error. The size the
 /// header announces goes through `limits` before any pixel is decoded.
 pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
-    match catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes, limits))) {
+    guarded(|| decode_unguarded(bytes, limits))
+}
+
+/// Runs `work`, which drives libjpeg with [`strict_error_mgr`] managers, and turns what
+/// their callbacks unwind with into a [`JpegError`]: the one place libjpeg's faults are
+/// caught, for the decoder here and the lossless rotation ([`crate::rotate`]).
+pub(crate) fn guarded<T>(work: impl FnOnce() -> Result<T, JpegError>) -> Result<T, JpegError> {
+    match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,
         Err(payload) => match payload.downcast::<Fault>() {
             Ok(fault) => Err(match *fault {
@@ -205,8 +212,8 @@ fn short() -> JpegError {
 }
 
 /// libjpeg's standard error manager with both exits replaced: fatal errors and
-/// corrupt-data warnings unwind with a [`Fault`].
-fn strict_error_mgr() -> jpeg_error_mgr {
+/// corrupt-data warnings unwind with a [`Fault`], which [`guarded`] catches.
+pub(crate) fn strict_error_mgr() -> jpeg_error_mgr {
     // SAFETY: jpeg_error_mgr is plain C data (function pointers and integers) that
     // jpeg_std_error fills in completely.
     let mut err: jpeg_error_mgr = unsafe { std::mem::zeroed() };

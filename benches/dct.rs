@@ -1,0 +1,128 @@
+//! The DCT-domain shortcuts of issue 18 against today's path, in one run:
+//!
+//! - `rotate`: a real phone photo in the band but stored sideways (corpus/客户B/手持身份证
+//!   照片.jpg, 2000×3200, EXIF orientation 6, 1.66 MB) turned in the DCT domain, alone
+//!   and as convert runs it (decode for the inspections, then the turn), against
+//!   convert's re-encode of the same photo stated 8 pixels smaller in each direction
+//!   (so its edge MCUs cannot move: today's path, on 0.6 % fewer pixels).
+//! - `scaled_decode`: libjpeg (mozjpeg) decoding the same photo at 1/1, 1/2, 1/4 and
+//!   1/8 of its size in the DCT domain. This is the evidence that kept scaled decoding
+//!   out of the pipeline: on real, finely quantised photos the entropy decoding that
+//!   every scale must do dominates, so 1/2 saves only 5–20 % of a decode, while the
+//!   band search knows the output size only after it has measured the full picture.
+//!
+//! More real JPEGs for the scaled decode: `SCANFIT_BENCH_JPEGS=a.jpg:b.jpg`.
+//! Run with `cargo bench --bench dct`; compare within one run (shared machines).
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use scanfit::pipeline::{convert_bytes, Converted};
+use scanfit::Options;
+
+fn corpus_photo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/客户B/手持身份证 照片.jpg")
+}
+
+/// The corpus photo and any JPEGs named in `SCANFIT_BENCH_JPEGS`.
+fn photos() -> Vec<(String, Vec<u8>)> {
+    let extra = std::env::var("SCANFIT_BENCH_JPEGS").unwrap_or_default();
+    std::iter::once(corpus_photo())
+        .chain(
+            extra
+                .split(':')
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
+        )
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// `bytes` with its frame header stating a size 8 pixels smaller each way: the same
+/// coded MCUs, edges that no longer fill them.
+fn cut_by_8(bytes: &[u8]) -> Vec<u8> {
+    let sof = scanfit::jpeg::segments(bytes)
+        .find(|s| matches!(s.marker, 0xC0..=0xC2))
+        .unwrap()
+        .start;
+    let mut out = bytes.to_vec();
+    for at in [sof + 5, sof + 7] {
+        let v = u16::from_be_bytes([out[at], out[at + 1]]) - 8;
+        out[at..at + 2].copy_from_slice(&v.to_be_bytes());
+    }
+    out
+}
+
+fn convert(bytes: &[u8], opts: &Options) -> Converted {
+    let outcome = convert_bytes(bytes, None, opts).unwrap().unwrap();
+    outcome.pictures.into_iter().next().unwrap().result.unwrap()
+}
+
+fn rotate(c: &mut Criterion) {
+    let photo = std::fs::read(corpus_photo()).unwrap();
+    let cut = cut_by_8(&photo);
+    let opts = Options::default();
+    let (turned, reencoded) = (convert(&photo, &opts), convert(&cut, &opts));
+    eprintln!(
+        "rotate: {} bytes in; rotated {} bytes ({:?}), re-encoded {} bytes ({:?}, q{:?})",
+        photo.len(),
+        turned.bytes.len(),
+        turned.method,
+        reencoded.bytes.len(),
+        reencoded.method,
+        reencoded.quality
+    );
+    let mut g = c.benchmark_group("rotate");
+    g.bench_function("dct_turn_only", |b| {
+        b.iter(|| scanfit::rotate::upright(black_box(&photo), 6).unwrap())
+    });
+    g.bench_function("convert_rotated", |b| {
+        b.iter(|| convert(black_box(&photo), &opts))
+    });
+    g.bench_function("convert_reencoded", |b| {
+        b.iter(|| convert(black_box(&cut), &opts))
+    });
+    g.finish();
+}
+
+/// Decodes `bytes` to RGB at `eighths`/8 of its size (8 = full size).
+fn decode_at(bytes: &[u8], eighths: u8) -> Vec<u8> {
+    let mut d = mozjpeg::Decompress::new_mem(bytes).unwrap();
+    d.scale(eighths);
+    let mut started = d.rgb().unwrap();
+    let pixels = started.read_scanlines::<u8>().unwrap();
+    started.finish().unwrap();
+    pixels
+}
+
+fn scaled_decode(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scaled_decode");
+    for (name, bytes) in photos() {
+        for (label, eighths) in [("full", 8u8), ("1_2", 4), ("1_4", 2), ("1_8", 1)] {
+            let id = BenchmarkId::new(label, &name);
+            g.bench_with_input(id, &bytes, |b, bytes| {
+                b.iter(|| decode_at(black_box(bytes), eighths))
+            });
+        }
+    }
+    g.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = rotate, scaled_decode
+}
+criterion_main!(benches);

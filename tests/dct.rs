@@ -1,0 +1,209 @@
+//! The DCT-domain shortcuts on a real photo. Lossless rotation: every EXIF orientation
+//! of a JPEG that meets every other rule is turned upright in the DCT domain (method
+//! `rotated`, no encode), its pixels are the source's turned, and it carries no
+//! metadata; a size whose edge MCUs cannot move is re-encoded instead, upright and
+//! complete.
+//!
+//! The photo is `corpus/客户B/手持身份证 照片.jpg` (2000×3200, 4:2:0, 1.66 MB, EXIF
+//! orientation 6; its source and licence are in corpus/README.md). Its eight variants
+//! are made here losslessly: only the orientation value inside its EXIF block changes;
+//! the non-aligned one only states a size 8 pixels smaller in each direction in its
+//! frame header (the same MCUs, so the coded data stays valid, as `jpegtran -crop`
+//! would cut it).
+
+mod common;
+
+use std::path::Path;
+
+use common::assert_clean_output;
+use image::{DynamicImage, RgbImage};
+use scanfit::options::Options;
+use scanfit::pipeline::{convert_bytes, Converted, Method};
+use scanfit::sniff::Format;
+
+fn photo() -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/客户B/手持身份证 照片.jpg");
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Offset and byte order of the TIFF structure inside the first EXIF segment.
+fn exif_tiff(bytes: &[u8]) -> (usize, bool) {
+    let mut pos = 2;
+    loop {
+        assert_eq!(bytes[pos], 0xFF, "marker expected at {pos}");
+        let marker = bytes[pos + 1];
+        let len = usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+        if marker == 0xE1 && bytes[pos + 4..].starts_with(b"Exif\0\0") {
+            let tiff = pos + 10;
+            return (tiff, &bytes[tiff..tiff + 2] == b"MM");
+        }
+        assert_ne!(marker, 0xDA, "no EXIF segment");
+        pos += 2 + len;
+    }
+}
+
+/// `bytes` with the orientation value in IFD0 of its EXIF block set to `orientation`.
+fn with_orientation(bytes: &[u8], orientation: u16) -> Vec<u8> {
+    let (tiff, big) = exif_tiff(bytes);
+    let u16_at = |b: &[u8], at: usize| {
+        let v = [b[at], b[at + 1]];
+        if big {
+            u16::from_be_bytes(v)
+        } else {
+            u16::from_le_bytes(v)
+        }
+    };
+    let raw = [
+        bytes[tiff + 4],
+        bytes[tiff + 5],
+        bytes[tiff + 6],
+        bytes[tiff + 7],
+    ];
+    let ifd = tiff
+        + if big {
+            u32::from_be_bytes(raw)
+        } else {
+            u32::from_le_bytes(raw)
+        } as usize;
+    let mut out = bytes.to_vec();
+    for i in 0..usize::from(u16_at(bytes, ifd)) {
+        let entry = ifd + 2 + 12 * i;
+        if u16_at(bytes, entry) == 0x0112 {
+            let value = if big {
+                orientation.to_be_bytes()
+            } else {
+                orientation.to_le_bytes()
+            };
+            out[entry + 8..entry + 10].copy_from_slice(&value);
+            return out;
+        }
+    }
+    panic!("no orientation tag in IFD0");
+}
+
+/// Offset of the frame header (SOF) marker, found by walking the segments (the EXIF
+/// thumbnail inside APP1 has a frame header of its own).
+fn frame_header(bytes: &[u8]) -> usize {
+    let mut pos = 2;
+    loop {
+        let marker = bytes[pos + 1];
+        if matches!(marker, 0xC0..=0xC2) {
+            return pos;
+        }
+        assert!(bytes[pos] == 0xFF && marker != 0xDA, "no frame header");
+        pos += 2 + usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+    }
+}
+
+/// `bytes` with its frame header stating `width` × `height`.
+fn with_size(bytes: &[u8], width: u16, height: u16) -> Vec<u8> {
+    let sof = frame_header(bytes);
+    let mut out = bytes.to_vec();
+    out[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    out[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    out
+}
+
+fn convert(bytes: &[u8]) -> Converted {
+    let outcome = convert_bytes(bytes, Some(Format::Jpeg), &Options::default())
+        .unwrap()
+        .unwrap();
+    let mut pictures = outcome.pictures;
+    assert_eq!(pictures.len(), 1);
+    pictures.remove(0).result.unwrap()
+}
+
+/// The source's pixels as stored (orientation ignored), turned as EXIF `orientation`
+/// says: what a viewer shows.
+fn expected(bytes: &[u8], orientation: u8) -> RgbImage {
+    let mut img = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).unwrap();
+    img.apply_orientation(image::metadata::Orientation::from_exif(orientation).unwrap());
+    img.to_rgb8()
+}
+
+/// The largest and the mean absolute difference of two pictures of the same size.
+fn difference(a: &RgbImage, b: &RgbImage) -> (u8, f64) {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let (max, sum) = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .fold((0u8, 0u64), |(m, s), (x, y)| {
+            let d = x.abs_diff(*y);
+            (m.max(d), s + u64::from(d))
+        });
+    (max, sum as f64 / a.as_raw().len() as f64)
+}
+
+/// Writes the output where the shared checks want a file, and runs them: in band,
+/// JPEG magic, no metadata segment, no EXIF bytes anywhere.
+fn check_clean(converted: &Converted) -> DynamicImage {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.jpg");
+    std::fs::write(&path, &converted.bytes).unwrap();
+    assert!(
+        !converted.bytes.windows(9).any(|w| w == b"http://ns"),
+        "XMP left"
+    );
+    assert_clean_output(&path)
+}
+
+#[test]
+fn every_orientation_of_a_real_photo_is_turned_losslessly() {
+    let source = photo();
+    for orientation in 1..=8u8 {
+        let bytes = with_orientation(&source, u16::from(orientation));
+        let converted = convert(&bytes);
+        let want = if orientation == 1 {
+            Method::Stripped
+        } else {
+            Method::Rotated
+        };
+        assert_eq!(converted.method, want, "orientation {orientation}");
+        assert_eq!((converted.encodes, converted.quality), (0, None));
+        let upright = expected(&bytes, orientation);
+        let out = check_clean(&converted).to_rgb8();
+        assert_eq!(
+            out.dimensions(),
+            (converted.width, converted.height),
+            "orientation {orientation}"
+        );
+        // Same coefficients, turned: only the decoder's rounding (IDCT, chroma
+        // upsampling) can differ between a picture and its turned copy.
+        let (max, mean) = difference(&out, &upright);
+        eprintln!("orientation {orientation}: max {max}, mean {mean:.4}");
+        assert!(
+            max <= 4 && mean < 0.25,
+            "orientation {orientation}: max {max}, mean {mean}"
+        );
+        assert!(converted.metadata.exif && converted.metadata.gps);
+    }
+    assert_eq!(
+        serde_json::to_value(Method::Rotated).unwrap(),
+        serde_json::json!("rotated")
+    );
+}
+
+#[test]
+fn a_size_whose_edge_blocks_cannot_move_is_reencoded_upright_and_complete() {
+    // 1992 × 3192: neither is a whole number of 16-pixel MCUs, so orientation 6
+    // (which mirrors the stored height) cannot be exact.
+    let bytes = with_size(&with_orientation(&photo(), 6), 1992, 3192);
+    let converted = convert(&bytes);
+    assert_eq!(converted.method, Method::Jpeg);
+    assert_eq!((converted.width, converted.height), (3192, 1992));
+    let out = check_clean(&converted).to_rgb8();
+    assert_eq!(out.dimensions(), (3192, 1992));
+    // Re-encoded at the band search's quality: close to the turned source everywhere,
+    // including the last rows and columns (nothing trimmed, nothing padded in).
+    let upright = expected(&bytes, 6);
+    let (_, mean) = difference(&out, &upright);
+    assert!(mean < 4.0, "mean difference {mean}");
+    let edge = |img: &RgbImage| -> f64 {
+        let (w, h) = img.dimensions();
+        let rows = (0..w).map(|x| img.get_pixel(x, h - 1).0[1] as f64);
+        let cols = (0..h).map(|y| img.get_pixel(w - 1, y).0[1] as f64);
+        rows.chain(cols).sum::<f64>() / f64::from(w + h)
+    };
+    assert!((edge(&out) - edge(&upright)).abs() < 4.0);
+}
