@@ -71,8 +71,10 @@
 //! Speed (release, this 2-core machine, 12 MP 4000×3000 page): `colour_class` 2 ms,
 //! `luma` 18 ms, `legibility` 30–45 ms, `sharpness` 40–70 ms (including its `luma`).
 
-use image::{DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 use rayon::prelude::*;
+
+use crate::normalize::Pixels;
 
 /// What kind of picture this is, as the portal's reviewer would see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -145,20 +147,8 @@ pub fn colour_class(img: &DynamicImage) -> ColourClass {
         return ColourClass::Grayscale;
     }
     match img {
-        DynamicImage::ImageLuma8(b) => {
-            let raw = b.as_raw();
-            classify(w, h, |x, y| {
-                let v = raw[(y as usize) * (w as usize) + x as usize];
-                [v, v, v]
-            })
-        }
-        DynamicImage::ImageRgb8(b) => {
-            let raw = b.as_raw();
-            classify(w, h, |x, y| {
-                let i = ((y as usize) * (w as usize) + x as usize) * 3;
-                [raw[i], raw[i + 1], raw[i + 2]]
-            })
-        }
+        DynamicImage::ImageLuma8(b) => classify_gray(b),
+        DynamicImage::ImageRgb8(b) => classify_rgb(b),
         DynamicImage::ImageRgba8(b) => {
             let raw = b.as_raw();
             classify(w, h, |x, y| {
@@ -173,6 +163,34 @@ pub fn colour_class(img: &DynamicImage) -> ColourClass {
             over_white([p[0], p[1], p[2]], p[3])
         }),
     }
+}
+
+/// [`colour_class`] of encoder-ready pixels, borrowed: the pipeline judges them while
+/// they are being encoded.
+pub fn colour_class_of(pixels: &Pixels) -> ColourClass {
+    if pixels.width() == 0 || pixels.height() == 0 {
+        return ColourClass::Grayscale;
+    }
+    match pixels {
+        Pixels::Gray(b) => classify_gray(b),
+        Pixels::Rgb(b) => classify_rgb(b),
+    }
+}
+
+fn classify_gray(b: &GrayImage) -> ColourClass {
+    let (w, raw) = (b.width(), b.as_raw());
+    classify(w, b.height(), |x, y| {
+        let v = raw[(y as usize) * (w as usize) + x as usize];
+        [v, v, v]
+    })
+}
+
+fn classify_rgb(b: &RgbImage) -> ColourClass {
+    let (w, raw) = (b.width(), b.as_raw());
+    classify(w, b.height(), |x, y| {
+        let i = ((y as usize) * (w as usize) + x as usize) * 3;
+        [raw[i], raw[i + 1], raw[i + 2]]
+    })
 }
 
 /// Composites one pixel onto white paper.
