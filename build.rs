@@ -6,7 +6,7 @@
 //! dependants where its generated headers are, and its `jconfig.h` defines `WITH_SIMD`
 //! exactly when it built the SIMD code. The binary carries the answer
 //! (`SCANFIT_JPEG_ENCODER`, shown by `scanfit --version`); a plain-C build also warns, in
-//! the catalogue's words (`build-jpeg-plain-c` in `src/words/en/cli.ftl`).
+//! the catalogue's words (`cli-build-jpeg-plain-c` in `src/words/en/cli.ftl`).
 
 use std::path::Path;
 
@@ -31,7 +31,7 @@ fn main() {
     };
     println!("cargo:rustc-env=SCANFIT_JPEG_ENCODER={path}");
     if simd != Some(true) {
-        println!("cargo:warning={}", catalogue_line("build-jpeg-plain-c"));
+        println!("cargo:warning={}", catalogue_line("cli-build-jpeg-plain-c"));
     }
 }
 
