@@ -600,12 +600,16 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
             }
         }
     });
-    // (every window, windows with detail in the reference)
-    let (all, detail) = (0..bh - 1)
-        .into_par_iter()
-        .fold(
-            || (Histogram::new(), Histogram::new()),
-            |(mut all, mut detail), by| {
+    // (every window, windows with detail in the reference), summed in parts of a fixed
+    // size merged in order: the score must not depend on how the work was shared out
+    // (floating-point sums do), or the same file would score differently run to run.
+    const ROWS_PER_PART: usize = 16;
+    let starts: Vec<usize> = (0..bh - 1).step_by(ROWS_PER_PART).collect();
+    let parts: Vec<(Histogram, Histogram)> = starts
+        .par_iter()
+        .map(|&first| {
+            let (mut all, mut detail) = (Histogram::new(), Histogram::new());
+            for by in first..(first + ROWS_PER_PART).min(bh - 1) {
                 let r0 = &blocks[by * bw..(by + 1) * bw];
                 let r1 = &blocks[(by + 1) * bw..(by + 2) * bw];
                 for bx in 0..bw - 1 {
@@ -621,13 +625,15 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
                         detail.add(ssim);
                     }
                 }
-                (all, detail)
-            },
-        )
-        .reduce(
-            || (Histogram::new(), Histogram::new()),
-            |x, y| (x.0.merge(y.0), x.1.merge(y.1)),
-        );
+            }
+            (all, detail)
+        })
+        .collect();
+    let (all, detail) = parts
+        .into_iter()
+        .fold((Histogram::new(), Histogram::new()), |x, y| {
+            (x.0.merge(y.0), x.1.merge(y.1))
+        });
     let pool = if detail.total > 0 { &detail } else { &all };
     Some(pool.low_mean(WORST_FRACTION).clamp(0.0, 1.0))
 }
