@@ -1,17 +1,44 @@
-//! Warns when `nasm` is missing: mozjpeg then builds without its SIMD code and every
-//! JPEG encode is 2–7× slower, silently. The build still succeeds.
+//! Finds out which JPEG encoder path the binary gets and says so: mozjpeg-sys compiles
+//! its SIMD code only when it finds `nasm` (on x86), and otherwise falls back to plain C,
+//! which makes every JPEG encode 2–7× slower with nothing but a build warning to tell.
+//!
+//! The answer is not guessed from `PATH`: mozjpeg-sys (`links = "jpeg"`) tells its
+//! dependants where its generated headers are, and its `jconfig.h` defines `WITH_SIMD`
+//! exactly when it built the SIMD code. The binary carries the answer
+//! (`SCANFIT_JPEG_ENCODER`, shown by `scanfit --version`); a plain-C build also warns, in
+//! the catalogue's words (`cli-build-jpeg-plain-c` in `src/words/en/cli.ftl`).
+
+use std::path::Path;
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=PATH");
-    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
-    if matches!(arch.as_str(), "x86_64" | "x86")
-        && std::process::Command::new("nasm")
-            .arg("-v")
-            .output()
-            .is_err()
-    {
-        println!(
-            "cargo:warning=nasm not found: JPEG encoding will be 2-7x slower. Install it (Debian/Ubuntu: apt install nasm) and rebuild with `cargo clean -p mozjpeg-sys`."
-        );
+    println!("cargo:rerun-if-env-changed=DEP_JPEG_INCLUDE");
+    println!("cargo:rerun-if-changed=src/words/en/cli.ftl");
+    let header = std::env::var_os("DEP_JPEG_INCLUDE").and_then(|dirs| {
+        std::env::split_paths(&dirs)
+            .map(|dir| dir.join("jconfig.h"))
+            .find(|path| path.is_file())
+    });
+    let simd = header.and_then(|path| {
+        // mozjpeg-sys rewrites it whenever it is rebuilt (with or without nasm).
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(path).ok()?;
+        Some(text.lines().any(|l| l.trim() == "#define WITH_SIMD 1"))
+    });
+    let path = match simd {
+        Some(true) => "mozjpeg-simd",
+        Some(false) => "mozjpeg-plain-c",
+        None => "mozjpeg-unknown",
+    };
+    println!("cargo:rustc-env=SCANFIT_JPEG_ENCODER={path}");
+    if simd != Some(true) {
+        println!("cargo:warning={}", catalogue_line("cli-build-jpeg-plain-c"));
     }
+}
+
+/// The English catalogue's text for `id` (a one-line message without arguments).
+fn catalogue_line(id: &str) -> String {
+    let ftl = std::fs::read_to_string(Path::new("src/words/en/cli.ftl")).unwrap_or_default();
+    ftl.lines()
+        .find_map(|l| l.strip_prefix(id)?.trim_start().strip_prefix('='))
+        .map_or_else(|| id.to_owned(), |text| text.trim().to_owned())
 }

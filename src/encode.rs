@@ -7,6 +7,7 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use mozjpeg::qtable;
 
@@ -17,6 +18,21 @@ use crate::normalize::Pixels;
 pub trait Encoder: Sync {
     /// The encoded file's bytes.
     fn encode(&self, pixels: &Pixels, quality: u8) -> Result<Vec<u8>, Problem>;
+
+    /// The same bytes as [`Encoder::encode`], or `None` if `stop` was set before the
+    /// encode finished: a speculative encode that turned out unneeded gives its worker
+    /// back soon instead of finishing. This default checks only before it starts.
+    fn encode_unless(
+        &self,
+        pixels: &Pixels,
+        quality: u8,
+        stop: &AtomicBool,
+    ) -> Result<Option<Vec<u8>>, Problem> {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        self.encode(pixels, quality).map(Some)
+    }
 
     /// The same encoder keeping chroma at full resolution (4:4:4), if it subsamples
     /// now: the band search's last invisible source of bytes for a flat colour picture.
@@ -148,10 +164,23 @@ impl From<Effort> for MozJpeg {
 
 impl Encoder for MozJpeg {
     fn encode(&self, pixels: &Pixels, quality: u8) -> Result<Vec<u8>, Problem> {
+        let never = AtomicBool::new(false);
+        self.encode_unless(pixels, quality, &never)
+            .map(|bytes| bytes.expect("an encode nobody stops finishes"))
+    }
+
+    fn encode_unless(
+        &self,
+        pixels: &Pixels,
+        quality: u8,
+        stop: &AtomicBool,
+    ) -> Result<Option<Vec<u8>>, Problem> {
         let settings = self.settings;
-        catch_unwind(AssertUnwindSafe(|| encode_jpeg(pixels, quality, settings)))
-            .map_err(|payload| Problem::Encode(panic_text(payload.as_ref())))?
-            .map_err(|e| Problem::Encode(e.to_string()))
+        catch_unwind(AssertUnwindSafe(|| {
+            encode_jpeg(pixels, quality, settings, stop, ROWS_PER_WRITE)
+        }))
+        .map_err(|payload| Problem::Encode(panic_text(payload.as_ref())))?
+        .map_err(|e| Problem::Encode(e.to_string()))
     }
 
     fn full_chroma(&self) -> Option<Box<dyn Encoder + '_>> {
@@ -166,7 +195,17 @@ impl Encoder for MozJpeg {
     }
 }
 
-fn encode_jpeg(pixels: &Pixels, quality: u8, settings: JpegSettings) -> std::io::Result<Vec<u8>> {
+/// Rows handed to mozjpeg at a time, so a stopped encode ends within a few
+/// milliseconds. libjpeg's output does not depend on how the rows are handed in.
+const ROWS_PER_WRITE: usize = 256;
+
+fn encode_jpeg(
+    pixels: &Pixels,
+    quality: u8,
+    settings: JpegSettings,
+    stop: &AtomicBool,
+    rows_per_write: usize,
+) -> std::io::Result<Option<Vec<u8>>> {
     let colour = match pixels {
         Pixels::Rgb(_) => mozjpeg::ColorSpace::JCS_RGB,
         Pixels::Gray(_) => mozjpeg::ColorSpace::JCS_GRAYSCALE,
@@ -210,8 +249,15 @@ fn encode_jpeg(pixels: &Pixels, quality: u8, settings: JpegSettings) -> std::io:
     // A rough guess of the output size saves the Vec a few reallocations.
     let guess = pixels.as_bytes().len() / 8;
     let mut started = c.start_compress(Vec::with_capacity(guess))?;
-    started.write_scanlines(pixels.as_bytes())?;
-    started.finish()
+    let row_len = pixels.width() as usize * pixels.channels();
+    for rows in pixels.as_bytes().chunks((row_len * rows_per_write).max(1)) {
+        if stop.load(Ordering::Relaxed) {
+            started.abort();
+            return Ok(None);
+        }
+        started.write_scanlines(rows)?;
+    }
+    started.finish().map(Some)
 }
 
 /// The text of a panic payload (mozjpeg panics with a `String`).
@@ -301,6 +347,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn rows_handed_in_any_number_at_a_time_give_the_same_file_and_a_stop_ends_it() {
+        // Taller than two writes, not a multiple of one, nor of an MCU row.
+        let img = RgbImage::from_fn(200, ROWS_PER_WRITE as u32 * 2 + 37, |x, y| {
+            Rgb([(x * 3 % 256) as u8, (y % 256) as u8, ((x ^ y) % 256) as u8])
+        });
+        let pixels = Pixels::Rgb(img);
+        let never = AtomicBool::new(false);
+        for effort in [Effort::Fast, Effort::Balanced, Effort::Max] {
+            let settings = JpegSettings::from(effort);
+            let encode = |rows| encode_jpeg(&pixels, 85, settings, &never, rows).unwrap();
+            let whole = encode(pixels.height() as usize).unwrap();
+            assert_eq!(encode(1), Some(whole.clone()), "{effort:?}");
+            assert_eq!(encode(ROWS_PER_WRITE), Some(whole.clone()), "{effort:?}");
+            assert_eq!(MozJpeg::from(effort).encode(&pixels, 85).unwrap(), whole);
+        }
+        let stopped = AtomicBool::new(true);
+        let made = MozJpeg::from(Effort::Balanced).encode_unless(&pixels, 85, &stopped);
+        assert_eq!(made.unwrap(), None);
     }
 
     #[test]

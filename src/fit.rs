@@ -26,12 +26,14 @@
 //! a time up to [`MAX_GRAIN`].
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::encode::Encoder;
 use crate::error::{Closest, Problem};
 use crate::normalize::Pixels;
 use crate::options::Profile;
 use crate::resize::{resize, scaled_dims};
+use crate::run;
 
 /// Hard cap on encodes for one picture: the model normally needs 1–3; the cap only
 /// bounds the time a pathological picture can take.
@@ -488,6 +490,17 @@ impl Attempt {
     }
 }
 
+/// What a probe encode said about one quality (all `None` when no probe was made).
+#[derive(Default)]
+struct Probed {
+    /// The full size the probe predicts.
+    estimate: Option<f64>,
+    /// The probe's legibility, judged when the estimate is trusted.
+    score: Option<f64>,
+    /// The full encode at the same quality, if an idle worker made it meanwhile.
+    made: Option<Result<Vec<u8>, Problem>>,
+}
+
 /// What a measurement gave.
 enum Measured {
     /// In the band and legible: the answer.
@@ -595,20 +608,15 @@ impl<'a> Search<'a> {
     /// cheaper). Records what the miss teaches.
     fn measure(&mut self) -> Result<Measured, Problem> {
         let q = self.q;
-        let estimate = self.probe_estimate()?;
-        let trusted = estimate
-            .is_none_or(|e| (self.min * TRUST_ABOVE_MIN..=self.max * TRUST_BELOW_MAX).contains(&e));
-        // Legibility is judged on the probe before a full encode is spent on a quality
-        // that would be refused anyway; small pictures are judged on the full encode.
-        let mut score = None;
-        if trusted && estimate.is_some() {
-            if let (Some(probe), Some((_, bytes))) = (&self.stage.probe, &self.stage.last_probe) {
-                score = legibility(&probe.pixels, bytes);
-            }
-        }
+        let Probed {
+            estimate,
+            mut score,
+            made,
+        } = self.probe()?;
+        let trusted = estimate.is_none_or(|e| self.trusts(e));
         let full = trusted && !score.is_some_and(|s| s < self.profile.min_score);
         let len = if full {
-            let bytes = self.encode_full()?;
+            let bytes = self.encode_full(made)?;
             let len = bytes.len();
             if self.profile.in_band(len as u64) {
                 if let Some(clean) = &self.stage.clean {
@@ -665,29 +673,71 @@ impl<'a> Search<'a> {
         Ok(Measured::Missed(attempt))
     }
 
-    /// The full size predicted from a probe encode at `q`, when there is a probe, probes
-    /// are left, and no full encode was asked for.
-    fn probe_estimate(&mut self) -> Result<Option<f64>, Problem> {
-        let Some(probe) = &self.stage.probe else {
-            return Ok(None);
-        };
-        if self.probes >= MAX_PROBES || self.calibrate {
-            return Ok(None);
-        }
-        let bytes = self.encoder().encode(&probe.pixels, self.q)?;
-        self.probes += 1;
-        let stage = &mut self.stage;
-        stage.probe_lens.push((self.q, bytes.len()));
-        let estimate = bytes.len() as f64 * stage.ratio;
-        stage.last_probe = Some((self.q, bytes));
-        Ok(Some(estimate))
+    /// An estimate this far inside the band is worth a full encode.
+    fn trusts(&self, estimate: f64) -> bool {
+        (self.min * TRUST_ABOVE_MIN..=self.max * TRUST_BELOW_MAX).contains(&estimate)
     }
 
-    /// A full encode at `q`; it measures the probe's ratio too, if a probe was encoded
-    /// at the same quality, and corrects the estimates made with the old one.
-    fn encode_full(&mut self) -> Result<Vec<u8>, Problem> {
+    /// A probe encode at `q`, when there is a probe, probes are left, and no full encode
+    /// was asked for: the full size it predicts and, when that is trusted, the probe's
+    /// legibility (judged before a full encode is spent on a quality that would be
+    /// refused anyway; small pictures are judged on the full encode).
+    ///
+    /// Meanwhile an idle worker of the runner, if there is one (a lone file, the end of
+    /// a batch), makes the full encode the verdict usually asks for next. It is stopped
+    /// as soon as the verdict says it is not needed; when it is, its bytes are the ones
+    /// the search would have made itself, so the output does not depend on it.
+    fn probe(&mut self) -> Result<Probed, Problem> {
+        let Some(probe) = &self.stage.probe else {
+            return Ok(Probed::default());
+        };
+        if self.probes >= MAX_PROBES || self.calibrate {
+            return Ok(Probed::default());
+        }
+        let (q, ratio, min_score) = (self.q, self.stage.ratio, self.profile.min_score);
+        let (encoder, pixels) = (self.encoder(), &*self.stage.pixels);
+        let stop = AtomicBool::new(false);
+        let (verdict, made) = run::alongside(
+            || {
+                let verdict = encoder.encode(&probe.pixels, q).map(|bytes| {
+                    let estimate = bytes.len() as f64 * ratio;
+                    let score = self
+                        .trusts(estimate)
+                        .then(|| legibility(&probe.pixels, &bytes))
+                        .flatten();
+                    (bytes, estimate, score)
+                });
+                let wanted = verdict.as_ref().is_ok_and(|(_, estimate, score)| {
+                    self.trusts(*estimate) && !score.is_some_and(|s| s < min_score)
+                });
+                if !wanted {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                verdict
+            },
+            || encoder.encode_unless(pixels, q, &stop),
+        );
+        let (bytes, estimate, score) = verdict?;
+        self.probes += 1;
+        let stage = &mut self.stage;
+        stage.probe_lens.push((q, bytes.len()));
+        stage.last_probe = Some((q, bytes));
+        Ok(Probed {
+            estimate: Some(estimate),
+            score,
+            made: made.and_then(Result::transpose),
+        })
+    }
+
+    /// A full encode at `q` (or the one an idle worker `made` already); it measures the
+    /// probe's ratio too, if a probe was encoded at the same quality, and corrects the
+    /// estimates made with the old one.
+    fn encode_full(&mut self, made: Option<Result<Vec<u8>, Problem>>) -> Result<Vec<u8>, Problem> {
         self.calibrate = false;
-        let bytes = self.encoder().encode(&self.stage.pixels, self.q)?;
+        let bytes = match made {
+            Some(made) => made?,
+            None => self.encoder().encode(&self.stage.pixels, self.q)?,
+        };
         let stage = &mut self.stage;
         self.encodes += 1;
         stage.measured = true;
@@ -1063,6 +1113,63 @@ mod tests {
         search.model.add(100, 1.0, 150_000.0, false);
         search.stage.too_small_at = Some(100);
         assert!(matches!(search.decide(&short), Move::Rescale { .. }));
+    }
+
+    #[test]
+    fn an_idle_worker_speeds_the_search_without_changing_its_result() {
+        // A real photo (tests/fixtures/real/README.md), enlarged past the probe threshold
+        // so that probes and speculative full encodes are made.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/real/photo_orient6_gps.jpg"
+        );
+        let photo = Pixels::Rgb(image::open(path).unwrap().to_rgb8());
+        let pixels = resize(&photo, 1500, 2400);
+        let moz = crate::encode::MozJpeg::from(crate::encode::Effort::Balanced);
+        let at_85 = moz.encode(&pixels, 85).unwrap().len() as u64;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        // In the band at once; a quality search; a resample; nothing fits.
+        for (min, max) in [
+            (at_85 / 3, at_85 * 2),
+            (at_85 / 4, at_85 * 6 / 10),
+            (at_85 / 20, at_85 / 8),
+            (1, at_85 / 100),
+        ] {
+            let profile = Profile {
+                min_bytes: min,
+                max_bytes: max,
+                min_long_edge: 1000,
+                ..Profile::default()
+            };
+            let alone = fit_jpeg(&pixels, &profile, &moz, LIMITS);
+            let helped = pool.install(|| fit_jpeg(&pixels, &profile, &moz, LIMITS));
+            let summary = |r: &Result<Fitted, Problem>| match r {
+                Ok(f) => format!(
+                    "q{} {}x{} e{} p{} s{} g{} {:?} {} bytes, hash {}",
+                    f.quality,
+                    f.width,
+                    f.height,
+                    f.encodes,
+                    f.probes,
+                    f.scale,
+                    f.grain,
+                    f.score,
+                    f.bytes.len(),
+                    f.bytes
+                        .iter()
+                        .fold(0u64, |h, &b| h.wrapping_mul(31) ^ u64::from(b))
+                ),
+                Err(e) => format!("{e:?}"),
+            };
+            assert_eq!(summary(&alone), summary(&helped), "band {min}..{max}");
+            if let (Ok(a), Ok(h)) = (&alone, &helped) {
+                assert_eq!(a.bytes, h.bytes, "band {min}..{max}");
+                assert!(profile.in_band(h.bytes.len() as u64));
+            }
+        }
     }
 
     #[test]

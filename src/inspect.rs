@@ -71,8 +71,10 @@
 //! Speed (release, this 2-core machine, 12 MP 4000×3000 page): `colour_class` 2 ms,
 //! `luma` 18 ms, `legibility` 30–45 ms, `sharpness` 40–70 ms (including its `luma`).
 
-use image::{DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 use rayon::prelude::*;
+
+use crate::normalize::Pixels;
 
 /// What kind of picture this is, as the portal's reviewer would see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -145,20 +147,8 @@ pub fn colour_class(img: &DynamicImage) -> ColourClass {
         return ColourClass::Grayscale;
     }
     match img {
-        DynamicImage::ImageLuma8(b) => {
-            let raw = b.as_raw();
-            classify(w, h, |x, y| {
-                let v = raw[(y as usize) * (w as usize) + x as usize];
-                [v, v, v]
-            })
-        }
-        DynamicImage::ImageRgb8(b) => {
-            let raw = b.as_raw();
-            classify(w, h, |x, y| {
-                let i = ((y as usize) * (w as usize) + x as usize) * 3;
-                [raw[i], raw[i + 1], raw[i + 2]]
-            })
-        }
+        DynamicImage::ImageLuma8(b) => classify_gray(b),
+        DynamicImage::ImageRgb8(b) => classify_rgb(b),
         DynamicImage::ImageRgba8(b) => {
             let raw = b.as_raw();
             classify(w, h, |x, y| {
@@ -173,6 +163,34 @@ pub fn colour_class(img: &DynamicImage) -> ColourClass {
             over_white([p[0], p[1], p[2]], p[3])
         }),
     }
+}
+
+/// [`colour_class`] of encoder-ready pixels, borrowed: the pipeline judges them while
+/// they are being encoded.
+pub fn colour_class_of(pixels: &Pixels) -> ColourClass {
+    if pixels.width() == 0 || pixels.height() == 0 {
+        return ColourClass::Grayscale;
+    }
+    match pixels {
+        Pixels::Gray(b) => classify_gray(b),
+        Pixels::Rgb(b) => classify_rgb(b),
+    }
+}
+
+fn classify_gray(b: &GrayImage) -> ColourClass {
+    let (w, raw) = (b.width(), b.as_raw());
+    classify(w, b.height(), |x, y| {
+        let v = raw[(y as usize) * (w as usize) + x as usize];
+        [v, v, v]
+    })
+}
+
+fn classify_rgb(b: &RgbImage) -> ColourClass {
+    let (w, raw) = (b.width(), b.as_raw());
+    classify(w, b.height(), |x, y| {
+        let i = ((y as usize) * (w as usize) + x as usize) * 3;
+        [raw[i], raw[i + 1], raw[i + 2]]
+    })
 }
 
 /// Composites one pixel onto white paper.
@@ -582,12 +600,16 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
             }
         }
     });
-    // (every window, windows with detail in the reference)
-    let (all, detail) = (0..bh - 1)
-        .into_par_iter()
-        .fold(
-            || (Histogram::new(), Histogram::new()),
-            |(mut all, mut detail), by| {
+    // (every window, windows with detail in the reference), summed in parts of a fixed
+    // size merged in order: the score must not depend on how the work was shared out
+    // (floating-point sums do), or the same file would score differently run to run.
+    const ROWS_PER_PART: usize = 16;
+    let starts: Vec<usize> = (0..bh - 1).step_by(ROWS_PER_PART).collect();
+    let parts: Vec<(Histogram, Histogram)> = starts
+        .par_iter()
+        .map(|&first| {
+            let (mut all, mut detail) = (Histogram::new(), Histogram::new());
+            for by in first..(first + ROWS_PER_PART).min(bh - 1) {
                 let r0 = &blocks[by * bw..(by + 1) * bw];
                 let r1 = &blocks[(by + 1) * bw..(by + 2) * bw];
                 for bx in 0..bw - 1 {
@@ -603,13 +625,15 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
                         detail.add(ssim);
                     }
                 }
-                (all, detail)
-            },
-        )
-        .reduce(
-            || (Histogram::new(), Histogram::new()),
-            |x, y| (x.0.merge(y.0), x.1.merge(y.1)),
-        );
+            }
+            (all, detail)
+        })
+        .collect();
+    let (all, detail) = parts
+        .into_iter()
+        .fold((Histogram::new(), Histogram::new()), |x, y| {
+            (x.0.merge(y.0), x.1.merge(y.1))
+        });
     let pool = if detail.total > 0 { &detail } else { &all };
     Some(pool.low_mean(WORST_FRACTION).clamp(0.0, 1.0))
 }

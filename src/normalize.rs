@@ -16,6 +16,7 @@ use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::decode::{CmykConversion, Decoded};
 use crate::error::{IccIssue, Warning};
+use crate::run;
 
 /// Pixels ready to encode: 8-bit, upright, opaque, sRGB.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,21 +239,24 @@ fn transform<const C: usize>(src: &[u8], w: u32, h: u32, o: u8) -> (u32, u32, Ve
     let mut dst = vec![0u8; src.len()];
     let step_x = (d * wi + a) * C as i64;
     const TILE: u32 = 64;
-    for ty in (0..dh).step_by(TILE as usize) {
+    // One band of tile rows per task: idle workers of the runner share a lone photo.
+    let band_len = (TILE * dw) as usize * C;
+    run::chunks_mut(&mut dst, band_len.max(1), |band, out| {
+        let ty = band as u32 * TILE;
         for tx in (0..dw).step_by(TILE as usize) {
             for dy in ty..(ty + TILE).min(dh) {
                 let (dx0, dy0) = (i64::from(tx), i64::from(dy));
                 let mut si = ((d * dx0 + e * dy0 + f) * wi + (a * dx0 + b * dy0 + c)) * C as i64;
-                let row = dy as usize * dw as usize;
+                let row = (dy - ty) as usize * dw as usize;
                 for dx in tx..(tx + TILE).min(dw) {
                     let di = (row + dx as usize) * C;
                     let s = si as usize;
-                    dst[di..di + C].copy_from_slice(&src[s..s + C]);
+                    out[di..di + C].copy_from_slice(&src[s..s + C]);
                     si += step_x;
                 }
             }
         }
-    }
+    });
     (dw, dh, dst)
 }
 
@@ -266,6 +270,27 @@ mod tests {
         assert_eq!(over_white(0, 255), 0);
         assert_eq!(over_white(200, 255), 200);
         assert_eq!(over_white(0, 128), 127);
+    }
+
+    #[test]
+    fn orientation_bands_shared_by_workers_give_the_same_picture() {
+        // Several 64-row bands and a partial one; every pixel distinct enough to tell.
+        let img = RgbImage::from_fn(150, 197, |x, y| {
+            image::Rgb([x as u8, y as u8, (x * 7 + y * 3) as u8])
+        });
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        for o in 1..=8 {
+            let alone = orient(Pixels::Rgb(img.clone()), o);
+            let shared = pool.install(|| orient(Pixels::Rgb(img.clone()), o));
+            assert_eq!(alone.as_bytes(), shared.as_bytes(), "orientation {o}");
+        }
+        let Pixels::Rgb(turned) = pool.install(|| orient(Pixels::Rgb(img.clone()), 6)) else {
+            unreachable!()
+        };
+        assert_eq!(turned, image::imageops::rotate90(&img));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
 use crate::resize::{scaled_dims, shrink_box};
+use crate::run;
 use crate::sniff::{sniff, Format};
 use crate::{jpeg, png, rotate};
 
@@ -184,17 +185,25 @@ pub fn convert_bytes(
 /// (animation, colour handling, colour class, blur, resolution). Shared with stitch so
 /// each piece is treated as convert treats a file.
 pub fn prepare(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadata) {
+    let (pixels, metadata) = normalized(decoded, warnings);
+    warnings.append(&mut inspect_warnings(&pixels));
+    (pixels, metadata)
+}
+
+/// The normalised pixels and the metadata of a decoded picture, with the warnings about
+/// animation and colour handling; [`inspect_warnings`] adds the rest.
+fn normalized(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadata) {
     let metadata = decoded.metadata;
     if decoded.animated {
         warnings.push(Warning::Animated);
     }
-    let pixels = inspect_into(normalize(decoded, warnings), warnings);
-    (pixels, metadata)
+    (normalize(decoded, warnings), metadata)
 }
 
-/// Runs the reviewer's checks on the normalised source (colour class, blur, resolution)
-/// and appends what they find; the pixels pass through without a copy.
-fn inspect_into(pixels: Pixels, warnings: &mut Vec<Warning>) -> Pixels {
+/// The reviewer's checks on the normalised source (blur, resolution, colour class), as
+/// warnings. They read the pixels only, so convert runs them beside the encode.
+fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
+    let mut warnings = Vec::new();
     let long_edge = pixels.long_edge();
     if long_edge < inspect::MIN_LEGIBLE_LONG_EDGE {
         warnings.push(Warning::LowResolution(long_edge));
@@ -205,7 +214,7 @@ fn inspect_into(pixels: Pixels, warnings: &mut Vec<Warning>) -> Pixels {
         let scale = f64::from(inspect::SHARPNESS_LONG_EDGE) / f64::from(long_edge);
         let preview = if scale < 1.0 {
             let (w, h) = scaled_dims(pixels.width(), pixels.height(), scale);
-            shrink_box(&pixels, w, h)
+            shrink_box(pixels, w, h)
         } else {
             pixels.clone()
         };
@@ -215,13 +224,12 @@ fn inspect_into(pixels: Pixels, warnings: &mut Vec<Warning>) -> Pixels {
         }
     }
     // Colour on the full picture: shrinking would pale a thin red seal's strokes.
-    let image = pixels.into_dynamic();
-    match inspect::colour_class(&image) {
+    match inspect::colour_class_of(pixels) {
         ColourClass::Colour => {}
         ColourClass::Grayscale => warnings.push(Warning::Grayscale),
         ColourClass::Bilevel => warnings.push(Warning::Bilevel),
     }
-    Pixels::from_dynamic(image)
+    warnings
 }
 
 /// Removes a container's metadata without touching its compressed data.
@@ -266,9 +274,47 @@ fn convert_decoded(
             r
         }
     });
-    let (pixels, metadata) = prepare(decoded, &mut warnings);
+    let (pixels, metadata) = normalized(decoded, &mut warnings);
+    // The checks only read the pixels: an idle worker runs them beside the encode.
+    let (mut found, converted) = run::both(
+        || inspect_warnings(&pixels),
+        || {
+            fit_source(
+                source,
+                format,
+                strip.filter(|_| keeps_coding),
+                orientation,
+                &pixels,
+                opts,
+            )
+        },
+    );
+    warnings.append(&mut found);
+    let mut converted = converted?;
+    if let Some(r) = resolution {
+        keep_resolution(&mut converted, r, opts);
+    }
+    if converted.scale > 1.0 {
+        warnings.push(Warning::Enlarged(converted.scale));
+    }
+    converted.metadata = metadata;
+    warnings.append(&mut converted.warnings);
+    converted.warnings = warnings;
+    Ok(converted)
+}
+
+/// The source's own compressed data, when `strip` is given and that lands in the band:
+/// with its metadata stripped, or, for a JPEG stored turned (`orientation` 2–8), turned
+/// upright in the DCT domain. Otherwise the pixels encoded into the band.
+fn fit_source(
+    source: &[u8],
+    format: Format,
+    strip: Option<Stripper>,
+    orientation: u8,
+    pixels: &Pixels,
+    opts: &Options,
+) -> Result<Converted, Problem> {
     let lossless = strip
-        .filter(|_| keeps_coding)
         .and_then(|strip| match orientation {
             1 => strip(source).map(|bytes| (bytes, Method::Stripped)),
             _ if format == Format::Jpeg => {
@@ -277,7 +323,7 @@ fn convert_decoded(
             _ => None,
         })
         .filter(|(bytes, _)| opts.profile.in_band(bytes.len() as u64));
-    let mut converted = match lossless {
+    Ok(match lossless {
         Some((bytes, method)) => Converted {
             bytes,
             format: if format == Format::Png {
@@ -295,21 +341,12 @@ fn convert_decoded(
             probes: 0,
             scale: 1.0,
             score: Some(1.0),
-            metadata,
+            // The caller fills in what was removed.
+            metadata: Metadata::default(),
             warnings: Vec::new(),
         },
-        None => encode_in_band(&pixels, source.len(), format, opts)?,
-    };
-    if let Some(r) = resolution {
-        keep_resolution(&mut converted, r, opts);
-    }
-    if converted.scale > 1.0 {
-        warnings.push(Warning::Enlarged(converted.scale));
-    }
-    converted.metadata = metadata;
-    warnings.append(&mut converted.warnings);
-    converted.warnings = warnings;
-    Ok(converted)
+        None => encode_in_band(pixels, source.len(), format, opts)?,
+    })
 }
 
 /// Writes the source's resolution into the output, scaled with the output's pixels so

@@ -11,6 +11,12 @@
 //! tells its caller how far it is. Callers that must not block submit single items
 //! through a bounded queue instead ([`Runner::try_spawn`], or [`Runner::reserve`] to
 //! hold a place before the item's input has arrived).
+//!
+//! When fewer items than workers are left (one scan in a watched folder, one upload, the
+//! last big file of a batch), the idle workers help inside an item through [`both`],
+//! [`alongside`] and [`chunks_mut`]: rayon's work stealing hands them parts of the item
+//! only when they have nothing else, so a full batch runs as before, and there is never
+//! a second pool.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -67,6 +73,55 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Done<T> {
     Done {
         result,
         millis: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// Whether work started here can be helped by other workers: true on a worker of a
+/// [`Runner`]'s pool of two or more. Elsewhere (`-j 1` on the caller's thread, tests) an
+/// item's parts run one after another, and no second pool is ever started for them.
+fn helpers_possible() -> bool {
+    rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1
+}
+
+/// Runs `a` and `b` and returns both results: in parallel when the item runs on a
+/// runner worker (an idle worker takes `b`; in a full batch the same worker runs it
+/// right after `a`, so nothing is lost), one after the other elsewhere.
+pub fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if helpers_possible() {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
+/// Runs `a`, and `maybe` beside it only if an idle worker of the runner takes it up
+/// while `a` runs: work that may turn out to be needed (a speculative encode), done for
+/// free when a core would idle and never when every worker is busy with items of its
+/// own. `None` when nobody took it; the caller then does it itself if it still needs it.
+pub fn alongside<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    maybe: impl FnOnce() -> B + Send,
+) -> (A, Option<B>) {
+    if !helpers_possible() {
+        return (a(), None);
+    }
+    rayon::join_context(|_| a(), |ctx| ctx.migrated().then(maybe))
+}
+
+/// Calls `f(i, chunk)` on the `i`-th `len`-long chunk of `data` (the last may be
+/// shorter): spread over idle workers of the runner, in order on this thread elsewhere.
+pub fn chunks_mut<T: Send>(data: &mut [T], len: usize, f: impl Fn(usize, &mut [T]) + Sync) {
+    if helpers_possible() {
+        data.par_chunks_mut(len)
+            .enumerate()
+            .for_each(|(i, chunk)| f(i, chunk));
+    } else {
+        data.chunks_mut(len)
+            .enumerate()
+            .for_each(|(i, chunk)| f(i, chunk));
     }
 }
 
@@ -237,6 +292,44 @@ mod tests {
                 assert_eq!(*v, Ok(i as u32 * 2));
             }
         }
+    }
+
+    #[test]
+    fn parts_of_an_item_share_the_runners_workers_and_only_them() {
+        // Off the pool (`-j 1`, tests): in order on this thread, nothing speculative.
+        let me = std::thread::current().id();
+        assert_eq!(both(|| 1, || 2), (1, 2));
+        assert_eq!(alongside(|| 1, || std::thread::current().id()), (1, None));
+        let mut data = vec![0u32; 10];
+        chunks_mut(&mut data, 3, |i, c| {
+            c.iter_mut().for_each(|v| *v = i as u32)
+        });
+        assert_eq!(data, [0, 0, 0, 1, 1, 1, 2, 2, 2, 3]);
+        // On a two-worker runner with one item, the other worker takes parts of it:
+        // `both` waits for its second part, so it runs wherever it is taken.
+        let runner = Runner::new(2);
+        let seen = runner.map(
+            &[()],
+            |_| {
+                let (a, b) = both(
+                    || std::thread::current().id(),
+                    || {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        std::thread::current().id()
+                    },
+                );
+                let mut data = vec![0u32; 10];
+                chunks_mut(&mut data, 3, |i, c| {
+                    c.iter_mut().for_each(|v| *v = i as u32)
+                });
+                (a, b, data)
+            },
+            |_, done| done.result.unwrap(),
+        );
+        let (a, b, data) = &seen[0];
+        assert_ne!(*a, me);
+        assert_ne!(*b, me);
+        assert_eq!(data, &[0, 0, 0, 1, 1, 1, 2, 2, 2, 3]);
     }
 
     #[test]

@@ -42,8 +42,17 @@ use scanfit::words::{line, say, Args as WordArgs, Lang, Message};
 use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, SetupError};
 
 // Help texts are the catalogue's (`help.ftl`), set by `help::localize`.
+/// `scanfit --version`: the version and the JPEG encoder path this binary was built with
+/// (`mozjpeg-simd`, or `mozjpeg-plain-c` when the build found no nasm: 2–7× slower).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (jpeg: ",
+    env!("SCANFIT_JPEG_ENCODER"),
+    ")"
+);
+
 #[derive(Parser)]
-#[command(name = "scanfit", version)]
+#[command(name = "scanfit", version = VERSION)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

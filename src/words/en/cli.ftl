@@ -108,3 +108,5 @@ cli-rules-province = province
 cli-rules-role-identity = identity
 cli-rules-role-auxiliary = auxiliary (combined with an ID)
 cli-rules-role-other = other
+# Printed by the build (build.rs) when mozjpeg was compiled without its SIMD code.
+cli-build-jpeg-plain-c = mozjpeg was built without SIMD (nasm not found): JPEG encoding will be 2-7x slower. Install nasm (Debian/Ubuntu: apt install nasm) and rebuild with `cargo clean -p mozjpeg-sys`.

@@ -103,3 +103,5 @@ cli-rules-province = 省份
 cli-rules-role-identity = 证件
 cli-rules-role-auxiliary = 辅助资料（需与证件拼图）
 cli-rules-role-other = 其他
+# 构建时（build.rs）mozjpeg 未编译 SIMD 代码时显示。
+cli-build-jpeg-plain-c = mozjpeg 未以 SIMD 方式编译（未找到 nasm）：JPEG 编码将慢 2–7 倍。请安装 nasm（Debian/Ubuntu：apt install nasm）后执行 `cargo clean -p mozjpeg-sys` 重新编译。
