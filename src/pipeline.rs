@@ -315,12 +315,15 @@ fn fit_source(
     opts: &Options,
 ) -> Result<Converted, Problem> {
     let lossless = strip
-        .and_then(|strip| match orientation {
-            1 => strip(source).map(|bytes| (bytes, Method::Stripped)),
-            _ if format == Format::Jpeg => {
-                rotate::upright(source, orientation).map(|bytes| (bytes, Method::Rotated))
+        .and_then(|strip| {
+            let stripped = strip(source)?;
+            match orientation {
+                1 => Some((stripped, Method::Stripped)),
+                _ if format == Format::Jpeg && worth_turning(stripped.len(), opts) => {
+                    rotate::upright(source, orientation).map(|bytes| (bytes, Method::Rotated))
+                }
+                _ => None,
             }
-            _ => None,
         })
         .filter(|(bytes, _)| opts.profile.in_band(bytes.len() as u64));
     Ok(match lossless {
@@ -347,6 +350,17 @@ fn fit_source(
         },
         None => encode_in_band(pixels, source.len(), format, opts)?,
     })
+}
+
+/// Whether a JPEG whose coded data (metadata removed) is `len` bytes may land in the band
+/// once turned in the DCT domain. The turn keeps every coefficient; only the Huffman
+/// tables, optimised again for the turned runs of zeros, change the size (by under 1 %
+/// on the phone photos measured). A file further out is not worth the turn: a 10 MB
+/// 48 MP photo took half a second to turn only to be re-encoded anyway.
+fn worth_turning(len: usize, opts: &Options) -> bool {
+    const SLACK: f64 = 0.05;
+    let (len, p) = (len as f64, &opts.profile);
+    len >= p.min_bytes as f64 * (1.0 - SLACK) && len <= p.max_bytes as f64 * (1.0 + SLACK)
 }
 
 /// Writes the source's resolution into the output, scaled with the output's pixels so
