@@ -369,3 +369,66 @@ fn tips(e: &clap::Error, lang: Lang) -> Vec<String> {
     }
     tips
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The catalogue ids `localize` asks for, for `cmd` (worded as `name`) and every
+    /// command under it, that `lang` lacks.
+    fn missing(cmd: &Command, name: &str, lang: Lang, out: &mut Vec<String>) {
+        let has = |id: &str| try_text(lang, id, &Default::default()).is_ok();
+        let mut want = vec![format!("about-{name}")];
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if !has(&format!("help-{name}-{id}")) {
+                want.push(format!("help-{id}"));
+            }
+            // clap gives flags without a value a name too; it is never shown.
+            if arg.get_action().takes_values() {
+                let names = arg.get_value_names().into_iter().flatten();
+                want.extend(names.map(|v| value_id(v)));
+            }
+        }
+        out.extend(
+            want.into_iter()
+                .filter(|id| !has(id))
+                .map(|id| format!("{}: {id}", lang.tag())),
+        );
+        // clap's `help` command takes the command names as values; they are not worded.
+        for sub in cmd.get_subcommands().filter(|_| name != "help") {
+            let child = match name {
+                "scanfit" => sub.get_name().to_owned(),
+                parent => format!("{parent}-{}", sub.get_name()),
+            };
+            missing(sub, &child, lang, out);
+        }
+    }
+
+    /// A flag or command added without its words would show its catalogue id (or the
+    /// English, in Chinese help) instead of help: every one has its own in every
+    /// language, in the tree clap builds (with its `help` command and the global
+    /// `--lang` copied into every subcommand).
+    #[test]
+    fn every_command_flag_and_placeholder_has_words_in_every_language() {
+        let mut cmd = super::super::Cli::command();
+        cmd.build();
+        assert!(
+            cmd.get_subcommands().count() >= 7,
+            "the walk sees the commands"
+        );
+        let mut gaps = Vec::new();
+        for &lang in Lang::ALL {
+            missing(&cmd, "scanfit", lang, &mut gaps);
+        }
+        assert!(gaps.is_empty(), "no words for:\n{}", gaps.join("\n"));
+
+        // The walk finds a gap when there is one.
+        let extra = Command::new("scanfit").arg(Arg::new("no_such_flag").long("no-such-flag"));
+        let mut gaps = Vec::new();
+        missing(&extra, "scanfit", Lang::Zh, &mut gaps);
+        assert_eq!(gaps, ["zh: help-no_such_flag"]);
+    }
+}
