@@ -52,28 +52,48 @@ pub(super) fn turned(source: &Blocks, quant: &[u16; 64], turn: Turn) -> Blocks {
         let (u, v) = (i % 8, i / 8);
         f32::from(quant[if turn.transpose { u * 8 + v } else { i }])
     });
-    let cols = out.cols;
+    // Where each output column and row reads in the plane. A turn moves each output
+    // axis onto one source axis, so a sample's offset is the sum of the two; past the
+    // picture's edge the encoder's padding, the edge sample again.
+    let offset = |ox: usize, oy: usize| {
+        let (sx, sy) = turn.source_of(ox.min(width - 1), oy.min(height - 1), width, height);
+        sy * plane.stride + sx
+    };
+    let (cols, rows) = (out.cols, out.rows);
+    let base = offset(0, 0);
+    let across: Vec<usize> = (0..cols * 8).map(|ox| offset(ox, 0)).collect();
+    // Relative to column 0's offsets, wrapping: a mirrored axis's steps are negative.
+    let down: Vec<usize> = (0..rows * 8)
+        .map(|oy| offset(0, oy).wrapping_sub(base))
+        .collect();
     // Bands of block rows over the runner's idle workers: a 12 MP photo's two chroma
     // planes are 94 000 blocks.
     run::chunks_mut(&mut out.data, cols, |by, row| {
         for (bx, block) in row.iter_mut().enumerate() {
+            let across = &across[bx * 8..bx * 8 + 8];
             let mut samples = [[0f32; 8]; 8];
-            for (y, line) in samples.iter_mut().enumerate() {
-                // Past the picture's edge the encoder's padding: the edge sample again.
-                let oy = (by * 8 + y).min(height - 1);
-                for (x, s) in line.iter_mut().enumerate() {
-                    let ox = (bx * 8 + x).min(width - 1);
-                    let (sx, sy) = turn.source_of(ox, oy, width, height);
-                    *s = plane.samples[sy * plane.stride + sx] - 128.0;
+            for (line, &down) in samples.iter_mut().zip(&down[by * 8..by * 8 + 8]) {
+                for (s, &across) in line.iter_mut().zip(across) {
+                    *s = plane.samples[across.wrapping_add(down)] - 128.0;
                 }
             }
             let coefficients = dct.forward(&samples);
-            for (i, c) in block.iter_mut().enumerate() {
-                *c = (coefficients[i / 8][i % 8] / out_quant[i]).round() as i16;
+            for ((c, f), q) in block
+                .iter_mut()
+                .zip(coefficients.as_flattened())
+                .zip(&out_quant)
+            {
+                *c = nearest(f / q);
             }
         }
     });
     out
+}
+
+/// `x` rounded to the nearest integer, halves away from zero (as `f32::round`, which
+/// is a libm call on the baseline x86-64 target; here it is one conversion).
+fn nearest(x: f32) -> i16 {
+    (x + 0.5f32.copysign(x)) as i16
 }
 
 /// A decoded component: float samples, `stride` per row, covering whole blocks.
@@ -90,9 +110,11 @@ fn decoded(source: &Blocks, quant: &[u16; 64], dct: &Dct) -> Plane {
     run::chunks_mut(&mut samples, stride * 8, |by, band| {
         for bx in 0..source.cols {
             let block = &source.data[by * source.cols + bx];
-            let coefficients: [[f32; 8]; 8] = std::array::from_fn(|v| {
-                std::array::from_fn(|u| f32::from(block[v * 8 + u]) * f32::from(quant[v * 8 + u]))
-            });
+            let mut coefficients = [[0f32; 8]; 8];
+            let flat = coefficients.as_flattened_mut();
+            for ((f, &c), &q) in flat.iter_mut().zip(block).zip(quant) {
+                *f = f32::from(c) * f32::from(q);
+            }
             let pixels = dct.inverse(&coefficients);
             for (y, line) in pixels.iter().enumerate() {
                 let at = y * stride + bx * 8;
