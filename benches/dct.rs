@@ -23,7 +23,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use scanfit::pipeline::{convert_bytes, Converted};
 use scanfit::Options;
 
@@ -68,13 +69,18 @@ fn convert(bytes: &[u8], opts: &Options) -> Converted {
     outcome.pictures.into_iter().next().unwrap().result.unwrap()
 }
 
-fn rotate(c: &mut Criterion) {
-    let photo = std::fs::read(corpus_photo()).unwrap();
-    let cut = cut(&photo, 10);
+/// Converts `photo` (turned) and `cut` (re-encoded) once to say what each makes, then
+/// opens the group `name`, where [`converts`] times both.
+fn against_reencode<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    photo: &[u8],
+    cut: &[u8],
+) -> BenchmarkGroup<'a, WallTime> {
     let opts = Options::default();
-    let (turned, reencoded) = (convert(&photo, &opts), convert(&cut, &opts));
+    let (turned, reencoded) = (convert(photo, &opts), convert(cut, &opts));
     eprintln!(
-        "rotate: {} bytes in; rotated {} bytes ({:?}), re-encoded {} bytes ({:?}, q{:?})",
+        "{name}: {} bytes in; rotated {} bytes ({:?}), re-encoded {} bytes ({:?}, q{:?})",
         photo.len(),
         turned.bytes.len(),
         turned.method,
@@ -82,17 +88,29 @@ fn rotate(c: &mut Criterion) {
         reencoded.method,
         reencoded.quality
     );
-    let mut g = c.benchmark_group("rotate");
+    c.benchmark_group(name)
+}
+
+/// Times convert on the turned photo and on its re-encoded cut, and closes the group.
+fn converts(mut g: BenchmarkGroup<'_, WallTime>, photo: &[u8], cut: &[u8]) {
+    let opts = Options::default();
+    g.bench_function("convert_rotated", |b| {
+        b.iter(|| convert(black_box(photo), &opts))
+    });
+    g.bench_function("convert_reencoded", |b| {
+        b.iter(|| convert(black_box(cut), &opts))
+    });
+    g.finish();
+}
+
+fn rotate(c: &mut Criterion) {
+    let photo = std::fs::read(corpus_photo()).unwrap();
+    let cut = cut(&photo, 10);
+    let mut g = against_reencode(c, "rotate", &photo, &cut);
     g.bench_function("dct_turn_only", |b| {
         b.iter(|| scanfit::rotate::upright(black_box(&photo), 6).unwrap())
     });
-    g.bench_function("convert_rotated", |b| {
-        b.iter(|| convert(black_box(&photo), &opts))
-    });
-    g.bench_function("convert_reencoded", |b| {
-        b.iter(|| convert(black_box(&cut), &opts))
-    });
-    g.finish();
+    converts(g, &photo, &cut);
 }
 
 /// The sideways 12 MP photo of the benchmark corpus, made if missing.
@@ -115,18 +133,7 @@ fn sideways_photo() -> Vec<u8> {
 fn rotate_requantised(c: &mut Criterion) {
     let photo = sideways_photo();
     let cut = cut(&photo, 2);
-    let opts = Options::default();
-    let (turned, reencoded) = (convert(&photo, &opts), convert(&cut, &opts));
-    eprintln!(
-        "rotate_requantised: {} bytes in; rotated {} bytes ({:?}), re-encoded {} bytes ({:?}, q{:?})",
-        photo.len(),
-        turned.bytes.len(),
-        turned.method,
-        reencoded.bytes.len(),
-        reencoded.method,
-        reencoded.quality
-    );
-    let mut g = c.benchmark_group("rotate_requantised");
+    let mut g = against_reencode(c, "rotate_requantised", &photo, &cut);
     g.bench_function("dct_turn_only", |b| {
         b.iter(|| scanfit::rotate::upright(black_box(&photo), 6).unwrap())
     });
@@ -146,13 +153,7 @@ fn rotate_requantised(c: &mut Criterion) {
             })
         })
     });
-    g.bench_function("convert_rotated", |b| {
-        b.iter(|| convert(black_box(&photo), &opts))
-    });
-    g.bench_function("convert_reencoded", |b| {
-        b.iter(|| convert(black_box(&cut), &opts))
-    });
-    g.finish();
+    converts(g, &photo, &cut);
 }
 
 /// Decodes `bytes` to RGB at `eighths`/8 of its size (8 = full size).
