@@ -2,8 +2,8 @@
 //! upright in the DCT domain, as jpegtran's perfect transforms do, instead of being
 //! decoded and re-encoded. The coefficient blocks move (and the coefficients inside
 //! each block are transposed and their odd frequencies negated), so what moves is
-//! never quantised again: the reviewer sees the camera's pixels, and it costs a fraction of
-//! an encode.
+//! never quantised again: the reviewer sees the camera's pixels, and it costs a
+//! fraction of an encode.
 //!
 //! A block can move only if it lands on the output's block grid: along each axis the
 //! turn mirrors, a component's samples must be a whole number of 8-sample blocks (its
@@ -75,14 +75,14 @@ impl Turn {
         })
     }
 
-    /// How a component sampled `h_samp` × `v_samp` (of `max_h` × `max_v`) of a
-    /// `width` × `height` picture reaches the output; `None` when it cannot. Along an
-    /// axis the turn mirrors, the component's blocks move exactly when its samples
-    /// tile that axis in whole blocks (padding blocks only past the far end, where the
-    /// writer makes its own) and each of its samples covers whole pixels of the
-    /// picture (else mirroring would shift chroma against luma). A subsampled component
-    /// that fails only the first is requantised; a full-resolution one is luma, which
-    /// must stay the camera's own.
+    /// How a component sampled `samp` (horizontally, vertically; of the picture's
+    /// largest factors `max`) of a `width` × `height` picture reaches the output;
+    /// `None` when it cannot. Along an axis the turn mirrors, the component's blocks
+    /// move exactly when its samples tile that axis in whole blocks (padding blocks
+    /// only past the far end, where the writer makes its own) and each of its samples
+    /// covers whole pixels of the picture (else mirroring would shift chroma against
+    /// luma). A subsampled component that fails only the first is requantised; a
+    /// full-resolution one is luma, which must stay the camera's own.
     fn moves(self, (width, height): (u32, u32), max: (u32, u32), samp: (u32, u32)) -> Option<Move> {
         let mirrored = self.swapped((self.flip_h, self.flip_v));
         let axes = [
@@ -144,8 +144,8 @@ impl Turn {
 
 /// `bytes` (a JPEG stored with EXIF orientation `orientation`) turned upright without
 /// decoding its luma, with no metadata; `None` when luma's blocks cannot move for its
-/// size and sampling, when there is nothing to turn, or when libjpeg gives up (then the caller
-/// re-encodes, as without this path).
+/// size and sampling, when there is nothing to turn, or when libjpeg gives up (then
+/// the caller re-encodes, as without this path).
 pub fn upright(bytes: &[u8], orientation: u8) -> Option<Vec<u8>> {
     let turn = Turn::for_orientation(orientation)?;
     guarded(|| transcode(bytes, turn)).ok().flatten()
