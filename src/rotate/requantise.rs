@@ -248,6 +248,36 @@ mod tests {
     }
 
     #[test]
+    fn on_whole_blocks_requantising_moves_the_blocks() {
+        // A 24 × 16 plane (whole blocks) with a table of all 1s: every orientation's
+        // requantised blocks are exactly the source blocks moved and turned as the
+        // lossless path moves them (no sample clamped, so nothing is lost).
+        let mut seed = 0x1234_5678;
+        let mut source = Blocks::zeroed(24, 16);
+        for block in &mut source.data {
+            for (i, c) in block.iter_mut().enumerate() {
+                let r = noise(&mut seed) as i16;
+                *c = if i == 0 { (r - 128) * 3 } else { r % 9 - 4 };
+            }
+        }
+        for o in 2..=8 {
+            let turn = Turn::for_orientation(o).unwrap();
+            let out = turned(&source, &[1; 64], turn);
+            let (cols, rows) = turn.swapped((3, 2));
+            assert_eq!((out.cols, out.rows), (cols, rows));
+            for y in 0..rows {
+                for x in 0..cols {
+                    let (sx, sy) = turn.source_of(x, y, cols, rows);
+                    let mut want = [0i16; 64];
+                    turn.block(&source.data[sy * 3 + sx], &mut want);
+                    let got = &out.data[y * cols + x];
+                    assert_eq!(&want, got, "orientation {o}, block {x},{y}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_turned_plane_is_the_plane_turned() {
         // 12 × 20 samples: neither axis whole blocks. Each orientation's requantised
         // output, decoded, equals the decoded source turned sample by sample.
