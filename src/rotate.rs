@@ -1,14 +1,20 @@
 //! Lossless rotation: a JPEG that meets every rule but its EXIF orientation is turned
 //! upright in the DCT domain, as jpegtran's perfect transforms do, instead of being
 //! decoded and re-encoded. The coefficient blocks move (and the coefficients inside
-//! each block are transposed and their odd frequencies negated), so no quantisation
-//! happens again: the reviewer sees the camera's pixels, and it costs a fraction of
-//! an encode.
+//! each block are transposed and their odd frequencies negated), so what moves is
+//! never quantised again: the reviewer sees the camera's pixels, and it costs a
+//! fraction of an encode.
 //!
-//! Only whole MCUs can move: a flipped axis whose length is not a multiple of the MCU
-//! would carry the padding blocks of the edge into the picture. Such a picture gets
-//! `None` here and is re-encoded by the band search (never trimmed: the border of a
-//! document must stay complete).
+//! A block can move only if it lands on the output's block grid: along each axis the
+//! turn mirrors, a component's samples must be a whole number of 8-sample blocks (its
+//! padding blocks then stay past the far end). Luma of the most common phone photo
+//! (4000×3000, 4:2:0, stored sideways) passes, its chroma (1500 rows, 187.5 blocks)
+//! does not. Such a chroma plane is requantised instead ([`requantise`]): decoded to
+//! float samples, turned, and quantised again with the source's own table, one
+//! generation of loss in the colour only, while luma (what a reviewer reads) keeps the
+//! camera's coefficients. When luma itself cannot move, the picture gets `None` here
+//! and is re-encoded by the band search (never trimmed: the border of a document must
+//! stay complete).
 //!
 //! The output carries no marker the source had beyond what decoding needs (JFIF, or
 //! Adobe for RGB-stored files): libjpeg writes only those, so EXIF, XMP, comments and
@@ -27,6 +33,17 @@ use mozjpeg_sys::{
 };
 
 use crate::decode::jpeg::{guarded, strict_error_mgr, JpegError};
+
+mod requantise;
+
+/// How one component's coefficients reach the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    /// Its blocks move and turn, untouched: lossless.
+    Blocks,
+    /// Its samples turn and are quantised again with the same table.
+    Requantise,
+}
 
 /// How a picture stored with an EXIF orientation becomes upright: an optional
 /// transposition, then optional mirrorings of the result's axes.
@@ -58,14 +75,37 @@ impl Turn {
         })
     }
 
-    /// Whether the turn moves only whole MCUs of a `width` × `height` picture whose MCU
-    /// is `mcu_w` × `mcu_h` pixels: each axis mirrored in the output must be a whole
-    /// number of MCUs in the source.
-    fn is_exact(self, width: u32, height: u32, mcu_w: u32, mcu_h: u32) -> bool {
-        // The output's horizontal axis is the source's vertical one when transposed.
-        let ((across, across_mcu), (down, down_mcu)) =
-            self.swapped(((width, mcu_w), (height, mcu_h)));
-        (!self.flip_h || across % across_mcu == 0) && (!self.flip_v || down % down_mcu == 0)
+    /// How a component sampled `samp` (horizontally, vertically; of the picture's
+    /// largest factors `max`) of a `width` × `height` picture reaches the output;
+    /// `None` when it cannot. Along an axis the turn mirrors, the component's blocks
+    /// move exactly when its samples tile that axis in whole blocks (padding blocks
+    /// only past the far end, where the writer makes its own) and each of its samples
+    /// covers whole pixels of the picture (else mirroring would shift chroma against
+    /// luma). A subsampled component that fails only the first is requantised; a
+    /// full-resolution one is luma, which must stay the camera's own.
+    fn moves(self, (width, height): (u32, u32), max: (u32, u32), samp: (u32, u32)) -> Option<Move> {
+        let mirrored = self.swapped((self.flip_h, self.flip_v));
+        let axes = [
+            (mirrored.0, width, max.0, samp.0),
+            (mirrored.1, height, max.1, samp.1),
+        ];
+        let full = samp == max;
+        let mut how = Move::Blocks;
+        for (mirrored, len, max, samp) in axes {
+            if !mirrored {
+                continue;
+            }
+            if samp == 0 || max % samp != 0 || len % (max / samp) != 0 {
+                return None;
+            }
+            if (len / (max / samp)) % 8 != 0 {
+                if full {
+                    return None;
+                }
+                how = Move::Requantise;
+            }
+        }
+        Some(how)
     }
 
     /// A (horizontal, vertical) pair of the source as the output's axes see it.
@@ -103,9 +143,9 @@ impl Turn {
 }
 
 /// `bytes` (a JPEG stored with EXIF orientation `orientation`) turned upright without
-/// decoding, with no metadata; `None` when the turn cannot be exact for its size and
-/// sampling, when there is nothing to turn, or when libjpeg gives up (then the caller
-/// re-encodes, as without this path).
+/// decoding its luma, with no metadata; `None` when luma's blocks cannot move for its
+/// size and sampling, when there is nothing to turn, or when libjpeg gives up (then
+/// the caller re-encodes, as without this path).
 pub fn upright(bytes: &[u8], orientation: u8) -> Option<Vec<u8>> {
     let turn = Turn::for_orientation(orientation)?;
     guarded(|| transcode(bytes, turn)).ok().flatten()
@@ -215,9 +255,9 @@ impl Drop for Writer {
     }
 }
 
-/// One component's geometry: blocks per row and rows of blocks, padded to whole MCUs
-/// (as libjpeg allocates its coefficient arrays), and its vertical sampling factor
-/// (the rows of blocks one MCU row holds).
+/// One component's coefficient array: blocks per row and rows of blocks, padded to
+/// whole MCUs (as libjpeg allocates them), and its vertical sampling factor (the rows
+/// of blocks one MCU row holds).
 #[derive(Debug, Clone, Copy)]
 struct Plane {
     cols: usize,
@@ -225,7 +265,67 @@ struct Plane {
     v_samp: usize,
 }
 
-/// The turn itself: coefficients read, moved into arrays of the output's shape, written.
+/// One component of the turn: how it moves, its arrays in the source and the output,
+/// and its size in samples in the source.
+#[derive(Debug, Clone, Copy)]
+struct Component {
+    how: Move,
+    source: Plane,
+    out: Plane,
+    width: usize,
+    height: usize,
+}
+
+impl Component {
+    /// The output's blocks that hold picture (the rest are MCU padding).
+    fn out_blocks(&self, turn: Turn) -> (usize, usize) {
+        turn.swapped((self.width.div_ceil(8), self.height.div_ceil(8)))
+    }
+}
+
+/// The components of the source whose header `s` has read, as `turn` moves them;
+/// `None` when one of them cannot reach the output (luma not in whole blocks along a
+/// mirrored axis, or an odd sampling).
+fn components(s: &jpeg_decompress_struct, turn: Turn) -> Option<Vec<Component>> {
+    let (width, height) = (s.image_width, s.image_height);
+    let (max_h, max_v) = (s.max_h_samp_factor as u32, s.max_v_samp_factor as u32);
+    let (out_w, out_h) = turn.swapped((width, height));
+    let (out_max_h, out_max_v) = turn.swapped((max_h, max_v));
+    // SAFETY: comp_info holds num_components entries after jpeg_read_header.
+    let comps = unsafe { std::slice::from_raw_parts(s.comp_info, s.num_components as usize) };
+    let padded = |len: u32, max: u32, samp: u32| (len.div_ceil(max * 8) * samp) as usize;
+    let samples = |len: u32, max: u32, samp: u32| (len * samp).div_ceil(max) as usize;
+    comps
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let (hs, vs) = (c.h_samp_factor as u32, c.v_samp_factor as u32);
+            let how = turn.moves((width, height), (max_h, max_v), (hs, vs))?;
+            if ci == 0 && how != Move::Blocks {
+                return None;
+            }
+            let (out_hs, out_vs) = turn.swapped((hs, vs));
+            Some(Component {
+                how,
+                source: Plane {
+                    cols: padded(width, max_h, hs),
+                    rows: padded(height, max_v, vs),
+                    v_samp: vs as usize,
+                },
+                out: Plane {
+                    cols: padded(out_w, out_max_h, out_hs),
+                    rows: padded(out_h, out_max_v, out_vs),
+                    v_samp: out_vs as usize,
+                },
+                width: samples(width, max_h, hs),
+                height: samples(height, max_v, vs),
+            })
+        })
+        .collect()
+}
+
+/// The turn itself: coefficients read, moved (or requantised) into arrays of the
+/// output's shape, written.
 fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
     let mut src = Reader::new(bytes);
     let s = &mut *src.cinfo;
@@ -233,43 +333,19 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
     // transcoding (jpegtran's); every pointer dereferenced is one libjpeg set up for
     // this struct, within the sizes its own fields state.
     unsafe { jpeg_read_header(s, 1) };
-    let (width, height) = (s.image_width, s.image_height);
-    let (max_h, max_v) = (s.max_h_samp_factor as u32, s.max_v_samp_factor as u32);
-    if !turn.is_exact(width, height, max_h * 8, max_v * 8) {
+    let Some(components) = components(s, turn) else {
         return Ok(None);
-    }
-    let (out_w, out_h) = turn.swapped((width, height));
-    let (out_max_h, out_max_v) = turn.swapped((max_h, max_v));
-    let n = s.num_components as usize;
-    // SAFETY: comp_info holds num_components entries after jpeg_read_header.
-    let comps = unsafe { std::slice::from_raw_parts(s.comp_info, n) };
-    let planes: Vec<(Plane, Plane)> = comps
-        .iter()
-        .map(|c| {
-            let (hs, vs) = (c.h_samp_factor as usize, c.v_samp_factor as usize);
-            let padded = |len: u32, max: u32, samp: usize| len.div_ceil(max * 8) as usize * samp;
-            let source = Plane {
-                cols: padded(width, max_h, hs),
-                rows: padded(height, max_v, vs),
-                v_samp: vs,
-            };
-            let (out_hs, out_vs) = turn.swapped((hs, vs));
-            let out = Plane {
-                cols: padded(out_w, out_max_h, out_hs),
-                rows: padded(out_h, out_max_v, out_vs),
-                v_samp: out_vs,
-            };
-            (source, out)
-        })
-        .collect();
+    };
+    let (out_w, out_h) = turn.swapped((s.image_width, s.image_height));
     // The output's arrays come from the source's memory manager before the source's
     // own are realised, so reading the coefficients realises both (jpegtran's way).
     let mem = unsafe { &mut *s.common.mem };
     let request = mem.request_virt_barray.ok_or_else(no_manager)?;
     let access = mem.access_virt_barray.ok_or_else(no_manager)?;
-    let mut out_arrays: Vec<*mut jvirt_barray_control> = planes
+    let mut out_arrays: Vec<*mut jvirt_barray_control> = components
         .iter()
-        .map(|(_, p)| unsafe {
+        .map(|c| unsafe {
+            let p = c.out;
             request(
                 &mut s.common,
                 JPOOL_IMAGE,
@@ -284,7 +360,16 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
     if src_arrays.is_null() {
         return Ok(None);
     }
-    for (ci, (sp, op)) in planes.iter().enumerate() {
+    // The tables each component was quantised with, latched by libjpeg as it read them.
+    let quant: Option<Vec<[u16; 64]>> =
+        unsafe { std::slice::from_raw_parts(s.comp_info, components.len()) }
+            .iter()
+            .map(|c| (!c.quant_table.is_null()).then(|| unsafe { (*c.quant_table).quantval }))
+            .collect();
+    let Some(quant) = quant else {
+        return Ok(None);
+    };
+    for (ci, c) in components.iter().enumerate() {
         // libjpeg-turbo keeps every virtual array in memory (jmemnobs): the row
         // pointers taken here stay valid while the Reader lives.
         let mut rows = |array: *mut jvirt_barray_control, plane: &Plane, write: bool| {
@@ -292,17 +377,16 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
                 .map(|r| unsafe { *access(&mut s.common, array, r as u32, 1, write as boolean) })
                 .collect::<Vec<JBLOCKROW>>()
         };
-        let from = rows(unsafe { *src_arrays.add(ci) }, sp, false);
-        let to = rows(out_arrays[ci], op, true);
-        for (y, &row) in to.iter().enumerate() {
-            for x in 0..op.cols {
-                let (sx, sy) = turn.source_of(x, y, op.cols, op.rows);
-                if sx >= sp.cols || sy >= sp.rows {
-                    return Ok(None);
-                }
-                unsafe { turn.block(&*from[sy].add(sx), &mut *row.add(x)) };
-            }
+        let from = rows(unsafe { *src_arrays.add(ci) }, &c.source, false);
+        let to = rows(out_arrays[ci], &c.out, true);
+        let moved = match c.how {
+            Move::Blocks => move_blocks(turn, c, &from, &to),
+            Move::Requantise => requantise_into(turn, c, &quant[ci], &from, &to),
+        };
+        if !moved {
+            return Ok(None);
         }
+        fill_padding(c.out_blocks(turn), &c.out, &to);
     }
     let mut out = Writer::new();
     let d = &mut *out.cinfo;
@@ -323,6 +407,70 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
         jpeg_finish_decompress(s);
     }
     Ok(Some(std::mem::take(&mut out.dest.buf)))
+}
+
+/// Moves and turns the blocks of a component that tile the mirrored axes exactly:
+/// output block (x, y) is the source block the turn puts there. False if the source's
+/// arrays are smaller than its header said (then the caller re-encodes).
+fn move_blocks(turn: Turn, c: &Component, from: &[JBLOCKROW], to: &[JBLOCKROW]) -> bool {
+    let (cols, rows) = c.out_blocks(turn);
+    for (y, &row) in to.iter().enumerate().take(rows) {
+        for x in 0..cols {
+            let (sx, sy) = turn.source_of(x, y, cols, rows);
+            if sx >= c.source.cols || sy >= c.source.rows {
+                return false;
+            }
+            // SAFETY: both blocks inside their arrays' stated sizes (checked above;
+            // `to` has `c.out.cols` ≥ `cols` blocks per row).
+            unsafe { turn.block(&*from[sy].add(sx), &mut *row.add(x)) };
+        }
+    }
+    true
+}
+
+/// Turns a component whose blocks cannot move by requantising its samples
+/// ([`requantise`]), with `quant`, the table its coefficients carry.
+fn requantise_into(
+    turn: Turn,
+    c: &Component,
+    quant: &[u16; 64],
+    from: &[JBLOCKROW],
+    to: &[JBLOCKROW],
+) -> bool {
+    let mut source = requantise::Blocks::zeroed(c.width, c.height);
+    if source.cols > c.source.cols || source.rows > c.source.rows {
+        return false;
+    }
+    for (y, blocks) in source.data.chunks_mut(source.cols).enumerate() {
+        // SAFETY: row `y` of the source array holds `c.source.cols` ≥ `source.cols`
+        // blocks (checked above).
+        let row = unsafe { std::slice::from_raw_parts(from[y], blocks.len()) };
+        blocks.copy_from_slice(row);
+    }
+    let turned = requantise::turned(&source, quant, turn);
+    for (y, blocks) in turned.data.chunks(turned.cols).enumerate() {
+        // SAFETY: the output array holds `c.out` blocks, at least the turned plane's
+        // (the same division of the output's size into blocks).
+        let row = unsafe { std::slice::from_raw_parts_mut(to[y], blocks.len()) };
+        row.copy_from_slice(blocks);
+    }
+    true
+}
+
+/// Fills the MCU padding of an output array (the blocks past the `real` ones) with
+/// copies of the nearest real block. libjpeg's writer never reads them (jctrans.c
+/// codes dummy blocks of its own there: zero AC, the left neighbour's DC), so this only
+/// keeps the arrays free of uninitialised memory.
+fn fill_padding((cols, rows): (usize, usize), out: &Plane, to: &[JBLOCKROW]) {
+    for (y, &row) in to.iter().enumerate() {
+        let from_row = to[y.min(rows - 1)];
+        let start = if y < rows { cols } else { 0 };
+        for x in start..out.cols {
+            // SAFETY: both inside the array (`x` < `out.cols`, the nearest real block is
+            // inside the real ones); a padding block is never a real one.
+            unsafe { *row.add(x) = *from_row.add(x.min(cols - 1)) };
+        }
+    }
 }
 
 /// The output's header for a transposed picture: its size, the sampling factors and
@@ -384,17 +532,40 @@ mod tests {
     }
 
     #[test]
-    fn exactness_follows_the_mirrored_axes() {
-        // 4:2:0: a 16 × 16 MCU. Width 2000 (125 MCUs), height 1992 (not whole).
-        let exact = |o| {
+    fn what_moves_follows_the_mirrored_axes() {
+        // 4:2:0 luma and chroma of a 2000 × 1992 picture: luma 1992 rows = 249 blocks,
+        // chroma 996 rows = 124.5 blocks; 2000 columns are whole blocks for both.
+        let moves = |o, samp| {
             Turn::for_orientation(o)
                 .unwrap()
-                .is_exact(2000, 1992, 16, 16)
+                .moves((2000, 1992), (2, 2), samp)
         };
-        assert!(exact(2)); // mirrors the width only
-        assert!(!exact(3) && !exact(4) && !exact(7));
-        assert!(exact(5)); // a transposition moves no padding into the picture
-        assert!(!exact(6)); // rotating right mirrors the source's height
-        assert!(exact(8)); // rotating left mirrors the source's width
+        let (luma, chroma) = ((2, 2), (1, 1));
+        for o in 2..=8 {
+            assert_eq!(moves(o, luma), Some(Move::Blocks), "orientation {o}");
+        }
+        for o in [2, 5, 8] {
+            // Mirrors the width only, or nothing (a transposition moves no padding).
+            assert_eq!(moves(o, chroma), Some(Move::Blocks), "orientation {o}");
+        }
+        for o in [3, 4, 6, 7] {
+            // Mirror the height: chroma's half block must be requantised.
+            assert_eq!(moves(o, chroma), Some(Move::Requantise), "orientation {o}");
+        }
+        // Luma not in whole blocks along a mirrored axis cannot reach the output (so
+        // neither can the picture, whatever its chroma could do); an odd length that
+        // splits chroma samples cannot either.
+        let turn = Turn::for_orientation(6).unwrap();
+        assert_eq!(turn.moves((2000, 1990), (2, 2), luma), None);
+        assert_eq!(turn.moves((2000, 1991), (2, 2), chroma), None);
+        // Along an unmirrored axis any length goes (orientation 6 mirrors the height).
+        assert_eq!(turn.moves((1990, 2000), (2, 2), luma), Some(Move::Blocks));
+        // An odd sampling (3 luma columns per chroma sample) is never turned.
+        assert_eq!(
+            Turn::for_orientation(2)
+                .unwrap()
+                .moves((2400, 8), (3, 1), (2, 1)),
+            None
+        );
     }
 }
