@@ -357,8 +357,8 @@ const MAX_PROBES: u32 = 12;
 ///
 /// JPEG codes each 8×8 block on its own (only the DC term is predicted from the left
 /// neighbour), so the bytes of a picture are close to the sum of the bytes of its
-/// stripes: an eighth of the rows, encoded, predicts the whole file within a few
-/// percent at an eighth of the cost. The ratio is measured exactly at the first full
+/// stripes: an eighth of the rows (fewer past 24 MP, see [`PROBE_MAX_PIXELS`]), encoded,
+/// predicts the whole file within a few percent at an eighth of the cost. The ratio is measured exactly at the first full
 /// encode and corrected from then on.
 struct Probe {
     pixels: Pixels,
