@@ -1241,16 +1241,21 @@ mod tests {
         assert!(matches!(search.decide(&short), Move::Rescale { .. }));
     }
 
-    #[test]
-    fn an_idle_worker_speeds_the_search_without_changing_its_result() {
-        // A real photo (tests/fixtures/real/README.md), enlarged past the probe threshold
-        // so that probes and speculative full encodes are made.
+    /// A real photo (tests/fixtures/real/README.md) resized to `width` × `height`.
+    fn real_photo(width: u32, height: u32) -> Pixels {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/real/photo_orient6_gps.jpg"
         );
         let photo = Pixels::Rgb(image::open(path).unwrap().to_rgb8());
-        let pixels = resize(&photo, 1500, 2400);
+        resize(&photo, width, height)
+    }
+
+    #[test]
+    fn an_idle_worker_speeds_the_search_without_changing_its_result() {
+        // Enlarged past the probe threshold so that probes and speculative full encodes
+        // are made.
+        let pixels = real_photo(1500, 2400);
         let moz = crate::encode::MozJpeg::from(crate::encode::Effort::Balanced);
         let at_85 = moz.encode(&pixels, 85).unwrap().len() as u64;
         let pool = rayon::ThreadPoolBuilder::new()
@@ -1300,13 +1305,8 @@ mod tests {
 
     #[test]
     fn a_large_pictures_probe_stays_small_and_still_predicts_its_encode() {
-        // A real photo (tests/fixtures/real/README.md) at a 48 MP camera's size.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/real/photo_orient6_gps.jpg"
-        );
-        let photo = Pixels::Rgb(image::open(path).unwrap().to_rgb8());
-        let pixels = resize(&photo, 6000, 8000);
+        // A 48 MP camera's size.
+        let pixels = real_photo(6000, 8000);
         let probe = Probe::of(&pixels).unwrap();
         let probe_pixels = u64::from(probe.pixels.width()) * u64::from(probe.pixels.height());
         assert!(
