@@ -157,11 +157,14 @@ pub fn convert_bytes(
     claimed: Option<Format>,
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
-    let Some(DecodedSource {
-        format,
-        renamed,
-        pictures,
-    }) = decode_bytes(bytes, claimed, opts)?
+    let Some((
+        DecodedSource {
+            format,
+            renamed,
+            pictures,
+        },
+        mut ahead,
+    )) = decode_beside_turn(bytes, claimed, opts)?
     else {
         return Ok(None);
     };
@@ -174,11 +177,71 @@ pub fn convert_bytes(
                 if renamed {
                     warnings.push(Warning::Renamed { real: format });
                 }
-                convert_decoded(bytes, format, decoded, warnings, opts)
+                convert_decoded(bytes, format, decoded, warnings, ahead.take(), opts)
             }),
         })
         .collect();
     Ok(Some(SourceOutcome { format, pictures }))
+}
+
+/// A JPEG turned upright from its bytes alone, before its pixels were decoded: what
+/// [`rotate::upright`] gave for `orientation`.
+struct TurnedAhead {
+    orientation: u8,
+    bytes: Option<Vec<u8>>,
+}
+
+/// [`decode_bytes`], with the DCT-domain turn of a sideways JPEG started beside the
+/// decode when a worker of the runner is idle (one file alone, the last of a batch):
+/// the turn needs only the bytes, so the file then costs the longer of the two instead
+/// of their sum. It is speculation, taken up only by an idle worker (never with one
+/// job, never while other files wait), and only for a file whose header already says
+/// the turn is likely the path; whether it is used is decided after the decode, exactly
+/// as without it.
+fn decode_beside_turn<'a>(
+    bytes: &'a [u8],
+    claimed: Option<Format>,
+    opts: &Options,
+) -> Result<Option<(DecodedSource<'a>, Option<TurnedAhead>)>, Problem> {
+    let Some(orientation) = turn_likely(bytes, opts) else {
+        return Ok(decode_bytes(bytes, claimed, opts)?.map(|source| (source, None)));
+    };
+    // A JPEG is one picture, decoded at once: collected, its pages may cross workers.
+    let (source, turned) = run::alongside(
+        || {
+            decode_bytes(bytes, claimed, opts)
+                .map(|source| source.map(|s| (s.format, s.renamed, s.pictures.collect::<Vec<_>>())))
+        },
+        || rotate::upright(bytes, orientation),
+    );
+    let ahead = turned.map(|bytes| TurnedAhead { orientation, bytes });
+    Ok(source?.map(|(format, renamed, pictures)| {
+        let pictures = pictures.into_iter().collect();
+        let source = DecodedSource {
+            format,
+            renamed,
+            pictures,
+        };
+        (source, ahead)
+    }))
+}
+
+/// The EXIF orientation of a JPEG whose header says [`fit_source`] will likely turn it:
+/// sideways, its coded data kept (the profile allows JPEG, no ICC profile but sRGB) and
+/// worth turning for its size. The header cannot say CMYK or a failing decode; those
+/// waste the turn, and the decision after the decode still rules.
+fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
+    if sniff(bytes) != Some(Format::Jpeg)
+        || !matches!(opts.profile.format, FormatChoice::Auto | FormatChoice::Jpeg)
+    {
+        return None;
+    }
+    let orientation = jpeg::metadata(bytes).orientation.unwrap_or(1);
+    let keeps_coding = jpeg::icc_profile(bytes)
+        .as_deref()
+        .is_none_or(crate::normalize::is_srgb_profile);
+    (orientation != 1 && keeps_coding && worth_turning(jpeg::strip_metadata(bytes)?.len(), opts))
+        .then_some(orientation)
 }
 
 /// Normalises a decoded picture and adds the warnings convert gives about its content
@@ -242,6 +305,7 @@ fn convert_decoded(
     format: Format,
     decoded: Decoded,
     mut warnings: Vec<Warning>,
+    ahead: Option<TurnedAhead>,
     opts: &Options,
 ) -> Result<Converted, Problem> {
     // A source that already meets every rule keeps its compressed data: only metadata
@@ -284,6 +348,7 @@ fn convert_decoded(
                 format,
                 strip.filter(|_| keeps_coding),
                 orientation,
+                ahead,
                 &pixels,
                 opts,
             )
@@ -305,12 +370,14 @@ fn convert_decoded(
 
 /// The source's own compressed data, when `strip` is given and that lands in the band:
 /// with its metadata stripped, or, for a JPEG stored turned (`orientation` 2–8), turned
-/// upright in the DCT domain. Otherwise the pixels encoded into the band.
+/// upright in the DCT domain (or taken from `ahead`, the same turn done beside the
+/// decode). Otherwise the pixels encoded into the band.
 fn fit_source(
     source: &[u8],
     format: Format,
     strip: Option<Stripper>,
     orientation: u8,
+    ahead: Option<TurnedAhead>,
     pixels: &Pixels,
     opts: &Options,
 ) -> Result<Converted, Problem> {
@@ -320,7 +387,11 @@ fn fit_source(
             match orientation {
                 1 => Some((stripped, Method::Stripped)),
                 _ if format == Format::Jpeg && worth_turning(stripped.len(), opts) => {
-                    rotate::upright(source, orientation).map(|bytes| (bytes, Method::Rotated))
+                    let turned = match ahead {
+                        Some(ahead) if ahead.orientation == orientation => ahead.bytes,
+                        _ => rotate::upright(source, orientation),
+                    };
+                    turned.map(|bytes| (bytes, Method::Rotated))
                 }
                 _ => None,
             }
