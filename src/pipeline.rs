@@ -157,14 +157,14 @@ pub fn convert_bytes(
     claimed: Option<Format>,
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
-    let Some((
-        DecodedSource {
-            format,
-            renamed,
-            pictures,
-        },
-        mut ahead,
-    )) = decode_beside_turn(bytes, claimed, opts)?
+    if let Some(orientation) = turn_likely(bytes, opts) {
+        return convert_beside_turn(bytes, claimed, orientation, opts);
+    }
+    let Some(DecodedSource {
+        format,
+        renamed,
+        pictures,
+    }) = decode_bytes(bytes, claimed, opts)?
     else {
         return Ok(None);
     };
@@ -173,11 +173,8 @@ pub fn convert_bytes(
         .map(|picture| PictureOutcome {
             page: picture.page,
             result: picture.decoded.and_then(|decoded| {
-                let mut warnings = Vec::new();
-                if renamed {
-                    warnings.push(Warning::Renamed { real: format });
-                }
-                convert_decoded(bytes, format, decoded, warnings, ahead.take(), opts)
+                let ready = ready_to_fit(format, renamed, decoded, opts);
+                fitted(bytes, format, ready, None, None, opts)
             }),
         })
         .collect();
@@ -191,38 +188,53 @@ struct TurnedAhead {
     bytes: Option<Vec<u8>>,
 }
 
-/// [`decode_bytes`], with the DCT-domain turn of a sideways JPEG started beside the
-/// decode when a worker of the runner is idle (one file alone, the last of a batch):
-/// the turn needs only the bytes, so the file then costs the longer of the two instead
-/// of their sum. It is speculation, taken up only by an idle worker (never with one
-/// job, never while other files wait), and only for a file whose header already says
-/// the turn is likely the path; whether it is used is decided after the decode, exactly
-/// as without it.
-fn decode_beside_turn<'a>(
-    bytes: &'a [u8],
+/// A picture decoded, made ready and inspected (its page number, and the warnings of
+/// the inspection), or why it could not be decoded.
+type Inspected = (Option<u32>, Result<(Ready, Vec<Warning>), Problem>);
+
+/// [`convert_bytes`] for a sideways JPEG whose header says it will likely be turned
+/// ([`turn_likely`]): the turn needs only the bytes, so it starts beside the decode,
+/// normalising and inspection when a worker of the runner is idle (one file alone, the
+/// last of a batch), and the file costs the longer of the two instead of their sum. It
+/// is speculation, taken up only by an idle worker (never with one job, never while
+/// other files wait); whether the turn is used is decided after the decode, exactly as
+/// without it, so the output is the same.
+fn convert_beside_turn(
+    bytes: &[u8],
     claimed: Option<Format>,
+    orientation: u8,
     opts: &Options,
-) -> Result<Option<(DecodedSource<'a>, Option<TurnedAhead>)>, Problem> {
-    let Some(orientation) = turn_likely(bytes, opts) else {
-        return Ok(decode_bytes(bytes, claimed, opts)?.map(|source| (source, None)));
-    };
-    // A JPEG is one picture, decoded at once: collected, its pages may cross workers.
+) -> Result<Option<SourceOutcome>, Problem> {
     let (source, turned) = run::alongside(
-        || {
-            decode_bytes(bytes, claimed, opts)
-                .map(|source| source.map(|s| (s.format, s.renamed, s.pictures.collect::<Vec<_>>())))
+        || -> Result<Option<(Format, Vec<Inspected>)>, Problem> {
+            let Some(source) = decode_bytes(bytes, claimed, opts)? else {
+                return Ok(None);
+            };
+            let (format, renamed) = (source.format, source.renamed);
+            let pictures = source.pictures.map(|picture| {
+                let ready = picture.decoded.map(|decoded| {
+                    let ready = ready_to_fit(format, renamed, decoded, opts);
+                    let found = inspect_warnings(&ready.pixels);
+                    (ready, found)
+                });
+                (picture.page, ready)
+            });
+            Ok(Some((format, pictures.collect())))
         },
         || rotate::upright(bytes, orientation),
     );
-    let ahead = turned.map(|bytes| TurnedAhead { orientation, bytes });
-    Ok(source?.map(|(format, renamed, pictures)| {
-        let pictures = pictures.into_iter().collect();
-        let source = DecodedSource {
+    let mut ahead = turned.map(|bytes| TurnedAhead { orientation, bytes });
+    Ok(source?.map(|(format, pictures)| {
+        let pictures = pictures.into_iter().map(|(page, ready)| PictureOutcome {
+            page,
+            result: ready.and_then(|(ready, found)| {
+                fitted(bytes, format, ready, Some(found), ahead.take(), opts)
+            }),
+        });
+        SourceOutcome {
             format,
-            renamed,
-            pictures,
-        };
-        (source, ahead)
+            pictures: pictures.collect(),
+        }
     }))
 }
 
@@ -298,16 +310,26 @@ fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
 /// Removes a container's metadata without touching its compressed data.
 type Stripper = fn(&[u8]) -> Option<Vec<u8>>;
 
-/// Normalises and fits one decoded picture. `source` holds the original bytes, used
-/// for the lossless path of compliant JPEGs and to judge whether PNG can fit.
-fn convert_decoded(
-    source: &[u8],
-    format: Format,
-    decoded: Decoded,
-    mut warnings: Vec<Warning>,
-    ahead: Option<TurnedAhead>,
-    opts: &Options,
-) -> Result<Converted, Problem> {
+/// A decoded picture normalised, with what fitting it must know of the source (read
+/// before normalising consumed it) and the warnings so far.
+struct Ready {
+    pixels: Pixels,
+    metadata: Metadata,
+    warnings: Vec<Warning>,
+    /// How to remove the metadata, when the source may keep its coded data.
+    strip: Option<Stripper>,
+    orientation: u8,
+    /// The resolution of the upright picture.
+    resolution: Option<Resolution>,
+}
+
+/// Normalises one decoded picture of a `format` file (`renamed` when its name claims
+/// another format) and notes what [`fitted`] needs.
+fn ready_to_fit(format: Format, renamed: bool, decoded: Decoded, opts: &Options) -> Ready {
+    let mut warnings = Vec::new();
+    if renamed {
+        warnings.push(Warning::Renamed { real: format });
+    }
     // A source that already meets every rule keeps its compressed data: only metadata
     // is removed, so there is no generation loss and no encode at all. A JPEG that
     // meets them all but its orientation is turned in the DCT domain instead.
@@ -339,21 +361,42 @@ fn convert_decoded(
         }
     });
     let (pixels, metadata) = normalized(decoded, &mut warnings);
-    // The checks only read the pixels: an idle worker runs them beside the encode.
-    let (mut found, converted) = run::both(
-        || inspect_warnings(&pixels),
-        || {
-            fit_source(
-                source,
-                format,
-                strip.filter(|_| keeps_coding),
-                orientation,
-                ahead,
-                &pixels,
-                opts,
-            )
-        },
-    );
+    Ready {
+        pixels,
+        metadata,
+        warnings,
+        strip: strip.filter(|_| keeps_coding),
+        orientation,
+        resolution,
+    }
+}
+
+/// Fits a picture made ready. `source` holds the original bytes, used for the lossless
+/// paths of compliant JPEGs and to judge whether PNG can fit; `inspected` holds the
+/// inspection's warnings when it already ran (beside a turn started early), `ahead`
+/// that turn.
+fn fitted(
+    source: &[u8],
+    format: Format,
+    ready: Ready,
+    inspected: Option<Vec<Warning>>,
+    ahead: Option<TurnedAhead>,
+    opts: &Options,
+) -> Result<Converted, Problem> {
+    let Ready {
+        pixels,
+        metadata,
+        mut warnings,
+        strip,
+        orientation,
+        resolution,
+    } = ready;
+    let fit = || fit_source(source, format, strip, orientation, ahead, &pixels, opts);
+    let (mut found, converted) = match inspected {
+        Some(found) => (found, fit()),
+        // The checks only read the pixels: an idle worker runs them beside the encode.
+        None => run::both(|| inspect_warnings(&pixels), fit),
+    };
     warnings.append(&mut found);
     let mut converted = converted?;
     if let Some(r) = resolution {

@@ -92,22 +92,12 @@ impl std::fmt::Debug for Pictures<'_> {
 
 impl<'a> Pictures<'a> {
     fn one(decoded: Decoded) -> Pictures<'a> {
-        std::iter::once(Picture {
-            page: None,
-            decoded: Ok(decoded),
-        })
-        .collect()
-    }
-}
-
-/// Pictures already decoded: a single picture decoded on one worker travels to another
-/// as a `Vec` (the lazy page iterator cannot cross threads), and becomes this again.
-impl FromIterator<Picture> for Pictures<'_> {
-    fn from_iter<I: IntoIterator<Item = Picture>>(pictures: I) -> Self {
-        let pictures: Vec<Picture> = pictures.into_iter().collect();
         Pictures {
-            count: pictures.len() as u32,
-            iter: Box::new(pictures.into_iter()),
+            count: 1,
+            iter: Box::new(std::iter::once(Picture {
+                page: None,
+                decoded: Ok(decoded),
+            })),
         }
     }
 }
