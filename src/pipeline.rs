@@ -1,6 +1,7 @@
 //! One input's bytes through every stage: sniff → decode → normalise → fit. No file
 //! system here: batch, watch and stitch read and write; this only computes, so it is
-//! easy to test and to reuse.
+//! easy to test and to reuse. A sideways JPEG's DCT-domain turn needs only the bytes,
+//! so an idle worker may start it before the pixels are decoded.
 
 use image::DynamicImage;
 
@@ -240,8 +241,9 @@ fn convert_beside_turn(
 
 /// The EXIF orientation of a JPEG whose header says [`fit_source`] will likely turn it:
 /// sideways, its coded data kept (the profile allows JPEG, no ICC profile but sRGB) and
-/// worth turning for its size. The header cannot say CMYK or a failing decode; those
-/// waste the turn, and the decision after the decode still rules.
+/// worth turning for its size, and not cut short (which the decode refuses at once).
+/// The header cannot say CMYK or damaged data; those waste the turn, and the decision
+/// after the decode still rules.
 fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
     if sniff(bytes) != Some(Format::Jpeg)
         || !matches!(opts.profile.format, FormatChoice::Auto | FormatChoice::Jpeg)
@@ -252,8 +254,11 @@ fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
     let keeps_coding = jpeg::icc_profile(bytes)
         .as_deref()
         .is_none_or(crate::normalize::is_srgb_profile);
-    (orientation != 1 && keeps_coding && worth_turning(jpeg::strip_metadata(bytes)?.len(), opts))
-        .then_some(orientation)
+    let likely = orientation != 1
+        && keeps_coding
+        && worth_turning(jpeg::strip_metadata(bytes)?.len(), opts)
+        && jpeg::has_end(bytes);
+    likely.then_some(orientation)
 }
 
 /// Normalises a decoded picture and adds the warnings convert gives about its content
@@ -276,7 +281,8 @@ fn normalized(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadat
 }
 
 /// The reviewer's checks on the normalised source (blur, resolution, colour class), as
-/// warnings. They read the pixels only, so convert runs them beside the encode.
+/// warnings. They read the pixels only, so convert runs them beside the encode (or
+/// beside a turn started early, [`convert_beside_turn`]).
 fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let long_edge = pixels.long_edge();
