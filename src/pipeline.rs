@@ -254,8 +254,12 @@ fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
     let keeps_coding = jpeg::icc_profile(bytes)
         .as_deref()
         .is_none_or(crate::normalize::is_srgb_profile);
+    // Stripping keeps everything from the first scan on: a file past the band by that
+    // alone (a 10 MB 48 MP photo) is refused before stripping copies it.
+    let scan = bytes.len() - jpeg::segments(bytes).last().map_or(0, |s| s.end);
     let likely = orientation != 1
         && keeps_coding
+        && scan as f64 <= opts.profile.max_bytes as f64 * (1.0 + TURN_SLACK)
         && worth_turning(jpeg::strip_metadata(bytes)?.len(), opts)
         && jpeg::has_end(bytes);
     likely.then_some(orientation)
@@ -478,10 +482,12 @@ fn fit_source(
 /// on the phone photos measured). A file further out is not worth the turn: a 10 MB
 /// 48 MP photo took half a second to turn only to be re-encoded anyway.
 fn worth_turning(len: usize, opts: &Options) -> bool {
-    const SLACK: f64 = 0.05;
     let (len, p) = (len as f64, &opts.profile);
-    len >= p.min_bytes as f64 * (1.0 - SLACK) && len <= p.max_bytes as f64 * (1.0 + SLACK)
+    len >= p.min_bytes as f64 * (1.0 - TURN_SLACK) && len <= p.max_bytes as f64 * (1.0 + TURN_SLACK)
 }
+
+/// How far outside the band, as a share of its bounds, a JPEG is still turned.
+const TURN_SLACK: f64 = 0.05;
 
 /// Writes the source's resolution into the output, scaled with the output's pixels so
 /// the paper keeps its size. The chunk or segment this may add (at most 21 bytes) must
