@@ -158,7 +158,11 @@ pub fn convert_bytes(
     claimed: Option<Format>,
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
-    if let Some(orientation) = turn_likely(bytes, opts) {
+    // Only a worker that may be helped reads the header for it (not `-j 1`).
+    if let Some(orientation) = run::helpers_possible()
+        .then(|| turn_likely(bytes, opts))
+        .flatten()
+    {
         return convert_beside_turn(bytes, claimed, orientation, opts);
     }
     let Some(DecodedSource {
