@@ -1,6 +1,7 @@
 //! One input's bytes through every stage: sniff → decode → normalise → fit. No file
 //! system here: batch, watch and stitch read and write; this only computes, so it is
-//! easy to test and to reuse.
+//! easy to test and to reuse. A sideways JPEG's DCT-domain turn needs only the bytes,
+//! so an idle worker may start it before the pixels are decoded.
 
 use image::DynamicImage;
 
@@ -157,6 +158,13 @@ pub fn convert_bytes(
     claimed: Option<Format>,
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
+    // Only a worker that may be helped reads the header for it (not `-j 1`).
+    if let Some(orientation) = run::helpers_possible()
+        .then(|| turn_likely(bytes, opts))
+        .flatten()
+    {
+        return convert_beside_turn(bytes, claimed, orientation, opts);
+    }
     let Some(DecodedSource {
         format,
         renamed,
@@ -170,15 +178,95 @@ pub fn convert_bytes(
         .map(|picture| PictureOutcome {
             page: picture.page,
             result: picture.decoded.and_then(|decoded| {
-                let mut warnings = Vec::new();
-                if renamed {
-                    warnings.push(Warning::Renamed { real: format });
-                }
-                convert_decoded(bytes, format, decoded, warnings, opts)
+                let ready = ready_to_fit(format, renamed, decoded, opts);
+                fitted(bytes, format, ready, None, None, opts)
             }),
         })
         .collect();
     Ok(Some(SourceOutcome { format, pictures }))
+}
+
+/// A JPEG turned upright from its bytes alone, before its pixels were decoded: what
+/// [`rotate::upright`] gave for `orientation`.
+struct TurnedAhead {
+    orientation: u8,
+    bytes: Option<Vec<u8>>,
+}
+
+/// A picture decoded, made ready and inspected (its page number, and the warnings of
+/// the inspection), or why it could not be decoded.
+type Inspected = (Option<u32>, Result<(Ready, Vec<Warning>), Problem>);
+
+/// [`convert_bytes`] for a sideways JPEG whose header says it will likely be turned
+/// ([`turn_likely`]): the turn needs only the bytes, so it starts beside the decode,
+/// normalising and inspection when a worker of the runner is idle (one file alone, the
+/// last of a batch), and the file costs the longer of the two instead of their sum. It
+/// is speculation, taken up only by an idle worker (never with one job, never while
+/// other files wait); whether the turn is used is decided after the decode, exactly as
+/// without it, so the output is the same.
+fn convert_beside_turn(
+    bytes: &[u8],
+    claimed: Option<Format>,
+    orientation: u8,
+    opts: &Options,
+) -> Result<Option<SourceOutcome>, Problem> {
+    let (source, turned) = run::alongside(
+        || -> Result<Option<(Format, Vec<Inspected>)>, Problem> {
+            let Some(source) = decode_bytes(bytes, claimed, opts)? else {
+                return Ok(None);
+            };
+            let (format, renamed) = (source.format, source.renamed);
+            let pictures = source.pictures.map(|picture| {
+                let ready = picture.decoded.map(|decoded| {
+                    let ready = ready_to_fit(format, renamed, decoded, opts);
+                    let found = inspect_warnings(&ready.pixels);
+                    (ready, found)
+                });
+                (picture.page, ready)
+            });
+            Ok(Some((format, pictures.collect())))
+        },
+        || rotate::upright(bytes, orientation),
+    );
+    let mut ahead = turned.map(|bytes| TurnedAhead { orientation, bytes });
+    Ok(source?.map(|(format, pictures)| {
+        let pictures = pictures.into_iter().map(|(page, ready)| PictureOutcome {
+            page,
+            result: ready.and_then(|(ready, found)| {
+                fitted(bytes, format, ready, Some(found), ahead.take(), opts)
+            }),
+        });
+        SourceOutcome {
+            format,
+            pictures: pictures.collect(),
+        }
+    }))
+}
+
+/// The EXIF orientation of a JPEG whose header says [`fit_source`] will likely turn it:
+/// sideways, its coded data kept (the profile allows JPEG, no ICC profile but sRGB) and
+/// worth turning for its size, and not cut short (which the decode refuses at once).
+/// The header cannot say CMYK or damaged data; those waste the turn, and the decision
+/// after the decode still rules.
+fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
+    if sniff(bytes) != Some(Format::Jpeg)
+        || !matches!(opts.profile.format, FormatChoice::Auto | FormatChoice::Jpeg)
+    {
+        return None;
+    }
+    let orientation = jpeg::metadata(bytes).orientation.unwrap_or(1);
+    let keeps_coding = jpeg::icc_profile(bytes)
+        .as_deref()
+        .is_none_or(crate::normalize::is_srgb_profile);
+    // Stripping keeps everything from the first scan on: a file past the band by that
+    // alone (a 10 MB 48 MP photo) is refused before stripping copies it.
+    let scan = bytes.len() - jpeg::segments(bytes).last().map_or(0, |s| s.end);
+    let likely = orientation != 1
+        && keeps_coding
+        && scan as f64 <= opts.profile.max_bytes as f64 * (1.0 + TURN_SLACK)
+        && worth_turning(jpeg::strip_metadata(bytes)?.len(), opts)
+        && jpeg::has_end(bytes);
+    likely.then_some(orientation)
 }
 
 /// Normalises a decoded picture and adds the warnings convert gives about its content
@@ -201,7 +289,8 @@ fn normalized(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadat
 }
 
 /// The reviewer's checks on the normalised source (blur, resolution, colour class), as
-/// warnings. They read the pixels only, so convert runs them beside the encode.
+/// warnings. They read the pixels only, so convert runs them beside the encode (or
+/// beside a turn started early, [`convert_beside_turn`]).
 fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let long_edge = pixels.long_edge();
@@ -235,15 +324,26 @@ fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
 /// Removes a container's metadata without touching its compressed data.
 type Stripper = fn(&[u8]) -> Option<Vec<u8>>;
 
-/// Normalises and fits one decoded picture. `source` holds the original bytes, used
-/// for the lossless path of compliant JPEGs and to judge whether PNG can fit.
-fn convert_decoded(
-    source: &[u8],
-    format: Format,
-    decoded: Decoded,
-    mut warnings: Vec<Warning>,
-    opts: &Options,
-) -> Result<Converted, Problem> {
+/// A decoded picture normalised, with what fitting it must know of the source (read
+/// before normalising consumed it) and the warnings so far.
+struct Ready {
+    pixels: Pixels,
+    metadata: Metadata,
+    warnings: Vec<Warning>,
+    /// How to remove the metadata, when the source may keep its coded data.
+    strip: Option<Stripper>,
+    orientation: u8,
+    /// The resolution of the upright picture.
+    resolution: Option<Resolution>,
+}
+
+/// Normalises one decoded picture of a `format` file (`renamed` when its name claims
+/// another format) and notes what [`fitted`] needs.
+fn ready_to_fit(format: Format, renamed: bool, decoded: Decoded, opts: &Options) -> Ready {
+    let mut warnings = Vec::new();
+    if renamed {
+        warnings.push(Warning::Renamed { real: format });
+    }
     // A source that already meets every rule keeps its compressed data: only metadata
     // is removed, so there is no generation loss and no encode at all. A JPEG that
     // meets them all but its orientation is turned in the DCT domain instead.
@@ -275,20 +375,42 @@ fn convert_decoded(
         }
     });
     let (pixels, metadata) = normalized(decoded, &mut warnings);
-    // The checks only read the pixels: an idle worker runs them beside the encode.
-    let (mut found, converted) = run::both(
-        || inspect_warnings(&pixels),
-        || {
-            fit_source(
-                source,
-                format,
-                strip.filter(|_| keeps_coding),
-                orientation,
-                &pixels,
-                opts,
-            )
-        },
-    );
+    Ready {
+        pixels,
+        metadata,
+        warnings,
+        strip: strip.filter(|_| keeps_coding),
+        orientation,
+        resolution,
+    }
+}
+
+/// Fits a picture made ready. `source` holds the original bytes, used for the lossless
+/// paths of compliant JPEGs and to judge whether PNG can fit; `inspected` holds the
+/// inspection's warnings when it already ran (beside a turn started early), `ahead`
+/// that turn.
+fn fitted(
+    source: &[u8],
+    format: Format,
+    ready: Ready,
+    inspected: Option<Vec<Warning>>,
+    ahead: Option<TurnedAhead>,
+    opts: &Options,
+) -> Result<Converted, Problem> {
+    let Ready {
+        pixels,
+        metadata,
+        mut warnings,
+        strip,
+        orientation,
+        resolution,
+    } = ready;
+    let fit = || fit_source(source, format, strip, orientation, ahead, &pixels, opts);
+    let (mut found, converted) = match inspected {
+        Some(found) => (found, fit()),
+        // The checks only read the pixels: an idle worker runs them beside the encode.
+        None => run::both(|| inspect_warnings(&pixels), fit),
+    };
     warnings.append(&mut found);
     let mut converted = converted?;
     if let Some(r) = resolution {
@@ -305,12 +427,14 @@ fn convert_decoded(
 
 /// The source's own compressed data, when `strip` is given and that lands in the band:
 /// with its metadata stripped, or, for a JPEG stored turned (`orientation` 2–8), turned
-/// upright in the DCT domain. Otherwise the pixels encoded into the band.
+/// upright in the DCT domain (or taken from `ahead`, the same turn done beside the
+/// decode). Otherwise the pixels encoded into the band.
 fn fit_source(
     source: &[u8],
     format: Format,
     strip: Option<Stripper>,
     orientation: u8,
+    ahead: Option<TurnedAhead>,
     pixels: &Pixels,
     opts: &Options,
 ) -> Result<Converted, Problem> {
@@ -320,7 +444,11 @@ fn fit_source(
             match orientation {
                 1 => Some((stripped, Method::Stripped)),
                 _ if format == Format::Jpeg && worth_turning(stripped.len(), opts) => {
-                    rotate::upright(source, orientation).map(|bytes| (bytes, Method::Rotated))
+                    let turned = match ahead {
+                        Some(ahead) if ahead.orientation == orientation => ahead.bytes,
+                        _ => rotate::upright(source, orientation),
+                    };
+                    turned.map(|bytes| (bytes, Method::Rotated))
                 }
                 _ => None,
             }
@@ -358,10 +486,12 @@ fn fit_source(
 /// on the phone photos measured). A file further out is not worth the turn: a 10 MB
 /// 48 MP photo took half a second to turn only to be re-encoded anyway.
 fn worth_turning(len: usize, opts: &Options) -> bool {
-    const SLACK: f64 = 0.05;
     let (len, p) = (len as f64, &opts.profile);
-    len >= p.min_bytes as f64 * (1.0 - SLACK) && len <= p.max_bytes as f64 * (1.0 + SLACK)
+    len >= p.min_bytes as f64 * (1.0 - TURN_SLACK) && len <= p.max_bytes as f64 * (1.0 + TURN_SLACK)
 }
+
+/// How far outside the band, as a share of its bounds, a JPEG is still turned.
+const TURN_SLACK: f64 = 0.05;
 
 /// Writes the source's resolution into the output, scaled with the output's pixels so
 /// the paper keeps its size. The chunk or segment this may add (at most 21 bytes) must

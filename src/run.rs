@@ -79,7 +79,8 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Done<T> {
 /// Whether work started here can be helped by other workers: true on a worker of a
 /// [`Runner`]'s pool of two or more. Elsewhere (`-j 1` on the caller's thread, tests) an
 /// item's parts run one after another, and no second pool is ever started for them.
-fn helpers_possible() -> bool {
+/// Work that only pays when helped (speculation) need not even be prepared elsewhere.
+pub fn helpers_possible() -> bool {
     rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1
 }
 

@@ -21,6 +21,7 @@ use common::assert_clean_output;
 use image::{DynamicImage, RgbImage};
 use scanfit::options::Options;
 use scanfit::pipeline::{convert_bytes, Converted, Method};
+use scanfit::run::Runner;
 use scanfit::sniff::Format;
 
 fn photo() -> Vec<u8> {
@@ -272,4 +273,95 @@ fn a_size_whose_luma_blocks_cannot_move_is_reencoded_upright_and_complete() {
         rows.chain(cols).sum::<f64>() / f64::from(w + h)
     };
     assert!((edge(&out) - edge(&upright)).abs() < 4.0);
+}
+
+/// `convert` with `opts`, off any runner (parts of the file one after another) and as
+/// the one item of a two-worker runner (the idle worker takes the turn beside the
+/// decode); both must make the same file.
+fn convert_alone_and_overlapped(bytes: &[u8], opts: &Options) -> Converted {
+    let one = |bytes: &[u8]| {
+        let outcome = convert_bytes(bytes, Some(Format::Jpeg), opts)
+            .unwrap()
+            .unwrap();
+        outcome.pictures.into_iter().next().unwrap().result.unwrap()
+    };
+    let alone = one(bytes);
+    let overlapped = Runner::new(2)
+        .map(&[()], |_| one(bytes), |_, done| done.result.unwrap())
+        .remove(0);
+    assert_eq!(alone.method, overlapped.method);
+    assert!(alone.bytes == overlapped.bytes, "outputs differ");
+    assert_eq!(alone.warnings, overlapped.warnings);
+    overlapped
+}
+
+#[test]
+fn the_turn_started_beside_the_decode_gives_the_file_the_turn_after_it_gives() {
+    for orientation in [3u16, 6, 8] {
+        let bytes = with_orientation(&photo(), orientation);
+        let converted = convert_alone_and_overlapped(&bytes, &Options::default());
+        assert_eq!(
+            converted.method,
+            Method::Rotated,
+            "orientation {orientation}"
+        );
+        let out = check_clean(&converted).to_rgb8();
+        let (max, mean) = difference(&out, &expected(&bytes, orientation as u8));
+        assert!(max <= 4 && mean < 0.25, "max {max}, mean {mean}");
+    }
+}
+
+/// `bytes` with an EXIF block stating `orientation` right after SOI.
+fn with_exif_orientation(bytes: &[u8], orientation: u8) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0".to_vec();
+    tiff.extend([orientation, 0, 0, 0, 0, 0, 0]);
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend(tiff);
+    let mut out = bytes[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(u16::try_from(payload.len() + 2).unwrap().to_be_bytes());
+    out.extend(payload);
+    out.extend(&bytes[2..]);
+    out
+}
+
+/// `bytes` without its APP2 (ICC) segments.
+fn without_icc(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes[..2].to_vec();
+    let mut pos = 2;
+    while bytes[pos + 1] != 0xDA {
+        let end = pos + 2 + usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+        if bytes[pos + 1] != 0xE2 {
+            out.extend(&bytes[pos..end]);
+        }
+        pos = end;
+    }
+    out.extend(&bytes[pos..]);
+    out
+}
+
+#[test]
+fn a_sideways_cmyk_jpeg_is_reencoded_whether_or_not_its_turn_was_started() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cmyk/cmyk_profiled.jpg");
+    let profiled = with_exif_orientation(&std::fs::read(path).unwrap(), 6);
+    // The fixture is small: a band around it makes the turn worth trying for its size.
+    let mut opts = Options::default();
+    opts.profile.min_bytes = 1_000;
+    // Its CMYK profile refuses the turn from the header; without the profile only the
+    // decode finds the ink, after the turn was started beside it.
+    let bare = without_icc(&profiled);
+    assert!(scanfit::jpeg::icc_profile(&profiled).is_some());
+    assert!(scanfit::jpeg::icc_profile(&bare).is_none());
+    for bytes in [profiled, bare] {
+        let converted = convert_alone_and_overlapped(&bytes, &opts);
+        assert_eq!(converted.method, Method::Jpeg);
+        assert!(converted.metadata.exif);
+        // Upright: the same ink as the file stored upright, turned a quarter.
+        let upright = convert_alone_and_overlapped(&with_exif_orientation(&bytes, 1), &opts);
+        let mut want = image::load_from_memory(&upright.bytes).unwrap();
+        want.apply_orientation(image::metadata::Orientation::from_exif(6).unwrap());
+        let out = image::load_from_memory(&converted.bytes).unwrap();
+        let (_, mean) = difference(&out.to_rgb8(), &want.to_rgb8());
+        assert!(mean < 3.0, "mean difference {mean}");
+    }
 }
