@@ -34,6 +34,7 @@ use mozjpeg_sys::{
 
 use crate::decode::jpeg::{guarded, strict_error_mgr, JpegError};
 
+mod huffman;
 mod requantise;
 
 /// How one component's coefficients reach the output.
@@ -369,6 +370,7 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
     let Some(quant) = quant else {
         return Ok(None);
     };
+    let mut out_rows = Vec::with_capacity(components.len());
     for (ci, c) in components.iter().enumerate() {
         // libjpeg-turbo keeps every virtual array in memory (jmemnobs): the row
         // pointers taken here stay valid while the Reader lives.
@@ -387,6 +389,7 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
             return Ok(None);
         }
         fill_padding(c.out_blocks(turn), &c.out, &to);
+        out_rows.push(to);
     }
     let mut out = Writer::new();
     let d = &mut *out.cinfo;
@@ -394,19 +397,73 @@ fn transcode(bytes: &[u8], turn: Turn) -> Result<Option<Vec<u8>>, JpegError> {
         // One baseline scan with Huffman tables optimised for it: progressive scans
         // save ~4 % more bytes but double the time of the whole turn (measured on the
         // corpus photo, benches/dct.rs); trellis has no say over coefficients given.
+        // The tables are counted here ([`huffman`]), so libjpeg only writes.
         jpeg_c_set_int_param(d, J_INT_PARAM::JINT_COMPRESS_PROFILE, JCP_FASTEST as c_int);
         jpeg_copy_critical_parameters(s, d);
-        d.optimize_coding = 1;
+        d.optimize_coding = 0;
     }
     if turn.transpose {
         transpose_parameters(d, out_w, out_h);
     }
+    unsafe { jpeg_write_coefficients(d, out_arrays.as_mut_ptr()) };
+    if !install_tables(d, &out_rows) {
+        return Ok(None);
+    }
     unsafe {
-        jpeg_write_coefficients(d, out_arrays.as_mut_ptr());
         jpeg_finish_compress(d);
         jpeg_finish_decompress(s);
     }
     Ok(Some(std::mem::take(&mut out.dest.buf)))
+}
+
+/// Installs the optimal Huffman tables for the output's one scan, counted over the
+/// output arrays (`rows`, each component's rows of blocks) with the block sizes and
+/// table numbers jpeg_write_coefficients has set up in `d`. False when a coefficient is
+/// out of range, or the header holds a scan this count does not model.
+fn install_tables(d: &mut jpeg_compress_struct, rows: &[Vec<JBLOCKROW>]) -> bool {
+    // jpeg_copy_critical_parameters set the defaults: one scan of every component,
+    // no restart markers. A single component is coded block by block (MCU 1 × 1).
+    if d.restart_interval != 0 || !d.scan_info.is_null() || rows.len() > 4 {
+        return false;
+    }
+    // SAFETY: comp_info holds num_components entries, one per output array.
+    let info = unsafe { std::slice::from_raw_parts(d.comp_info, d.num_components as usize) };
+    let interleaved = info.len() > 1;
+    let comps: Vec<huffman::Component> = info
+        .iter()
+        .zip(rows)
+        .map(|(c, rows)| {
+            let (width, height) = (c.width_in_blocks as usize, c.height_in_blocks as usize);
+            let mcu = if interleaved {
+                (c.h_samp_factor as usize, c.v_samp_factor as usize)
+            } else {
+                (1, 1)
+            };
+            huffman::Component {
+                // SAFETY: the output arrays hold whole MCUs, at least `width` blocks a
+                // row and `height` rows; the moves into them are done.
+                rows: rows
+                    .iter()
+                    .map(|&r| unsafe { std::slice::from_raw_parts(r.cast_const(), width) })
+                    .collect(),
+                width,
+                height,
+                mcu,
+                dc_table: c.dc_tbl_no as usize,
+                ac_table: c.ac_tbl_no as usize,
+            }
+        })
+        .collect();
+    let mcus = if interleaved {
+        let block = |len: u32, max: c_int| len.div_ceil(max as u32 * 8) as usize;
+        (
+            block(d.image_width, d.max_h_samp_factor),
+            block(d.image_height, d.max_v_samp_factor),
+        )
+    } else {
+        (comps[0].width, comps[0].height)
+    };
+    huffman::install_optimal_tables(d, &comps, mcus)
 }
 
 /// Moves and turns the blocks of a component that tile the mirrored axes exactly:
@@ -503,6 +560,82 @@ fn no_manager() -> JpegError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `jpeg` (a turn's output) written again by libjpeg with its own Huffman
+    /// optimisation (its statistics pass), the coefficients and header copied: what
+    /// the turn wrote before it counted its tables itself.
+    fn optimised_by_libjpeg(jpeg: &[u8]) -> Vec<u8> {
+        let mut src = Reader::new(jpeg);
+        let s = &mut *src.cinfo;
+        let mut out = Writer::new();
+        let d = &mut *out.cinfo;
+        // SAFETY: jpegtran's call order, on structs set up by Reader and Writer.
+        unsafe {
+            jpeg_read_header(s, 1);
+            let arrays = jpeg_read_coefficients(s);
+            jpeg_c_set_int_param(d, J_INT_PARAM::JINT_COMPRESS_PROFILE, JCP_FASTEST as c_int);
+            jpeg_copy_critical_parameters(s, d);
+            d.optimize_coding = 1;
+            jpeg_write_coefficients(d, arrays);
+            jpeg_finish_compress(d);
+            jpeg_finish_decompress(s);
+        }
+        std::mem::take(&mut out.dest.buf)
+    }
+
+    /// The corpus photo with its frame header stating `width` × `height` (a crop of
+    /// its stored picture, whose blocks past the new edge libjpeg drops).
+    fn corpus_photo(width: u16, height: u16) -> Vec<u8> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/客户B/手持身份证 照片.jpg"
+        );
+        let mut bytes = std::fs::read(path).unwrap();
+        let mut pos = 2;
+        while !matches!(bytes[pos + 1], 0xC0..=0xC2) {
+            assert!(
+                bytes[pos] == 0xFF && bytes[pos + 1] != 0xDA,
+                "no frame header"
+            );
+            pos += 2 + usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+        }
+        bytes[pos + 5..pos + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[pos + 7..pos + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn the_tables_counted_here_write_the_bytes_libjpegs_optimisation_writes() {
+        // 2000 × 3200 (4:2:0): every block moves. 1992 × 3192: chroma is requantised
+        // for the turns that mirror its half block, and the MCUs at the right and
+        // bottom edges carry dummy blocks in both directions. A 40 × 24 crop of it
+        // (4:2:0 again, encoded by the image crate) has them too, a third of the
+        // luma blocks coded, where a miscount changes the tables.
+        let crop = image::load_from_memory(&corpus_photo(2000, 3200))
+            .unwrap()
+            .crop_imm(1000, 1600, 40, 24)
+            .to_rgb8();
+        let mut small = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut small, 90)
+            .encode_image(&crop)
+            .unwrap();
+        let photos = [
+            ("2000 × 3200", corpus_photo(2000, 3200)),
+            ("1992 × 3192", corpus_photo(1992, 3192)),
+            ("40 × 24", small),
+        ];
+        for (size, photo) in photos {
+            for o in 2..=8 {
+                let turned = transcode(&photo, Turn::for_orientation(o).unwrap())
+                    .unwrap()
+                    .unwrap();
+                assert!(
+                    turned == optimised_by_libjpeg(&turned),
+                    "{size}, orientation {o}: bytes differ"
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_turn_moves_pixels_as_its_orientation_says() {
