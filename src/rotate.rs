@@ -610,19 +610,29 @@ mod tests {
         // for the turns that mirror its half block, and the MCUs at the right and
         // bottom edges carry dummy blocks in both directions. A 40 × 24 crop of it
         // (4:2:0 again, encoded by the image crate) has them too, a third of the
-        // luma blocks coded, where a miscount changes the tables.
+        // luma blocks coded, where a miscount changes the tables. Its grey version
+        // is one component, coded block by block.
         let crop = image::load_from_memory(&corpus_photo(2000, 3200))
             .unwrap()
-            .crop_imm(1000, 1600, 40, 24)
-            .to_rgb8();
-        let mut small = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut small, 90)
-            .encode_image(&crop)
-            .unwrap();
+            .crop_imm(1000, 1600, 40, 24);
+        let small = |crop: &image::DynamicImage| {
+            let mut bytes = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+                .encode_image(crop)
+                .unwrap();
+            bytes
+        };
         let photos = [
             ("2000 × 3200", corpus_photo(2000, 3200)),
             ("1992 × 3192", corpus_photo(1992, 3192)),
-            ("40 × 24", small),
+            (
+                "40 × 24",
+                small(&image::DynamicImage::ImageRgb8(crop.to_rgb8())),
+            ),
+            (
+                "40 × 24 grey",
+                small(&image::DynamicImage::ImageLuma8(crop.to_luma8())),
+            ),
         ];
         for (size, photo) in photos {
             for o in 2..=8 {

@@ -29,13 +29,16 @@ const BAND_ROWS: usize = 16;
 pub(super) struct Component<'a> {
     /// Rows of blocks, at least `height` of them, each at least `width` long.
     pub rows: Vec<&'a [JBLOCK]>,
-    /// Blocks that hold picture across and down (the writer's `width_in_blocks`).
+    /// Blocks that hold picture across (the writer's `width_in_blocks`).
     pub width: usize,
+    /// Rows of blocks that hold picture (the writer's `height_in_blocks`).
     pub height: usize,
     /// Blocks of this component in one MCU across and down (1 × 1 in a scan of one
     /// component).
     pub mcu: (usize, usize),
+    /// The DC table it is coded with (libjpeg's `dc_tbl_no`).
     pub dc_table: usize,
+    /// The AC table it is coded with (libjpeg's `ac_tbl_no`).
     pub ac_table: usize,
 }
 
