@@ -191,6 +191,19 @@ mod tests {
         (*seed % 256) as f32
     }
 
+    /// A `width` × `height` plane of blocks with a DC of ±384 and small AC terms, so
+    /// every sample stays inside 0..255 and a decoder's clamp does nothing.
+    fn random_blocks(width: usize, height: usize, mut seed: u64) -> Blocks {
+        let mut blocks = Blocks::zeroed(width, height);
+        for block in &mut blocks.data {
+            for (i, c) in block.iter_mut().enumerate() {
+                let r = noise(&mut seed) as i16;
+                *c = if i == 0 { (r - 128) * 3 } else { r % 9 - 4 };
+            }
+        }
+        blocks
+    }
+
     #[test]
     fn the_transform_pair_is_an_identity() {
         let dct = Dct::new();
@@ -226,14 +239,7 @@ mod tests {
         // Random blocks whose samples stay inside 0..255 (so the decoder's clamp does
         // nothing), a table of all 1s, no turn: every coefficient comes back within 0.5
         // of itself before rounding, so exactly after it.
-        let mut seed = 0x2545_F491_4F6C_DD1D;
-        let mut source = Blocks::zeroed(32, 24);
-        for block in &mut source.data {
-            for (i, c) in block.iter_mut().enumerate() {
-                let r = noise(&mut seed) as i16;
-                *c = if i == 0 { (r - 128) * 3 } else { r % 9 - 4 };
-            }
-        }
+        let source = random_blocks(32, 24, 0x2545_F491_4F6C_DD1D);
         let same = Turn {
             transpose: false,
             flip_h: false,
@@ -252,14 +258,7 @@ mod tests {
         // A 24 × 16 plane (whole blocks) with a table of all 1s: every orientation's
         // requantised blocks are exactly the source blocks moved and turned as the
         // lossless path moves them (no sample clamped, so nothing is lost).
-        let mut seed = 0x1234_5678;
-        let mut source = Blocks::zeroed(24, 16);
-        for block in &mut source.data {
-            for (i, c) in block.iter_mut().enumerate() {
-                let r = noise(&mut seed) as i16;
-                *c = if i == 0 { (r - 128) * 3 } else { r % 9 - 4 };
-            }
-        }
+        let source = random_blocks(24, 16, 0x1234_5678);
         for o in 2..=8 {
             let turn = Turn::for_orientation(o).unwrap();
             let out = turned(&source, &[1; 64], turn);
