@@ -326,11 +326,10 @@ fn add_grain(mut pixels: Pixels, level: u8) -> Pixels {
 /// Legibility of `jpeg` (an encode of `reference`) against `reference`, on luma.
 fn legibility(reference: &Pixels, jpeg: &[u8]) -> Option<f64> {
     let decoded = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
-    let reference_luma = match reference {
-        Pixels::Gray(g) => Cow::Borrowed(g),
-        Pixels::Rgb(_) => Cow::Owned(crate::inspect::luma(&reference.clone().into_dynamic())),
-    };
-    crate::inspect::legibility(&reference_luma, &crate::inspect::luma(&decoded))
+    crate::inspect::legibility(
+        &crate::inspect::luma_of(reference),
+        &crate::inspect::luma(&decoded),
+    )
 }
 
 /// Rows per probe stripe: one MCU row at 4:2:0, so no stripe cuts a block in half.
