@@ -23,6 +23,9 @@ use scanfit::sniff::sniff;
 use scanfit::Effort;
 
 fn main() {
+    // The allocator settings scanfit's batch commands run with, so the floor pays for
+    // memory what scanfit pays.
+    scanfit::run::keep_freed_memory();
     let mut args = std::env::args().skip(1);
     let Some(report) = args.next() else {
         eprintln!("usage: floor REPORT.jsonl [JOBS] [EFFORT: fast|balanced|max]");

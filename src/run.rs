@@ -76,6 +76,33 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Done<T> {
     }
 }
 
+/// Makes the C allocator keep the memory an item frees for the items after it, instead
+/// of handing it back to the system and taking it again page by page. On Linux with
+/// glibc, Rust's allocations, mozjpeg's and libtiff's all come from it.
+///
+/// Every file allocates and frees buffers of 10 to 150 MB (decoded pixels, turned pixels,
+/// coefficient arrays, encoder buffers). By default glibc maps each of the biggest afresh
+/// and unmaps it when freed, and gives a worker thread's heap back as it shrinks, so the
+/// kernel faults in and zeroes every page of every buffer again: on the benchmark corpus
+/// (-j 2) 630 000 to 760 000 page faults and 1.3 to 1.7 s of system time in a 4.9 s run.
+/// One arena, no per-allocation mappings and no trimming cut them to 240 000 faults and
+/// 0.6 s, and the run's wall time by 8 % (13 % with -j 1), with the same peak memory
+/// (about 1 GB).
+///
+/// The process then keeps its peak memory until it exits: for runs that end (a batch),
+/// not for the server or a watched folder. Call it first in `main`, before any thread
+/// starts (glibc gives each new thread an arena of its own unless told otherwise). Does
+/// nothing with other C libraries.
+pub fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets glibc's allocation parameters; it takes glibc's own lock.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_MMAP_MAX, 0);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
+    }
+}
+
 /// Whether work started here can be helped by other workers: true on a worker of a
 /// [`Runner`]'s pool of two or more. Elsewhere (`-j 1` on the caller's thread, tests) an
 /// item's parts run one after another, and no second pool is ever started for them.

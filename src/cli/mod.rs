@@ -83,6 +83,19 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
+impl Command {
+    /// Whether the command finishes its work and exits, rather than serving or watching
+    /// until stopped (see [`scanfit::run::keep_freed_memory`]).
+    fn ends(&self) -> bool {
+        match self {
+            Command::Watch(_) => false,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => false,
+            _ => true,
+        }
+    }
+}
+
 /// Parses the command line, runs the subcommand and prints its errors.
 pub fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -99,6 +112,9 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(e, lang),
     };
     let lang = cli.lang.unwrap_or(lang);
+    if cli.command.ends() {
+        scanfit::run::keep_freed_memory();
+    }
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, lang),
         Command::Check(args) => check::run(args, lang),
