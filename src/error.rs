@@ -267,6 +267,8 @@ pub enum Warning {
     LowResolution(u32),
     /// Only the first frame of an animation was kept.
     Animated,
+    /// The picture is stored with more pixels than the limit and was decoded smaller.
+    Reduced(crate::decode::Reduced),
     /// The colour profile could not be used.
     ProfileIgnored(IccIssue),
     /// A CMYK source without a usable colour profile was converted to RGB with a

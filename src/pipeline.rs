@@ -285,6 +285,9 @@ fn normalized(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadat
     if decoded.animated {
         warnings.push(Warning::Animated);
     }
+    if let Some(reduced) = decoded.reduced {
+        warnings.push(Warning::Reduced(reduced));
+    }
     (normalize(decoded, warnings), metadata)
 }
 
@@ -347,8 +350,10 @@ fn ready_to_fit(format: Format, renamed: bool, decoded: Decoded, opts: &Options)
     // A source that already meets every rule keeps its compressed data: only metadata
     // is removed, so there is no generation loss and no encode at all. A JPEG that
     // meets them all but its orientation is turned in the DCT domain instead.
+    // A picture decoded smaller is no longer the one its coded data holds.
     let keeps_coding = decoded.cmyk.is_none()
         && !decoded.animated
+        && decoded.reduced.is_none()
         && decoded
             .icc
             .as_deref()

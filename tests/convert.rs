@@ -337,6 +337,74 @@ fn huge_picture_is_shrunk_into_the_band_but_not_below_the_floor() {
 }
 
 #[test]
+fn a_photo_over_the_pixel_limit_is_decoded_smaller_upright_and_said() {
+    // The real phone photo (1000×1600 stored, EXIF orientation 6) under a limit it is
+    // over: decoded at half size in the DCT domain, then turned, fitted and written as
+    // any photo. A progressive copy is refused (libjpeg would hold its coefficients at
+    // full size) and the batch goes on.
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    let photo = fs::read("tests/fixtures/real/photo_orient6_gps.jpg").unwrap();
+    fs::write(inp.join("photo.jpg"), &photo).unwrap();
+    let stored = image::load_from_memory(&photo).unwrap().to_rgb8();
+    assert_eq!(stored.dimensions(), (1000, 1600));
+    fs::write(inp.join("progressive.jpg"), mozjpeg_progressive(&stored)).unwrap();
+    let out = dir.path().join("out");
+    let (output, records) = run_convert(&inp, &out, &["--max-pixels", "800000"]);
+    assert!(!output.status.success(), "one file failed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("decoded at 1/2 of its size: 1000×1600 pixels"),
+        "{stderr}"
+    );
+
+    let r = record(&records, "photo.jpg");
+    assert_eq!(r["status"], "warn", "{r}");
+    assert!(r["warning_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "reduced"));
+    // What was decoded: half of each side, upright.
+    assert_eq!(
+        (r["width_in"].as_u64(), r["height_in"].as_u64()),
+        (Some(800), Some(500))
+    );
+    let img = assert_clean_output(&out.join("photo.jpg")).to_rgb8();
+    let aspect = f64::from(img.width()) / f64::from(img.height());
+    assert!(
+        (aspect - 1.6).abs() < 0.01,
+        "{}×{}",
+        img.width(),
+        img.height()
+    );
+    // Upright in the pixels: the output looks like the photo turned as its tag says,
+    // not like the photo turned the other way.
+    let small = |i: &RgbImage| image::imageops::resize(i, 160, 100, image::imageops::Triangle);
+    let distance = |a: &RgbImage, b: &RgbImage| {
+        a.as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(x, y)| f64::from(x.abs_diff(*y)))
+            .sum::<f64>()
+            / a.as_raw().len() as f64
+    };
+    let got = small(&img);
+    let right = distance(&got, &small(&image::imageops::rotate90(&stored)));
+    let wrong = distance(&got, &small(&image::imageops::rotate270(&stored)));
+    assert!(
+        right < 6.0 && wrong > 3.0 * right,
+        "right {right}, wrong {wrong}"
+    );
+
+    let p = record(&records, "progressive.jpg");
+    assert_eq!(p["status"], "failed");
+    assert_eq!(p["error_code"], "too_many_pixels");
+    assert!(!out.join("progressive.jpg").exists());
+}
+
+#[test]
 fn bad_inputs_fail_alone_with_a_clear_line_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join("in");

@@ -31,6 +31,7 @@ use mozjpeg_sys::{jpeg_common_struct, jpeg_error_mgr, jpeg_std_error};
 use super::cmyk::{self, CmykConversion};
 use super::limits::DecodeLimits;
 use super::pages::PageError;
+use super::Reduced;
 use crate::error::Problem;
 use crate::sniff::Format;
 
@@ -141,8 +142,9 @@ enum Fault {
 }
 
 /// Decodes `bytes` strictly: any report of damaged data is an error. The size the
-/// header announces goes through `limits` before any pixel is decoded.
-pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
+/// header announces goes through `limits` before any pixel is decoded; a sequential
+/// JPEG over them is decoded smaller ([`Reduced`]) when 1/8 of its size fits.
+pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<(Samples, Option<Reduced>), JpegError> {
     guarded(|| decode_unguarded(bytes, limits))
 }
 
@@ -163,18 +165,41 @@ pub(crate) fn guarded<T>(work: impl FnOnce() -> Result<T, JpegError>) -> Result<
     }
 }
 
-fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegError> {
+fn decode_unguarded(
+    bytes: &[u8],
+    limits: DecodeLimits,
+) -> Result<(Samples, Option<Reduced>), JpegError> {
     let io = |e: std::io::Error| JpegError::Unreadable(e.to_string());
-    let d = Decompress::builder()
+    let mut d = Decompress::builder()
         .with_err(strict_error_mgr())
         .from_mem(bytes)
         .map_err(io)?;
     // The header is read; nothing of the picture's size has been allocated yet.
-    let (width, height) = (
+    let stored = (
         u32::try_from(d.width()).unwrap_or(u32::MAX),
         u32::try_from(d.height()).unwrap_or(u32::MAX),
     );
-    limits.check(width, height).map_err(JpegError::Refused)?;
+    let reduced = match limits.check(stored.0, stored.1) {
+        Ok(()) => None,
+        Err(over @ Problem::TooManyPixels { .. }) => {
+            let Some(denominator) = reduction(bytes, stored, limits) else {
+                return Err(JpegError::Refused(over));
+            };
+            d.scale(8 / denominator);
+            Some(Reduced {
+                width: stored.0,
+                height: stored.1,
+                denominator,
+                limit: limits.max_pixels,
+            })
+        }
+        Err(other) => return Err(JpegError::Refused(other)),
+    };
+    // libjpeg's scaled size: each side times 1/denominator, rounded up.
+    let (width, height) = reduced.map_or(stored, |r| {
+        let d = u32::from(r.denominator);
+        (stored.0.div_ceil(d), stored.1.div_ceil(d))
+    });
     let samples = match d.color_space() {
         ColorSpace::JCS_GRAYSCALE => {
             let mut started = d.grayscale().map_err(io)?;
@@ -203,7 +228,32 @@ fn decode_unguarded(bytes: &[u8], limits: DecodeLimits) -> Result<Samples, JpegE
             Samples::Rgb(RgbImage::from_raw(width, height, data).ok_or_else(short)?)
         }
     };
-    Ok(samples)
+    Ok((samples, reduced))
+}
+
+/// The smallest reduction (2, 4 or 8) that brings a `stored`-size JPEG under `limits`,
+/// if it is sequential and holds coded data for the size it claims. A progressive file
+/// is refused as before: libjpeg keeps all of its coefficients at full size whatever
+/// the output's, so its memory follows the stored size, which is what the limit bounds.
+/// And a few-kilobyte "bomb" whose header claims billions of pixels is refused at once,
+/// not decoded at a reduced picture's cost: no real JPEG codes 512 pixels in less than
+/// a byte (a blank page takes at least two bits per 8×8 block, a byte per 256 pixels).
+fn reduction(bytes: &[u8], stored: (u32, u32), limits: DecodeLimits) -> Option<u8> {
+    let segments: Vec<_> = crate::jpeg::segments(bytes).collect();
+    let progressive = segments
+        .iter()
+        .any(|s| matches!(s.marker, 0xC2 | 0xC6 | 0xCA | 0xCE));
+    let coded = bytes.len() - segments.last().map_or(0, |s| s.end);
+    let claimed = u64::from(stored.0) * u64::from(stored.1);
+    if progressive || (coded as u64) * 512 < claimed {
+        return None;
+    }
+    [2u8, 4, 8].into_iter().find(|&d| {
+        let d = u32::from(d);
+        limits
+            .check(stored.0.div_ceil(d), stored.1.div_ceil(d))
+            .is_ok()
+    })
 }
 
 /// Fewer samples than the header's size: the data ended early.
@@ -300,8 +350,8 @@ mod tests {
     fn clean_originals_decode_and_every_damaged_copy_is_refused() {
         for original in ["baseline", "progressive", "restart"] {
             let bytes = fixture(&format!("{original}.jpg"));
-            let Samples::Rgb(rgb) = decode(&bytes, MAX).unwrap() else {
-                panic!("{original}: not RGB")
+            let (Samples::Rgb(rgb), None) = decode(&bytes, MAX).unwrap() else {
+                panic!("{original}: not RGB at full size")
             };
             // zune-jpeg, an independent decoder, agrees on the pixels within rounding.
             let other = image::load_from_memory(&bytes).unwrap().to_rgb8();
@@ -347,22 +397,82 @@ mod tests {
     }
 
     #[test]
-    fn the_pixel_limit_refuses_before_decoding_and_garbage_is_an_error() {
-        let bytes = fixture("baseline.jpg");
-        let Samples::Rgb(rgb) = decode(&bytes, MAX).unwrap() else {
-            panic!("not RGB")
+    fn over_the_pixel_limit_a_sequential_file_is_decoded_smaller_and_others_are_refused() {
+        // Both real pictures, 400×400 (baseline) and 412×408 (progressive).
+        let baseline = fixture("baseline.jpg");
+        let (Samples::Rgb(full), None) = decode(&baseline, MAX).unwrap() else {
+            panic!("not RGB at full size")
         };
-        let (w, h) = rgb.dimensions();
-        let limit = DecodeLimits {
-            max_pixels: u64::from(w) * u64::from(h) - 1,
+        let limit = |max_pixels| DecodeLimits { max_pixels };
+        // One pixel over: half the size across and down, and the sizes said.
+        let (Samples::Rgb(half), Some(reduced)) = decode(&baseline, limit(160_000 - 1)).unwrap()
+        else {
+            panic!("not decoded smaller")
         };
-        match decode(&bytes, limit) {
-            Err(JpegError::Refused(Problem::TooManyPixels { width, height, .. })) => {
-                assert_eq!((width, height), (w, h));
+        assert_eq!(half.dimensions(), (200, 200));
+        assert_eq!(
+            reduced,
+            Reduced {
+                width: 400,
+                height: 400,
+                denominator: 2,
+                limit: 160_000 - 1
             }
-            other => panic!("{other:?}"),
+        );
+        // The same picture: each pixel is its 2×2 block of the full decode, within the
+        // scaled inverse DCT's rounding.
+        let full = &full;
+        let diff = half
+            .enumerate_pixels()
+            .flat_map(|(x, y, p)| {
+                (0..3).map(move |c| {
+                    let block: u32 = [(0, 0), (1, 0), (0, 1), (1, 1)]
+                        .iter()
+                        .map(|&(dx, dy)| u32::from(full.get_pixel(2 * x + dx, 2 * y + dy)[c]))
+                        .sum();
+                    (f64::from(p[c]) - f64::from(block) / 4.0).abs()
+                })
+            })
+            .sum::<f64>()
+            / (200.0 * 200.0 * 3.0);
+        assert!(diff < 2.0, "mean difference {diff}");
+        // The largest reduction that fits: 100×100 is over 9 999, 50×50 is not.
+        let (Samples::Rgb(eighth), Some(r)) = decode(&baseline, limit(9_999)).unwrap() else {
+            panic!("not decoded smaller")
+        };
+        assert_eq!((eighth.dimensions(), r.denominator), ((50, 50), 8));
+        // Under 1/8 nothing fits, and a progressive file is never reduced (libjpeg would
+        // hold all its coefficients at full size): both refused with the stored size.
+        for (bytes, max, size) in [
+            (&baseline, 2_499, (400, 400)),
+            (&fixture("progressive.jpg"), 168_095, (412, 408)),
+        ] {
+            match decode(bytes, limit(max)) {
+                Err(JpegError::Refused(Problem::TooManyPixels { width, height, .. })) => {
+                    assert_eq!((width, height), size);
+                }
+                other => panic!("{other:?}"),
+            }
         }
         let err = decode(b"\xFF\xD8\xFF\xDB\x00\x02\xFF\xD9", MAX).unwrap_err();
         assert!(matches!(err, JpegError::Unreadable(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_header_claiming_more_pixels_than_its_data_can_code_is_refused_not_reduced() {
+        // The real baseline picture's frame patched to claim 8000×8000: 1/2 of that fits
+        // a 20 MP limit, but its few kilobytes of coded data cannot hold 64 MP.
+        let mut bomb = fixture("baseline.jpg");
+        let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bomb[sof + 5..sof + 9].copy_from_slice(&[0x1F, 0x40, 0x1F, 0x40]);
+        let limits = DecodeLimits {
+            max_pixels: 20_000_000,
+        };
+        match decode(&bomb, limits) {
+            Err(JpegError::Refused(Problem::TooManyPixels { width, height, .. })) => {
+                assert_eq!((width, height), (8000, 8000));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

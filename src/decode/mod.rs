@@ -53,6 +53,24 @@ pub struct Decoded {
     /// The physical resolution of the stored pixels (before EXIF orientation), which
     /// the outputs keep: JFIF, pHYs or EXIF, TIFF's tags, a PDF page's drawn size.
     pub resolution: Option<Resolution>,
+    /// The picture is stored with more pixels than the limit and was decoded smaller.
+    pub reduced: Option<Reduced>,
+}
+
+/// How a JPEG stored with more pixels than the limit was decoded smaller: in the DCT
+/// domain, at the largest of 1/2, 1/4 and 1/8 of its size that fits, for the cost of
+/// its entropy decoding and not of a full-size picture (a 200 MP phone photo would
+/// need 600 MB as pixels, and 4 MB cannot carry that much detail anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reduced {
+    /// The width the file stores.
+    pub width: u32,
+    /// The height the file stores.
+    pub height: u32,
+    /// Decoded at 1/`denominator` of that size across and down: 2, 4 or 8.
+    pub denominator: u8,
+    /// The pixel limit it is over.
+    pub limit: u64,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,
@@ -150,6 +168,7 @@ fn pictures<'a>(
             cmyk: None,
             animated: false,
             resolution: page.resolution,
+            reduced: None,
         }),
     });
     Pictures {
@@ -174,6 +193,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Proble
         // JP2's optional `res ` box is not read: the writers seen (OpenJPEG, scanners'
         // PDF JPX images, which take the page's resolution instead) leave it out.
         resolution: None,
+        reduced: None,
     })
 }
 
@@ -198,6 +218,7 @@ fn decode_heif(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
         cmyk: None,
         animated: false,
         resolution: None,
+        reduced: None,
     })
 }
 
@@ -212,9 +233,8 @@ fn decode_jpeg(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
     }
     let found = crate::jpeg::metadata(bytes);
     let icc = crate::jpeg::icc_profile(bytes);
-    let (image, cmyk) = jpeg::decode(bytes, limits)
-        .map_err(|e| e.into_problem(None))?
-        .into_image(icc.as_deref());
+    let (samples, reduced) = jpeg::decode(bytes, limits).map_err(|e| e.into_problem(None))?;
+    let (image, cmyk) = samples.into_image(icc.as_deref());
     Ok(Decoded {
         image,
         orientation: found.orientation.unwrap_or(1),
@@ -223,7 +243,18 @@ fn decode_jpeg(bytes: &[u8], limits: DecodeLimits) -> Result<Decoded, Problem> {
         cmyk,
         animated: false,
         metadata: found.metadata,
-        resolution: found.resolution,
+        // The same paper in fewer pixels.
+        resolution: found.resolution.map(|r| match reduced {
+            Some(reduced) => {
+                let d = f64::from(reduced.denominator);
+                Resolution {
+                    x: r.x / d,
+                    y: r.y / d,
+                }
+            }
+            None => r,
+        }),
+        reduced,
     })
 }
 
@@ -309,6 +340,7 @@ fn decode_raster(
         animated,
         metadata: found.metadata,
         resolution: found.resolution,
+        reduced: None,
     })
 }
 

@@ -650,9 +650,18 @@ fn decode_image(
         b"DCTDecode" | b"DCT" => {
             // The JPEG decoder of JPEG files: a damaged page is refused like a damaged
             // file. CMYK pages keep the generic conversion, as TIFF CMYK pages do.
-            let (mut image, _) = super::jpeg::decode(&data.data, limits)
-                .map_err(|e| e.into_problem(Some(page)))?
-                .into_image(None);
+            let (samples, reduced) =
+                super::jpeg::decode(&data.data, limits).map_err(|e| e.into_problem(Some(page)))?;
+            // A page has no way to say it was decoded smaller: over the limit it is
+            // refused, as every other page format's is.
+            if let Some(r) = reduced {
+                return Err(Problem::TooManyPixels {
+                    width: r.width,
+                    height: r.height,
+                    max: r.limit,
+                });
+            }
+            let (mut image, _) = samples.into_image(None);
             let embedded = crate::jpeg::icc_profile(&data.data);
             // The JPEG decoder already undoes Adobe's inverted CMYK, which is exactly what
             // a `/Decode [1 0 1 0 1 0 1 0]` array compensates for in other readers, so it

@@ -282,6 +282,7 @@ impl Message for Warning {
             Warning::Blurred(_) => "blurred",
             Warning::LowResolution(_) => "low_resolution",
             Warning::Animated => "animated",
+            Warning::Reduced(_) => "reduced",
             Warning::ProfileIgnored(_) => "profile_ignored",
             Warning::CmykApproximate => "cmyk",
             Warning::CmykProfileIgnored(_) => "cmyk_profile_ignored",
@@ -304,6 +305,11 @@ impl Message for Warning {
             Warning::Grained { levels } => w.num("levels", *levels),
             Warning::Blurred(sharpness) => w.text("sharpness", format!("{sharpness:.1}")),
             Warning::LowResolution(long_edge) => w.num("long_edge", *long_edge),
+            Warning::Reduced(r) => w
+                .num("width", r.width)
+                .num("height", r.height)
+                .num("denominator", r.denominator)
+                .num("limit", r.limit),
             Warning::ProfileIgnored(why) => w.msg("why", why, lang),
             Warning::CmykProfileIgnored(why) => w.msg("why", why, lang),
             Warning::Enlarged(factor) | Warning::EnlargedToMatch(factor) => {

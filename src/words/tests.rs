@@ -231,6 +231,12 @@ fn warning_samples() -> Vec<Box<dyn Message>> {
         Warning::Blurred(3.0),
         Warning::LowResolution(900),
         Warning::Animated,
+        Warning::Reduced(crate::decode::Reduced {
+            width: 16320,
+            height: 12240,
+            denominator: 2,
+            limit: 120_000_000,
+        }),
         Warning::CmykApproximate,
         Warning::Enlarged(1.5),
         Warning::EnlargedToMatch(1.5),

@@ -78,6 +78,7 @@ warning-bilevel = black-and-white scan: the portal rejects these; rescan in colo
 warning-blurred = blurred (sharpness { $sharpness }): reviewers reject unclear pictures; rescan or retake it
 warning-low_resolution = low resolution: the long edge is { $long_edge } px, too few for legible small print; enlarging adds no detail
 warning-animated = animated: only the first frame was kept
+warning-reduced = decoded at 1/{ $denominator } of its size: { $width }×{ $height } pixels is above the limit of { $limit } pixels (a file of a few megabytes cannot carry that much detail anyway)
 warning-profile_ignored = colour profile ignored: { $why }
 warning-cmyk = CMYK: converted to RGB with a generic formula (no colour profile applied); check the colours
 warning-cmyk_profile_ignored = CMYK colour profile ignored: { $why }

@@ -78,6 +78,7 @@ warning-bilevel = 黑白扫描件：备案系统不接受；请用彩色重新�
 warning-blurred = 图片模糊（锐度 { $sharpness }）：审核时不清晰的图片会被驳回；请重新扫描或重新拍照
 warning-low_resolution = 分辨率低：长边只有 { $long_edge } 像素，小字可能看不清；放大也不会增加细节
 warning-animated = 动图：只保留了第一帧
+warning-reduced = 按原尺寸的 1/{ $denominator } 解码：{ $width }×{ $height } 像素超过了上限 { $limit } 像素（几 MB 的文件本来也容纳不了这么多细节）
 warning-profile_ignored = 已忽略颜色配置文件：{ $why }
 warning-cmyk = CMYK：已用通用公式转换为 RGB（未使用颜色配置文件）；请检查颜色
 warning-cmyk_profile_ignored = 已忽略 CMYK 颜色配置文件：{ $why }
