@@ -383,7 +383,7 @@ pub fn sharpness(img: &DynamicImage) -> f64 {
 fn area_resize(src: &[u8], w: usize, h: usize, nw: usize, nh: usize) -> Vec<f32> {
     // Every picture past the long edge arrives already shrunk to it (the pipeline shrinks
     // colour with SIMD first), so this is the common case: each weight would be exactly 1
-    // and the two passes would only copy, at ~10 ms a picture.
+    // and the two passes would only copy (a few milliseconds a picture).
     if (nw, nh) == (w, h) {
         return src.par_iter().map(|&v| f32::from(v)).collect();
     }
