@@ -545,7 +545,10 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
 /// The pixel inspections of one decoded picture.
 fn inspect_picture(page: Option<u32>, first: bool, decoded: Decoded, record: &mut CheckRecord) {
     let image: &DynamicImage = &decoded.image;
-    let (w, h) = (image.width(), image.height());
+    // The file's own size, also when it was decoded smaller (over the pixel limit).
+    let (w, h) = decoded
+        .reduced
+        .map_or((image.width(), image.height()), |r| (r.width, r.height));
     let colour = inspect::colour_class(image);
     let score = inspect::sharpness(image);
     if first {

@@ -520,6 +520,19 @@ fn real_fixtures_are_classified() {
     assert_eq!(photo["metadata"]["xmp"], true);
     assert_eq!(photo["orientation"], 6);
     assert!(codes(photo).contains(&"gps".to_owned()));
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(1000), Some(1600))
+    );
+    // Over the pixel limit the photo is decoded at half size, and check still states
+    // the size the file stores.
+    let (_, limited, _) = run_check(&[&dir], &["--max-pixels", "800000"]);
+    let reduced = only(&limited, "photo_orient6_gps.jpg");
+    assert_eq!(
+        (reduced["width"].as_u64(), reduced["height"].as_u64()),
+        (Some(1000), Some(1600))
+    );
+    assert_eq!(reduced["orientation"], 6);
     let g4 = only(&records, "scan_bilevel_g4.tif");
     assert_eq!(g4["colour"], "bilevel");
     assert!(message(g4, "not_accepted").starts_with("TIFF"));
