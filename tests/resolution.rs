@@ -116,6 +116,22 @@ fn a_resized_jpeg_scan_keeps_its_paper_size() {
 }
 
 #[test]
+fn a_scan_decoded_smaller_keeps_its_paper_size() {
+    // The real 150-dpi scan (1052×1524) under a pixel limit it is over: decoded at half
+    // size, its dpi halves with it, and the output is still the same paper.
+    let input = repo("corpus/客户A/授权书 2024.jpg");
+    let source = fs::read(&input).unwrap();
+    let dpi_in = jfif_dpi(&source).expect("the source states its dpi");
+    let inches = (1052.0 / dpi_in.0, 1524.0 / dpi_in.1);
+    let (_dir, output, record) = convert(&input, &["--max-pixels", "1000000"]);
+    assert_eq!(record["warning_codes"][0], "reduced", "{record}");
+    assert_eq!(record["width_in"], 526, "{record}");
+    let dpi_out = jfif_dpi(&fs::read(&output).unwrap()).expect("the output states its dpi");
+    assert_clean_output(&output);
+    assert_same_paper(&output, dpi_out, inches);
+}
+
+#[test]
 fn a_stripped_jpeg_keeps_its_dpi() {
     let input = repo("corpus/客户C/事业单位 批文.jpg");
     let dpi_in = jfif_dpi(&fs::read(&input).unwrap()).unwrap();
