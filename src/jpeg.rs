@@ -207,6 +207,12 @@ pub fn strip_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Bytes from the first start-of-scan on: the coded picture (and whatever trails it),
+/// what stripping keeps whatever the metadata.
+pub fn coded_len(bytes: &[u8]) -> usize {
+    bytes.len() - segments(bytes).last().map_or(0, |s| s.end)
+}
+
 /// Whether the image data is complete: an end-of-image marker follows the first
 /// start-of-scan. Entropy-coded data cannot contain 0xFFD9 (0xFF is stuffed), so finding
 /// it there means the scans ended properly; bytes after it (some phones append data)

@@ -260,7 +260,7 @@ fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
         .is_none_or(crate::normalize::is_srgb_profile);
     // Stripping keeps everything from the first scan on: a file past the band by that
     // alone (a 10 MB 48 MP photo) is refused before stripping copies it.
-    let scan = bytes.len() - jpeg::segments(bytes).last().map_or(0, |s| s.end);
+    let scan = jpeg::coded_len(bytes);
     let likely = orientation != 1
         && keeps_coding
         && scan as f64 <= opts.profile.max_bytes as f64 * (1.0 + TURN_SLACK)

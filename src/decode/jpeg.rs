@@ -239,11 +239,9 @@ fn decode_unguarded(
 /// not decoded at a reduced picture's cost: no real JPEG codes 512 pixels in less than
 /// a byte (a blank page takes at least two bits per 8×8 block, a byte per 256 pixels).
 fn reduction(bytes: &[u8], stored: (u32, u32), limits: DecodeLimits) -> Option<u8> {
-    let segments: Vec<_> = crate::jpeg::segments(bytes).collect();
-    let progressive = segments
-        .iter()
-        .any(|s| matches!(s.marker, 0xC2 | 0xC6 | 0xCA | 0xCE));
-    let coded = bytes.len() - segments.last().map_or(0, |s| s.end);
+    let progressive =
+        crate::jpeg::segments(bytes).any(|s| matches!(s.marker, 0xC2 | 0xC6 | 0xCA | 0xCE));
+    let coded = crate::jpeg::coded_len(bytes);
     let claimed = u64::from(stored.0) * u64::from(stored.1);
     if progressive || (coded as u64) * 512 < claimed {
         return None;
