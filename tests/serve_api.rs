@@ -290,15 +290,15 @@ fn stalled_upload(server: &Server) -> TcpStream {
 }
 
 #[test]
-fn a_full_queue_answers_429_at_once_and_frees_up_when_work_ends() {
-    let server = Server::start(&["--jobs", "1", "--queue", "1"]);
+fn full_upload_places_answer_429_at_once_and_free_up_when_uploads_end() {
+    let server = Server::start(&["--jobs", "1", "--queue", "1", "--uploads", "2"]);
     let photo = fs::read(PHOTO).unwrap();
     let first = stalled_upload(&server);
     let second = stalled_upload(&server);
-    // The two stalled requests hold both places (1 job + 1 queued) once admitted. A
-    // request sent before then could take a place and get a stalled one refused, so
-    // the probe waits until the server says both are in.
-    let admitted = || get(&server.url("/api/v1/info")).json()["admitted"].clone();
+    // The two stalled requests hold both upload places once they arrive. A request
+    // sent before then could take a place and get a stalled one refused, so the probe
+    // waits until the server says both are in.
+    let admitted = || get(&server.url("/api/v1/info")).json()["receiving"].clone();
     let deadline = Instant::now() + Duration::from_secs(20);
     while admitted() != 2 {
         assert!(Instant::now() < deadline, "admitted: {}", admitted());

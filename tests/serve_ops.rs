@@ -31,15 +31,15 @@ fn partial_upload(server: &Server, body: &[u8], sent: usize) -> TcpStream {
     stream
 }
 
-/// Waits until the server holds `n` places (`/api/v1/info`'s `admitted`).
-fn wait_admitted(server: &Server, n: u64) {
+/// Waits until `n` uploads are arriving (`/api/v1/info`'s `receiving`).
+fn wait_receiving(server: &Server, n: u64) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let admitted = get(&server.url("/api/v1/info")).json()["admitted"].clone();
-        if admitted == n {
+        let receiving = get(&server.url("/api/v1/info")).json()["receiving"].clone();
+        if receiving == n {
             return;
         }
-        assert!(Instant::now() < deadline, "admitted: {admitted}");
+        assert!(Instant::now() < deadline, "receiving: {receiving}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -64,7 +64,7 @@ fn sigterm_drains_the_request_under_way_and_exits_0() {
     let photo = fs::read(PHOTO).unwrap();
     let half = photo.len() / 2;
     let mut upload = partial_upload(&server, &photo, half);
-    wait_admitted(&server, 1);
+    wait_receiving(&server, 1);
 
     server.signal(libc::SIGTERM);
     // Not ready from the signal on, while the process stays alive and answers.
@@ -90,7 +90,7 @@ fn a_drain_that_runs_out_of_time_cuts_off_and_exits_1() {
     let mut server = Server::start(&["--jobs", "1", "--drain-timeout", "1"]);
     let photo = fs::read(PHOTO).unwrap();
     let _stalled = partial_upload(&server, &photo, 100);
-    wait_admitted(&server, 1);
+    wait_receiving(&server, 1);
     let started = Instant::now();
     server.signal(libc::SIGINT);
     let status = server.wait(Duration::from_secs(30));
@@ -127,7 +127,7 @@ fn samples(text: &str) -> BTreeMap<String, f64> {
 
 #[test]
 fn metrics_count_the_requests_made_a_429_and_failures_by_code() {
-    let server = Server::start(&["--jobs", "1", "--queue", "1"]);
+    let server = Server::start(&["--jobs", "1", "--queue", "1", "--uploads", "2"]);
     let photo = fs::read(PHOTO).unwrap();
     let convert = server.url("/api/v1/convert?name=photo.jpg");
     let mut bodies_out = 0;
@@ -142,12 +142,12 @@ fn metrics_count_the_requests_made_a_429_and_failures_by_code() {
     bad.assert_error(415, "unknown_bytes");
     bodies_out += bad.body.len();
     // A full server, made deterministic as in serve_api.rs: two stalled uploads hold
-    // both places (1 job + 1 queued) before the third request is sent.
+    // both upload places before the third request is sent.
     let stalled = [
         partial_upload(&server, &photo, 100),
         partial_upload(&server, &photo, 100),
     ];
-    wait_admitted(&server, 2);
+    wait_receiving(&server, 2);
     let refused = post(&convert, &[], &photo);
     refused.assert_error(429, "overloaded");
     bodies_out += refused.body.len();
@@ -191,8 +191,10 @@ fn metrics_count_the_requests_made_a_429_and_failures_by_code() {
             .count(),
         2
     );
-    // The stalled uploads: admitted, not on a worker yet; being answered, with this scrape.
-    assert_eq!(at("scanfit_work_queued"), 2.0);
+    // The stalled uploads: arriving, holding no worker's place; being answered, with
+    // this scrape.
+    assert_eq!(at("scanfit_uploads_receiving"), 2.0);
+    assert_eq!(at("scanfit_work_queued"), 0.0);
     assert_eq!(at("scanfit_work_running"), 0.0);
     assert_eq!(at("scanfit_work_capacity"), 2.0);
     assert_eq!(at("scanfit_http_requests_in_flight"), 3.0);

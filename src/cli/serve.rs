@@ -33,6 +33,10 @@ pub(super) struct ServeArgs {
     queue: usize,
     #[arg(long, default_value_t = scanfit::serve::DEFAULT_TIMEOUT.as_secs(), value_name = "SECS")]
     timeout: u64,
+    #[arg(long, default_value_t = scanfit::serve::DEFAULT_UPLOADS, value_name = "REQUESTS")]
+    uploads: usize,
+    #[arg(long, default_value_t = scanfit::serve::DEFAULT_MAX_CONNECTIONS, value_name = "CONNECTIONS")]
+    max_connections: usize,
     // The help names the variable in the run's language (clap's `[env: ...]` is English).
     #[arg(long, env = "SCANFIT_TOKEN", hide_env = true)]
     token: Option<String>,
@@ -80,6 +84,8 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let opts = ServeOptions {
         options: args.run.options(args.profile.profile(lang)?),
         queue: args.queue,
+        uploads: args.uploads,
+        max_connections: args.max_connections,
         timeout: Duration::from_secs(args.timeout.max(1)),
         token: args.token,
         no_auth: args.no_auth,

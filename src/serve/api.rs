@@ -1,11 +1,12 @@
 //! The routes, and the three operations: convert, check and stitch one request's
 //! uploads each, on the library's runner.
 //!
-//! A request first takes a place on the [`Runner`] (before its body is read: a full
-//! server answers 429 at once instead of taking the upload into memory), then its
-//! files, then runs its work on a worker with that place. The place stays taken until
-//! the work ends, even when the request has timed out and nobody waits for the answer,
-//! so the memory held is bounded by the runner's queue, never by the number of clients.
+//! A request first takes an upload place and receives its files under the upload
+//! budget (`serve/admit.rs`: a slow sender holds no worker's place), then takes a place
+//! on the [`Runner`] (429 at once when all are taken) and runs its work on a worker.
+//! The place and the upload's share of the budget stay taken until the work ends, even
+//! when the request has timed out and nobody waits for the answer, so the memory held
+//! is bounded by the budget, never by the number of clients.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -18,12 +19,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 
+use super::admit::{Admission, Held};
 use super::answer::answer;
 use super::metrics::{self, Metrics};
 use super::problem::Refusal;
 use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
-use super::{guard, lang, page, ServeOptions};
+use super::{guard, lang, page, ServeOptions, UPLOAD_RATE_WINDOW};
 use crate::check::check_bytes;
 use crate::report::CheckRow;
 use crate::run::{Done, Place, Runner};
@@ -35,6 +37,8 @@ pub(super) struct AppState {
     pub opts: ServeOptions,
     /// `jobs` workers; `jobs + queue` requests admitted at once.
     pub runner: Runner,
+    /// Upload places and the bytes uploads may hold, apart from the runner's places.
+    pub admission: Admission,
     /// Bound to a loopback address: the Host check applies.
     pub loopback: bool,
     pub metrics: Arc<Metrics>,
@@ -47,8 +51,18 @@ pub(super) struct AppState {
 impl AppState {
     pub fn new(opts: ServeOptions, loopback: bool) -> AppState {
         let jobs = opts.options.jobs.max(1);
+        let budget = opts
+            .options
+            .max_input_bytes
+            .saturating_mul((jobs + opts.queue) as u64);
         AppState {
             runner: Runner::new(jobs).with_queue(jobs + opts.queue),
+            admission: Admission::new(
+                opts.uploads,
+                budget,
+                opts.min_upload_rate,
+                UPLOAD_RATE_WINDOW,
+            ),
             opts,
             loopback,
             metrics: Arc::default(),
@@ -136,7 +150,8 @@ async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
 
 /// `GET /api/v1/info`: what a client needs to know before sending: the limits, the
 /// number of workers, how many requests hold a place now (worked on or waiting; at
-/// `jobs + queue` the next gets 429), whether a token is needed, and the base profile.
+/// `jobs + queue` the next gets 429), how many uploads are arriving (at `uploads` the
+/// next gets 429), whether a token is needed, and the base profile.
 async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
     let o = &s.opts;
     Json(serde_json::json!({
@@ -144,6 +159,8 @@ async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
         "jobs": s.runner.jobs(),
         "queue": o.queue,
         "admitted": s.runner.in_flight(),
+        "uploads": o.uploads,
+        "receiving": s.admission.receiving(o.uploads),
         "max_input_bytes": o.options.max_input_bytes,
         "max_pixels": o.options.max_pixels,
         "timeout_secs": o.timeout.as_secs(),
@@ -165,43 +182,60 @@ async fn limited(
     }
 }
 
-/// Takes a request in: its parameters, its place on the runner, then its files
-/// (the place first: a full server refuses before taking the body into memory). A
+/// A request taken in: what it asks, its place on a worker, its files and their share
+/// of the upload budget.
+struct Admitted {
+    asked: Asked,
+    place: Place,
+    files: Vec<Upload>,
+    held: Held,
+}
+
+/// Takes a request in: its parameters, an upload place, its files, then its place on
+/// the runner (only once the body is in: a slow upload holds no worker's place). A
 /// request refused before its body is read has the body discarded, so the client can
 /// read the refusal.
-async fn intake(s: &AppState, request: Request) -> Result<(Asked, Place, Vec<Upload>), Refusal> {
+async fn intake(s: &AppState, request: Request) -> Result<Admitted, Refusal> {
     let limit = s.opts.options.max_input_bytes;
     let (parts, body) = request.into_parts();
-    let early = Asked::parse(&parts.uri, &s.opts.options, &s.opts.stitch).and_then(|asked| {
-        let place = s.runner.reserve().map_err(|_| Refusal::Overloaded)?;
-        Ok((asked, place))
-    });
-    let (asked, place) = match early {
+    let early = Asked::parse(&parts.uri, &s.opts.options, &s.opts.stitch)
+        .and_then(|asked| Ok((asked, s.admission.begin()?)));
+    let (asked, receiving) = match early {
         Ok(admitted) => admitted,
         Err(refusal) => {
             upload::discard(body, limit);
             return Err(refusal);
         }
     };
-    let files = upload::uploads(Request::from_parts(parts, body), limit).await?;
+    let (files, held) = upload::uploads(Request::from_parts(parts, body), limit, receiving).await?;
     if files.iter().any(|f| f.bytes.is_empty()) {
         return Err(Refusal::Empty);
     }
-    Ok((asked, place, files))
+    let place = s.runner.reserve().map_err(|_| Refusal::Overloaded)?;
+    Ok(Admitted {
+        asked,
+        place,
+        files,
+        held,
+    })
 }
 
 /// Runs `work` on a worker with `place` and waits for it. If the request stops
-/// waiting (a timeout), the work still ends on its worker and only then frees its place.
+/// waiting (a timeout), the work still ends on its worker and only then frees its place
+/// and the upload's bytes (`held`).
 async fn on_worker<T: Send + 'static>(
     s: &AppState,
     place: Place,
+    held: Held,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<Done<T>, Refusal> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let metrics = Arc::clone(&s.metrics);
     let counted = move || {
         let _running = metrics.running();
-        work()
+        let result = work();
+        drop(held);
+        result
     };
     place.spawn(counted, move |done| {
         // Nobody listens after a timeout; the result is dropped.
@@ -229,7 +263,12 @@ fn one_file(mut files: Vec<Upload>, name: Option<&str>) -> Result<(String, Uploa
 async fn convert(State(s): State<Arc<AppState>>, request: Request) -> Response {
     let lang = lang::of_request(request.uri(), request.headers());
     limited(&s, lang, async {
-        let (asked, place, files) = intake(&s, request).await?;
+        let Admitted {
+            asked,
+            place,
+            files,
+            held,
+        } = intake(&s, request).await?;
         let (name, file) = one_file(files, asked.params.name.as_deref())?;
         let output = asked
             .params
@@ -239,7 +278,7 @@ async fn convert(State(s): State<Arc<AppState>>, request: Request) -> Response {
             .unwrap_or_else(|| work::stem_label(&name));
         let (bytes_in, label) = (file.bytes.len() as u64, name.clone());
         let opts = asked.options;
-        let done = on_worker(&s, place, move || {
+        let done = on_worker(&s, place, held, move || {
             work::convert_upload(&file.bytes, &name, &output, &opts)
         })
         .await?;
@@ -253,11 +292,16 @@ async fn convert(State(s): State<Arc<AppState>>, request: Request) -> Response {
 async fn check(State(s): State<Arc<AppState>>, request: Request) -> Response {
     let lang = lang::of_request(request.uri(), request.headers());
     limited(&s, lang, async {
-        let (asked, place, files) = intake(&s, request).await?;
+        let Admitted {
+            asked,
+            place,
+            files,
+            held,
+        } = intake(&s, request).await?;
         let (name, file) = one_file(files, asked.params.name.as_deref())?;
         let opts = asked.options;
         // check_bytes turns a codec's panic into the record's own finding.
-        let done = on_worker(&s, place, move || {
+        let done = on_worker(&s, place, held, move || {
             check_bytes(Path::new(&name), &file.bytes, &opts)
         })
         .await?;
@@ -271,7 +315,12 @@ async fn check(State(s): State<Arc<AppState>>, request: Request) -> Response {
 async fn stitch(State(s): State<Arc<AppState>>, request: Request) -> Response {
     let lang = lang::of_request(request.uri(), request.headers());
     limited(&s, lang, async {
-        let (asked, place, files) = intake(&s, request).await?;
+        let Admitted {
+            asked,
+            place,
+            files,
+            held,
+        } = intake(&s, request).await?;
         let output = asked
             .params
             .output
@@ -284,7 +333,7 @@ async fn stitch(State(s): State<Arc<AppState>>, request: Request) -> Response {
             names.clone(),
         );
         let (opts, sopts) = (asked.options, asked.stitch);
-        let done = on_worker(&s, place, move || {
+        let done = on_worker(&s, place, held, move || {
             work::stitch_uploads(&files, names, &output, &opts, &sopts)
         })
         .await?;

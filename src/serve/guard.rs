@@ -135,13 +135,16 @@ fn needs_token(path: &str) -> bool {
     path.starts_with("/api/") && !matches!(path, "/api/v1/words" | "/api/v1/info")
 }
 
-/// Whether `Authorization` carries `Bearer token`, compared in constant time so the
-/// answer's timing does not reveal how much of a guess was right.
+/// Whether `Authorization` carries `Bearer token` (the scheme in any case, as RFC 9110
+/// has it), compared in constant time so the answer's timing does not reveal how much
+/// of a guess was right.
 fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
     let Some(given) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.trim_start().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, given)| given)
     else {
         return false;
     };
@@ -273,6 +276,12 @@ mod tests {
             &headers(&[("authorization", "Basic s3cret")]),
             "s3cret"
         ));
+        for scheme in ["bearer", "BEARER", "bEaReR"] {
+            assert!(bearer_matches(
+                &headers(&[("authorization", &format!("{scheme} s3cret"))]),
+                "s3cret"
+            ));
+        }
         assert!(!bearer_matches(&HeaderMap::new(), "s3cret"));
         assert!(
             needs_token("/api/v1/convert") && !needs_token("/api/v1/words") && !needs_token("/")

@@ -50,6 +50,9 @@ pub struct RequestLog {
     /// The stable code of the failure answered, if any (the `code` of an error answer,
     /// the first failed record's `error_code`).
     pub error_code: Option<&'static str>,
+    /// A library's own words about that failure (English), when it has some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The stable codes of the failures in one answer, attached to it for this module.
@@ -62,6 +65,17 @@ pub(super) fn tag(mut response: Response, codes: Vec<&'static str>) -> Response 
         response.extensions_mut().insert(FailureCodes(codes));
     }
     response
+}
+
+/// A library's words about the failure answered, attached to it for the log.
+#[derive(Debug, Clone)]
+struct FailureDetail(String);
+
+/// Adds `detail` to `response` for the log.
+pub(super) fn tag_detail(response: &mut Response, detail: &str) {
+    response
+        .extensions_mut()
+        .insert(FailureDetail(detail.to_owned()));
 }
 
 /// The counters of one server since it started.
@@ -211,7 +225,7 @@ impl Metrics {
             (
                 "scanfit_http_rejected_total",
                 "counter",
-                "Requests answered 429: every worker and queue place was taken.",
+                "Requests answered 429: every upload place, worker and queue place, or the upload memory was taken.",
                 self.rejected.load(Ordering::Relaxed) as usize,
             ),
             (
@@ -229,8 +243,14 @@ impl Metrics {
             (
                 "scanfit_work_queued",
                 "gauge",
-                "Admitted requests not on a worker yet (reading their upload or waiting).",
+                "Admitted requests not on a worker yet (their upload in, waiting).",
                 admitted - running,
+            ),
+            (
+                "scanfit_uploads_receiving",
+                "gauge",
+                "Uploads whose body is arriving now (no worker place taken yet).",
+                state.admission.receiving(state.opts.uploads),
             ),
             (
                 "scanfit_work_capacity",
@@ -313,6 +333,10 @@ pub(super) async fn observe(
         bytes_in: read.load(Ordering::Relaxed),
         bytes_out: response.body().size_hint().exact().unwrap_or(0),
         error_code: codes.first().copied(),
+        detail: response
+            .extensions()
+            .get::<FailureDetail>()
+            .map(|d| d.0.clone()),
     };
     state.metrics.record(&log, &codes);
     if let Some(sink) = &state.opts.on_request {

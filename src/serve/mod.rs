@@ -29,10 +29,12 @@
 //! - `upload.rs` query parameters and bodies; `guard.rs` who may ask; `page.rs` the page;
 //!   `metrics.rs` the counters and the request log.
 
+mod admit;
 mod answer;
 mod api;
 mod guard;
 mod lang;
+mod listen;
 mod metrics;
 mod page;
 pub(crate) mod problem;
@@ -40,7 +42,7 @@ mod upload;
 mod work;
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -59,6 +61,22 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
 pub const DEFAULT_QUEUE: usize = 8;
 /// Default limit of one request, from its first byte to its answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default number of uploads received at once. An upload takes a worker's place only
+/// once its body has arrived, so slow senders wait here, never in the workers' queue.
+pub const DEFAULT_UPLOADS: usize = 64;
+/// Default time a connection gets to send a request's head: a phone on a poor network
+/// sends a few hundred bytes of head in far less.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default number of connections open at once; more wait in the kernel's backlog.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default least rate of an upload, in bytes a second over [`UPLOAD_RATE_WINDOW`]:
+/// 4 KB/s, far below a phone's worst mobile connection, far above a client that sends
+/// a byte now and then to hold a place.
+pub const DEFAULT_MIN_UPLOAD_RATE: u64 = 4096;
+/// The window over which an upload's rate is measured: each window must bring
+/// `min_upload_rate` times its length in bytes, or the upload is cut off.
+pub const UPLOAD_RATE_WINDOW: Duration = Duration::from_secs(10);
+
 /// Default time the requests under way get to finish after the stop signal: what a
 /// photo or a scan takes on a busy worker with a few queued ahead of it, and within
 /// Kubernetes' default grace period of 30 s once its few seconds of delay are added
@@ -105,6 +123,16 @@ pub struct ServeOptions {
     pub drain_timeout: Duration,
     /// Gets one [`RequestLog`] per request, if set.
     pub on_request: Option<RequestSink>,
+    /// Uploads received at once (their bodies still arriving); more get 429 at once.
+    /// Together they hold at most `(jobs + queue) × max_input_bytes` in memory.
+    pub uploads: usize,
+    /// Least rate of an upload, in bytes a second over [`UPLOAD_RATE_WINDOW`]; a
+    /// slower one is cut off (408).
+    pub min_upload_rate: u64,
+    /// Time a connection gets to send a request's head; then it is closed.
+    pub header_timeout: Duration,
+    /// Connections open at once; more wait in the kernel's backlog.
+    pub max_connections: usize,
 }
 
 impl Default for ServeOptions {
@@ -123,6 +151,10 @@ impl Default for ServeOptions {
             drain_delay: Duration::ZERO,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             on_request: None,
+            uploads: DEFAULT_UPLOADS,
+            min_upload_rate: DEFAULT_MIN_UPLOAD_RATE,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -228,9 +260,16 @@ impl Server {
                     closed.notify_one();
                 }
             };
-            let serve = axum::serve(listener, api::router(Arc::clone(&state)))
-                .with_graceful_shutdown(stop_accepting)
-                .into_future();
+            let limits = listen::Limits {
+                connections: state.opts.max_connections,
+                header_timeout: state.opts.header_timeout,
+            };
+            let serve = listen::serve(
+                listener,
+                api::router(Arc::clone(&state)),
+                limits,
+                stop_accepting,
+            );
             state.start();
             let limit = state.opts.drain_timeout;
             tokio::select! {

@@ -67,6 +67,8 @@ pub(crate) enum Refusal {
     BadMultipart(String),
     /// The body stopped before its end; the connection's words.
     CutOff(String),
+    /// The body arrived slower than the least rate, in bytes a second.
+    TooSlow(u64),
     /// The body is larger than the server takes.
     TooLarge(u64),
     /// Every worker and queue place is taken.
@@ -78,6 +80,15 @@ pub(crate) enum Refusal {
 }
 
 impl Refusal {
+    /// The library's own words about the refusal (English, for machines and the log),
+    /// kept out of the sentence a person reads.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Refusal::BadMultipart(d) | Refusal::CutOff(d) | Refusal::Internal(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the refusal.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -95,6 +106,7 @@ impl Refusal {
             | Refusal::OneFile(_)
             | Refusal::BadMultipart(_)
             | Refusal::CutOff(_) => StatusCode::BAD_REQUEST,
+            Refusal::TooSlow(_) => StatusCode::REQUEST_TIMEOUT,
             Refusal::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::Overloaded => StatusCode::TOO_MANY_REQUESTS,
             Refusal::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -104,7 +116,7 @@ impl Refusal {
 
     /// The answer, in `lang`.
     pub fn answer(&self, lang: Lang) -> Response {
-        error_response(self.status(), self, None, lang)
+        error_response(self.status(), self, self.detail(), None, lang)
     }
 }
 
@@ -146,6 +158,9 @@ impl Report {
 struct Body<'a> {
     code: &'static str,
     message: String,
+    /// A library's own words (English), for machines; never shown to a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     records: Option<Vec<Row<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +171,7 @@ struct Body<'a> {
 /// and words, and every record.
 pub(super) fn failure(report: &Report, lang: Lang) -> Response {
     match report.records.iter().find_map(|r| r.error.as_ref()) {
-        Some(why) => error_response(status_of(why), why, Some(report), lang),
+        Some(why) => error_response(status_of(why), why, None, Some(report), lang),
         None => Refusal::Internal("no output and no reason".into()).answer(lang),
     }
 }
@@ -164,12 +179,14 @@ pub(super) fn failure(report: &Report, lang: Lang) -> Response {
 fn error_response(
     status: StatusCode,
     why: &dyn Message,
+    detail: Option<&str>,
     report: Option<&Report>,
     lang: Lang,
 ) -> Response {
     let body = Body {
         code: why.code(),
         message: say(why, lang),
+        detail,
         records: report.map(|r| r.rows(lang)),
         csv: report.map(|r| r.csv.as_str()),
     };
@@ -178,6 +195,9 @@ fn error_response(
         None => vec![why.code()],
     };
     let mut response = metrics::tag((status, Json(body)).into_response(), codes);
+    if let Some(detail) = detail {
+        metrics::tag_detail(&mut response, detail);
+    }
     if matches!(
         status,
         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE

@@ -15,6 +15,7 @@ use axum::http::{header, HeaderMap, Uri};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 
+use super::admit::{Held, Receiving};
 use super::problem::Refusal;
 use crate::options::{Options, ProfileOverrides};
 use crate::stitch::{Layout, StitchOptions};
@@ -146,9 +147,15 @@ pub(super) struct Upload {
 }
 
 /// The files a request carries: the file parts of a multipart body (each with its
-/// file name), or the whole body as one nameless file. More than `limit` bytes in all
-/// is 413, refused from the declared length before anything is read when possible.
-pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>, Refusal> {
+/// file name), or the whole body as one nameless file, read by `receiving` (see
+/// `serve/admit.rs`). More than `limit` bytes in all is 413, refused from the declared
+/// length before anything is read when possible. The files come with their share of
+/// the upload budget, to be held until their work ends.
+pub(super) async fn uploads(
+    request: Request,
+    limit: u64,
+    receiving: Receiving,
+) -> Result<(Vec<Upload>, Held), Refusal> {
     let (parts, mut body) = request.into_parts();
     let declared = parts
         .headers
@@ -159,15 +166,15 @@ pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>,
         discard(body, limit);
         return Err(Refusal::TooLarge(limit));
     }
-    let bytes = match read_body(&mut body, limit, declared).await {
-        Ok(bytes) => bytes,
+    let (bytes, held) = match receiving.read(&mut body, limit, declared).await {
+        Ok(read) => read,
         Err(error) => {
             discard(body, limit);
             return Err(error);
         }
     };
     if !is_multipart(&parts.headers) {
-        return Ok(vec![Upload { name: None, bytes }]);
+        return Ok((vec![Upload { name: None, bytes }], held));
     }
     let bad = |e: String| Refusal::BadMultipart(e);
     let request = Request::from_parts(parts, Body::from(bytes));
@@ -187,7 +194,7 @@ pub(super) async fn uploads(request: Request, limit: u64) -> Result<Vec<Upload>,
         let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
         files.push(Upload { name, bytes });
     }
-    Ok(files)
+    Ok((files, held))
 }
 
 /// How long a refused request's body is still read and thrown away.
@@ -223,21 +230,6 @@ fn is_multipart(headers: &HeaderMap) -> bool {
                 .to_ascii_lowercase()
                 .starts_with("multipart/")
         })
-}
-
-/// The whole body, or 413 as soon as it passes `limit`.
-async fn read_body(body: &mut Body, limit: u64, declared: Option<u64>) -> Result<Bytes, Refusal> {
-    let mut buffer = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| Refusal::CutOff(e.to_string()))?;
-        if let Ok(data) = frame.into_data() {
-            if (buffer.len() + data.len()) as u64 > limit {
-                return Err(Refusal::TooLarge(limit));
-            }
-            buffer.extend_from_slice(&data);
-        }
-    }
-    Ok(Bytes::from(buffer))
 }
 
 /// A client's name for a file as a label that is safe to echo: its folders kept as

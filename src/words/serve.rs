@@ -56,6 +56,7 @@ impl Message for Refusal {
             Refusal::OneFile(_) => "one_file",
             Refusal::BadMultipart(_) => "bad_multipart",
             Refusal::CutOff(_) => "bad_body",
+            Refusal::TooSlow(_) => "upload_too_slow",
             // As a report says of a file over the input limit.
             Refusal::TooLarge(_) => "input_too_large",
             Refusal::Overloaded => "overloaded",
@@ -76,11 +77,12 @@ impl Message for Refusal {
             Refusal::Stitch(e) => w("bad_spacing").msg("why", e, lang),
             Refusal::Profile(e) => w(self.code()).msg("why", e, lang),
             Refusal::OneFile(n) => w(self.code()).num("count", *n as u64),
-            Refusal::BadMultipart(detail) | Refusal::CutOff(detail) | Refusal::Internal(detail) => {
-                w(self.code()).text("detail", detail)
-            }
+            // Their detail is a library's English: it goes to the answer's `detail` field
+            // and the log, not into the sentence.
+            Refusal::BadMultipart(_) | Refusal::CutOff(_) | Refusal::Internal(_) => w(self.code()),
             Refusal::TooLarge(limit) => w(self.code()).size("max", *limit, lang),
             Refusal::Timeout(secs) => w(self.code()).num("secs", *secs),
+            Refusal::TooSlow(rate) => w(self.code()).size("rate", *rate, lang),
             Refusal::NotFound
             | Refusal::MethodNotAllowed
             | Refusal::ForbiddenHost

@@ -27,12 +27,13 @@ api-bad_spacing = { $why }
 api-bad_profile = the profile parameters contradict each other: { $why }
 api-empty = the upload is empty
 api-one_file = send exactly one file (as the body, or one file part); { $count } given
-api-bad_multipart = the multipart body cannot be read: { $detail }
-api-bad_body = the upload was cut off: { $detail }
+api-bad_multipart = the upload is not a form this server can read (multipart/form-data); send the file again from the page, or as the request's body
+api-bad_body = the upload stopped before its end; send it again
+api-upload_too_slow = the upload arrived too slowly (less than { $rate } a second) and was stopped; try again on a better connection
 api-input_too_large = the upload is larger than this server's limit of { $max }
 api-overloaded = the server is busy with other pictures; try again in a moment
 api-timeout = the request took longer than this server's limit of { $secs } s
-api-internal_error = internal error (please report it): { $detail }
+api-internal_error = internal error (please report it)
 
 ## The command line's lines.
 cli-serve_listening = scanfit serve: open { $url } in a browser (Ctrl-C stops)

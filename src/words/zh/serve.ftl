@@ -23,12 +23,13 @@ api-bad_spacing = { $why }
 api-bad_profile = 参数设置相互矛盾：{ $why }
 api-empty = 上传的文件是空的
 api-one_file = 请只发送一个文件（作为请求体，或一个文件部分）；收到 { $count } 个
-api-bad_multipart = 无法读取 multipart 请求体：{ $detail }
-api-bad_body = 上传中断：{ $detail }
+api-bad_multipart = 上传的内容不是本服务能读取的表单（multipart/form-data）；请在页面上重新上传，或把文件作为请求体发送
+api-bad_body = 上传在完成之前中断了，请重新上传
+api-upload_too_slow = 上传速度太慢（每秒不到 { $rate }），已停止；请换用更好的网络后重试
 api-input_too_large = 上传的文件超过本服务的上限 { $max }
 api-overloaded = 服务正在处理其他图片，请稍后再试
 api-timeout = 请求超过了本服务的时限 { $secs } 秒
-api-internal_error = 内部错误（请报告此问题）：{ $detail }
+api-internal_error = 内部错误（请报告此问题）
 
 ## 命令行提示。
 cli-serve_listening = scanfit serve：请在浏览器中打开 { $url }（按 Ctrl-C 停止）
