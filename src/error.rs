@@ -302,6 +302,18 @@ pub enum Warning {
     },
 }
 
+impl Warning {
+    /// Whether the portal refuses a picture that has this: black-and-white or grey where
+    /// colour is required (of the picture itself, or of one of its stitched pieces).
+    pub fn refused_by_portal(&self) -> bool {
+        match self {
+            Warning::Grayscale | Warning::Bilevel => true,
+            Warning::InPiece { warning, .. } => warning.refused_by_portal(),
+            _ => false,
+        }
+    }
+}
+
 /// Why a colour profile could not be used (the picture is then taken as sRGB).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IccIssue {

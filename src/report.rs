@@ -105,6 +105,16 @@ pub struct Record {
 }
 
 impl Record {
+    /// Whether the output can be uploaded as it is: written, and nothing on it the portal
+    /// refuses ([`Warning::refused_by_portal`]). A picture that is not ready is still
+    /// written (it may be all the user has), but every report and the server's ZIP set
+    /// it apart, with what to do.
+    pub fn upload_ready(&self) -> bool {
+        matches!(self.status, Status::Ok | Status::Warn)
+            && self.output.is_some()
+            && !self.warnings.iter().any(Warning::refused_by_portal)
+    }
+
     fn blank(input: PathBuf, bytes_in: u64, status: Status) -> Record {
         Record {
             input,
@@ -309,6 +319,8 @@ pub struct Row<'a> {
     output_format: Option<OutputFormat>,
     method: Option<Method>,
     status: Status,
+    /// [`Record::upload_ready`].
+    upload_ready: bool,
     width_in: Option<u32>,
     height_in: Option<u32>,
     width_out: Option<u32>,
@@ -341,6 +353,7 @@ impl<'a> Row<'a> {
             output_format: r.output_format,
             method: r.method,
             status: r.status,
+            upload_ready: r.upload_ready(),
             width_in: r.width_in,
             height_in: r.height_in,
             width_out: r.width_out,
@@ -447,6 +460,9 @@ pub struct CheckRow<'a> {
     #[serde(serialize_with = "lossy_path")]
     input: &'a Path,
     verdict: Verdict,
+    /// Whether the file can be uploaded as it is: the same meaning as a convert
+    /// record's (nothing the portal refuses, black-and-white and grey included).
+    upload_ready: bool,
     kind: Option<&'a KindId>,
     format: Option<Format>,
     claimed: Option<Format>,
@@ -490,6 +506,13 @@ impl<'a> CheckRow<'a> {
             record: "file",
             input: &r.input,
             verdict: r.verdict,
+            upload_ready: matches!(r.verdict, Verdict::Pass | Verdict::Warn)
+                && !r.reasons.iter().any(|reason| {
+                    matches!(
+                        reason.finding,
+                        CheckFinding::Grayscale | CheckFinding::Bilevel
+                    )
+                }),
             kind: r.kind.as_ref(),
             format: r.format,
             claimed: r.claimed,

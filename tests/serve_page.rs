@@ -234,7 +234,10 @@ fn api_verdict(server: &Server, file: &Path, name: &str) -> &'static str {
         &fs::read(file).unwrap(),
     );
     let json = answer.json();
-    match (answer.status, json["records"][0]["status"].as_str()) {
+    let record = &json["records"][0];
+    match (answer.status, record["status"].as_str()) {
+        // A picture the portal refuses is a fail, whatever its status.
+        (200, Some("ok" | "warn")) if record["upload_ready"] == false => "fail",
         (200, Some("ok")) => "pass",
         (200, Some("warn")) => "warn",
         (_, Some("skipped")) => "skipped",
@@ -330,12 +333,23 @@ fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
     assert_eq!(
         names,
         [
+            "needs-rescan/客户A/营业执照 扫描.jpg",
             "report.csv",
             "客户A/手持身份证 照片.jpg",
-            "客户A/营业执照 扫描.jpg"
         ]
     );
-    for name in &names[1..] {
+    // The grey scan is offered, but apart: the portal will not accept it.
+    let grey = cards
+        .iter()
+        .find(|c| c["path"] == "客户A/营业执照 扫描.png")
+        .unwrap();
+    assert_eq!(grey["verdict"], "fail");
+    assert!(grey["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("will not accept")));
+    for name in names.iter().filter(|n| n.ends_with(".jpg")) {
         let mut bytes = Vec::new();
         zip.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();
         let path = dir.path().join("unzipped").join(name);
@@ -376,10 +390,8 @@ fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
         "const c = document.querySelector(\".card[data-kind='stitch']\");
          return [c.dataset.verdict, c.dataset.path, !!c.querySelector('a.download')];",
     );
-    assert!(
-        matches!(stitched[0].as_str(), Some("pass" | "warn")),
-        "{stitched}"
-    );
+    // One of its pieces is the grey scan: the portal refuses the whole picture.
+    assert_eq!(stitched[0], "fail", "{stitched}");
     assert_eq!(stitched[1], "客户A/手持身份证 照片+营业执照 扫描.jpg");
     assert_eq!(stitched[2], true);
 }

@@ -602,7 +602,7 @@ fn image_data<'a>(
         filter: filter.into(),
     };
     if last == b"JBIG2Decode" {
-        return Err(unsupported("JBIG2 (a bilevel compression)"));
+        return Err(unsupported("JBIG2"));
     }
 
     // Compressed codecs (JPEG, fax) are far smaller than their pixels; raw samples are

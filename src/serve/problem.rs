@@ -171,7 +171,12 @@ struct Body<'a> {
 /// and words, and every record.
 pub(super) fn failure(report: &Report, lang: Lang) -> Response {
     match report.records.iter().find_map(|r| r.error.as_ref()) {
-        Some(why) => error_response(status_of(why), why, None, Some(report), lang),
+        Some(why) => {
+            // The English sentence keeps the decoder's own words, which the translated
+            // one leaves out: for machines and the log.
+            let english = (lang != Lang::En).then(|| why.to_string());
+            error_response(status_of(why), why, english.as_deref(), Some(report), lang)
+        }
         None => Refusal::Internal("no output and no reason".into()).answer(lang),
     }
 }

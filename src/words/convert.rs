@@ -1,7 +1,7 @@
 //! The words of converting one picture (`convert.ftl`): problems, skips, warnings, and
 //! the setup errors every command shares.
 
-use super::{display_in_english, io_text, line, Args, Lang, Message, Words};
+use super::{display_in_english, io_text, library_text, line, Args, Lang, Message, Words};
 use crate::decode::heif::HeifError;
 use crate::decode::jpeg::JpegDamage;
 use crate::decode::jpeg2000::Jpeg2000Error;
@@ -85,7 +85,9 @@ impl Message for Problem {
                 .num("height", *height)
                 .num("max", *max),
             Problem::NoPixels { width, height } => w.num("width", *width).num("height", *height),
-            Problem::Corrupt { format, detail } => w.text("format", format).text("detail", detail),
+            Problem::Corrupt { format, detail } => w
+                .text("format", format)
+                .text("detail", library_text(detail, lang)),
             Problem::Truncated { format } => {
                 Words::new("problem", "truncated").text("format", format)
             }
@@ -163,14 +165,18 @@ impl Message for PageError {
     fn words(&self, lang: Lang) -> Words {
         let w = Words::new("page", self.code());
         match self {
-            PageError::Tiff(detail) | PageError::Pdf(detail) => w.text("detail", detail),
+            PageError::Tiff(detail) | PageError::Pdf(detail) => {
+                w.text("detail", library_text(detail, lang))
+            }
             PageError::Encrypted | PageError::NoPages => w,
             PageError::NotAScannedImage { page } => w.num("page", *page),
             PageError::UnsupportedFilter { page, filter } => {
                 w.num("page", *page).text("filter", filter)
             }
             PageError::UnsupportedColor { page, what } => w.num("page", *page).text("what", what),
-            PageError::Corrupt { page, detail } => w.num("page", *page).text("detail", detail),
+            PageError::Corrupt { page, detail } => w
+                .num("page", *page)
+                .text("detail", library_text(detail, lang)),
             PageError::CorruptData { page, damage } => {
                 w.num("page", *page).msg("damage", damage, lang)
             }
@@ -216,12 +222,11 @@ impl Message for HeifError {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("heif", self.code());
         match self {
-            HeifError::LibraryMissing(detail) | HeifError::Decode(detail) => {
-                w.text("detail", detail)
-            }
+            HeifError::LibraryMissing(detail) => w.text("detail", detail),
+            HeifError::Decode(detail) => w.text("detail", library_text(detail, lang)),
         }
     }
 }
@@ -249,10 +254,10 @@ impl Message for Jpeg2000Error {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("jpeg2000", self.code());
         match self {
-            Jpeg2000Error::Corrupt { detail } => w.text("detail", detail),
+            Jpeg2000Error::Corrupt { detail } => w.text("detail", library_text(detail, lang)),
             Jpeg2000Error::Unsupported { what } => w.text("what", what),
         }
     }

@@ -46,7 +46,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use client::unfilled;
 pub use rules::{kind_name, province_name};
-pub use tools::{io_text, size, Args, Words};
+pub use tools::{io_text, library_text, size, Args, Words};
 
 /// A language scanfit speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -696,6 +696,7 @@ fn serve_samples() -> Vec<Box<dyn Message>> {
         Refusal::OneFile(2),
         Refusal::BadMultipart("x".into()),
         Refusal::CutOff("x".into()),
+        Refusal::TooSlow(4096),
         Refusal::TooLarge(9),
         Refusal::Overloaded,
         Refusal::Timeout(120),
@@ -754,7 +755,7 @@ fn every_message_renders_in_every_language_with_exactly_its_arguments() {
         // Values said inside messages and plain lines (sizes, I/O errors, a sweep's
         // setting), and the help's words (the CLI's tests render them).
         .filter(|id| {
-            !["unit-", "io-", "sweep-setting", "sweep-family"]
+            !["unit-", "io-", "library-", "sweep-setting", "sweep-family"]
                 .iter()
                 .any(|p| id.starts_with(p))
         })
@@ -974,6 +975,15 @@ fn locale_names_choose_the_language() {
     for none in ["C", "POSIX", "C.UTF-8", "fr_FR.UTF-8", "", "zhx", "ja_JP"] {
         assert_eq!(Lang::from_tag(none), None, "{none}");
     }
+}
+
+#[test]
+fn a_decoders_english_stays_out_of_other_languages() {
+    let pdf = PageError::Pdf("failed parsing cross reference table".into());
+    assert!(say(&pdf, Lang::En).contains("failed parsing cross reference table"));
+    let zh = say(&pdf, Lang::Zh);
+    assert!(!zh.contains("failed"), "{zh}");
+    assert!(zh.contains(&super::line(Lang::Zh, "library-detail", Args::new())));
 }
 
 #[test]

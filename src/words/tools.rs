@@ -135,6 +135,17 @@ pub fn io_text(e: &io::Error, lang: Lang) -> String {
     )
 }
 
+/// A decoder library's own words about a damaged file, in `lang`: English as the
+/// library wrote it, where a reader of English can use it; in another language the
+/// catalogue's sentence for it, so no library English stands inside a translated
+/// sentence (a service keeps the English in its answer's `detail` and its log).
+pub fn library_text(detail: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => detail.to_owned(),
+        _ => line(lang, "library-detail", Args::new()),
+    }
+}
+
 /// `NotFound` → `not_found`: the catalogue selects on the kind by this name.
 fn kind_name(kind: io::ErrorKind) -> String {
     let mut name = String::new();

@@ -260,13 +260,15 @@ function accept(card, { status, body }) {
       text: (r.page ? 'p' + r.page + ': ' : '') + r.message,
       level: r.severity,
     }));
-    finish(card, body.verdict, reasons);
+    finish(card, truthful(body.verdict, body.upload_ready !== false, reasons), reasons);
     return;
   }
   card.records = body.records || [];
   card.csv = body.csv || '';
+  const notReady = new Set(card.records.filter((r) => r.upload_ready === false).map((r) => r.output));
   card.outputs = (body.outputs || []).map((o) => ({
     name: o.name,
+    ready: !notReady.has(o.name),
     blob: new Blob([Uint8Array.from(atob(o.data), (c) => c.charCodeAt(0))], { type: o.content_type }),
   }));
   for (const o of card.outputs) o.url = URL.createObjectURL(o.blob);
@@ -284,7 +286,18 @@ function accept(card, { status, body }) {
     for (const w of r.warnings) reasons.push({ text: prefix + w, level: 'warn' });
     if (r.error) reasons.push({ text: prefix + r.error, level: 'fail' });
   }
-  finish(card, verdict, reasons);
+  const ready = card.records.every((r) => r.upload_ready !== false || r.status === 'failed' || r.status === 'skipped');
+  finish(card, truthful(verdict, ready, reasons), reasons);
+}
+
+/**
+ * The verdict a person can act on: a picture the portal will not accept is a fail
+ * (不通过), whatever its record's status, with what to do added to its reasons.
+ */
+function truthful(verdict, ready, reasons) {
+  if (ready || verdict === 'fail' || verdict === 'skipped') return verdict;
+  reasons.push({ text: t('page-not-ready'), level: 'fail' });
+  return 'fail';
 }
 
 function finish(card, verdict, reasons) {
@@ -531,8 +544,12 @@ async function downloadAll() {
     notice(t('page-zip-empty'));
     return;
   }
+  // Upload-ready pictures at the top; the others apart, in a folder that says what to do.
   const entries = [];
-  for (const o of outputs) entries.push({ name: o.name, data: new Uint8Array(await o.blob.arrayBuffer()) });
+  const apart = t('page-zip-rescan-folder') + '/';
+  for (const o of outputs) {
+    entries.push({ name: (o.ready ? '' : apart) + o.name, data: new Uint8Array(await o.blob.arrayBuffer()) });
+  }
   const withCsv = done.filter((c) => c.csv);
   const header = withCsv.length > 0 ? withCsv[0].csv.slice(0, withCsv[0].csv.indexOf('\n') + 1) : '';
   const rows = withCsv.map((c) => c.csv.slice(c.csv.indexOf('\n') + 1)).join('');

@@ -139,6 +139,8 @@ setup-output_is_watched = it is also the watched folder; outputs would be mixed 
 unit-b = { $n } B
 unit-kb = { NUMBER($n, minimumFractionDigits: 1) } kB
 unit-mb = { NUMBER($n, minimumFractionDigits: 2) } MB
+# A decoder library's words about a damaged file, said in languages other than English.
+library-detail = the data inside the file does not follow its format
 io-error = { $kind ->
        *[other] { $os }
     }

@@ -135,6 +135,8 @@ setup-output_is_watched = 它同时也是被监视的文件夹；输出会和输
 unit-b = { $n } 字节
 unit-kb = { $n } KB
 unit-mb = { $n } MB
+# 解码库对损坏文件的英文说明，在中文里用这句话代替。
+library-detail = 文件内部的数据不符合其格式规范
 io-error = { $kind ->
         [not_found] 文件或文件夹不存在
         [permission_denied] 没有访问权限
