@@ -148,6 +148,7 @@ value-secs = SECS
 value-addr = ADDR
 value-port = PORT
 value-requests = REQUESTS
+value-connections = CONNECTIONS
 value-token = TOKEN
 value-origin = ORIGIN
 value-keep_move_dir_delete = keep|move:DIR|delete

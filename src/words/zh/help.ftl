@@ -144,6 +144,7 @@ value-secs = 秒
 value-addr = 地址
 value-port = 端口
 value-requests = 请求数
+value-connections = 连接数
 value-token = 令牌
 value-origin = 来源
 value-keep_move_dir_delete = keep|move:目录|delete
