@@ -219,9 +219,11 @@ impl Message for HeifError {
     fn words(&self, _: Lang) -> Words {
         let w = Words::new("heif", self.code());
         match self {
-            HeifError::LibraryMissing(detail) | HeifError::Decode(detail) => {
-                w.text("detail", detail)
-            }
+            // Where to get the library depends on the system (a package, or DLLs).
+            HeifError::LibraryMissing(detail) => w
+                .text("detail", detail)
+                .text("system", std::env::consts::OS),
+            HeifError::Decode(detail) => w.text("detail", detail),
         }
     }
 }
@@ -236,7 +238,9 @@ impl Message for TiffLibError {
     fn words(&self, _: Lang) -> Words {
         let w = Words::new("libtiff", self.code());
         match self {
-            TiffLibError::LibraryMissing { reason } => w.text("detail", reason),
+            TiffLibError::LibraryMissing { reason } => w
+                .text("detail", reason)
+                .text("system", std::env::consts::OS),
         }
     }
 }
