@@ -375,9 +375,9 @@ fn serve_answers_the_api_to_a_linux_client() {
 fn the_language_is_the_windows_ui_language() {
     let Some(wine) = wine() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let missing = win(&dir.path().join("无此文件.jpg"));
-    // Wine takes the UI language from the Unix locale it starts in; cmd then clears the
-    // variables, so only Windows' own setting (GetUserPreferredUILanguages) is left.
+    let missing = win(&dir.path().join("missing.jpg"));
+    // Wine takes the UI language from the Unix locale it starts in; cmd then clears
+    // LANG, so only Windows' own setting (GetUserPreferredUILanguages) is left.
     let said = |locale: &str| {
         let out = wine
             .program(Path::new("cmd"))
@@ -389,15 +389,14 @@ fn the_language_is_the_windows_ui_language() {
             ])
             .output()
             .unwrap();
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout)
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let zh = said("zh_CN.UTF-8");
-    let en = said("en_US.UTF-8");
     let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    // The file name is Chinese in both; the sentence around it only in Chinese Windows.
-    let without_name = |s: &str| s.replace("无此文件", "");
-    assert!(chinese(&without_name(&zh)), "{zh}");
-    assert!(!chinese(&without_name(&en)), "{en}");
+    let zh = said("zh_CN.UTF-8");
+    assert!(chinese(&zh) && zh.contains("missing.jpg"), "{zh}");
+    let en = said("en_US.UTF-8");
+    assert!(!chinese(&en) && en.contains("missing.jpg"), "{en}");
 }
 
 #[test]
@@ -459,30 +458,81 @@ fn a_file_locked_by_another_process_fails_alone() {
     assert_eq!(fs::read(&locked).unwrap(), fs::read(original).unwrap());
 }
 
+/// Whether this process runs as root (who writes into read-only folders).
+fn root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
 #[test]
-fn a_read_only_output_folder_is_one_clear_error() {
+fn a_read_only_output_folder_fails_each_file_clearly() {
     let Some(wine) = wine() else { return };
     let dir = tempfile::tempdir().unwrap();
     let input = corpus_copy(dir.path()).join("第一批 文件").join("客户A");
-    // A read-only file where the output folder should be: Windows refuses to make the
-    // folder or write into it.
     let out = dir.path().join("只读");
-    fs::write(&out, b"").unwrap();
-    let mut perms = fs::metadata(&out).unwrap().permissions();
-    perms.set_readonly(true);
-    fs::set_permissions(&out, perms).unwrap();
-    let w = wine.run(&["convert", &win(&input), "-o", &win(&out)]);
-    assert_eq!(w.status.code(), Some(2), "{}", text(&w));
+    fs::create_dir(&out).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).unwrap();
+    let args = [
+        "convert".to_owned(),
+        win(&input),
+        "-o".to_owned(),
+        win(&out),
+    ];
+    let w = if root() {
+        // As `nobody`, in its own prefix (scripts/windows-test makes it).
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        let nobody = wine.prefix.with_file_name("wine-prefix-nobody");
+        assert!(
+            nobody.join("prefix/.scanfit-ready").is_file(),
+            "run scripts/windows-test"
+        );
+        Command::new("setpriv")
+            .args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "wine",
+            ])
+            .arg(&wine.exe)
+            .args(&args)
+            .env("HOME", &nobody)
+            .env("WINEPREFIX", nobody.join("prefix"))
+            .env("WINEDEBUG", "-all")
+            .env("SCANFIT_LANG", "en")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    } else {
+        wine.scanfit().args(&args).output().unwrap()
+    };
+    assert_eq!(w.status.code(), Some(1), "{}", text(&w));
     let stderr = String::from_utf8_lossy(&w.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("只读"), "{stderr}");
-    assert_eq!(fs::read(&out).unwrap(), b"");
+    for name in ["授权书 2024.jpg", "营业执照 扫描.png"] {
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name}:\n{stderr}");
+        assert!(lines[0].contains("Access denied"), "{}", lines[0]);
+    }
+    assert!(files_under(&out).is_empty(), "nothing written");
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+impl Wine {
+    /// scanfit.exe started as Explorer starts it (a console of its own), by
+    /// tests/wine/explorer.c, with `args` (a drop's paths).
+    fn from_explorer(&self, args: &[String]) -> Command {
+        let mut c = self.program(&self.prefix.join("drive_c").join("explorer.exe"));
+        c.arg(win(&self.exe)).args(args);
+        c
+    }
 }
 
 #[test]
 fn a_double_click_opens_the_page_and_says_how_to_stop() {
     let Some(wine) = wine() else { return };
-    let mut command = wine.scanfit();
+    let mut command = wine.from_explorer(&[]);
     command
         .env_remove("SCANFIT_LANG")
         .env("LANG", "zh_CN.UTF-8");
@@ -508,33 +558,38 @@ fn files_dropped_on_the_exe_convert_beside_the_first() {
         input.join("客户A"),
         input.join("客户B").join("域名证书.png"),
     );
-    let mut drop = wine
-        .scanfit()
-        .args([win(&a), win(&b)])
+    let mut dropped = wine
+        .from_explorer(&[win(&a), win(&b)])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // It waits for Enter once done.
-    let mut stdout = drop.stdout.take().unwrap();
+    // Once done it says where the pictures are, and waits for Enter.
+    let mut stdout = dropped.stdout.take().unwrap();
     let started = Instant::now();
     let mut said = Vec::new();
     let mut buf = [0; 4096];
     while !String::from_utf8_lossy(&said).contains("Press Enter") {
         assert!(started.elapsed() < Duration::from_secs(300), "never done");
         let n = stdout.read(&mut buf).unwrap();
-        assert!(
-            n > 0,
-            "ended before waiting: {}",
-            String::from_utf8_lossy(&said)
-        );
+        let so_far = String::from_utf8_lossy(&said).into_owned();
+        assert!(n > 0, "ended before waiting: {so_far}");
         said.extend_from_slice(&buf[..n]);
     }
-    assert!(drop.try_wait().unwrap().is_none(), "still open");
-    drop.stdin.take().unwrap().write_all(b"\r\n").unwrap();
-    let status = drop.wait().unwrap();
-    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(dropped.try_wait().unwrap().is_none(), "it waits for Enter");
+    dropped.stdin.take().unwrap().write_all(b"\r\n").unwrap();
+    let mut stderr = String::new();
+    dropped
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(dropped.wait().unwrap().success(), "{stderr}");
+    // The summary, in the console.
+    assert!(stderr.contains("3 converted"), "{stderr}");
     let out = input.join("客户A upload pictures");
     assert!(String::from_utf8_lossy(&said).contains("客户A upload pictures"));
     let outputs = files_under(&out);
