@@ -524,7 +524,7 @@ fn a_read_only_output_folder_fails_each_file_clearly() {
 impl Wine {
     /// scanfit.exe started as Explorer starts it (a console of its own), by
     /// tests/wine/explorer.c, with `args` (a drop's paths).
-    fn from_explorer(&self, args: &[String]) -> Command {
+    fn started_by_explorer(&self, args: &[String]) -> Command {
         let mut c = self.program(&self.prefix.join("drive_c").join("explorer.exe"));
         c.arg(win(&self.exe)).args(args);
         c
@@ -534,7 +534,7 @@ impl Wine {
 #[test]
 fn a_double_click_opens_the_page_and_says_how_to_stop() {
     let Some(wine) = wine() else { return };
-    let mut command = wine.from_explorer(&[]);
+    let mut command = wine.started_by_explorer(&[]);
     command
         .env_remove("SCANFIT_LANG")
         .env("LANG", "zh_CN.UTF-8");
@@ -561,7 +561,7 @@ fn files_dropped_on_the_exe_convert_beside_the_first() {
         input.join("客户B").join("域名证书.png"),
     );
     let mut dropped = wine
-        .from_explorer(&[win(&a), win(&b)])
+        .started_by_explorer(&[win(&a), win(&b)])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
