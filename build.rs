@@ -33,6 +33,24 @@ fn main() {
     if simd != Some(true) {
         println!("cargo:warning={}", catalogue_line("cli-build-jpeg-plain-c"));
     }
+    check_windows_gnu_cflags();
+}
+
+/// A Windows build with GCC needs the C flag in .cargo/config.toml (which says why):
+/// without it, mozjpeg's progressive encoder fails on grey pictures. `cargo install`
+/// and other builds outside this folder do not read that file, so the build stops
+/// here rather than make an exe that fails a third of the corpus.
+fn check_windows_gnu_cflags() {
+    let target = std::env::var("TARGET").unwrap_or_default();
+    if !(target.contains("-windows-gnu") && target.starts_with("x86_64")) {
+        return;
+    }
+    let name = format!("CFLAGS_{}", target.replace('-', "_"));
+    println!("cargo:rerun-if-env-changed={name}");
+    let flags = std::env::var(&name).unwrap_or_default();
+    if !flags.contains("-D__builtin_ctzl=__builtin_ctzll") {
+        panic!("{}", catalogue_line("cli-build-windows-gnu-ctzl"));
+    }
 }
 
 /// The English catalogue's text for `id` (a one-line message without arguments).

@@ -735,9 +735,9 @@ fn the_bundled_corpus_converts_and_every_output_passes_check() {
     );
 }
 
-/// The README's own CSV example, end to end: `scanfit convert "客户A 资料" -o upload
+/// The guide's own CSV example (docs/GUIDE.md), end to end: `scanfit convert "客户A 资料" -o upload
 /// --report upload/report.csv`, read back with a real CSV reader. Its columns are the
-/// README's, and each row says what the JSON Lines report of the same run says, by the
+/// guide's, and each row says what the JSON Lines report of the same run says, by the
 /// documented flattening rule (nested `a.b` → column `a_b`, lists joined with "; ").
 #[test]
 fn the_readme_csv_report_is_the_json_report_flattened() {
@@ -785,11 +785,11 @@ fn the_readme_csv_report_is_the_json_report_flattened() {
         .iter()
         .map(str::to_owned)
         .collect();
-    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/GUIDE.md")).unwrap();
     let documented = readme
         .lines()
         .find(|l| l.starts_with("schema,input,"))
-        .expect("the README shows the CSV header");
+        .expect("the guide shows the CSV header");
     assert_eq!(head.join(","), documented);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let records = read_report(&jsonl);

@@ -15,6 +15,7 @@
 
 mod check;
 mod convert;
+mod desktop;
 mod help;
 mod lang;
 mod report;
@@ -100,6 +101,16 @@ impl Command {
 pub fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let lang = lang::choose(&args, |name| std::env::var(name).ok(), lang::system);
+    let program = args.first().cloned().unwrap_or_else(|| "scanfit".into());
+    let start = desktop::start(&args);
+    let (args, dropped_into) = match &start {
+        desktop::Start::Terminal => (args, None),
+        desktop::Start::Page => (desktop::page_args(&program), None),
+        desktop::Start::Dropped(paths) => {
+            let out = desktop::output_folder(&paths[0], lang, Path::exists);
+            (desktop::convert_args(&program, paths, &out), Some(out))
+        }
+    };
     let cmd = Cli::command();
     #[cfg(feature = "serve")]
     let cmd = cmd.mut_subcommand("serve", serve::defaults);
@@ -122,18 +133,25 @@ pub fn main() -> ExitCode {
         Command::Watch(args) => watch::run(args, lang),
         Command::Sweep(args) => sweep::run(args, lang),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => serve::run(args, lang),
+        Command::Serve(mut args) => {
+            args.double_clicked = start == desktop::Start::Page;
+            serve::run(args, lang)
+        }
         Command::Rules(args) => rules::run(args, lang),
         Command::Report(args) => report::run(args, lang),
     };
-    result.unwrap_or_else(|e| {
+    let code = result.unwrap_or_else(|e| {
         let error = error_text(&e, lang);
         eprintln!(
             "{}",
             line(lang, "cli-error", WordArgs::new().text("error", error))
         );
         ExitCode::from(2)
-    })
+    });
+    if let Some(out) = dropped_into {
+        desktop::finish_drop(&out, lang);
+    }
+    code
 }
 
 /// A help or version request printed by clap (exit 0), or a mistake on the command

@@ -54,6 +54,10 @@ pub(super) struct ServeArgs {
     profile: ProfileArgs,
     #[command(flatten)]
     run: RunArgs,
+    /// Started by a double-click on the exe (see [`super::desktop`]): the console then
+    /// says how to stop, in the words of a person who never typed a command.
+    #[arg(skip)]
+    pub(super) double_clicked: bool,
 }
 
 /// How the server logs.
@@ -126,10 +130,13 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             })
         ),
     }
-    std::io::stdout().flush()?;
     if args.open {
         open_browser(&url, lang);
     }
+    if args.double_clicked {
+        super::desktop::say_page_open(&url, lang);
+    }
+    std::io::stdout().flush()?;
     match server.run(scanfit::serve::stop_signal()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         // Said, but not a failure to start: the requests cut off are what failed.

@@ -266,7 +266,12 @@ const PROFILE_TYPE_PROF: c_int = fourcc(b"prof");
 /// The library names tried, in order: the versioned soname that the runtime package
 /// (`libheif1`) installs, then the unversioned name (only present with `libheif-dev`, or on
 /// distributions that ship it that way).
+#[cfg(not(windows))]
 const LIBRARY_NAMES: &[&str] = &["libheif.so.1", "libheif.so"];
+/// On Windows, beside scanfit.exe or on `PATH`: MSYS2's MinGW build (`libheif.dll`,
+/// package mingw-w64-x86_64-libheif, with its codec DLLs), then vcpkg's (`heif.dll`).
+#[cfg(windows)]
+const LIBRARY_NAMES: &[&str] = &["libheif.dll", "heif.dll"];
 
 /// libheif's functions, resolved once. The `Library` is kept alongside so the function
 /// pointers stay valid; it lives in a `static` and is never unloaded.

@@ -986,12 +986,18 @@ struct Api {
 
 /// The versioned sonames of libtiff 4.5+ and 4.0–4.4 (the runtime packages install
 /// those), then the development symlink, then macOS's name.
+#[cfg(not(windows))]
 const LIBRARY_NAMES: &[&str] = &[
     "libtiff.so.6",
     "libtiff.so.5",
     "libtiff.so",
     "libtiff.6.dylib",
 ];
+/// On Windows, beside scanfit.exe or on `PATH`: MSYS2's MinGW build of libtiff 4.5+ and
+/// 4.0–4.4 (`libtiff-6.dll`, `libtiff-5.dll`, package mingw-w64-x86_64-libtiff, with
+/// its zlib, libjpeg... DLLs), then vcpkg's (`tiff.dll`).
+#[cfg(windows)]
+const LIBRARY_NAMES: &[&str] = &["libtiff-6.dll", "libtiff-5.dll", "tiff.dll"];
 
 /// The process-wide libtiff, or why it could not be loaded (attempted once).
 fn api() -> Result<&'static Api, TiffLibError> {

@@ -225,7 +225,10 @@ impl Message for HeifError {
     fn words(&self, lang: Lang) -> Words {
         let w = Words::new("heif", self.code());
         match self {
-            HeifError::LibraryMissing(detail) => w.text("detail", detail),
+            // Where to get the library depends on the system (a package, or DLLs).
+            HeifError::LibraryMissing(detail) => w
+                .text("detail", detail)
+                .text("system", std::env::consts::OS),
             HeifError::Decode(detail) => w.text("detail", library_text(detail, lang)),
         }
     }
@@ -241,7 +244,9 @@ impl Message for TiffLibError {
     fn words(&self, _: Lang) -> Words {
         let w = Words::new("libtiff", self.code());
         match self {
-            TiffLibError::LibraryMissing { reason } => w.text("detail", reason),
+            TiffLibError::LibraryMissing { reason } => w
+                .text("detail", reason)
+                .text("system", std::env::consts::OS),
         }
     }
 }

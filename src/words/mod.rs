@@ -100,7 +100,7 @@ macro_rules! catalogue {
 
 catalogue!(
     "convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help", "page", "serve",
-    "shard"
+    "shard", "desktop"
 );
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of

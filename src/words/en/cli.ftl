@@ -110,3 +110,5 @@ cli-rules-role-auxiliary = auxiliary (combined with an ID)
 cli-rules-role-other = other
 # Printed by the build (build.rs) when mozjpeg was compiled without its SIMD code.
 cli-build-jpeg-plain-c = mozjpeg was built without SIMD (nasm not found): JPEG encoding will be 2-7x slower. Install nasm (Debian/Ubuntu: apt install nasm) and rebuild with `cargo clean -p mozjpeg-sys`.
+# Stops a Windows GCC build (build.rs) that lacks the C flag of .cargo/config.toml.
+cli-build-windows-gnu-ctzl = A Windows build with GCC needs CFLAGS_x86_64_pc_windows_gnu="-D__builtin_ctzl=__builtin_ctzll" (set in .cargo/config.toml; see the comment there): without it mozjpeg's progressive encoder fails on grey pictures. Build from scanfit's folder, or set the variable.

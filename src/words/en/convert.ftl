@@ -55,11 +55,17 @@ jpeg_damage-bad_progression = the progressive scans are inconsistent
 jpeg_damage-premature_end_of_file = the file ends before the picture data does
 
 ## HEIC and AVIF, decoded by the system's libheif (family "heif").
-heif-library_missing = HEIC/AVIF support needs libheif at run time (Debian/Ubuntu: apt install libheif1): { $detail }
+heif-library_missing = HEIC/AVIF support needs libheif at run time ({ $system ->
+        [windows] put libheif.dll and the DLLs it needs (MSYS2 package mingw-w64-x86_64-libheif) beside scanfit.exe or on PATH
+       *[other] Debian/Ubuntu: apt install libheif1
+    }): { $detail }
 heif-corrupt = HEIC/AVIF data cannot be decoded: { $detail }
 
 ## TIFF layouts the built-in decoder lacks, read by the system's libtiff (family "libtiff").
-libtiff-library_missing = this TIFF layout needs libtiff at run time (Debian/Ubuntu: apt install libtiff6): { $detail }
+libtiff-library_missing = this TIFF layout needs libtiff at run time ({ $system ->
+        [windows] put libtiff-6.dll and the DLLs it needs (MSYS2 package mingw-w64-x86_64-libtiff) beside scanfit.exe or on PATH
+       *[other] Debian/Ubuntu: apt install libtiff6
+    }): { $detail }
 
 ## JPEG 2000 files and PDF JPX pages, decoded by the built-in OpenJPEG (family "jpeg2000").
 jpeg2000-corrupt = JPEG 2000 data is corrupt or truncated: { $detail }

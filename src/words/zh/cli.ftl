@@ -105,3 +105,5 @@ cli-rules-role-auxiliary = 辅助资料（需与证件拼图）
 cli-rules-role-other = 其他
 # 构建时（build.rs）mozjpeg 未编译 SIMD 代码时显示。
 cli-build-jpeg-plain-c = mozjpeg 未以 SIMD 方式编译（未找到 nasm）：JPEG 编码将慢 2–7 倍。请安装 nasm（Debian/Ubuntu：apt install nasm）后执行 `cargo clean -p mozjpeg-sys` 重新编译。
+# Windows 上用 GCC 编译而缺少 .cargo/config.toml 中的 C 编译参数时，编译脚本（build.rs）停止。
+cli-build-windows-gnu-ctzl = 用 GCC 编译 Windows 版需要设置 CFLAGS_x86_64_pc_windows_gnu="-D__builtin_ctzl=__builtin_ctzll"（已写在 .cargo/config.toml 中，原因见其注释），否则 mozjpeg 的渐进式编码器处理灰度图片时会出错。请在 scanfit 的文件夹里编译，或设置该变量。

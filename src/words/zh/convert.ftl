@@ -55,11 +55,17 @@ jpeg_damage-bad_progression = 渐进式扫描的数据前后不一致
 jpeg_damage-premature_end_of_file = 文件在图片数据结束之前就断了
 
 ## HEIC 和 AVIF，由系统的 libheif 解码（family "heif"）。
-heif-library_missing = 读取 HEIC/AVIF 需要系统装有 libheif（Debian/Ubuntu：apt install libheif1）：{ $detail }
+heif-library_missing = 读取 HEIC/AVIF 需要系统装有 libheif（{ $system ->
+        [windows] 请把 libheif.dll 及其依赖的 DLL（MSYS2 软件包 mingw-w64-x86_64-libheif）放在 scanfit.exe 旁边或 PATH 中
+       *[other] Debian/Ubuntu：apt install libheif1
+    }）：{ $detail }
 heif-corrupt = HEIC/AVIF 数据无法解码：{ $detail }
 
 ## 内置解码器不支持的 TIFF 布局，由系统的 libtiff 读取（family "libtiff"）。
-libtiff-library_missing = 读取这种 TIFF 布局需要系统装有 libtiff（Debian/Ubuntu：apt install libtiff6）：{ $detail }
+libtiff-library_missing = 读取这种 TIFF 布局需要系统装有 libtiff（{ $system ->
+        [windows] 请把 libtiff-6.dll 及其依赖的 DLL（MSYS2 软件包 mingw-w64-x86_64-libtiff）放在 scanfit.exe 旁边或 PATH 中
+       *[other] Debian/Ubuntu：apt install libtiff6
+    }）：{ $detail }
 
 ## JPEG 2000 文件和 PDF 里的 JPX 页面，由内置的 OpenJPEG 解码（family "jpeg2000"）。
 jpeg2000-corrupt = JPEG 2000 数据已损坏或不完整：{ $detail }
