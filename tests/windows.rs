@@ -504,7 +504,7 @@ fn a_read_only_output_folder_fails_each_file_clearly() {
             ])
             .arg(&exe)
             .args(&args)
-            .env("HOME", &nobody)
+            .env("HOME", nobody)
             .env("WINEPREFIX", nobody.join("prefix"))
             .env("WINEDEBUG", "-all")
             .env("SCANFIT_LANG", "en")
