@@ -484,13 +484,17 @@ fn a_read_only_output_folder_fails_each_file_clearly() {
         win(&out),
     ];
     let w = if root() {
-        // As `nobody`, in its own prefix (scripts/windows-test makes it).
+        // As `nobody`, in its own prefix (scripts/windows-test makes it in /tmp, which
+        // `nobody` can reach wherever the work tree is).
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-        let nobody = wine.prefix.with_file_name("wine-prefix-nobody");
+        let nobody = Path::new("/tmp/scanfit-wine-prefix-nobody");
         assert!(
             nobody.join("prefix/.scanfit-ready").is_file(),
             "run scripts/windows-test"
         );
+        // A copy of the exe that `nobody` can read wherever the work tree is.
+        let exe = dir.path().join("scanfit.exe");
+        fs::copy(&wine.exe, &exe).unwrap();
         Command::new("setpriv")
             .args([
                 "--reuid=nobody",
@@ -498,9 +502,9 @@ fn a_read_only_output_folder_fails_each_file_clearly() {
                 "--clear-groups",
                 "wine",
             ])
-            .arg(&wine.exe)
+            .arg(&exe)
             .args(&args)
-            .env("HOME", &nobody)
+            .env("HOME", nobody)
             .env("WINEPREFIX", nobody.join("prefix"))
             .env("WINEDEBUG", "-all")
             .env("SCANFIT_LANG", "en")
