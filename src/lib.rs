@@ -37,11 +37,13 @@ pub mod merge;
 pub mod metadata;
 pub mod normalize;
 pub mod options;
+mod par;
 pub mod pipeline;
 pub mod png;
 pub mod report;
 pub mod resize;
 pub mod rotate;
+pub mod rows;
 pub mod rules;
 pub mod run;
 #[cfg(feature = "serve")]
@@ -96,7 +98,7 @@ pub fn convert_shard(
     progress: &dyn run::Progress,
 ) -> Result<merge::ShardRun, SetupError> {
     let plan = prepare(inputs, out, opts)?;
-    let fingerprint = shard::fingerprint(&plan, out, opts, shard.count);
+    let fingerprint = batch::fingerprint(&plan, out, opts, shard.count);
     let share = plan.share(shard);
     let total = share.total;
     let items = (share.jobs_at.len() + share.skipped_at.len()) as u64;

@@ -8,7 +8,7 @@
 
 use mozjpeg_sys::{jpeg_alloc_huff_table, jpeg_compress_struct, JBLOCK};
 
-use crate::run;
+use crate::par;
 
 /// Where coefficient k of the zigzag order sits in a block (jutils.c's
 /// `jpeg_natural_order`).
@@ -118,7 +118,7 @@ pub(super) fn install_optimal_tables(
 /// The symbol counts of the whole scan, counted in bands of MCU rows.
 fn count(comps: &[Component], (across, down): (usize, usize)) -> Option<Counts> {
     let mut bands: Vec<Option<Counts>> = vec![None; down.div_ceil(BAND_ROWS)];
-    run::chunks_mut(&mut bands, 1, |i, band| {
+    par::chunks_mut(&mut bands, 1, |i, band| {
         let rows = i * BAND_ROWS..((i + 1) * BAND_ROWS).min(down);
         band[0] = count_band(comps, across, rows);
     });

@@ -25,7 +25,7 @@ use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
 use super::{guard, lang, page, ServeOptions};
 use crate::check::check_bytes;
-use crate::report::CheckRow;
+use crate::rows::CheckRow;
 use crate::run::{Done, Place, Runner};
 use crate::words::Lang;
 

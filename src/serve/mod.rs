@@ -38,6 +38,7 @@ mod page;
 pub(crate) mod problem;
 mod upload;
 mod work;
+mod words;
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
