@@ -594,4 +594,3 @@ pub enum SweepError {
     /// A colour floor outside 0–1.
     MinColourRange,
 }
-

@@ -33,8 +33,8 @@ use crate::encode::Encoder;
 use crate::error::{Closest, Problem};
 use crate::normalize::Pixels;
 use crate::options::Profile;
-use crate::resize::{resize, scaled_dims};
 use crate::par;
+use crate::resize::{resize, scaled_dims};
 
 /// Hard cap on encodes for one picture: the model normally needs 1–3; the cap only
 /// bounds the time a pathological picture can take.

@@ -12,8 +12,8 @@ use crate::fit::{self, fit_jpeg, Fitted};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
-use crate::resize::{scaled_dims, shrink_box};
 use crate::par;
+use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
 use crate::{jpeg, png, rotate};
 

@@ -28,9 +28,9 @@ use std::marker::PhantomData;
 use std::ptr::{self, NonNull};
 use std::sync::OnceLock;
 
+pub use crate::error::HeifError;
 use image::{DynamicImage, RgbImage, RgbaImage};
 use libloading::Library;
-pub use crate::error::HeifError;
 
 /// Decodes the primary image of an HEIF/HEIC/AVIF file to 8-bit RGB or RGBA (keeping
 /// alpha if present), upright: the container's own rotation (`irot`), mirroring (`imir`)

@@ -32,9 +32,9 @@ use super::cmyk::{self, CmykConversion};
 use super::limits::DecodeLimits;
 use super::pages::PageError;
 use super::Reduced;
+pub use crate::error::JpegDamage;
 use crate::error::Problem;
 use crate::sniff::Format;
-pub use crate::error::JpegDamage;
 
 /// Why a JPEG's pixels were not decoded.
 #[derive(Debug)]
@@ -203,7 +203,7 @@ fn decode_unguarded(
 
 /// The smallest reduction (2, 4 or 8) that brings a `stored`-size JPEG under `limits`,
 /// if it is sequential and holds coded data for the size it claims. A progressive file
-/// is refused as before: libjpeg keeps all of its coefficients at full size whatever
+/// is not reduced (it stays refused over the limit): libjpeg keeps all of its coefficients at full size whatever
 /// the output's, so its memory follows the stored size, which is what the limit bounds.
 /// And a few-kilobyte "bomb" whose header claims billions of pixels is refused at once,
 /// not decoded at a reduced picture's cost: no real JPEG codes 512 pixels in less than

@@ -25,8 +25,8 @@ use openjpeg_sys as opj;
 
 use super::cmyk;
 use super::limits::DecodeLimits;
-use crate::error::Problem;
 pub use crate::error::Jpeg2000Error;
+use crate::error::Problem;
 
 /// A decoded JPEG 2000 picture and its ICC profile, if the file carried one.
 #[derive(Debug)]

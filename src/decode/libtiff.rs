@@ -39,8 +39,8 @@ use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::icc_matches;
 use crate::error::Problem;
-use crate::metadata::{Resolution, Unit};
 pub use crate::error::TiffLibError;
+use crate::metadata::{Resolution, Unit};
 
 /// Whether libtiff can be loaded on this machine.
 pub fn available() -> bool {

@@ -28,13 +28,13 @@ use std::io::Cursor;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::error::Problem;
+pub use crate::error::Reduced;
 use crate::metadata::{read_exif, Found};
 pub use crate::metadata::{Metadata, Resolution};
 use crate::sniff::Format;
 pub use cmyk::CmykConversion;
 pub use limits::DecodeLimits;
 use pages::Page;
-pub use crate::error::Reduced;
 
 /// A decoded picture and what was learnt about it on the way.
 #[derive(Debug)]

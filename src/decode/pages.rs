@@ -13,8 +13,8 @@
 
 use image::DynamicImage;
 
-use crate::metadata::Resolution;
 pub use crate::error::PageError;
+use crate::metadata::Resolution;
 
 /// One decoded page: 1-based number and its pixels (8 or 16-bit, grey/RGB/RGBA as
 /// decoded; CMYK converted to RGB; 1-bit expanded to 8-bit grey 0/255), plus the ICC

@@ -37,8 +37,8 @@ mod metrics;
 mod page;
 pub(crate) mod problem;
 mod upload;
-mod work;
 mod words;
+mod work;
 
 use std::fmt;
 use std::future::{Future, IntoFuture};

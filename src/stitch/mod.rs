@@ -38,12 +38,12 @@ use crate::run::{Panicked, Progress, Runner};
 use crate::sniff::{claimed_by_name, Format};
 use crate::write::{write_atomic, WriteMode};
 
+pub use crate::error::StitchError;
+pub use crate::error::StitchOptionsError;
 pub use layout::{
     arrange, Arrangement, Layout, LayoutError, Rect, ASPECT_WEIGHT, MAX_CANVAS_PIXELS,
 };
 pub use sets::{read_sets, RowError, SetsError};
-pub use crate::error::StitchOptionsError;
-pub use crate::error::StitchError;
 
 /// Default white space between pieces, in canvas pixels.
 pub const DEFAULT_GAP: u32 = 40;

@@ -11,7 +11,6 @@
 //! setting with the fewest bytes whose worst file stays at or over the legibility floor;
 //! [`Sweep::recommended_profile`] turns it into a profile for `convert --profile`.
 
-
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
