@@ -82,11 +82,10 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Done<T> {
 /// Every file allocates and frees buffers of 10 to 150 MB (decoded pixels, turned pixels,
 /// coefficient arrays, encoder buffers). By default glibc maps each of the biggest afresh
 /// and unmaps it when freed, and gives a worker thread's heap back as it shrinks, so the
-/// kernel faults in and zeroes every page of every buffer again: on the benchmark corpus
-/// (-j 2) 630 000 to 760 000 page faults and 1.3 to 1.7 s of system time in a 4.9 s run.
-/// One arena, no per-allocation mappings and no trimming cut them to 240 000 faults and
-/// 0.6 s, and the run's wall time by 8 % (13 % with -j 1), with the same peak memory
-/// (about 1 GB).
+/// kernel faults in and zeroes every page of every buffer again. One arena, no
+/// per-allocation mappings and no trimming leave those pages mapped for the next item,
+/// at the same peak memory (the benchmark corpus measures the page faults and system
+/// time saved).
 ///
 /// The process then keeps its peak memory until it exits: for runs that end (a batch),
 /// not for the server or a watched folder. Call it first in `main`, before any thread
