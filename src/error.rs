@@ -516,7 +516,7 @@ pub enum ProfileError {
 /// Stitch settings out of range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StitchOptionsError {
-    /// The gap or the margin is over [`MAX_SPACING`].
+    /// The gap or the margin is over [`MAX_SPACING`](crate::stitch::MAX_SPACING).
     SpacingTooLarge {
         /// The gap given.
         gap: u32,

@@ -13,7 +13,7 @@
 //! hold a place before the item's input has arrived).
 //!
 //! When fewer items than workers are left (one scan in a watched folder, one upload, the
-//! last big file of a batch), the idle workers help inside an item through [`crate::par`]:
+//! last big file of a batch), the idle workers help inside an item through `par.rs`:
 //! rayon's work stealing hands them parts of the item only when they have nothing else,
 //! so a full batch is not slowed, and there is never a second pool.
 
