@@ -22,7 +22,7 @@ use crate::options::Options;
 use crate::pipeline::{convert_bytes, Converted, OutputFormat};
 use crate::report::Record;
 use crate::run::{Done, Panicked, Progress, Runner};
-use crate::shard::{self, Shard};
+use crate::shard::{self, fmix64, fnv1a64, Shard};
 use crate::sniff::claimed_by_name;
 use crate::write::{write_atomic, WriteMode};
 
@@ -528,6 +528,32 @@ fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
     fs::File::open(path)
+}
+
+/// The run's fingerprint (16 hex digits): the same in every shard of one run, different
+/// when the shards saw other inputs, another OUT, other options or another N. Parallelism
+/// (`jobs`) is left out: it changes no output.
+pub fn fingerprint(plan: &Plan, out: &Path, opts: &Options, count: u32) -> String {
+    let mut text = Vec::new();
+    let mut field = |bytes: &[u8]| {
+        text.extend_from_slice(bytes);
+        text.push(0);
+    };
+    field(out.to_string_lossy().as_bytes());
+    field(opts.profile.to_toml().as_bytes());
+    let flags = format!(
+        "overwrite={} dry_run={} max_pixels={} max_input_bytes={} shards={count}",
+        opts.overwrite, opts.dry_run, opts.max_pixels, opts.max_input_bytes
+    );
+    field(flags.as_bytes());
+    for job in &plan.jobs {
+        field(job.input.to_string_lossy().as_bytes());
+        field(job.output_stem.to_string_lossy().as_bytes());
+    }
+    for record in &plan.skipped {
+        field(record.input.to_string_lossy().as_bytes());
+    }
+    format!("{:016x}", fmix64(fnv1a64(&text)))
 }
 
 #[cfg(test)]

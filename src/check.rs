@@ -34,8 +34,10 @@ use crate::normalize::is_srgb_profile;
 use crate::options::Options;
 use crate::run::{guarded, Done, Panicked, Runner};
 use crate::sniff::{claimed_by_name, sniff, Format};
-use crate::words::{english, Message};
 use crate::{jpeg, png};
+
+mod apply;
+pub use apply::{apply, folders_ok};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
 ///
@@ -158,15 +160,6 @@ pub enum Finding {
     Rule(crate::rules::Finding),
 }
 
-/// Findings are equal when they say the same thing: the same code and the same words
-/// (a [`Problem`] holds I/O errors, which have no equality of their own). Several pages
-/// of one scan often share a finding; it is said once per page.
-impl PartialEq for Finding {
-    fn eq(&self, other: &Finding) -> bool {
-        self.code() == other.code() && english(self) == english(other)
-    }
-}
-
 /// The accepted extension for pictures in `format`.
 pub(crate) fn extension_for(format: Format) -> Option<&'static str> {
     match format {
@@ -248,7 +241,7 @@ impl MetadataFound {
 }
 
 /// One file's inspection (`check --json` writes it as a
-/// [`CheckRow`](crate::report::CheckRow)).
+/// [`CheckRow`](crate::rows::CheckRow)).
 #[derive(Debug)]
 pub struct CheckRecord {
     /// The file.
@@ -275,7 +268,7 @@ pub struct CheckRecord {
     pub sharpness: Option<f64>,
     /// Metadata found.
     pub metadata: Option<MetadataFound>,
-    /// The document's kind, when the document rules know it ([`crate::rules::apply`]).
+    /// The document's kind, when the document rules know it ([`apply`]).
     pub kind: Option<crate::rules::KindId>,
     /// Everything found, in the order checked.
     pub reasons: Vec<Reason>,
@@ -339,7 +332,7 @@ impl CheckRecord {
             Why::Skip(skip) => Finding::PassedOver(skip),
             Why::Problem(problem) => Finding::Unreadable(problem),
             // The walk gives no other reasons; an unexpected one still fails the file.
-            other => Finding::Unreadable(Problem::Panic(english(&other))),
+            other => Finding::Unreadable(Problem::Panic(other.to_string())),
         });
         c.settle_verdict();
         c

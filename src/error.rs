@@ -78,16 +78,16 @@ pub enum Problem {
         /// The sniffed format.
         format: Format,
         /// What the decoder found.
-        damage: crate::decode::jpeg::JpegDamage,
+        damage: JpegDamage,
     },
     /// A multi-page file (TIFF, PDF) or one of its pages could not be decoded.
-    Page(#[from] crate::decode::pages::PageError),
+    Page(#[from] PageError),
     /// A TIFF layout needs libtiff, which is not installed.
-    TiffLib(#[from] crate::decode::libtiff::TiffLibError),
+    TiffLib(#[from] TiffLibError),
     /// A JPEG 2000 picture could not be decoded.
-    Jpeg2000(#[from] crate::decode::jpeg2000::Jpeg2000Error),
+    Jpeg2000(#[from] Jpeg2000Error),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.
-    Heif(#[from] crate::decode::heif::HeifError),
+    Heif(#[from] HeifError),
     /// No encoding within the quality and resolution floors lands inside the band.
     BandUnreachable {
         /// Lower bound of the band.
@@ -174,7 +174,7 @@ pub enum Why {
     /// Nothing to do.
     Skip(Skip),
     /// A stitched set failed.
-    Stitch(#[from] crate::stitch::StitchError),
+    Stitch(#[from] StitchError),
     /// Converted, but the original could not be moved or deleted (`watch --originals`).
     Original(OriginalError),
 }
@@ -221,11 +221,11 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     /// The profile's numbers contradict each other.
-    Profile(#[from] crate::options::ProfileError),
+    Profile(#[from] ProfileError),
     /// The stitch settings are out of range.
-    Stitch(#[from] crate::stitch::StitchOptionsError),
+    Stitch(#[from] StitchOptionsError),
     /// The sweep settings are out of range.
-    Sweep(#[from] crate::sweep::SweepError),
+    Sweep(#[from] SweepError),
     /// An input does not exist or cannot be read.
     Input {
         /// The input given.
@@ -268,7 +268,7 @@ pub enum Warning {
     /// Only the first frame of an animation was kept.
     Animated,
     /// The picture is stored with more pixels than the limit and was decoded smaller.
-    Reduced(crate::decode::Reduced),
+    Reduced(Reduced),
     /// The colour profile could not be used.
     ProfileIgnored(IccIssue),
     /// A CMYK source without a usable colour profile was converted to RGB with a
@@ -337,4 +337,272 @@ pub enum CmykIccIssue {
     NotCmyk(String),
     /// No transform to sRGB can be built from it, or it failed; the library's words.
     CannotConvert(String),
+}
+
+// The errors each stage raises are kept here, at the bottom of the layers, so that
+// `Problem`, `Why` and `SetupError` can hold them without this module importing the
+// stages (each stage re-exports its own).
+
+/// What a corrupt-data warning of libjpeg says about the damage. Reported as
+/// [`Problem::CorruptData`] or [`PageError::CorruptData`] (code `corrupt_data`), with
+/// this kind's own code for machines; its words are in the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JpegDamage {
+    /// A bit sequence that is no Huffman code of the scan's tables (`bad_huffman_code`).
+    BadHuffmanCode,
+    /// The coded data of a scan or restart interval ends before all its blocks do
+    /// (`premature_end_of_segment`).
+    PrematureEnd,
+    /// Bytes left over after the blocks a scan or interval should hold
+    /// (`extraneous_bytes`).
+    Extraneous {
+        /// How many bytes were skipped.
+        count: u32,
+        /// The marker they preceded.
+        marker: u8,
+    },
+    /// A restart marker missing, or out of order (`restart_marker`).
+    RestartMarker {
+        /// The marker found instead.
+        found: u8,
+        /// The restart marker number (0–7) expected.
+        expected: u8,
+    },
+    /// The scans of a progressive JPEG contradict each other (`bad_progression`).
+    BadProgression,
+    /// The file ends inside the picture data (`premature_end_of_file`).
+    PrematureEndOfFile,
+}
+
+/// Why a multi-page file, or one of its pages, could not be turned into pixels.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// The TIFF structure itself could not be read, so no page can be found.
+    #[error("the TIFF file could not be read: {0}")]
+    Tiff(String),
+    /// The PDF structure itself could not be read, so no page can be found.
+    #[error("the PDF file could not be read: {0}")]
+    Pdf(String),
+    /// The PDF needs a password to open.
+    #[error("the PDF is password-protected: save an unprotected copy and try again")]
+    Encrypted,
+    /// The file holds no page at all.
+    #[error("the file has no pages")]
+    NoPages,
+    /// A PDF page holds text, drawings or several images, so it is not a plain scan.
+    #[error(
+        "page {page} is not a scanned image (it has text, drawings or several pictures); \
+         export that page as an image, or scan the paper instead"
+    )]
+    NotAScannedImage {
+        /// 1-based page number.
+        page: u32,
+    },
+    /// A PDF page's image is stored in a compression this module cannot decode.
+    #[error(
+        "page {page} stores its picture as {filter}, which scanfit cannot decode; \
+         re-scan or re-save it as JPEG, PNG or TIFF"
+    )]
+    UnsupportedFilter {
+        /// 1-based page number.
+        page: u32,
+        /// The PDF filter name, with a short explanation.
+        filter: String,
+    },
+    /// A page uses a colour layout or sample format this module cannot decode.
+    #[error("page {page} uses {what}, which scanfit cannot decode; save it as RGB or grey")]
+    UnsupportedColor {
+        /// 1-based page number.
+        page: u32,
+        /// What the page uses, in words.
+        what: String,
+    },
+    /// A page's data is damaged or inconsistent.
+    #[error("page {page} is damaged: {detail}")]
+    Corrupt {
+        /// 1-based page number.
+        page: u32,
+        /// What went wrong, from the decoder.
+        detail: String,
+    },
+    /// A page's JPEG data is damaged (code `corrupt_data`, as for a JPEG file).
+    #[error(
+        "page {page}'s picture data is damaged ({damage}): part of the page would be \
+         garbage; get the file again from its source"
+    )]
+    CorruptData {
+        /// 1-based page number.
+        page: u32,
+        /// What the decoder found.
+        damage: JpegDamage,
+    },
+}
+
+/// Why libtiff could not be used for a file. Its words are in the catalogue
+/// ([`crate::words`]).
+#[derive(Debug, thiserror::Error)]
+pub enum TiffLibError {
+    /// libtiff could not be loaded. Holds the loader's reason.
+    LibraryMissing {
+        /// The loader's reason for each library name tried.
+        reason: String,
+    },
+}
+
+/// Why a JPEG 2000 picture could not be decoded. Its words are in the catalogue
+/// ([`crate::words`]).
+#[derive(Debug, thiserror::Error)]
+pub enum Jpeg2000Error {
+    /// The data is damaged, truncated or not JPEG 2000 at all; holds OpenJPEG's words.
+    Corrupt {
+        /// What went wrong.
+        detail: String,
+    },
+    /// A component layout scanfit does not turn into pixels (more than four
+    /// components, e-sYCC, more than 16 bits per sample).
+    Unsupported {
+        /// The layout, in words.
+        what: String,
+    },
+}
+
+/// Errors decoding HEIF/AVIF.
+#[derive(Debug, thiserror::Error)]
+pub enum HeifError {
+    /// libheif could not be loaded (not installed, or too old to have a function we need).
+    /// Holds the loader's reason.
+    #[error(
+        "HEIC/AVIF support needs libheif at run time (Debian/Ubuntu: apt install libheif1): {0}"
+    )]
+    LibraryMissing(String),
+    /// libheif reported an error reading or decoding the file; holds libheif's message.
+    #[error("HEIC/AVIF data cannot be decoded: {0}")]
+    Decode(String),
+}
+
+/// How a JPEG stored with more pixels than the limit was decoded smaller: in the DCT
+/// domain, at the largest of 1/2, 1/4 and 1/8 of its size that fits, for the cost of
+/// its entropy decoding and not of a full-size picture (a 200 MP phone photo would
+/// need 600 MB as pixels, and 4 MB cannot carry that much detail anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reduced {
+    /// The width the file stores.
+    pub width: u32,
+    /// The height the file stores.
+    pub height: u32,
+    /// Decoded at 1/`denominator` of that size across and down: 2, 4 or 8.
+    pub denominator: u8,
+    /// The pixel limit it is over.
+    pub limit: u64,
+}
+
+/// Numbers of a profile that contradict each other.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// The minimum size is above the maximum.
+    MinAboveMax {
+        /// The minimum, in bytes.
+        min: u64,
+        /// The maximum, in bytes.
+        max: u64,
+    },
+    /// The band is under 10 % wide: JPEG sizes jump by a few percent per quality step.
+    BandTooNarrow,
+    /// The maximum is under 1 KiB.
+    MaxTooSmall,
+    /// A quality is outside 1–100.
+    QualityRange,
+    /// The floor quality is above the preferred one.
+    MinQualityAboveQuality {
+        /// The floor.
+        min_quality: u8,
+        /// The preferred quality.
+        quality: u8,
+    },
+    /// The legibility floor is outside 0–1.
+    MinScoreRange,
+    /// The resolution floor is zero.
+    MinLongEdgeZero,
+}
+
+/// Stitch settings out of range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StitchOptionsError {
+    /// The gap or the margin is over [`MAX_SPACING`](crate::stitch::MAX_SPACING).
+    SpacingTooLarge {
+        /// The gap given.
+        gap: u32,
+        /// The margin given.
+        margin: u32,
+        /// The largest accepted.
+        max: u32,
+    },
+}
+
+/// Why one set was not stitched.
+#[derive(Debug, thiserror::Error)]
+pub enum StitchError {
+    /// A piece could not be read or decoded.
+    Piece {
+        /// The piece.
+        path: PathBuf,
+        /// Its page, when the file has several.
+        page: Option<u32>,
+        /// What went wrong.
+        problem: Problem,
+    },
+    /// Fewer than two pieces.
+    TooFewPieces(usize),
+    /// The layout cannot be built.
+    Layout(#[from] LayoutError),
+    /// The canvas could not be brought into the band.
+    Fit(Problem),
+    /// The output would replace one of the pieces.
+    WouldOverwriteInput {
+        /// The output.
+        path: PathBuf,
+    },
+    /// Writing failed; nothing partial was left.
+    Write {
+        /// The output.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// A decoder or encoder panicked; caught so the batch goes on.
+    Panic(String),
+}
+
+/// Why a layout cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    /// Nothing to lay out.
+    NoPieces,
+    /// Even with every piece at one pixel, gaps and margins exceed the canvas limit.
+    TooLarge {
+        /// Number of pieces.
+        pieces: usize,
+        /// Gap used.
+        gap: u32,
+        /// Margin used.
+        margin: u32,
+        /// Canvas limit.
+        max: u64,
+    },
+}
+
+/// Sweep settings that cannot be swept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SweepError {
+    /// An axis of the grid has no value.
+    EmptyAxis,
+    /// A quality outside 1–100.
+    QualityRange,
+    /// A downscale factor outside (0, 1].
+    ScaleRange,
+    /// A sample or a number of repeats of zero.
+    SampleZero,
+    /// A colour floor outside 0–1.
+    MinColourRange,
 }

@@ -33,8 +33,8 @@ use crate::encode::Encoder;
 use crate::error::{Closest, Problem};
 use crate::normalize::Pixels;
 use crate::options::Profile;
+use crate::par;
 use crate::resize::{resize, scaled_dims};
-use crate::run;
 
 /// Hard cap on encodes for one picture: the model normally needs 1–3; the cap only
 /// bounds the time a pathological picture can take.
@@ -729,7 +729,7 @@ impl<'a> Search<'a> {
         let (q, ratio, min_score) = (self.q, self.stage.ratio, self.profile.min_score);
         let (encoder, pixels) = (self.encoder(), &*self.stage.pixels);
         let stop = AtomicBool::new(false);
-        let (verdict, made) = run::alongside(
+        let (verdict, made) = par::alongside(
             || {
                 let verdict = encoder.encode(&probe.pixels, q).map(|bytes| {
                     let estimate = bytes.len() as f64 * ratio;

@@ -68,8 +68,9 @@
 //! is found as `Colour`, also after a q70 JPEG round trip; the same page without seal,
 //! with tinted paper and per-channel noise, is not.
 //!
-//! Speed (release, this 2-core machine, 12 MP 4000×3000 page): `colour_class` 2 ms,
-//! `luma` 18 ms, `legibility` 30–45 ms, `sharpness` 40–70 ms (including its `luma`).
+//! Cost, relative to each other: `colour_class` is the cheapest (a sparse sample),
+//! `luma` one pass over the pixels, `legibility` and `sharpness` (which includes its
+//! `luma`) a few passes each.
 
 use std::borrow::Cow;
 

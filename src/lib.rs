@@ -2,59 +2,104 @@
 //! accepts: real JPEG or PNG bytes, inside a size band (by default the ICP filing
 //! portal's 204,800–4,000,000 bytes), upright, without metadata, and legible.
 //!
-//! The pipeline, one module per stage: [`sniff`] the real format → [`decode`] →
-//! [`normalize`] (orientation, alpha, bit depth, colour) → [`fit`] (the band search over
-//! [`encode`]rs, [`resize`] when quality alone cannot do it) → [`write`](mod@write) atomically;
-//! [`batch`] walks folders and converts files, each command runs its items on the
-//! shared per-item runner ([`run`]), [`report`] makes the records and renders them
-//! ([`shard`] splits one batch over many processes, [`merge`] joins their reports), and
-//! [`words`] is the catalogue every sentence a person reads comes from (the library
-//! itself only produces typed values: [`Problem`], [`Warning`], check findings...).
-//! [`check`](mod@check) inspects files against the portal's rules without writing anything, with
-//! the pixel measures of [`inspect`] (colour class, sharpness, legibility).
-//! [`stitch`](mod@stitch) combines several documents into one upload picture, through the same
-//! stages. [`sweep`] measures a grid of encoder settings on the user's own documents and
-//! recommends a profile. `watch` (feature `watch`, on by default through `cli`) follows a folder and
-//! converts what appears in it, exactly once per version. `serve` (feature `serve`, on by
-//! default) puts the same stages behind a web page and an HTTP API.
+//! What a program embedding scanfit uses:
 //!
-//! ```no_run
-//! use scanfit::{convert, run::NoProgress, Options};
-//! let records = convert(&["scans".into()], "out".as_ref(), &Options::default(), &NoProgress)?;
-//! println!("{} files", records.len());
-//! # Ok::<(), scanfit::SetupError>(())
+//! - converting: [`convert`] files and folders into an output folder, or one input's
+//!   bytes in memory with [`pipeline::convert_bytes`]; [`stitch()`] several documents
+//!   into one picture;
+//! - checking files against the portal's rules without writing anything: [`check()`],
+//!   [`check_file`], [`check::check_bytes`];
+//! - what a run is asked to do: [`Options`] and its [`Profile`] (the size band, quality
+//!   and resolution floors), and the filing guide's document [`rules`];
+//! - what a run found: [`Record`] and [`Summary`] for conversions, [`CheckRecord`] for
+//!   checks, with typed reasons ([`Problem`], [`Warning`], [`Why`]); [`rows`] writes them
+//!   as JSON Lines or CSV, and [`words`] says any of them in English or Chinese.
+//!
+//! Progress goes to a [`run::Progress`]. The modules that are not listed here are the
+//! stages and commands behind these (decoding, the band search, the runner, the web
+//! server of the `serve` feature): the scanfit binary and the tests use them, and they
+//! are not a stable API.
+//!
+//! ```
+//! use scanfit::{pipeline, words, Options, Verdict};
+//! use std::io::Cursor;
+//!
+//! // A small colour picture, as a phone app might hand it over: under the portal's
+//! // minimum size, so scanfit enlarges it into the band.
+//! let pixels = image::RgbImage::from_fn(600, 400, |x, y| {
+//!     image::Rgb([(x % 200) as u8, (y % 150) as u8, ((x + y) % 256) as u8])
+//! });
+//! let mut png = Vec::new();
+//! image::DynamicImage::ImageRgb8(pixels)
+//!     .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)?;
+//!
+//! let opts = Options::default();
+//! let outcome = pipeline::convert_bytes(&png, None, &opts)?.expect("a picture");
+//! let converted = outcome.pictures[0].result.as_ref().expect("converted");
+//! assert!(opts.profile.in_band(converted.bytes.len() as u64));
+//! for warning in &converted.warnings {
+//!     println!("{}", words::say(warning, words::Lang::Zh));
+//! }
+//!
+//! // The same bytes as a file named .png: checking says what the portal would think.
+//! let record = scanfit::check::check_bytes("scan.png".as_ref(), &png, &opts);
+//! assert_ne!(record.verdict, Verdict::Pass);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod batch;
 pub mod check;
-pub mod decode;
-pub mod encode;
 pub mod error;
-pub mod fit;
-pub mod inspect;
-pub mod jpeg;
-pub mod merge;
-pub mod metadata;
-pub mod normalize;
 pub mod options;
 pub mod pipeline;
-pub mod png;
 pub mod report;
-pub mod resize;
-pub mod rotate;
+pub mod rows;
 pub mod rules;
 pub mod run;
+pub mod words;
+
+// The stages and commands behind the API: public for the scanfit binary, the tests and
+// the benchmarks, left out of the documentation because they are not a stable API.
+#[doc(hidden)]
+pub mod batch;
+#[doc(hidden)]
+pub mod decode;
+#[doc(hidden)]
+pub mod encode;
+#[doc(hidden)]
+pub mod fit;
+#[doc(hidden)]
+pub mod inspect;
+#[doc(hidden)]
+pub mod jpeg;
+#[doc(hidden)]
+pub mod merge;
+#[doc(hidden)]
+pub mod normalize;
+#[doc(hidden)]
+pub mod resize;
+#[doc(hidden)]
+pub mod rotate;
 #[cfg(feature = "serve")]
+#[doc(hidden)]
 pub mod serve;
+#[doc(hidden)]
 pub mod shard;
-pub mod sheet;
+#[doc(hidden)]
 pub mod sniff;
+#[doc(hidden)]
 pub mod stitch;
+#[doc(hidden)]
 pub mod sweep;
 #[cfg(feature = "watch")]
+#[doc(hidden)]
 pub mod watch;
-pub mod words;
+#[doc(hidden)]
 pub mod write;
+
+mod metadata;
+mod par;
+mod png;
+mod sheet;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -96,7 +141,7 @@ pub fn convert_shard(
     progress: &dyn run::Progress,
 ) -> Result<merge::ShardRun, SetupError> {
     let plan = prepare(inputs, out, opts)?;
-    let fingerprint = shard::fingerprint(&plan, out, opts, shard.count);
+    let fingerprint = batch::fingerprint(&plan, out, opts, shard.count);
     let share = plan.share(shard);
     let total = share.total;
     let items = (share.jobs_at.len() + share.skipped_at.len()) as u64;

@@ -11,7 +11,7 @@
 //! rows back in the unsharded run's order. Only the timing (`millis`) can differ from
 //! one process's report, as it does between any two runs.
 //!
-//! [`fingerprint`]: crate::shard::fingerprint
+//! [`fingerprint`]: crate::batch::fingerprint
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::report::{self, Record, Status, Summary, SCHEMA_VERSION};
+use crate::report::{Record, Status, Summary, SCHEMA_VERSION};
+use crate::rows;
+pub use crate::shard::MergeError;
 use crate::shard::Shard;
 use crate::words::Lang;
 
@@ -60,7 +62,7 @@ struct Header {
 
 const HEADER_RECORD: &str = "shard";
 
-/// Writes a shard's report: its header, then its rows as [`report::write_jsonl`]
+/// Writes a shard's report: its header, then its rows as [`rows::write_jsonl`]
 /// writes them.
 pub fn write_shard_jsonl(run: &ShardRun, lang: Lang, mut out: impl Write) -> io::Result<()> {
     let header = Header {
@@ -76,63 +78,8 @@ pub fn write_shard_jsonl(run: &ShardRun, lang: Lang, mut out: impl Write) -> io:
     };
     serde_json::to_writer(&mut out, &header)?;
     out.write_all(b"\n")?;
-    report::write_jsonl(&run.records, lang, out)
+    rows::write_jsonl(&run.records, lang, out)
 }
-
-/// Why shard reports cannot be merged.
-#[derive(Debug, thiserror::Error)]
-pub enum MergeError {
-    /// A report cannot be read.
-    Read {
-        /// The report.
-        path: PathBuf,
-        /// The system's cause.
-        #[source]
-        source: io::Error,
-    },
-    /// The file does not start with a shard's header.
-    NotShardReport {
-        /// The file.
-        path: PathBuf,
-    },
-    /// A line after the header is not a JSON record.
-    BadLine {
-        /// The report.
-        path: PathBuf,
-        /// Its line number, from 1.
-        line: usize,
-    },
-    /// The rows do not match what the header announces (cut short or edited).
-    Inconsistent {
-        /// The report.
-        path: PathBuf,
-    },
-    /// The report is from another run than the first one given.
-    OtherRun {
-        /// The report.
-        path: PathBuf,
-        /// The first report given.
-        first: PathBuf,
-    },
-    /// Two reports are of the same shard.
-    Duplicate {
-        /// The shard, from 0.
-        shard: u32,
-        /// The first report of it.
-        first: PathBuf,
-        /// The second.
-        path: PathBuf,
-    },
-    /// Some shards' reports are not given.
-    Missing {
-        /// The shards missing, from 0.
-        shards: Vec<u32>,
-        /// The number of shards of the run.
-        count: u32,
-    },
-}
-
-crate::words::display_in_english!(MergeError);
 
 /// One shard's report as read: its header and its rows as written.
 #[derive(Debug)]
@@ -272,7 +219,7 @@ impl Merged {
 
     /// Writes the rows as CSV, as an unsharded run's CSV report.
     pub fn write_csv(&self, out: impl Write) -> io::Result<()> {
-        report::write_csv_values(self.values(), out)
+        rows::write_csv_values(self.values(), out)
     }
 
     /// The closing counts of the whole run.

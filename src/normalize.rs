@@ -16,7 +16,7 @@ use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::decode::{CmykConversion, Decoded};
 use crate::error::{IccIssue, Warning};
-use crate::run;
+use crate::par;
 
 /// Pixels ready to encode: 8-bit, upright, opaque, sRGB.
 #[derive(Debug, Clone, PartialEq)]
@@ -241,7 +241,7 @@ fn transform<const C: usize>(src: &[u8], w: u32, h: u32, o: u8) -> (u32, u32, Ve
     const TILE: u32 = 64;
     // One band of tile rows per task: idle workers of the runner share a lone photo.
     let band_len = (TILE * dw) as usize * C;
-    run::chunks_mut(&mut dst, band_len.max(1), |band, out| {
+    par::chunks_mut(&mut dst, band_len.max(1), |band, out| {
         let ty = band as u32 * TILE;
         for tx in (0..dw).step_by(TILE as usize) {
             for dy in ty..(ty + TILE).min(dh) {

@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::encode::{Effort, JpegSettings, Subsampling};
+pub use crate::error::ProfileError;
 
 /// The portal's lower size limit: "200 KB" read as KiB, so either reading passes.
 pub const PORTAL_MIN_BYTES: u64 = 204_800;
@@ -152,35 +153,6 @@ impl Profile {
         }
         Ok(())
     }
-}
-
-/// Numbers of a profile that contradict each other.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProfileError {
-    /// The minimum size is above the maximum.
-    MinAboveMax {
-        /// The minimum, in bytes.
-        min: u64,
-        /// The maximum, in bytes.
-        max: u64,
-    },
-    /// The band is under 10 % wide: JPEG sizes jump by a few percent per quality step.
-    BandTooNarrow,
-    /// The maximum is under 1 KiB.
-    MaxTooSmall,
-    /// A quality is outside 1–100.
-    QualityRange,
-    /// The floor quality is above the preferred one.
-    MinQualityAboveQuality {
-        /// The floor.
-        min_quality: u8,
-        /// The preferred quality.
-        quality: u8,
-    },
-    /// The legibility floor is outside 0–1.
-    MinScoreRange,
-    /// The resolution floor is zero.
-    MinLongEdgeZero,
 }
 
 /// Why a profile file cannot be used.

@@ -12,8 +12,8 @@ use crate::fit::{self, fit_jpeg, Fitted};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Options};
+use crate::par;
 use crate::resize::{scaled_dims, shrink_box};
-use crate::run;
 use crate::sniff::{sniff, Format};
 use crate::{jpeg, png, rotate};
 
@@ -159,7 +159,7 @@ pub fn convert_bytes(
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
     // Only a worker that may be helped reads the header for it (not `-j 1`).
-    if let Some(orientation) = run::helpers_possible()
+    if let Some(orientation) = par::helpers_possible()
         .then(|| turn_likely(bytes, opts))
         .flatten()
     {
@@ -210,7 +210,7 @@ fn convert_beside_turn(
     orientation: u8,
     opts: &Options,
 ) -> Result<Option<SourceOutcome>, Problem> {
-    let (source, turned) = run::alongside(
+    let (source, turned) = par::alongside(
         || -> Result<Option<(Format, Vec<Inspected>)>, Problem> {
             let Some(source) = decode_bytes(bytes, claimed, opts)? else {
                 return Ok(None);
@@ -414,7 +414,7 @@ fn fitted(
     let (mut found, converted) = match inspected {
         Some(found) => (found, fit()),
         // The checks only read the pixels: an idle worker runs them beside the encode.
-        None => run::both(|| inspect_warnings(&pixels), fit),
+        None => par::both(|| inspect_warnings(&pixels), fit),
     };
     warnings.append(&mut found);
     let mut converted = converted?;

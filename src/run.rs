@@ -2,8 +2,8 @@
 //! sets, sweep's sampled pictures and watch's arrivals all go through it, and the web
 //! server will submit single uploads to it.
 //!
-//! It owns what each command used to do for itself and got subtly different: the
-//! worker pool and its size (`--jobs`), the serial path for `-j 1` (on the caller's
+//! It owns what every command needs alike, so that no command does it subtly
+//! differently: the worker pool and its size (`--jobs`), the serial path for `-j 1` (on the caller's
 //! thread, for deterministic debugging), results in item order, one item per task
 //! (files differ in cost by 100×, so rayon's default splitting would leave a core idle
 //! behind a big scan), a panic in a codec caught as a typed per-item failure so the
@@ -13,10 +13,9 @@
 //! hold a place before the item's input has arrived).
 //!
 //! When fewer items than workers are left (one scan in a watched folder, one upload, the
-//! last big file of a batch), the idle workers help inside an item through [`both`],
-//! [`alongside`] and [`chunks_mut`]: rayon's work stealing hands them parts of the item
-//! only when they have nothing else, so a full batch runs as before, and there is never
-//! a second pool.
+//! last big file of a batch), the idle workers help inside an item through `par.rs`:
+//! rayon's work stealing hands them parts of the item only when they have nothing else,
+//! so a full batch is not slowed, and there is never a second pool.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,11 +82,10 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Done<T> {
 /// Every file allocates and frees buffers of 10 to 150 MB (decoded pixels, turned pixels,
 /// coefficient arrays, encoder buffers). By default glibc maps each of the biggest afresh
 /// and unmaps it when freed, and gives a worker thread's heap back as it shrinks, so the
-/// kernel faults in and zeroes every page of every buffer again: on the benchmark corpus
-/// (-j 2) 630 000 to 760 000 page faults and 1.3 to 1.7 s of system time in a 4.9 s run.
-/// One arena, no per-allocation mappings and no trimming cut them to 240 000 faults and
-/// 0.6 s, and the run's wall time by 8 % (13 % with -j 1), with the same peak memory
-/// (about 1 GB).
+/// kernel faults in and zeroes every page of every buffer again. One arena, no
+/// per-allocation mappings and no trimming leave those pages mapped for the next item,
+/// at the same peak memory (the benchmark corpus measures the page faults and system
+/// time saved).
 ///
 /// The process then keeps its peak memory until it exits: for runs that end (a batch),
 /// not for the server or a watched folder. Call it first in `main`, before any thread
@@ -100,56 +98,6 @@ pub fn keep_freed_memory() {
         libc::mallopt(libc::M_ARENA_MAX, 1);
         libc::mallopt(libc::M_MMAP_MAX, 0);
         libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
-    }
-}
-
-/// Whether work started here can be helped by other workers: true on a worker of a
-/// [`Runner`]'s pool of two or more. Elsewhere (`-j 1` on the caller's thread, tests) an
-/// item's parts run one after another, and no second pool is ever started for them.
-/// Work that only pays when helped (speculation) need not even be prepared elsewhere.
-pub fn helpers_possible() -> bool {
-    rayon::current_thread_index().is_some() && rayon::current_num_threads() > 1
-}
-
-/// Runs `a` and `b` and returns both results: in parallel when the item runs on a
-/// runner worker (an idle worker takes `b`; in a full batch the same worker runs it
-/// right after `a`, so nothing is lost), one after the other elsewhere.
-pub fn both<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    if helpers_possible() {
-        rayon::join(a, b)
-    } else {
-        (a(), b())
-    }
-}
-
-/// Runs `a`, and `maybe` beside it only if an idle worker of the runner takes it up
-/// while `a` runs: work that may turn out to be needed (a speculative encode), done for
-/// free when a core would idle and never when every worker is busy with items of its
-/// own. `None` when nobody took it; the caller then does it itself if it still needs it.
-pub fn alongside<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    maybe: impl FnOnce() -> B + Send,
-) -> (A, Option<B>) {
-    if !helpers_possible() {
-        return (a(), None);
-    }
-    rayon::join_context(|_| a(), |ctx| ctx.migrated().then(maybe))
-}
-
-/// Calls `f(i, chunk)` on the `i`-th `len`-long chunk of `data` (the last may be
-/// shorter): spread over idle workers of the runner, in order on this thread elsewhere.
-pub fn chunks_mut<T: Send>(data: &mut [T], len: usize, f: impl Fn(usize, &mut [T]) + Sync) {
-    if helpers_possible() {
-        data.par_chunks_mut(len)
-            .enumerate()
-            .for_each(|(i, chunk)| f(i, chunk));
-    } else {
-        data.chunks_mut(len)
-            .enumerate()
-            .for_each(|(i, chunk)| f(i, chunk));
     }
 }
 
@@ -298,6 +246,7 @@ impl Drop for Place {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::par::{alongside, both, chunks_mut};
     use std::sync::mpsc;
 
     #[test]

@@ -26,17 +26,16 @@
 //! therefore named the same way whichever shards they fall into, and no output is
 //! written by two shards.
 //!
-//! **One run.** Every shard also computes the run's [`fingerprint`]: a hash of the
+//! **One run.** Every shard also computes the run's
+//! [`fingerprint`](crate::batch::fingerprint): a hash of the
 //! whole plan (every input and its planned output), the output folder, the options that
 //! shape outputs and N. `scanfit report merge` ([`crate::merge`]) merges only reports
 //! with the same fingerprint, so shards that saw different files (a file added while
 //! the job ran) or ran with different options are refused, not mixed.
 
-use std::path::{Component, Path};
+use std::io;
+use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
-
-use crate::batch::Plan;
-use crate::options::Options;
 
 /// One process's part of a sharded run: shard `index` of `count`, counted from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +89,58 @@ pub enum ShardError {
     },
 }
 
-crate::words::display_in_english!(ShardError);
+/// Why shard reports cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// A report cannot be read.
+    Read {
+        /// The report.
+        path: PathBuf,
+        /// The system's cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The file does not start with a shard's header.
+    NotShardReport {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A line after the header is not a JSON record.
+    BadLine {
+        /// The report.
+        path: PathBuf,
+        /// Its line number, from 1.
+        line: usize,
+    },
+    /// The rows do not match what the header announces (cut short or edited).
+    Inconsistent {
+        /// The report.
+        path: PathBuf,
+    },
+    /// The report is from another run than the first one given.
+    OtherRun {
+        /// The report.
+        path: PathBuf,
+        /// The first report given.
+        first: PathBuf,
+    },
+    /// Two reports are of the same shard.
+    Duplicate {
+        /// The shard, from 0.
+        shard: u32,
+        /// The first report of it.
+        first: PathBuf,
+        /// The second.
+        path: PathBuf,
+    },
+    /// Some shards' reports are not given.
+    Missing {
+        /// The shards missing, from 0.
+        shards: Vec<u32>,
+        /// The number of shards of the run.
+        count: u32,
+    },
+}
 
 /// The variable a Kubernetes Indexed Job sets to the pod's completion index (from 0).
 pub const K8S_INDEX: &str = "JOB_COMPLETION_INDEX";
@@ -217,32 +267,6 @@ pub fn fmix64(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
-}
-
-/// The run's fingerprint (16 hex digits): the same in every shard of one run, different
-/// when the shards saw other inputs, another OUT, other options or another N. Parallelism
-/// (`jobs`) is left out: it changes no output.
-pub fn fingerprint(plan: &Plan, out: &Path, opts: &Options, count: u32) -> String {
-    let mut text = Vec::new();
-    let mut field = |bytes: &[u8]| {
-        text.extend_from_slice(bytes);
-        text.push(0);
-    };
-    field(out.to_string_lossy().as_bytes());
-    field(opts.profile.to_toml().as_bytes());
-    let flags = format!(
-        "overwrite={} dry_run={} max_pixels={} max_input_bytes={} shards={count}",
-        opts.overwrite, opts.dry_run, opts.max_pixels, opts.max_input_bytes
-    );
-    field(flags.as_bytes());
-    for job in &plan.jobs {
-        field(job.input.to_string_lossy().as_bytes());
-        field(job.output_stem.to_string_lossy().as_bytes());
-    }
-    for record in &plan.skipped {
-        field(record.input.to_string_lossy().as_bytes());
-    }
-    format!("{:016x}", fmix64(fnv1a64(&text)))
 }
 
 #[cfg(test)]

@@ -341,7 +341,7 @@ fn what_a_folder_needs_is_missing_fails_the_run_and_the_csv_report_says_it() {
     assert!(bytes.starts_with(b"\xef\xbb\xbf"), "a BOM for Excel");
     let mut csv = csv::Reader::from_reader(&bytes[3..]);
     let head: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(head, scanfit::report::CHECK_CSV_COLUMNS);
+    assert_eq!(head, scanfit::rows::CHECK_CSV_COLUMNS);
     let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
     let folder = rows.iter().find(|r| &r[0] == "folder").unwrap();
     assert!(folder[1].ends_with("客户A"));

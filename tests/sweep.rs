@@ -263,7 +263,7 @@ fn the_csv_has_one_row_per_setting_with_every_column() {
 fn the_svg_chart_has_one_circle_per_setting_and_marks_the_default() {
     let s = shared();
     let path = std::env::temp_dir().join(format!("scanfit-chart-{}.svg", std::process::id()));
-    sweep::plot(s, &path, Lang::En).unwrap();
+    scanfit::words::chart::plot(s, &path, Lang::En).unwrap();
     let svg = fs::read_to_string(&path).unwrap();
     fs::remove_file(&path).unwrap();
     assert!(svg.trim_start().starts_with("<svg"), "{}", &svg[..60]);
@@ -280,7 +280,7 @@ fn the_svg_chart_has_one_circle_per_setting_and_marks_the_default() {
 fn the_png_chart_is_a_real_png_with_marks_drawn() {
     let s = shared();
     let path = std::env::temp_dir().join(format!("scanfit-chart-{}.png", std::process::id()));
-    sweep::plot(s, &path, Lang::En).unwrap();
+    scanfit::words::chart::plot(s, &path, Lang::En).unwrap();
     let bytes = fs::read(&path).unwrap();
     fs::remove_file(&path).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
@@ -300,7 +300,7 @@ fn the_png_chart_is_a_real_png_with_marks_drawn() {
         coloured > 30 * s.results.len(),
         "{coloured} coloured pixels"
     );
-    assert!(sweep::plot(s, Path::new("chart.gif"), Lang::En).is_err());
+    assert!(scanfit::words::chart::plot(s, Path::new("chart.gif"), Lang::En).is_err());
 }
 
 #[cfg(feature = "cli")]

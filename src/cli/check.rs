@@ -93,14 +93,14 @@ pub(super) fn run(args: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         province,
         manifest: manifest.as_ref(),
     };
-    let assessment = scanfit::rules::apply(&args.inputs, &mut records, &ctx);
+    let assessment = scanfit::check::apply(&args.inputs, &mut records, &ctx);
     print(&args, &rules, &records, &assessment, lang)?;
     if let Some(path) = &args.write_sets {
         write_sets(path, &assessment, lang)?;
     }
     let s = CheckSummary::of(&records);
     term::print_summary_check(records.len(), &s, lang);
-    let folders_ok = scanfit::rules::folders_ok(&assessment.folders, args.strict);
+    let folders_ok = scanfit::check::folders_ok(&assessment.folders, args.strict);
     Ok(exit(s.ok(args.strict) && folders_ok))
 }
 
@@ -125,7 +125,7 @@ fn print(
     let stdout = std::io::stdout().lock();
     if args.json {
         let mut out = BufWriter::new(stdout);
-        scanfit::report::write_check_jsonl(records, folders, lang, &mut out)?;
+        scanfit::rows::write_check_jsonl(records, folders, lang, &mut out)?;
         out.flush()?;
     } else {
         let mut out = BufWriter::new(stdout);
@@ -136,8 +136,8 @@ fn print(
     term::report_to(
         args.report.as_deref(),
         lang,
-        |out| scanfit::report::write_check_csv(records, folders, lang, out),
-        |out| scanfit::report::write_check_jsonl(records, folders, lang, out),
+        |out| scanfit::rows::write_check_csv(records, folders, lang, out),
+        |out| scanfit::rows::write_check_jsonl(records, folders, lang, out),
     )?;
     Ok(())
 }

@@ -114,7 +114,8 @@ pub(super) fn run(args: SweepArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             .with_context(|| line(lang, "cli-writing", path_arg(path)))?;
     }
     if let Some(path) = &args.plot {
-        scanfit::sweep::plot(&result, path, lang).map_err(|e| anyhow::anyhow!(say(&e, lang)))?;
+        scanfit::words::chart::plot(&result, path, lang)
+            .map_err(|e| anyhow::anyhow!(say(&e, lang)))?;
     }
     recommend(&result, &sopts, &args, &opts.profile, lang)
 }

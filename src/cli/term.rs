@@ -256,8 +256,8 @@ pub(super) fn write_report(
     report_to(
         path,
         lang,
-        |out| scanfit::report::write_csv(records, lang, out),
-        |out| scanfit::report::write_jsonl(records, lang, out),
+        |out| scanfit::rows::write_csv(records, lang, out),
+        |out| scanfit::rows::write_jsonl(records, lang, out),
     )
 }
 

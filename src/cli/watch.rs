@@ -104,7 +104,7 @@ impl Observer for WatchLines {
         if let Some(report) = &mut self.report {
             // A report that cannot be written is said once per file, not fatal: the
             // outputs and the journal are what matter.
-            if let Err(e) = scanfit::report::write_jsonl(records, self.lang, &mut *report) {
+            if let Err(e) = scanfit::rows::write_jsonl(records, self.lang, &mut *report) {
                 eprintln!(
                     "{}",
                     line(

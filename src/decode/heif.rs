@@ -28,22 +28,9 @@ use std::marker::PhantomData;
 use std::ptr::{self, NonNull};
 use std::sync::OnceLock;
 
+pub use crate::error::HeifError;
 use image::{DynamicImage, RgbImage, RgbaImage};
 use libloading::Library;
-
-/// Errors decoding HEIF/AVIF.
-#[derive(Debug, thiserror::Error)]
-pub enum HeifError {
-    /// libheif could not be loaded (not installed, or too old to have a function we need).
-    /// Holds the loader's reason.
-    #[error(
-        "HEIC/AVIF support needs libheif at run time (Debian/Ubuntu: apt install libheif1): {0}"
-    )]
-    LibraryMissing(String),
-    /// libheif reported an error reading or decoding the file; holds libheif's message.
-    #[error("HEIC/AVIF data cannot be decoded: {0}")]
-    Decode(String),
-}
 
 /// Decodes the primary image of an HEIF/HEIC/AVIF file to 8-bit RGB or RGBA (keeping
 /// alpha if present), upright: the container's own rotation (`irot`), mirroring (`imir`)

@@ -32,39 +32,9 @@ use super::cmyk::{self, CmykConversion};
 use super::limits::DecodeLimits;
 use super::pages::PageError;
 use super::Reduced;
+pub use crate::error::JpegDamage;
 use crate::error::Problem;
 use crate::sniff::Format;
-
-/// What a corrupt-data warning of libjpeg says about the damage. Reported as
-/// [`Problem::CorruptData`] or [`PageError::CorruptData`] (code `corrupt_data`), with
-/// this kind's own code for machines; its words are in the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JpegDamage {
-    /// A bit sequence that is no Huffman code of the scan's tables (`bad_huffman_code`).
-    BadHuffmanCode,
-    /// The coded data of a scan or restart interval ends before all its blocks do
-    /// (`premature_end_of_segment`).
-    PrematureEnd,
-    /// Bytes left over after the blocks a scan or interval should hold
-    /// (`extraneous_bytes`).
-    Extraneous {
-        /// How many bytes were skipped.
-        count: u32,
-        /// The marker they preceded.
-        marker: u8,
-    },
-    /// A restart marker missing, or out of order (`restart_marker`).
-    RestartMarker {
-        /// The marker found instead.
-        found: u8,
-        /// The restart marker number (0–7) expected.
-        expected: u8,
-    },
-    /// The scans of a progressive JPEG contradict each other (`bad_progression`).
-    BadProgression,
-    /// The file ends inside the picture data (`premature_end_of_file`).
-    PrematureEndOfFile,
-}
 
 /// Why a JPEG's pixels were not decoded.
 #[derive(Debug)]
@@ -233,7 +203,7 @@ fn decode_unguarded(
 
 /// The smallest reduction (2, 4 or 8) that brings a `stored`-size JPEG under `limits`,
 /// if it is sequential and holds coded data for the size it claims. A progressive file
-/// is refused as before: libjpeg keeps all of its coefficients at full size whatever
+/// is not reduced (it stays refused over the limit): libjpeg keeps all of its coefficients at full size whatever
 /// the output's, so its memory follows the stored size, which is what the limit bounds.
 /// And a few-kilobyte "bomb" whose header claims billions of pixels is refused at once,
 /// not decoded at a reduced picture's cost: no real JPEG codes 512 pixels in less than

@@ -25,24 +25,8 @@ use openjpeg_sys as opj;
 
 use super::cmyk;
 use super::limits::DecodeLimits;
+pub use crate::error::Jpeg2000Error;
 use crate::error::Problem;
-
-/// Why a JPEG 2000 picture could not be decoded. Its words are in the catalogue
-/// ([`crate::words`]).
-#[derive(Debug, thiserror::Error)]
-pub enum Jpeg2000Error {
-    /// The data is damaged, truncated or not JPEG 2000 at all; holds OpenJPEG's words.
-    Corrupt {
-        /// What went wrong.
-        detail: String,
-    },
-    /// A component layout scanfit does not turn into pixels (more than four
-    /// components, e-sYCC, more than 16 bits per sample).
-    Unsupported {
-        /// The layout, in words.
-        what: String,
-    },
-}
 
 /// A decoded JPEG 2000 picture and its ICC profile, if the file carried one.
 #[derive(Debug)]

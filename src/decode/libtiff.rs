@@ -39,18 +39,8 @@ use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
 use super::samples::icc_matches;
 use crate::error::Problem;
+pub use crate::error::TiffLibError;
 use crate::metadata::{Resolution, Unit};
-
-/// Why libtiff could not be used for a file. Its words are in the catalogue
-/// ([`crate::words`]).
-#[derive(Debug, thiserror::Error)]
-pub enum TiffLibError {
-    /// libtiff could not be loaded. Holds the loader's reason.
-    LibraryMissing {
-        /// The loader's reason for each library name tried.
-        reason: String,
-    },
-}
 
 /// Whether libtiff can be loaded on this machine.
 pub fn available() -> bool {

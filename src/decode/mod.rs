@@ -28,6 +28,7 @@ use std::io::Cursor;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::error::Problem;
+pub use crate::error::Reduced;
 use crate::metadata::{read_exif, Found};
 pub use crate::metadata::{Metadata, Resolution};
 use crate::sniff::Format;
@@ -55,22 +56,6 @@ pub struct Decoded {
     pub resolution: Option<Resolution>,
     /// The picture is stored with more pixels than the limit and was decoded smaller.
     pub reduced: Option<Reduced>,
-}
-
-/// How a JPEG stored with more pixels than the limit was decoded smaller: in the DCT
-/// domain, at the largest of 1/2, 1/4 and 1/8 of its size that fits, for the cost of
-/// its entropy decoding and not of a full-size picture (a 200 MP phone photo would
-/// need 600 MB as pixels, and 4 MB cannot carry that much detail anyway).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reduced {
-    /// The width the file stores.
-    pub width: u32,
-    /// The height the file stores.
-    pub height: u32,
-    /// Decoded at 1/`denominator` of that size across and down: 2, 4 or 8.
-    pub denominator: u8,
-    /// The pixel limit it is over.
-    pub limit: u64,
 }
 
 /// One picture of an input: most inputs hold one; TIFF and PDF may hold several pages,

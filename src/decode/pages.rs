@@ -13,71 +13,8 @@
 
 use image::DynamicImage;
 
+pub use crate::error::PageError;
 use crate::metadata::Resolution;
-
-/// Why a multi-page file, or one of its pages, could not be turned into pixels.
-#[derive(Debug, thiserror::Error)]
-pub enum PageError {
-    /// The TIFF structure itself could not be read, so no page can be found.
-    #[error("the TIFF file could not be read: {0}")]
-    Tiff(String),
-    /// The PDF structure itself could not be read, so no page can be found.
-    #[error("the PDF file could not be read: {0}")]
-    Pdf(String),
-    /// The PDF needs a password to open.
-    #[error("the PDF is password-protected: save an unprotected copy and try again")]
-    Encrypted,
-    /// The file holds no page at all.
-    #[error("the file has no pages")]
-    NoPages,
-    /// A PDF page holds text, drawings or several images, so it is not a plain scan.
-    #[error(
-        "page {page} is not a scanned image (it has text, drawings or several pictures); \
-         export that page as an image, or scan the paper instead"
-    )]
-    NotAScannedImage {
-        /// 1-based page number.
-        page: u32,
-    },
-    /// A PDF page's image is stored in a compression this module cannot decode.
-    #[error(
-        "page {page} stores its picture as {filter}, which scanfit cannot decode; \
-         re-scan or re-save it as JPEG, PNG or TIFF"
-    )]
-    UnsupportedFilter {
-        /// 1-based page number.
-        page: u32,
-        /// The PDF filter name, with a short explanation.
-        filter: String,
-    },
-    /// A page uses a colour layout or sample format this module cannot decode.
-    #[error("page {page} uses {what}, which scanfit cannot decode; save it as RGB or grey")]
-    UnsupportedColor {
-        /// 1-based page number.
-        page: u32,
-        /// What the page uses, in words.
-        what: String,
-    },
-    /// A page's data is damaged or inconsistent.
-    #[error("page {page} is damaged: {detail}")]
-    Corrupt {
-        /// 1-based page number.
-        page: u32,
-        /// What went wrong, from the decoder.
-        detail: String,
-    },
-    /// A page's JPEG data is damaged (code `corrupt_data`, as for a JPEG file).
-    #[error(
-        "page {page}'s picture data is damaged ({damage}): part of the page would be \
-         garbage; get the file again from its source"
-    )]
-    CorruptData {
-        /// 1-based page number.
-        page: u32,
-        /// What the decoder found.
-        damage: super::jpeg::JpegDamage,
-    },
-}
 
 /// One decoded page: 1-based number and its pixels (8 or 16-bit, grey/RGB/RGBA as
 /// decoded; CMYK converted to RGB; 1-bit expanded to 8-bit grey 0/255), plus the ICC

@@ -7,7 +7,7 @@
 //! same table. Luma never comes here (the caller re-encodes when luma cannot move), so
 //! the one generation of loss this adds is in the chroma the reviewer reads least.
 
-use crate::run;
+use crate::par;
 
 use super::Turn;
 
@@ -68,7 +68,7 @@ pub(super) fn turned(source: &Blocks, quant: &[u16; 64], turn: Turn) -> Blocks {
         .collect();
     // Bands of block rows over the runner's idle workers: a 12 MP photo's two chroma
     // planes are 94 000 blocks.
-    run::chunks_mut(&mut out.data, cols, |by, row| {
+    par::chunks_mut(&mut out.data, cols, |by, row| {
         for (bx, block) in row.iter_mut().enumerate() {
             let across = &across[bx * 8..bx * 8 + 8];
             let mut samples = [[0f32; 8]; 8];
@@ -107,7 +107,7 @@ struct Plane {
 fn decoded(source: &Blocks, quant: &[u16; 64], dct: &Dct) -> Plane {
     let stride = source.cols * 8;
     let mut samples = vec![0f32; stride * source.rows * 8];
-    run::chunks_mut(&mut samples, stride * 8, |by, band| {
+    par::chunks_mut(&mut samples, stride * 8, |by, band| {
         for bx in 0..source.cols {
             let block = &source.data[by * source.cols + bx];
             let mut coefficients = [[0f32; 8]; 8];

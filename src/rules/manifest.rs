@@ -14,7 +14,7 @@
 //! | `province` | 省, 省份, 省市 | the province the filing goes to (overrides `--province`) |
 //! | `needs` | 需要, 所需资料, required | kinds the client's filing needs, separated by `;` `、` `/` or `+`; `identity` (证件) for any identity document |
 //!
-//! The file is read by [`crate::sheet`]: UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030.
+//! The file is read by `sheet.rs`: UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030.
 //! A cell that cannot be read is an error naming the row and the column, and nothing is
 //! checked: a date read wrongly would move a deadline silently.
 

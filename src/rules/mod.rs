@@ -16,7 +16,6 @@
 //! and returns typed [`Finding`]s, each with a stable code and a message in
 //! `src/words/{en,zh}/rules.ftl`.
 
-pub mod apply;
 pub mod assess;
 pub mod dates;
 pub mod finding;
@@ -32,7 +31,6 @@ use toml::Spanned;
 
 use crate::sniff::{format_of_extension, Format};
 
-pub use apply::{apply, folders_ok};
 pub use assess::{assess, Assessment, Context, Document, FolderSummary, KindSource, Picture};
 pub use dates::{Expiry, Length};
 pub use finding::{Finding, Severity};

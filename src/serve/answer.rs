@@ -18,7 +18,7 @@ use super::problem::{failure, Report};
 use super::upload::Answer;
 use super::work::{Outcome, Output};
 use crate::pipeline::OutputFormat;
-use crate::report::Row;
+use crate::rows::Row;
 use crate::words::Lang;
 
 /// The answer for an outcome, its words in `lang`.

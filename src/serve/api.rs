@@ -27,7 +27,7 @@ use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
 use super::{guard, lang, page, ServeOptions, UPLOAD_RATE_WINDOW};
 use crate::check::check_bytes;
-use crate::report::CheckRow;
+use crate::rows::CheckRow;
 use crate::run::{Done, Place, Runner};
 use crate::words::Lang;
 

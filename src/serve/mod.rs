@@ -39,6 +39,7 @@ mod metrics;
 mod page;
 pub(crate) mod problem;
 mod upload;
+mod words;
 mod work;
 
 use std::fmt;

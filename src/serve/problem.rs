@@ -21,7 +21,8 @@ use crate::decode::libtiff::TiffLibError;
 use crate::decode::pages::PageError;
 use crate::error::{Problem, Skip, Why};
 use crate::options::ProfileError;
-use crate::report::{write_csv, Record, Row};
+use crate::report::Record;
+use crate::rows::{write_csv, Row};
 use crate::stitch::{StitchError, StitchOptionsError};
 use crate::words::{say, Lang, Message};
 

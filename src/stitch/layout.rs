@@ -19,6 +19,8 @@
 //! 0.5 means a canvas twice as elongated as a page costs as much as losing a third of
 //! the pixels. Ties go to vertical, then horizontal, then grid.
 
+pub use crate::error::LayoutError;
+
 /// Largest canvas built, in pixels: a grid of four 6 MP pieces, or each of four A4
 /// pages at about 250 dpi. Past it the band search would shrink the canvas anyway.
 pub const MAX_CANVAS_PIXELS: u64 = 24_000_000;
@@ -75,24 +77,6 @@ impl Arrangement {
     pub fn score(&self) -> f64 {
         self.loss + ASPECT_WEIGHT * self.aspect_penalty
     }
-}
-
-/// Why a layout cannot be built.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LayoutError {
-    /// Nothing to lay out.
-    NoPieces,
-    /// Even with every piece at one pixel, gaps and margins exceed the canvas limit.
-    TooLarge {
-        /// Number of pieces.
-        pieces: usize,
-        /// Gap used.
-        gap: u32,
-        /// Margin used.
-        margin: u32,
-        /// Canvas limit.
-        max: u64,
-    },
 }
 
 /// Lays out pieces of the given upright sizes. `floor` is the side larger pieces are

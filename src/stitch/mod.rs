@@ -38,6 +38,8 @@ use crate::run::{Panicked, Progress, Runner};
 use crate::sniff::{claimed_by_name, Format};
 use crate::write::{write_atomic, WriteMode};
 
+pub use crate::error::StitchError;
+pub use crate::error::StitchOptionsError;
 pub use layout::{
     arrange, Arrangement, Layout, LayoutError, Rect, ASPECT_WEIGHT, MAX_CANVAS_PIXELS,
 };
@@ -82,20 +84,6 @@ impl StitchOptions {
         }
         Ok(())
     }
-}
-
-/// Stitch settings out of range.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StitchOptionsError {
-    /// The gap or the margin is over [`MAX_SPACING`].
-    SpacingTooLarge {
-        /// The gap given.
-        gap: u32,
-        /// The margin given.
-        margin: u32,
-        /// The largest accepted.
-        max: u32,
-    },
 }
 
 /// One set: the pieces, in layout order, and the output path.
@@ -143,41 +131,6 @@ fn output_path(path: &Path, format: OutputFormat) -> PathBuf {
     s.push(".");
     s.push(format.extension());
     PathBuf::from(s)
-}
-
-/// Why one set was not stitched.
-#[derive(Debug, thiserror::Error)]
-pub enum StitchError {
-    /// A piece could not be read or decoded.
-    Piece {
-        /// The piece.
-        path: PathBuf,
-        /// Its page, when the file has several.
-        page: Option<u32>,
-        /// What went wrong.
-        problem: Problem,
-    },
-    /// Fewer than two pieces.
-    TooFewPieces(usize),
-    /// The layout cannot be built.
-    Layout(#[from] LayoutError),
-    /// The canvas could not be brought into the band.
-    Fit(Problem),
-    /// The output would replace one of the pieces.
-    WouldOverwriteInput {
-        /// The output.
-        path: PathBuf,
-    },
-    /// Writing failed; nothing partial was left.
-    Write {
-        /// The output.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: io::Error,
-    },
-    /// A decoder or encoder panicked; caught so the batch goes on.
-    Panic(String),
 }
 
 /// A decoded, normalised piece.

@@ -11,8 +11,6 @@
 //! setting with the fewest bytes whose worst file stays at or over the legibility floor;
 //! [`Sweep::recommended_profile`] turns it into a profile for `convert --profile`.
 
-mod chart;
-
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -30,9 +28,8 @@ use crate::pipeline::{decode_bytes, prepare};
 use crate::resize::{resize, scaled_dims};
 use crate::run::{Panicked, Progress, Runner};
 use crate::sniff::{claimed_by_name, sniff};
-use crate::words::{line, Args, Lang};
 
-pub use chart::{plot, ChartError};
+pub use crate::error::SweepError;
 
 /// Default colour floor of the recommendation: none; colour is reported, not gated.
 ///
@@ -64,44 +61,6 @@ impl Setting {
             jpeg: profile.jpeg_settings(),
             scale: 1.0,
         }
-    }
-
-    /// A short name for the CSV (English, for scripts): `q85 4:2:0 progressive trellis
-    /// ×0.75`.
-    pub fn label(&self) -> String {
-        self.label_in(Lang::En)
-    }
-
-    /// The short name people read, in `lang`, for tables, charts and recommendations.
-    pub fn label_in(&self, lang: Lang) -> String {
-        let args = Args::new()
-            .num("quality", self.quality)
-            .text("family", self.family_in(lang));
-        line(lang, "sweep-setting", args)
-    }
-
-    /// Everything but the quality: `4:2:0 progressive trellis ×0.75`. The chart gives
-    /// each family one colour.
-    pub fn family(&self) -> String {
-        self.family_in(Lang::En)
-    }
-
-    /// [`Setting::family`] in `lang`.
-    pub fn family_in(&self, lang: Lang) -> String {
-        let yes = |on: bool| if on { "yes" } else { "no" };
-        let args = Args::new()
-            .text("subsampling", self.jpeg.subsampling)
-            .text("progressive", yes(self.jpeg.progressive))
-            .text("trellis", yes(self.jpeg.trellis))
-            .text(
-                "scale",
-                if self.scale < 1.0 {
-                    self.scale.to_string()
-                } else {
-                    "none".to_owned()
-                },
-            );
-        line(lang, "sweep-family", args)
     }
 }
 
@@ -184,21 +143,6 @@ impl Grid {
         }
         Ok(())
     }
-}
-
-/// Sweep settings that cannot be swept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum SweepError {
-    /// An axis of the grid has no value.
-    EmptyAxis,
-    /// A quality outside 1–100.
-    QualityRange,
-    /// A downscale factor outside (0, 1].
-    ScaleRange,
-    /// A sample or a number of repeats of zero.
-    SampleZero,
-    /// A colour floor outside 0–1.
-    MinColourRange,
 }
 
 /// A list of qualities that cannot be read; each holds the text at fault.

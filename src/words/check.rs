@@ -1,9 +1,18 @@
 //! The words of `scanfit check` (`check.ftl`): findings, pages, verdicts.
 
-use super::{display_in_english, line, Args, Lang, Message, Words};
+use super::{display_in_english, english, line, Args, Lang, Message, Words};
 use crate::check::{Finding, MetadataFound, Reason, Verdict};
 
 display_in_english!(Finding, Reason);
+
+/// Findings are equal when they say the same thing: the same code and the same words
+/// (a [`Problem`](crate::error::Problem) holds I/O errors, which have no equality of
+/// their own). Several pages of one scan often share a finding; it is said once per page.
+impl PartialEq for Finding {
+    fn eq(&self, other: &Finding) -> bool {
+        self.code() == other.code() && english(self) == english(other)
+    }
+}
 
 impl Message for Finding {
     fn code(&self) -> &'static str {

@@ -24,12 +24,11 @@
 //! [`Warning`]: crate::Warning
 //! [`Finding`]: crate::check::Finding
 
+pub mod chart;
 mod check;
 mod client;
 mod convert;
 mod rules;
-#[cfg(feature = "serve")]
-mod serve;
 mod shard;
 mod stitch;
 mod sweep;

@@ -1,9 +1,10 @@
 //! The words of sharded batches (`shard.ftl`): a shard that cannot be worked out, and
 //! shard reports that cannot be merged.
 
-use super::{io_text, Lang, Message, Words};
-use crate::merge::MergeError;
-use crate::shard::{ShardError, K8S_INDEX, SLURM_COUNT, SLURM_ID, SLURM_MIN};
+use super::{display_in_english, io_text, Lang, Message, Words};
+use crate::shard::{MergeError, ShardError, K8S_INDEX, SLURM_COUNT, SLURM_ID, SLURM_MIN};
+
+display_in_english!(ShardError, MergeError);
 
 impl Message for ShardError {
     fn code(&self) -> &'static str {

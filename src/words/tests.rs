@@ -15,7 +15,8 @@ use crate::error::*;
 use crate::options::{ProfileError, ProfileFileError, SizeError};
 use crate::sniff::Format;
 use crate::stitch::{LayoutError, RowError, SetsError, StitchError, StitchOptionsError};
-use crate::sweep::{ChartError, QualityListError, SweepError};
+use crate::sweep::{QualityListError, SweepError};
+use crate::words::chart::ChartError;
 
 fn io() -> std::io::Error {
     std::io::Error::other("disk on fire")

@@ -1,9 +1,9 @@
 //! The words of `scanfit serve` (`serve.ftl`): why a server cannot start, and why the API
 //! refuses a request. A file's own failure is said by its record's [`Why`](crate::Why).
 
-use super::{display_in_english, io_text, Lang, Message, Words};
-use crate::serve::problem::Refusal;
-use crate::serve::ServeError;
+use super::problem::Refusal;
+use super::ServeError;
+use crate::words::{display_in_english, io_text, Lang, Message, Words};
 
 display_in_english!(ServeError, Refusal);
 

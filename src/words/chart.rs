@@ -10,8 +10,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::Sweep;
-use crate::words::{line, Args, Lang};
+use super::{line, Args, Lang};
+use crate::sweep::Sweep;
 
 /// Bytes in megabytes, the x axis's unit.
 fn mb(bytes: u64) -> f64 {
