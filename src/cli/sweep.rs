@@ -12,6 +12,7 @@ use scanfit::encode::Subsampling;
 use scanfit::sweep::{
     parse_qualities, Grid, Sweep, SweepOptions, DEFAULT_MIN_COLOUR, DEFAULT_QUALITIES,
 };
+use scanfit::rules::Rules;
 use scanfit::words::{line, say, Args as WordArgs, Lang};
 
 use super::term::{self, Bar};
@@ -90,7 +91,7 @@ pub(super) fn run(args: SweepArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         .band
         .overrides(&args.floor)
         .apply(&args.profile.load(lang)?);
-    let opts = args.run.options(profile);
+    let opts = args.run.options(profile, Rules::builtin());
     let sopts = sweep_options(&args, lang)?;
     let bar = Bar::encodes(args.quiet.quiet, lang);
     let result = scanfit::sweep::sweep(&args.inputs, &opts, &sopts, &bar)
