@@ -799,6 +799,7 @@ mod tests {
             "change_proof",
             "registrant_proof",
             "establishment_approval",
+            "domain_certificate",
         ] {
             assert_eq!(window(kind, "广东"), months(3), "{kind}");
         }
@@ -806,7 +807,8 @@ mod tests {
         assert_eq!(window("employment_proof", "四川"), Some(Length::Days(45)));
         assert_eq!(window("employment_proof", "湖南"), months(3));
         assert_eq!(window("domain_certificate", "湖南"), Some(Length::Days(45)));
-        assert_eq!(window("domain_certificate", "四川"), None);
+        // The guide's 3 months for 授权书及相关证明 outside Hunan.
+        assert_eq!(window("domain_certificate", "四川"), months(3));
         assert_eq!(window("business_nature_statement", "湖北"), months(6));
         assert_eq!(window("business_nature_statement", "河北"), months(3));
         assert_eq!(window("authorization", "河北"), months(6));
@@ -851,6 +853,55 @@ mod tests {
             crate::inspect::MIN_LEGIBLE_LONG_EDGE
         );
         assert_eq!(rules.picture.min_sharpness, crate::inspect::BLUR_THRESHOLD);
+    }
+
+    #[test]
+    fn a_portal_replaces_the_upload_limits_and_keeps_every_provider_listed() {
+        let rules = Rules::builtin();
+        assert_eq!(rules.upload.portal, "aliyun");
+        assert_eq!(
+            rules.portal_ids(),
+            ["aliyun", "tencent", "huawei", "volcengine"]
+        );
+        let volc = rules.with_portal("Volcengine").unwrap();
+        assert_eq!(volc.upload.max_bytes, 5_000_000);
+        assert_eq!(volc.upload.min_pixels, Some([500, 300]));
+        assert_eq!(volc.limits().min_pixels, Some((500, 300)));
+        assert!(volc.upload.sources.contains_key("pixels"));
+        assert_eq!(volc.portal_ids()[0], "volcengine");
+        assert!(volc.portal_ids().contains(&"aliyun".to_owned()));
+        // Back again gives the guide's limits.
+        assert_eq!(volc.with_portal("aliyun").unwrap().upload, rules.upload);
+        assert!(matches!(
+            rules.with_portal("azure"),
+            Err(RulesError::UnknownPortal { .. })
+        ));
+        let text = with("portal = \"aliyun\"\n", "portal = \"huawei\"\n");
+        let huawei = Rules::from_toml(&text, Path::new("mine.toml")).unwrap();
+        assert_eq!(huawei.upload.formats, ["jpg", "png"]);
+        let text = with("portal = \"aliyun\"\n", "portal = \"azure\"\n");
+        assert!(error(&text).contains("azure"));
+    }
+
+    #[test]
+    fn requirements_name_known_kinds_and_applicant_types() {
+        let rules = Rules::builtin();
+        assert!(rules.applicant_named("公司").is_some_and(|a| a.id == "enterprise"));
+        assert!(rules.applicant_named("事业单位").is_some());
+        assert!(rules.applicant_named("外星人").is_none());
+        let yunnan = rules
+            .requirements
+            .iter()
+            .find(|r| r.needs == [id("establishment_approval")])
+            .unwrap();
+        assert_eq!(yunnan.provinces.as_ref().map(Vec::len), Some(4));
+        let text = with(
+            "applicants = [\"public_institution\", \"government\"]",
+            "applicants = [\"public_institution\", \"army\"]",
+        );
+        assert!(error(&text).contains("army"));
+        let text = with("needs = [\"establishment_approval\"]", "needs = [\"bianban\"]");
+        assert!(error(&text).contains("bianban"));
     }
 
     #[test]
