@@ -370,9 +370,9 @@ fn ready_to_fit(format: Format, renamed: bool, decoded: Decoded, opts: &Options)
         (Format::Png, FormatChoice::Auto | FormatChoice::Png)
             if opts.limits.accepts(Format::Png)
                 && matches!(
-                decoded.image,
-                DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_)
-            ) =>
+                    decoded.image,
+                    DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_)
+                ) =>
         {
             Some(png::strip_metadata)
         }

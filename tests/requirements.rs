@@ -116,8 +116,14 @@ fn one_client() -> Tree {
     tree.copy("客户C/网站首页 截图.gif", "clients/甲公司/网站首页截图.gif");
     tree.copy("客户A/授权书 2024.jpg", "clients/甲公司/授权书.jpg");
     tree.copy("客户B/手持身份证 照片.jpg", "clients/甲公司/手持身份证.jpg");
-    tree.copy("客户C/打印件 300dpi 黑白.tif", "clients/甲公司/营业执照 黑白.tif");
-    tree.copy("客户C/事业单位 批文.jpg", "clients/甲公司/事业单位法人证书.jpg");
+    tree.copy(
+        "客户C/打印件 300dpi 黑白.tif",
+        "clients/甲公司/营业执照 黑白.tif",
+    );
+    tree.copy(
+        "客户C/事业单位 批文.jpg",
+        "clients/甲公司/事业单位法人证书.jpg",
+    );
     tree.copy("客户B/域名证书.png", "clients/甲公司/域名证书.png");
     tree
 }
@@ -194,7 +200,11 @@ fn every_limit_check_applies_comes_from_the_rules_file_and_flags_override_it() {
         ),
     ];
     for (i, (from, to, file, code, appears)) in cases.into_iter().enumerate() {
-        assert_eq!(has(&codes(&base, file), code), !appears, "built-in: {file} {code}");
+        assert_eq!(
+            has(&codes(&base, file), code),
+            !appears,
+            "built-in: {file} {code}"
+        );
         let rules = rules_with(&tree, &format!("rules{i}.toml"), from, to);
         let changed = lines(&tree.check(&["--rules", &rules]));
         assert_eq!(
@@ -213,7 +223,12 @@ fn every_limit_check_applies_comes_from_the_rules_file_and_flags_override_it() {
         "{gif}"
     );
     // A flag wins over the rules file: --max-size over the file's max_bytes.
-    let small = rules_with(&tree, "small.toml", "max_bytes = 4000000", "max_bytes = 1000000");
+    let small = rules_with(
+        &tree,
+        "small.toml",
+        "max_bytes = 4000000",
+        "max_bytes = 1000000",
+    );
     let flagged = lines(&tree.check(&["--rules", &small, "--max-size", "4MB"]));
     assert!(!has(&codes(&flagged, "手持身份证.jpg"), "too_large"));
 }
@@ -222,7 +237,12 @@ fn every_limit_check_applies_comes_from_the_rules_file_and_flags_override_it() {
 fn convert_fits_the_band_of_the_rules_file() {
     let tree = Tree::new();
     let input = tree.copy("客户A/营业执照 扫描.png", "in/营业执照.png");
-    let rules = rules_with(&tree, "two.toml", "max_bytes = 4000000", "max_bytes = 2000000");
+    let rules = rules_with(
+        &tree,
+        "two.toml",
+        "max_bytes = 4000000",
+        "max_bytes = 2000000",
+    );
     let out_dir = tree.path("out");
     let out = common::scanfit(&[
         "convert".as_ref(),
@@ -267,7 +287,10 @@ fn the_guides_own_titles_and_every_identity_document_are_recognised() {
         ("国家企业信用信息公示系统截图.jpg", "change_proof"),
         ("工作证明.jpg", "employment_proof"),
         ("事业单位法人证书.jpg", "institution_certificate"),
-        ("社会团体法人登记证书.jpg", "social_organisation_certificate"),
+        (
+            "社会团体法人登记证书.jpg",
+            "social_organisation_certificate",
+        ),
         ("护照.jpg", "passport"),
         ("港澳居民来往内地通行证.jpg", "hk_macao_permit"),
         ("台胞证.jpg", "taiwan_permit"),
@@ -295,7 +318,17 @@ fn the_guides_own_titles_and_every_identity_document_are_recognised() {
 fn every_province_reads_by_the_guides_spelling_short_name_and_pinyin() {
     let tree = Tree::new();
     tree.copy("客户C/事业单位 批文.jpg", "clients/甲/身份证.jpg");
-    for name in ["内蒙", "内蒙古自治区", "neimeng", "Nei Mongol", "川", "湘", "沪", "广西壮族自治区", "Guangxi Zhuang Autonomous Region"] {
+    for name in [
+        "内蒙",
+        "内蒙古自治区",
+        "neimeng",
+        "Nei Mongol",
+        "川",
+        "湘",
+        "沪",
+        "广西壮族自治区",
+        "Guangxi Zhuang Autonomous Region",
+    ] {
         let out = tree.check(&["--province", name]);
         assert_ne!(out.status.code(), Some(2), "{name}: {out:?}");
     }
@@ -344,7 +377,10 @@ fn the_words_say_gongzuo_zhengming_and_exact_bytes_at_the_boundary() {
     let out = lines(&tree.check(&[]));
     let small = reason(&out, "身份证.jpg", "too_small");
     let text = small["message"].as_str().unwrap();
-    assert!(text.contains("204799 bytes") && text.contains("204800 bytes"), "{text}");
+    assert!(
+        text.contains("204799 bytes") && text.contains("204800 bytes"),
+        "{text}"
+    );
     let zh = lines(&tree.check(&["--lang", "zh"]));
     let text = reason(&zh, "身份证.jpg", "too_small")["message"].clone();
     assert!(text.as_str().unwrap().contains("204799 字节"), "{text}");
@@ -364,7 +400,10 @@ fn the_words_say_gongzuo_zhengming_and_exact_bytes_at_the_boundary() {
 #[test]
 fn an_id_inside_a_combined_or_hand_held_picture_is_checked_for_validity() {
     let tree = Tree::new();
-    tree.copy("客户C/事业单位 批文.jpg", "clients/甲公司/授权书+身份证.jpg");
+    tree.copy(
+        "客户C/事业单位 批文.jpg",
+        "clients/甲公司/授权书+身份证.jpg",
+    );
     tree.copy("客户B/手持身份证 照片.jpg", "clients/乙个人/手持身份证.jpg");
     // One row per kind of the combined picture; one row for the hand-held photo.
     let manifest = tree.write(
@@ -377,8 +416,14 @@ fn an_id_inside_a_combined_or_hand_held_picture_is_checked_for_validity() {
     let out = lines(&tree.check(&["--manifest", manifest.to_str().unwrap()]));
     // The ID card must be valid until 2027-02-28 (3 months after 2026-11-30).
     let combined = reason(&out, "授权书+身份证.jpg", "validity_too_short");
-    assert!(combined["message"].as_str().unwrap().contains("2027-02-28"), "{combined}");
-    assert!(!has(&codes(&out, "授权书+身份证.jpg"), "issued_outside_window"));
+    assert!(
+        combined["message"].as_str().unwrap().contains("2027-02-28"),
+        "{combined}"
+    );
+    assert!(!has(
+        &codes(&out, "授权书+身份证.jpg"),
+        "issued_outside_window"
+    ));
     let held = reason(&out, "手持身份证.jpg", "validity_too_short");
     assert_eq!(held["severity"], "fail");
     // The hand-held photo's ID is the folder's identity.
@@ -396,7 +441,10 @@ fn an_id_inside_a_combined_or_hand_held_picture_is_checked_for_validity() {
         "文件,办理日,有效期至\nclients/甲公司/授权书+身份证.jpg,2026-10-01,2030-01-01\n",
     );
     let out = lines(&tree.check(&["--manifest", manifest.to_str().unwrap()]));
-    assert!(!has(&codes(&out, "授权书+身份证.jpg"), "validity_too_short"));
+    assert!(!has(
+        &codes(&out, "授权书+身份证.jpg"),
+        "validity_too_short"
+    ));
 }
 
 /// The requirement_missing reason of a folder whose message names `kind` (in the run's
@@ -458,12 +506,21 @@ fn a_filing_needs_what_its_applicant_type_and_province_need() {
     // passes, the other is warned (the reviewer asks for it then).
     let beijing = requirement(&out, "北京甲公司", "proof of employment").unwrap();
     assert_eq!(beijing["severity"], "warn");
-    assert!(beijing["message"].as_str().unwrap().contains("北京乙公司"), "{beijing}");
-    assert!(!beijing["message"].as_str().unwrap().contains("110101199001011234"));
+    assert!(
+        beijing["message"].as_str().unwrap().contains("北京乙公司"),
+        "{beijing}"
+    );
+    assert!(!beijing["message"]
+        .as_str()
+        .unwrap()
+        .contains("110101199001011234"));
     assert!(requirement(&out, "北京乙公司", "proof of employment").is_none());
     // Sichuan: 电子商务 in the business scope.
     let sichuan = requirement(&out, "四川丙公司", "business-nature statement").unwrap();
-    assert!(sichuan["message"].as_str().unwrap().contains("电子商务"), "{sichuan}");
+    assert!(
+        sichuan["message"].as_str().unwrap().contains("电子商务"),
+        "{sichuan}"
+    );
     // A changed name, a website manager who is not the legal representative.
     assert!(requirement(&out, "更名丁公司", "proof of change").is_some());
     assert!(requirement(&out, "戊公司", "authorization letter").is_some());
@@ -471,7 +528,12 @@ fn a_filing_needs_what_its_applicant_type_and_province_need() {
     // The folder line says it in the guide's words.
     let zh = lines(&tree.check(&["--manifest", m, "--lang", "zh"]));
     let text = requirement(&zh, "云南某事业单位", "编办证明").unwrap()["message"].clone();
-    assert!(text.as_str().unwrap().contains("云南事业单位备案需提供编办证明"), "{text}");
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("云南事业单位备案需提供编办证明"),
+        "{text}"
+    );
 
     // Each document added meets its requirement: the credit system's screenshot for
     // the name change, an authorization combined with the ID for the manager.
@@ -481,8 +543,18 @@ fn a_filing_needs_what_its_applicant_type_and_province_need() {
     tree.copy(pic, "clients/戊公司/授权书+身份证.jpg");
     tree.copy(pic, "clients/北京甲公司/工作证明.jpg");
     let out = lines(&tree.check(&["--manifest", m]));
-    for folder in ["云南某事业单位", "四川丙公司", "更名丁公司", "戊公司", "北京甲公司"] {
-        assert!(!has(&codes(&out, folder), "requirement_missing"), "{folder}: {:?}", codes(&out, folder));
+    for folder in [
+        "云南某事业单位",
+        "四川丙公司",
+        "更名丁公司",
+        "戊公司",
+        "北京甲公司",
+    ] {
+        assert!(
+            !has(&codes(&out, folder), "requirement_missing"),
+            "{folder}: {:?}",
+            codes(&out, folder)
+        );
     }
     // A company without its licence fails on the applicant's own certificate.
     fs::remove_file(tree.path("clients/北京甲公司/营业执照.jpg")).unwrap();
@@ -493,7 +565,10 @@ fn a_filing_needs_what_its_applicant_type_and_province_need() {
 #[test]
 fn each_provider_brings_its_own_published_limits() {
     let tree = one_client();
-    tree.copy("客户A/营业执照 扫描.png", "clients/甲公司/营业执照 扫描.png");
+    tree.copy(
+        "客户A/营业执照 扫描.png",
+        "clients/甲公司/营业执照 扫描.png",
+    );
     let run = |portal: &str| lines(&tree.check(&["--portal", portal]));
     let aliyun = run("aliyun");
     assert!(!has(&codes(&aliyun, "网站首页截图.gif"), "not_accepted"));
@@ -510,9 +585,17 @@ fn each_provider_brings_its_own_published_limits() {
     assert!(has(&codes(&tencent, "营业执照 扫描.png"), "too_large"));
     assert!(!has(&codes(&tencent, "手持身份证.jpg"), "too_large"));
     // Huawei Cloud: JPG and PNG only.
-    assert!(has(&codes(&run("huawei"), "网站首页截图.gif"), "not_accepted"));
+    assert!(has(
+        &codes(&run("huawei"), "网站首页截图.gif"),
+        "not_accepted"
+    ));
     // The rules file chooses one too; the flag still wins.
-    let huawei = rules_with(&tree, "huawei.toml", "portal = \"aliyun\"\n", "portal = \"huawei\"\n");
+    let huawei = rules_with(
+        &tree,
+        "huawei.toml",
+        "portal = \"aliyun\"\n",
+        "portal = \"huawei\"\n",
+    );
     let out = lines(&tree.check(&["--rules", &huawei]));
     assert!(has(&codes(&out, "网站首页截图.gif"), "not_accepted"));
     let out = lines(&tree.check(&["--rules", &huawei, "--portal", "aliyun"]));

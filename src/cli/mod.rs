@@ -33,12 +33,12 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use anyhow::Context;
+use check::RulesArgs;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use scanfit::encode::Subsampling;
 use scanfit::options::{
     ProfileError, ProfileOverrides, SizeError, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS,
 };
-use check::RulesArgs;
 use scanfit::rules::Rules;
 use scanfit::words::{line, say, Args as WordArgs, Lang, Message};
 use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, SetupError};

@@ -79,7 +79,9 @@ pub(super) fn defaults(sub: clap::Command) -> clap::Command {
 pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let rules = args.profile.rules.load(lang)?;
     let opts = ServeOptions {
-        options: args.run.options(args.profile.profile(&rules, lang)?, &rules),
+        options: args
+            .run
+            .options(args.profile.profile(&rules, lang)?, &rules),
         queue: args.queue,
         timeout: Duration::from_secs(args.timeout.max(1)),
         token: args.token,

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use scanfit::encode::Subsampling;
+use scanfit::rules::Rules;
 use scanfit::sweep::{
     parse_qualities, Grid, Sweep, SweepOptions, DEFAULT_MIN_COLOUR, DEFAULT_QUALITIES,
 };
-use scanfit::rules::Rules;
 use scanfit::words::{line, say, Args as WordArgs, Lang};
 
 use super::term::{self, Bar};

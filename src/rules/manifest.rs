@@ -102,11 +102,24 @@ const COLUMNS: [(Column, &[&str]); 13] = [
     ),
     (
         Column::Applicant,
-        &["applicant", "applicanttype", "主体类型", "主办单位性质", "单位性质", "主体性质"],
+        &[
+            "applicant",
+            "applicanttype",
+            "主体类型",
+            "主办单位性质",
+            "单位性质",
+            "主体性质",
+        ],
     ),
     (
         Column::Name,
-        &["name", "applicantname", "主办单位名称", "主体名称", "单位名称"],
+        &[
+            "name",
+            "applicantname",
+            "主办单位名称",
+            "主体名称",
+            "单位名称",
+        ],
     ),
     (Column::Scope, &["scope", "businessscope", "经营范围"]),
     (
@@ -115,15 +128,30 @@ const COLUMNS: [(Column, &[&str]); 13] = [
     ),
     (
         Column::OwnerId,
-        &["ownerid", "主体负责人证件号码", "主体负责人身份证号", "主体负责人证件号"],
+        &[
+            "ownerid",
+            "主体负责人证件号码",
+            "主体负责人身份证号",
+            "主体负责人证件号",
+        ],
     ),
     (
         Column::ManagerId,
-        &["managerid", "网站负责人证件号码", "网站负责人身份证号", "网站负责人证件号"],
+        &[
+            "managerid",
+            "网站负责人证件号码",
+            "网站负责人身份证号",
+            "网站负责人证件号",
+        ],
     ),
     (
         Column::LegalRepId,
-        &["legalrepid", "法定代表人证件号码", "法人身份证号", "法定代表人身份证号"],
+        &[
+            "legalrepid",
+            "法定代表人证件号码",
+            "法人身份证号",
+            "法定代表人身份证号",
+        ],
     ),
 ];
 
@@ -299,9 +327,8 @@ fn from_rows(
         let Some(parsed) = parsed else { continue };
         // A combined picture may have one row per kind it shows, each with its dates;
         // otherwise a file named twice is a mistake.
-        let per_kind = |r: &ManifestRow| {
-            r.kind.is_some() && parsed.kind.is_some() && r.kind != parsed.kind
-        };
+        let per_kind =
+            |r: &ManifestRow| r.kind.is_some() && parsed.kind.is_some() && r.kind != parsed.kind;
         if let Some(first) = out
             .iter()
             .find(|r| r.file == parsed.file && !r.is_folder && !per_kind(r))

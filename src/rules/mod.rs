@@ -280,11 +280,7 @@ pub enum RulesWhy {
 }
 
 /// An upload form's limits that make sense: formats scanfit knows, a band.
-fn check_upload(
-    u: &Upload,
-    span: std::ops::Range<usize>,
-    at: &Locator,
-) -> Result<(), RulesError> {
+fn check_upload(u: &Upload, span: std::ops::Range<usize>, at: &Locator) -> Result<(), RulesError> {
     if u.formats.is_empty() || u.min_bytes >= u.max_bytes {
         return Err(at.error(span, RulesWhy::Upload));
     }
@@ -597,9 +593,9 @@ impl Rules {
             detector,
         };
         match file.portal {
-            Some(p) => rules.with_portal(p.get_ref()).map_err(|_| {
-                at.error(p.span(), RulesWhy::BadPortal(p.get_ref().clone()))
-            }),
+            Some(p) => rules
+                .with_portal(p.get_ref())
+                .map_err(|_| at.error(p.span(), RulesWhy::BadPortal(p.get_ref().clone()))),
             None => Ok(rules),
         }
     }
@@ -886,7 +882,9 @@ mod tests {
     #[test]
     fn requirements_name_known_kinds_and_applicant_types() {
         let rules = Rules::builtin();
-        assert!(rules.applicant_named("公司").is_some_and(|a| a.id == "enterprise"));
+        assert!(rules
+            .applicant_named("公司")
+            .is_some_and(|a| a.id == "enterprise"));
         assert!(rules.applicant_named("事业单位").is_some());
         assert!(rules.applicant_named("外星人").is_none());
         let yunnan = rules
@@ -900,7 +898,10 @@ mod tests {
             "applicants = [\"public_institution\", \"army\"]",
         );
         assert!(error(&text).contains("army"));
-        let text = with("needs = [\"establishment_approval\"]", "needs = [\"bianban\"]");
+        let text = with(
+            "needs = [\"establishment_approval\"]",
+            "needs = [\"bianban\"]",
+        );
         assert!(error(&text).contains("bianban"));
     }
 

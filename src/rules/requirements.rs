@@ -244,18 +244,24 @@ impl Requirement {
         }
         match self.when {
             Condition::Always => Some(Because::Always),
-            Condition::SharedId => sharing
-                .iter()
-                .find(|(_, others)| !others.is_empty())
-                .map(|(id, others)| Because::SharedId {
-                    id: masked(id),
-                    others: others.clone(),
-                }),
+            Condition::SharedId => {
+                sharing
+                    .iter()
+                    .find(|(_, others)| !others.is_empty())
+                    .map(|(id, others)| Because::SharedId {
+                        id: masked(id),
+                        others: others.clone(),
+                    })
+            }
             Condition::BusinessWords => {
                 let texts = [&facts.name, &facts.scope];
                 self.words
                     .iter()
-                    .find(|w| texts.iter().any(|t| t.as_deref().is_some_and(|t| t.contains(*w))))
+                    .find(|w| {
+                        texts
+                            .iter()
+                            .any(|t| t.as_deref().is_some_and(|t| t.contains(*w)))
+                    })
                     .map(|w| Because::BusinessWords { word: w.clone() })
             }
             Condition::NotLegalRep => {
@@ -310,7 +316,10 @@ mod tests {
     fn a_requirement_applies_to_its_applicants_and_provinces_under_its_condition() {
         let sichuan = Province::parse("sichuan");
         let always = requirement(Condition::Always);
-        assert_eq!(always.applies(&facts(), sichuan, &[]), Some(Because::Always));
+        assert_eq!(
+            always.applies(&facts(), sichuan, &[]),
+            Some(Because::Always)
+        );
         assert_eq!(always.applies(&facts(), Province::parse("云南"), &[]), None);
         assert_eq!(always.applies(&facts(), None, &[]), None);
         assert_eq!(always.applies(&ClientFacts::default(), sichuan, &[]), None);
@@ -330,7 +339,11 @@ mod tests {
         let mut f = facts();
         f.owner_id = Some("51010019800101123X".into());
         f.manager_id = Some("51010019800101123x".into());
-        assert_eq!(rep.applies(&f, sichuan, &[]), None, "same person, other case");
+        assert_eq!(
+            rep.applies(&f, sichuan, &[]),
+            None,
+            "same person, other case"
+        );
         f.manager_id = Some("510100199001011234".into());
         assert_eq!(rep.applies(&f, sichuan, &[]), Some(Because::NotLegalRep));
 

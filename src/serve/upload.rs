@@ -101,12 +101,13 @@ impl Asked {
         let overrides: ProfileOverrides = read(uri)?;
         let (band, limits) = match &params.portal {
             Some(portal) => {
-                let rules = Rules::builtin().with_portal(portal).map_err(|_| {
-                    Refusal::BadValue {
-                        name: "portal".into(),
-                        value: portal.clone(),
-                    }
-                })?;
+                let rules =
+                    Rules::builtin()
+                        .with_portal(portal)
+                        .map_err(|_| Refusal::BadValue {
+                            name: "portal".into(),
+                            value: portal.clone(),
+                        })?;
                 let band = Profile {
                     min_bytes: rules.upload.min_bytes,
                     max_bytes: rules.upload.max_bytes,

@@ -52,7 +52,12 @@ impl Message for Finding {
                 .text("accepted", accepted),
             TooSmall { bytes, min } => boundary(w, ("min_size", "min"), *bytes, *min, lang),
             TooLarge { bytes, max } => boundary(w, ("max_size", "max"), *bytes, *max, lang),
-            TooFewPixels { width, height, min } | TooManyPixels { width, height, max: min } => w
+            TooFewPixels { width, height, min }
+            | TooManyPixels {
+                width,
+                height,
+                max: min,
+            } => w
                 .num("width", *width)
                 .num("height", *height)
                 .num("long", min.0)

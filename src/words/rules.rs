@@ -223,15 +223,19 @@ impl Message for Finding {
                     .text("kinds", kinds.join(&or))
                     .opt(
                         "applicant",
-                        applicant.as_ref().map(|a| pick(lang, &a.en, &a.zh).to_owned()),
+                        applicant
+                            .as_ref()
+                            .map(|a| pick(lang, &a.en, &a.zh).to_owned()),
                     )
                     .opt("province", province.map(|p| province_name(p, lang)));
                 match because {
                     Because::Always => w.text("because", "always"),
-                    Because::SharedId { id, others } => w
-                        .text("because", "shared_id")
-                        .text("id", id)
-                        .text("others", list(others.iter().map(|o| o.display().to_string()), lang)),
+                    Because::SharedId { id, others } => {
+                        w.text("because", "shared_id").text("id", id).text(
+                            "others",
+                            list(others.iter().map(|o| o.display().to_string()), lang),
+                        )
+                    }
                     Because::BusinessWords { word } => {
                         w.text("because", "business_words").text("word", word)
                     }
