@@ -1011,13 +1011,14 @@ mod tests {
                 &["issued_outside_window"],
                 &[],
             ),
-            // Hunan: domain certificate 45 days; elsewhere no window at all.
+            // Hunan: domain certificate 45 days; elsewhere the guide's 3 months, whose
+            // limit 2026-08-30 is 2 days away.
             (
                 "域名证书",
                 "2026-09-01",
                 "湖南",
                 &["issued_outside_window"],
-                &[],
+                &["issued_near_window_limit"],
             ),
             // 45 days before 2026-11-30 is 2026-10-16: on the limit in Sichuan.
             (

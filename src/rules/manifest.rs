@@ -520,9 +520,15 @@ hebei,2036.3.9,,身份证,客户A\\身份证.jpg,
         let text = "file,province\na.jpg,火星\n";
         let err = parse_text(text).unwrap_err().to_string();
         assert!(err.contains("row 2, column B (province): '火星'"), "{err}");
-        let text = "file,needs\n客户A/,身份证;护照\n";
+        let text = "file,needs\n客户A/,身份证;签证\n";
         let err = parse_text(text).unwrap_err().to_string();
-        assert!(err.contains("row 2, column B (needs): '护照'"), "{err}");
+        assert!(err.contains("row 2, column B (needs): '签证'"), "{err}");
+        let text = "file,主体类型\n客户A/,外星人\n";
+        let err = parse_text(text).unwrap_err().to_string();
+        assert!(
+            err.contains("row 2, column B (主体类型): '外星人'"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -998,9 +998,9 @@ mod tests {
                 "listed twice",
             ),
             (
-                with("needs = [\"identity\"]", "needs = [\"passport\"]"),
+                with("needs = [\"identity\"]", "needs = [\"visa\"]"),
                 line_of("needs = [\"identity\"]"),
-                "passport",
+                "visa",
             ),
             (
                 with("version = \"2026-11-30\"", "version = \"30.11.2026\""),
