@@ -228,22 +228,29 @@ impl Message for Finding {
                             .map(|a| pick(lang, &a.en, &a.zh).to_owned()),
                     )
                     .opt("province", province.map(|p| province_name(p, lang)));
-                match because {
-                    Because::Always => w.text("because", "always"),
-                    Because::SharedId { id, others } => {
-                        w.text("because", "shared_id").text("id", id).text(
-                            "others",
-                            list(others.iter().map(|o| o.display().to_string()), lang),
-                        )
-                    }
+                // Every reason's arguments, empty where another reason applies.
+                let (code, id, others, word, former) = match because {
+                    Because::Always => ("always", "", String::new(), "", ""),
+                    Because::SharedId { id, others } => (
+                        "shared_id",
+                        id.as_str(),
+                        list(others.iter().map(|o| o.display().to_string()), lang),
+                        "",
+                        "",
+                    ),
                     Because::BusinessWords { word } => {
-                        w.text("because", "business_words").text("word", word)
+                        ("business_words", "", String::new(), word.as_str(), "")
                     }
-                    Because::NotLegalRep => w.text("because", "not_legal_rep"),
+                    Because::NotLegalRep => ("not_legal_rep", "", String::new(), "", ""),
                     Because::NameChanged { former } => {
-                        w.text("because", "name_changed").text("former", former)
+                        ("name_changed", "", String::new(), "", former.as_str())
                     }
-                }
+                };
+                w.text("because", code)
+                    .text("id", id)
+                    .text("others", others)
+                    .text("word", word)
+                    .text("former", former)
             }
         }
     }
