@@ -397,8 +397,8 @@ impl CheckSummary {
 }
 
 /// Checks every file `inputs` name, walking folders as `convert` does, in parallel on
-/// `opts.jobs` threads. Only the size band of `opts.profile` and the decoding limits
-/// matter. Returns one record per file in walk order, then the entries the walk passed
+/// `opts.jobs` threads. Only the size band of `opts.profile`, `opts.limits` (formats,
+/// pixel bounds, the reviewer's thresholds) and the decoding limits matter. Returns one record per file in walk order, then the entries the walk passed
 /// over; the error is for a run that cannot start (a missing input, a contradictory band).
 pub fn check(inputs: &[PathBuf], opts: &Options) -> Result<Vec<CheckRecord>, SetupError> {
     opts.profile.validate().map_err(SetupError::Profile)?;
