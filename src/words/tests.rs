@@ -548,7 +548,8 @@ fn rules_samples() -> Vec<Box<dyn Message>> {
         CellError::Date(DateError::NotADate("x".into())),
         CellError::Date(DateError::NotAnExpiry("x".into())),
         CellError::Province(ProvinceError("火星".into())),
-        CellError::UnknownNeed("护照".into()),
+        CellError::UnknownNeed("签证".into()),
+        CellError::UnknownApplicant("外星人".into()),
     ];
     for why in cells {
         all.push(Box::new(why.clone()));
