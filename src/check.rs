@@ -29,11 +29,11 @@ use image::DynamicImage;
 use crate::batch;
 use crate::decode::{self, DecodeLimits, Decoded};
 use crate::error::{Problem, SetupError, Skip, Why};
-use crate::inspect::{self, ColourClass, BLUR_THRESHOLD, MIN_LEGIBLE_LONG_EDGE};
+use crate::inspect::{self, ColourClass};
 use crate::normalize::is_srgb_profile;
-use crate::options::Options;
+use crate::options::{Limits, Options};
 use crate::run::{guarded, Done, Panicked, Runner};
-use crate::sniff::{claimed_by_name, sniff, Format};
+use crate::sniff::{claimed_by_name, format_of_extension, sniff, Format};
 use crate::{jpeg, png};
 
 mod apply;
@@ -44,14 +44,6 @@ pub use apply::{apply, folders_ok};
 /// 2: a `record` field (`file`, or `folder` for the client folders' lines that follow
 /// the files'), a `kind` field, and the document rules' findings among the reasons.
 pub const CHECK_SCHEMA_VERSION: u32 = 2;
-
-/// The file name endings the portal's upload form takes ("JPG, JPEG, PNG, GIF").
-pub const ACCEPTED_EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "gif"];
-
-/// Whether the portal accepts pictures in `format`.
-pub fn is_accepted(format: Format) -> bool {
-    matches!(format, Format::Jpeg | Format::Png | Format::Gif)
-}
 
 /// One file's overall answer. Ordered from best to worst, so the worst decides the exit
 /// status. Its words (PASS, WARN...) are in the catalogue.
@@ -98,13 +90,17 @@ pub enum Finding {
     NotAccepted {
         /// The format of the bytes.
         format: Format,
+        /// The endings the rules in force take, upper case ("JPG, JPEG, PNG, GIF").
+        accepted: String,
     },
     /// The bytes are fine but the name does not end in an accepted extension.
     BadExtension {
         /// The extension the file has, if any.
         extension: Option<String>,
         /// The extension its bytes call for.
-        suggested: &'static str,
+        suggested: String,
+        /// The endings the rules in force take, lower case (".jpg, .png").
+        accepted: String,
     },
     /// Under the band's minimum.
     TooSmall {
@@ -119,6 +115,24 @@ pub enum Finding {
         bytes: u64,
         /// The band's maximum.
         max: u64,
+    },
+    /// Fewer pixels than the upload form's stated minimum (either orientation).
+    TooFewPixels {
+        /// The picture's width.
+        width: u32,
+        /// The picture's height.
+        height: u32,
+        /// The minimum, as (long edge, short edge).
+        min: (u32, u32),
+    },
+    /// More pixels than the upload form's stated maximum.
+    TooManyPixels {
+        /// The picture's width.
+        width: u32,
+        /// The picture's height.
+        height: u32,
+        /// The maximum, as (long edge, short edge).
+        max: (u32, u32),
     },
     /// Read or decode failed (or a decoder panicked).
     Unreadable(Problem),
@@ -146,14 +160,14 @@ pub enum Finding {
     Blurred {
         /// The [`inspect::sharpness`] score.
         score: f64,
-        /// [`BLUR_THRESHOLD`].
+        /// The threshold in force ([`Limits::min_sharpness`]).
         threshold: f64,
     },
     /// Long edge under the legibility minimum.
     LowResolution {
         /// The picture's long edge.
         long_edge: u32,
-        /// [`MIN_LEGIBLE_LONG_EDGE`].
+        /// The minimum in force ([`Limits::min_long_edge`]).
         min: u32,
     },
     /// What the document rules found (kind, dates, combining); see [`crate::rules`].
@@ -180,6 +194,8 @@ impl Finding {
             | BadExtension { .. }
             | TooSmall { .. }
             | TooLarge { .. }
+            | TooFewPixels { .. }
+            | TooManyPixels { .. }
             | Unreadable(_) => Severity::Fail,
             PassedOver(_) | NotAPicture => Severity::Skip,
             Metadata(_) => Severity::Note,
@@ -374,8 +390,8 @@ impl CheckSummary {
 }
 
 /// Checks every file `inputs` name, walking folders as `convert` does, in parallel on
-/// `opts.jobs` threads. Only the size band of `opts.profile` and the decoding limits
-/// matter. Returns one record per file in walk order, then the entries the walk passed
+/// `opts.jobs` threads. Only the size band of `opts.profile`, `opts.limits` (formats,
+/// pixel bounds, the reviewer's thresholds) and the decoding limits matter. Returns one record per file in walk order, then the entries the walk passed
 /// over; the error is for a run that cannot start (a missing input, a contradictory band).
 pub fn check(inputs: &[PathBuf], opts: &Options) -> Result<Vec<CheckRecord>, SetupError> {
     opts.profile.validate().map_err(SetupError::Profile)?;
@@ -463,8 +479,12 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
         }),
         _ => {}
     }
-    if !is_accepted(format) {
-        record.push(Finding::NotAccepted { format });
+    let limits = &opts.limits;
+    if !limits.accepts(format) {
+        record.push(Finding::NotAccepted {
+            format,
+            accepted: limits.extensions_shown(", "),
+        });
     } else if claimed.is_none() || claimed == Some(format) {
         let extension = record
             .input
@@ -472,11 +492,19 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         if !extension
             .as_deref()
-            .is_some_and(|e| ACCEPTED_EXTENSIONS.contains(&e))
+            .is_some_and(|e| limits.accepts_extension(e))
         {
+            let suggested = limits
+                .extensions
+                .iter()
+                .find(|e| format_of_extension(e) == Some(format))
+                .cloned()
+                .unwrap_or_else(|| "jpg".to_owned());
+            let accepted: Vec<String> = limits.extensions.iter().map(|e| format!(".{e}")).collect();
             record.push(Finding::BadExtension {
                 extension,
-                suggested: extension_for(format).unwrap_or("jpg"),
+                suggested,
+                accepted: accepted.join(", "),
             });
         }
     }
@@ -507,7 +535,7 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
                 record.height = Some(h);
             }
             // "Not supported" repeats NotAccepted; only real decoding trouble is news.
-            if !matches!(problem, Problem::Unsupported { .. }) || is_accepted(format) {
+            if !matches!(problem, Problem::Unsupported { .. }) || opts.limits.accepts(format) {
                 record.push(Finding::Unreadable(problem));
             }
         }
@@ -519,7 +547,7 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
                 match picture.decoded {
                     Ok(decoded) => {
                         metadata.merge(decoded.metadata);
-                        inspect_picture(picture.page, i == 0, decoded, record);
+                        inspect_picture(picture.page, i == 0, decoded, &opts.limits, record);
                     }
                     Err(problem) => record.push_page(picture.page, Finding::Unreadable(problem)),
                 }
@@ -536,7 +564,13 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
 }
 
 /// The pixel inspections of one decoded picture.
-fn inspect_picture(page: Option<u32>, first: bool, decoded: Decoded, record: &mut CheckRecord) {
+fn inspect_picture(
+    page: Option<u32>,
+    first: bool,
+    decoded: Decoded,
+    limits: &Limits,
+    record: &mut CheckRecord,
+) {
     let image: &DynamicImage = &decoded.image;
     // The file's own size, also when it was decoded smaller (over the pixel limit).
     let (w, h) = decoded
@@ -566,23 +600,36 @@ fn inspect_picture(page: Option<u32>, first: bool, decoded: Decoded, record: &mu
     if decoded.animated {
         push(Finding::Animated);
     }
-    match colour {
-        ColourClass::Colour => {}
-        ColourClass::Grayscale => push(Finding::Grayscale),
-        ColourClass::Bilevel => push(Finding::Bilevel),
+    match (limits.colour, colour) {
+        (false, _) | (_, ColourClass::Colour) => {}
+        (true, ColourClass::Grayscale) => push(Finding::Grayscale),
+        (true, ColourClass::Bilevel) => push(Finding::Bilevel),
     }
-    if score < BLUR_THRESHOLD {
+    if score < limits.min_sharpness {
         push(Finding::Blurred {
             score: (score * 10.0).round() / 10.0,
-            threshold: BLUR_THRESHOLD,
+            threshold: limits.min_sharpness,
         });
     }
     let long_edge = w.max(h);
-    if long_edge < MIN_LEGIBLE_LONG_EDGE {
+    if long_edge < limits.min_long_edge {
         push(Finding::LowResolution {
             long_edge,
-            min: MIN_LEGIBLE_LONG_EDGE,
+            min: limits.min_long_edge,
         });
+    }
+    match limits.pixel_bounds(w, h) {
+        Ok(()) => {}
+        Err((min, true)) => push(Finding::TooFewPixels {
+            width: w,
+            height: h,
+            min,
+        }),
+        Err((max, false)) => push(Finding::TooManyPixels {
+            width: w,
+            height: h,
+            max,
+        }),
     }
 }
 

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use crate::encode::{Effort, JpegSettings, Subsampling};
 pub use crate::error::ProfileError;
+use crate::sniff::{format_of_extension, Format};
 
 /// The portal's lower size limit: "200 KB" read as KiB, so either reading passes.
 pub const PORTAL_MIN_BYTES: u64 = 204_800;
@@ -230,6 +231,81 @@ impl ProfileOverrides {
     }
 }
 
+/// What the upload form and its reviewer ask of a picture besides its size: the rules
+/// in force (`[upload]` formats and pixel bounds, `[picture]`), as check and convert
+/// apply them. The default is the built-in rules' (the Alibaba Cloud guide's).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Limits {
+    /// File name endings taken, lower case; their real formats are the ones taken.
+    pub extensions: Vec<String>,
+    /// Whether a black-and-white or grayscale picture is warned about.
+    pub colour: bool,
+    /// Fewest pixels on the long edge for small print to stay legible.
+    pub min_long_edge: u32,
+    /// Sharpness (as [`crate::inspect::sharpness`] measures it) below which a picture
+    /// is called blurred.
+    pub min_sharpness: f64,
+    /// The smallest picture the upload form takes, as (long edge, short edge), if it
+    /// states one. Either orientation of the stated size passes.
+    pub min_pixels: Option<(u32, u32)>,
+    /// The largest picture the upload form takes, as (long edge, short edge).
+    pub max_pixels: Option<(u32, u32)>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            extensions: ["jpg", "jpeg", "png", "gif"].map(String::from).to_vec(),
+            colour: true,
+            min_long_edge: crate::inspect::MIN_LEGIBLE_LONG_EDGE,
+            min_sharpness: crate::inspect::BLUR_THRESHOLD,
+            min_pixels: None,
+            max_pixels: None,
+        }
+    }
+}
+
+impl Limits {
+    /// Whether the upload form takes pictures whose bytes are `format`.
+    pub fn accepts(&self, format: Format) -> bool {
+        self.extensions
+            .iter()
+            .any(|e| format_of_extension(e) == Some(format))
+    }
+
+    /// Whether the upload form takes a name ending in `extension` (lower case).
+    pub fn accepts_extension(&self, extension: &str) -> bool {
+        self.extensions.iter().any(|e| e == extension)
+    }
+
+    /// The accepted endings, upper case and joined for people ("JPG, PNG").
+    pub fn extensions_shown(&self, separator: &str) -> String {
+        let upper: Vec<String> = self
+            .extensions
+            .iter()
+            .map(|e| e.to_ascii_uppercase())
+            .collect();
+        upper.join(separator)
+    }
+
+    /// Whether a `width` × `height` picture is inside the pixel bounds (either
+    /// orientation); `Err` holds the bound it misses: `(bound, true)` for the minimum.
+    pub fn pixel_bounds(&self, width: u32, height: u32) -> Result<(), ((u32, u32), bool)> {
+        let (long, short) = (width.max(height), width.min(height));
+        if let Some(min) = self.min_pixels {
+            if long < min.0 || short < min.1 {
+                return Err((min, true));
+            }
+        }
+        if let Some(max) = self.max_pixels {
+            if long > max.0 || short > max.1 {
+                return Err((max, false));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Settings of a batch run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -246,6 +322,9 @@ pub struct Options {
     pub max_pixels: u64,
     /// Largest input file read, in bytes. Default 512 MiB.
     pub max_input_bytes: u64,
+    /// What the upload form and its reviewer ask of a picture besides its size (the
+    /// rules in force). Default: the built-in rules'.
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -257,6 +336,7 @@ impl Default for Options {
             dry_run: false,
             max_pixels: DEFAULT_MAX_PIXELS,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            limits: Limits::default(),
         }
     }
 }

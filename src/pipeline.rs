@@ -11,7 +11,7 @@ use crate::error::{Closest, Problem, Warning};
 use crate::fit::{self, fit_jpeg, Fitted};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
-use crate::options::{FormatChoice, Options};
+use crate::options::{FormatChoice, Limits, Options};
 use crate::par;
 use crate::resize::{scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
@@ -219,7 +219,7 @@ fn convert_beside_turn(
             let pictures = source.pictures.map(|picture| {
                 let ready = picture.decoded.map(|decoded| {
                     let ready = ready_to_fit(format, renamed, decoded, opts);
-                    let found = inspect_warnings(&ready.pixels);
+                    let found = inspect_warnings(&ready.pixels, &opts.limits);
                     (ready, found)
                 });
                 (picture.page, ready)
@@ -272,9 +272,13 @@ fn turn_likely(bytes: &[u8], opts: &Options) -> Option<u8> {
 /// Normalises a decoded picture and adds the warnings convert gives about its content
 /// (animation, colour handling, colour class, blur, resolution). Shared with stitch so
 /// each piece is treated as convert treats a file.
-pub fn prepare(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadata) {
+pub fn prepare(
+    decoded: Decoded,
+    limits: &Limits,
+    warnings: &mut Vec<Warning>,
+) -> (Pixels, Metadata) {
     let (pixels, metadata) = normalized(decoded, warnings);
-    warnings.append(&mut inspect_warnings(&pixels));
+    warnings.append(&mut inspect_warnings(&pixels, limits));
     (pixels, metadata)
 }
 
@@ -292,12 +296,12 @@ fn normalized(decoded: Decoded, warnings: &mut Vec<Warning>) -> (Pixels, Metadat
 }
 
 /// The reviewer's checks on the normalised source (blur, resolution, colour class), as
-/// warnings. They read the pixels only, so convert runs them beside the encode (or
+/// warnings, against the limits of the rules in force. They read the pixels only, so convert runs them beside the encode (or
 /// beside a turn started early, [`convert_beside_turn`]).
-fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
+fn inspect_warnings(pixels: &Pixels, limits: &Limits) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let long_edge = pixels.long_edge();
-    if long_edge < inspect::MIN_LEGIBLE_LONG_EDGE {
+    if long_edge < limits.min_long_edge {
         warnings.push(Warning::LowResolution(long_edge));
     } else {
         // Below the resolution floor the sharpness scale means nothing; the resolution
@@ -311,15 +315,17 @@ fn inspect_warnings(pixels: &Pixels) -> Vec<Warning> {
             pixels.clone()
         };
         let sharpness = inspect::sharpness(&preview.into_dynamic());
-        if sharpness < inspect::BLUR_THRESHOLD {
+        if sharpness < limits.min_sharpness {
             warnings.push(Warning::Blurred(sharpness));
         }
     }
     // Colour on the full picture: shrinking would pale a thin red seal's strokes.
-    match inspect::colour_class_of(pixels) {
-        ColourClass::Colour => {}
-        ColourClass::Grayscale => warnings.push(Warning::Grayscale),
-        ColourClass::Bilevel => warnings.push(Warning::Bilevel),
+    if limits.colour {
+        match inspect::colour_class_of(pixels) {
+            ColourClass::Colour => {}
+            ColourClass::Grayscale => warnings.push(Warning::Grayscale),
+            ColourClass::Bilevel => warnings.push(Warning::Bilevel),
+        }
     }
     warnings
 }
@@ -362,10 +368,11 @@ fn ready_to_fit(format: Format, renamed: bool, decoded: Decoded, opts: &Options)
     let strip: Option<Stripper> = match (format, opts.profile.format) {
         (Format::Jpeg, FormatChoice::Auto | FormatChoice::Jpeg) => Some(jpeg::strip_metadata),
         (Format::Png, FormatChoice::Auto | FormatChoice::Png)
-            if matches!(
-                decoded.image,
-                DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_)
-            ) =>
+            if opts.limits.accepts(Format::Png)
+                && matches!(
+                    decoded.image,
+                    DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_)
+                ) =>
         {
             Some(png::strip_metadata)
         }
@@ -414,7 +421,7 @@ fn fitted(
     let (mut found, converted) = match inspected {
         Some(found) => (found, fit()),
         // The checks only read the pixels: an idle worker runs them beside the encode.
-        None => par::both(|| inspect_warnings(&pixels), fit),
+        None => par::both(|| inspect_warnings(&pixels, &opts.limits), fit),
     };
     warnings.append(&mut found);
     let mut converted = converted?;
@@ -534,6 +541,8 @@ pub fn encode_in_band(
         // that then stays far above the maximum), and a file under the minimum only
         // gets smaller. BMP is uncompressed, so its size says nothing; small ones
         // (screenshots) are worth a try.
+        // A PNG only where the rules in force take one.
+        FormatChoice::Auto if !opts.limits.accepts(Format::Png) => false,
         FormatChoice::Auto => match source {
             Format::Png | Format::Gif => profile.in_band(source_len as u64),
             Format::Bmp => u64::from(width_in) * u64::from(height_in) <= 2_000_000,

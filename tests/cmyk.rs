@@ -96,7 +96,8 @@ fn the_embedded_cmyk_profile_is_applied_as_little_cms_applies_it() {
     assert_eq!(decoded.cmyk, Some(scanfit::decode::CmykConversion::Profile));
     assert!(decoded.metadata.icc, "the profile is reported as removed");
     let mut warnings = Vec::new();
-    let (pixels, _) = scanfit::pipeline::prepare(decoded, &mut warnings);
+    let (pixels, _) =
+        scanfit::pipeline::prepare(decoded, &scanfit::options::Limits::default(), &mut warnings);
     assert!(
         !warnings.contains(&scanfit::Warning::CmykApproximate),
         "{warnings:?}"
@@ -183,7 +184,8 @@ fn without_a_profile_the_generic_formula_and_its_warning_remain() {
         })
     );
     let mut warnings = Vec::new();
-    let (pixels, _) = scanfit::pipeline::prepare(decoded, &mut warnings);
+    let (pixels, _) =
+        scanfit::pipeline::prepare(decoded, &scanfit::options::Limits::default(), &mut warnings);
     assert!(warnings.contains(&scanfit::Warning::CmykApproximate));
     let patches = expected();
     let rgb = pixels.into_dynamic().to_rgb8();

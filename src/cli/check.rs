@@ -27,8 +27,6 @@ pub(super) struct CheckArgs {
     report: Option<PathBuf>,
     #[arg(long)]
     strict: bool,
-    #[command(flatten)]
-    rules: RulesArgs,
     #[arg(long, value_name = "FILE.csv")]
     manifest: Option<PathBuf>,
     #[arg(long, value_name = "DATE")]
@@ -43,21 +41,30 @@ pub(super) struct CheckArgs {
     run: RunArgs,
 }
 
-/// The rules file a run follows.
+/// The rules file a run follows, and the provider whose upload limits apply.
 #[derive(Args)]
 pub(super) struct RulesArgs {
     #[arg(long, value_name = "FILE.toml")]
     rules: Option<PathBuf>,
+    #[arg(long, value_name = "PROVIDER")]
+    portal: Option<String>,
 }
 
 impl RulesArgs {
     /// The rules in force.
     pub(super) fn load(&self, lang: Lang) -> anyhow::Result<Cow<'static, Rules>> {
-        match &self.rules {
+        let rules = match &self.rules {
             Some(path) => Rules::load(path)
                 .map(Cow::Owned)
-                .map_err(|e| anyhow::anyhow!(say(&e, lang))),
-            None => Ok(Cow::Borrowed(Rules::builtin())),
+                .map_err(|e| anyhow::anyhow!(say(&e, lang)))?,
+            None => Cow::Borrowed(Rules::builtin()),
+        };
+        match &self.portal {
+            Some(portal) => rules
+                .with_portal(portal)
+                .map(Cow::Owned)
+                .map_err(|e| flag_error(say(&e, lang), "--portal", lang)),
+            None => Ok(rules),
         }
     }
 }
@@ -65,7 +72,7 @@ impl RulesArgs {
 /// Exit 0 when every file and client folder passes (warnings allowed unless --strict),
 /// 1 otherwise.
 pub(super) fn run(args: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let rules = args.rules.load(lang)?;
+    let rules = args.profile.rules.load(lang)?;
     let filed_on = match &args.filed_on {
         Some(text) => {
             dates::parse_date(text).map_err(|e| flag_error(say(&e, lang), "--filed-on", lang))?
@@ -85,7 +92,9 @@ pub(super) fn run(args: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let opts = args.run.options(args.profile.profile(lang)?);
+    let opts = args
+        .run
+        .options(args.profile.profile(&rules, lang)?, &rules);
     let mut records = scanfit::check(&args.inputs, &opts).map_err(|e| setup_error(e, lang))?;
     let ctx = Context {
         rules: &rules,

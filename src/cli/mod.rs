@@ -34,11 +34,13 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use anyhow::Context;
+use check::RulesArgs;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use scanfit::encode::Subsampling;
 use scanfit::options::{
     ProfileError, ProfileOverrides, SizeError, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS,
 };
+use scanfit::rules::Rules;
 use scanfit::words::{line, say, Args as WordArgs, Lang, Message};
 use scanfit::{ByteSize, Effort, FormatChoice, Options, Profile, SetupError};
 
@@ -269,11 +271,13 @@ struct RunArgs {
 }
 
 impl RunArgs {
-    /// Options for a run with `profile`; writing flags keep their defaults.
-    fn options(&self, profile: Profile) -> Options {
+    /// Options for a run with `profile` under `rules`; writing flags keep their
+    /// defaults.
+    fn options(&self, profile: Profile, rules: &Rules) -> Options {
         let defaults = Options::default();
         Options {
             profile,
+            limits: rules.limits(),
             jobs: self.jobs.unwrap_or(defaults.jobs).max(1),
             max_pixels: self.max_pixels,
             max_input_bytes: self.max_input_size.0 .0,
@@ -297,9 +301,9 @@ struct JobArgs {
 impl JobArgs {
     /// The options these flags ask for.
     fn options(&self, lang: Lang) -> anyhow::Result<Options> {
-        Ok(self
-            .write
-            .apply(self.run.options(self.profile.profile(lang)?)))
+        let rules = self.profile.rules.load(lang)?;
+        let profile = self.profile.profile(&rules, lang)?;
+        Ok(self.write.apply(self.run.options(profile, &rules)))
     }
 
     /// The progress bar, unless `--quiet`.
@@ -404,10 +408,12 @@ struct EncoderArgs {
     trellis: Option<bool>,
 }
 
-/// The whole profile: the portal's rules by default, then a profile file's values,
-/// then each flag given.
+/// The whole profile: the rules in force (built-in or `--rules`) by default, then a
+/// profile file's values, then each flag given.
 #[derive(Args)]
 struct ProfileArgs {
+    #[command(flatten)]
+    rules: RulesArgs,
     #[command(flatten)]
     file: ProfileFileArgs,
     #[command(flatten)]
@@ -419,9 +425,19 @@ struct ProfileArgs {
 }
 
 impl ProfileArgs {
-    /// The profile file's (or the built-in) profile with the flags given on top.
-    fn profile(&self, lang: Lang) -> anyhow::Result<Profile> {
-        Ok(self.overrides().apply(&self.file.load(lang)?))
+    /// The profile under `rules` (their size band), or the profile file's, with the
+    /// flags given on top.
+    fn profile(&self, rules: &Rules, lang: Lang) -> anyhow::Result<Profile> {
+        let base = match &self.file.profile {
+            // A profile file states its own band, as `sweep --save-profile` wrote it.
+            Some(_) => self.file.load(lang)?,
+            None => Profile {
+                min_bytes: rules.upload.min_bytes,
+                max_bytes: rules.upload.max_bytes,
+                ..Profile::default()
+            },
+        };
+        Ok(self.overrides().apply(&base))
     }
 
     /// The flags given, as changes to a profile: the same [`ProfileOverrides`] a server

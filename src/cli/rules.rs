@@ -58,7 +58,22 @@ fn print_table(rules: &Rules, lang: Lang, out: &mut impl Write) -> std::io::Resu
         .size("max_size", rules.upload.max_bytes, lang)
         .num("min", rules.upload.min_bytes)
         .num("max", rules.upload.max_bytes);
+    let portal = WordArgs::new()
+        .text("portal", &rules.upload.portal)
+        .text("portals", rules.portal_ids().join(&sep));
+    writeln!(out, "{}", say_line("cli-rules-portal", portal))?;
     writeln!(out, "{}", say_line("cli-rules-upload", upload))?;
+    let pair = |p: Option<[u32; 2]>| p.map_or("-".to_owned(), |[a, b]| format!("{a}×{b}"));
+    if rules.upload.min_pixels.is_some() || rules.upload.max_pixels.is_some() {
+        let pixels = WordArgs::new()
+            .text("min", pair(rules.upload.min_pixels))
+            .text("max", pair(rules.upload.max_pixels));
+        writeln!(out, "{}", say_line("cli-rules-pixels", pixels))?;
+    }
+    for (what, source) in &rules.upload.sources {
+        let args = WordArgs::new().text("what", what).text("source", source);
+        writeln!(out, "{}", say_line("cli-rules-source", args))?;
+    }
     let picture = WordArgs::new()
         .text("colour", if rules.picture.colour { "yes" } else { "no" })
         .num("long_edge", rules.picture.min_long_edge)

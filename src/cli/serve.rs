@@ -85,8 +85,11 @@ pub(super) fn defaults(sub: clap::Command) -> clap::Command {
 /// Runs until Ctrl-C or SIGTERM, drains, then exits 0; 1 when requests were still under
 /// way at the end of the drain time; 2 when the server cannot start.
 pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let rules = args.profile.rules.load(lang)?;
     let opts = ServeOptions {
-        options: args.run.options(args.profile.profile(lang)?),
+        options: args
+            .run
+            .options(args.profile.profile(&rules, lang)?, &rules),
         queue: args.queue,
         uploads: args.uploads,
         max_connections: args.max_connections,

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use scanfit::encode::Subsampling;
+use scanfit::rules::Rules;
 use scanfit::sweep::{
     parse_qualities, Grid, Sweep, SweepOptions, DEFAULT_MIN_COLOUR, DEFAULT_QUALITIES,
 };
@@ -90,7 +91,7 @@ pub(super) fn run(args: SweepArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         .band
         .overrides(&args.floor)
         .apply(&args.profile.load(lang)?);
-    let opts = args.run.options(profile);
+    let opts = args.run.options(profile, Rules::builtin());
     let sopts = sweep_options(&args, lang)?;
     let bar = Bar::encodes(args.quiet.quiet, lang);
     let result = scanfit::sweep::sweep(&args.inputs, &opts, &sopts, &bar)

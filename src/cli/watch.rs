@@ -48,8 +48,11 @@ pub(super) fn run(args: WatchArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         )),
         None => None,
     };
+    let rules = args.profile.rules.load(lang)?;
     let opts = WatchOptions {
-        convert: args.run.options(args.profile.profile(lang)?),
+        convert: args
+            .run
+            .options(args.profile.profile(&rules, lang)?, &rules),
         settle: Duration::from_millis(args.settle),
         poll,
         originals: args.originals,

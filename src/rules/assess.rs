@@ -26,6 +26,7 @@ use crate::rules::finding::{Applied, DateField, Finding, Severity};
 use crate::rules::kind::{Detector, Kind, KindId, KindName, Role};
 use crate::rules::manifest::{Manifest, ManifestRow};
 use crate::rules::province::Province;
+use crate::rules::requirements::ClientFacts;
 use crate::rules::{Need, Rules};
 
 /// A picture to assess, and the folder the run was given that holds it (its parent,
@@ -135,6 +136,8 @@ pub struct FolderSummary {
     /// Findings about the folder as a whole (missing kinds, manifest rows without a
     /// picture).
     pub findings: Vec<Finding>,
+    /// What the manifest says about the client (applicant type, names).
+    pub client: ClientFacts,
 }
 
 /// The rules applied to a run.
@@ -152,15 +155,19 @@ pub struct Assessment {
 pub fn assess(pictures: &[Picture], ctx: &Context) -> Assessment {
     let rows = RowIndex::new(ctx.manifest);
     let detector = ctx.rules.detector();
+    let mut used: HashSet<usize> = HashSet::new();
     let mut documents: Vec<Document> = pictures
         .iter()
-        .map(|p| Document {
-            client: p.root.join(client_of(&p.path, &p.root, false, detector)),
-            ..document(p, ctx, rows.get(&p.path))
+        .map(|p| {
+            let own = rows.get(&p.path);
+            used.extend(own.iter().map(|r| r.row));
+            Document {
+                client: p.root.join(client_of(&p.path, &p.root, false, detector)),
+                ..document(p, ctx, own)
+            }
         })
         .collect();
     add_auxiliary_findings(&mut documents, ctx.rules);
-    let used: HashSet<usize> = documents.iter().filter_map(|d| d.row).collect();
     let folders = summarise(&documents, pictures, ctx, &used);
     Assessment {
         documents,
@@ -221,28 +228,28 @@ fn key_of(path: &Path) -> PathBuf {
     lexical
 }
 
-/// The manifest's file rows by comparable path.
+/// The manifest's file rows by comparable path. A combined picture may have a row per
+/// kind it shows (授权书 with its issue date, 身份证 with its end of validity).
 struct RowIndex<'a> {
-    rows: HashMap<PathBuf, &'a ManifestRow>,
+    rows: HashMap<PathBuf, Vec<&'a ManifestRow>>,
 }
 
 impl<'a> RowIndex<'a> {
     fn new(manifest: Option<&'a Manifest>) -> RowIndex<'a> {
-        let mut rows = HashMap::new();
+        let mut rows: HashMap<PathBuf, Vec<&'a ManifestRow>> = HashMap::new();
         for row in manifest.iter().flat_map(|m| &m.rows) {
             if !row.is_folder {
-                // Two spellings of one path: the first row counts, as for duplicates.
-                rows.entry(key_of(&row.file)).or_insert(row);
+                rows.entry(key_of(&row.file)).or_default().push(row);
             }
         }
         RowIndex { rows }
     }
 
-    fn get(&self, path: &Path) -> Option<&'a ManifestRow> {
+    fn get(&self, path: &Path) -> &[&'a ManifestRow] {
         if self.rows.is_empty() {
-            return None;
+            return &[];
         }
-        self.rows.get(&key_of(path)).copied()
+        self.rows.get(&key_of(path)).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -265,20 +272,38 @@ fn detect_from_names(p: &Picture, detector: &Detector) -> Option<(KindSource, Ve
 }
 
 /// One picture's kind, dates and date findings (its client is left for the caller).
-fn document(p: &Picture, ctx: &Context, row: Option<&ManifestRow>) -> Document {
+/// Every kind the picture shows gets its own date findings: the ID card inside
+/// `授权书+身份证` or held in `手持身份证` must stay valid as any ID card must. Its dates
+/// come from the row whose kind cell names that kind, else from the picture's first row.
+fn document(p: &Picture, ctx: &Context, rows: &[&ManifestRow]) -> Document {
     let rules = ctx.rules;
+    let row = rows.first().copied();
     let mut findings = Vec::new();
-    let mut found = None;
-    if let (Some(row), Some(cell)) = (row, row.and_then(|r| r.kind.as_deref())) {
+    let mut from_rows: Vec<KindId> = Vec::new();
+    // (kind, the row that gives its dates)
+    let mut row_of: Vec<(KindId, &ManifestRow)> = Vec::new();
+    for r in rows {
+        let Some(cell) = r.kind.as_deref() else {
+            continue;
+        };
         match rules.kind_named(cell) {
-            Some(d) => found = Some((KindSource::Manifest, [vec![d.kind], d.also].concat())),
+            Some(d) => {
+                for k in [vec![d.kind], d.also].concat() {
+                    if !from_rows.contains(&k) {
+                        from_rows.push(k.clone());
+                        row_of.push((k, r));
+                    }
+                }
+            }
             None => findings.push(Finding::UnknownKind {
                 given: cell.to_owned(),
-                row: row.row,
+                row: r.row,
             }),
         }
     }
-    let found = found.or_else(|| detect_from_names(p, rules.detector()));
+    let found = (!from_rows.is_empty())
+        .then_some((KindSource::Manifest, from_rows))
+        .or_else(|| detect_from_names(p, rules.detector()));
     let (kind_from, mut kinds) = match found {
         Some((from, kinds)) => (Some(from), kinds),
         None => (None, Vec::new()),
@@ -292,7 +317,16 @@ fn document(p: &Picture, ctx: &Context, row: Option<&ManifestRow>) -> Document {
             findings.push(Finding::KindUndetected)
         }
         Some(k) if ctx.manifest.is_some() => {
-            findings.extend(date_findings(k, province, row, ctx));
+            for k in std::iter::once(k).chain(&kinds) {
+                let dated = row_of.iter().find(|(rk, _)| rk == k).map(|(_, r)| *r);
+                for f in date_findings(k, province, dated.or(row), ctx) {
+                    // One "add a row" is enough for a picture showing several kinds.
+                    let unlisted = |f: &Finding| matches!(f, Finding::ManifestUnlisted { .. });
+                    if !(unlisted(&f) && findings.iter().any(unlisted)) {
+                        findings.push(f);
+                    }
+                }
+            }
         }
         _ => {}
     }
@@ -609,6 +643,8 @@ fn summarise(
             rules.detector(),
         ));
         let entry = folders.entry(client).or_default();
+        entry.facts.merge(&row.client);
+        entry.province = entry.province.or(row.province);
         for need in &row.needs {
             if !entry.needs.contains(need) {
                 entry.needs.push(need.clone());
@@ -621,9 +657,63 @@ fn summarise(
             });
         }
     }
+    // Which client folders each person's ID number appears in, across the whole run.
+    let mut people: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for (folder, g) in &folders {
+        for id in g.facts.person_ids() {
+            people.entry(id).or_default().push(folder.clone());
+        }
+    }
     folders
         .into_iter()
-        .map(|(folder, g)| summary(folder, &g.docs, g.needs, g.findings, rules))
+        .map(|(folder, mut g)| {
+            let sharing: Vec<(String, Vec<PathBuf>)> = g
+                .facts
+                .person_ids()
+                .into_iter()
+                .map(|id| {
+                    let others = people[&id].iter().filter(|f| **f != folder).cloned();
+                    let others = others.collect();
+                    (id, others)
+                })
+                .collect();
+            let province = g.province.or(ctx.province);
+            let required = requirement_findings(&g, province, &sharing, rules);
+            g.findings.extend(required);
+            summary(folder, &g.docs, g.needs, g.findings, rules, g.facts)
+        })
+        .collect()
+}
+
+/// The guide's requirements that apply to a client and that its folder does not meet.
+fn requirement_findings(
+    g: &Gathered,
+    province: Option<Province>,
+    sharing: &[(String, Vec<PathBuf>)],
+    rules: &Rules,
+) -> Vec<Finding> {
+    let present = |k: &KindId| g.docs.iter().any(|d| d.kinds().any(|dk| dk == k));
+    let applicant = g
+        .facts
+        .applicant
+        .as_deref()
+        .and_then(|a| rules.applicant(a))
+        .map(|a| a.name());
+    rules
+        .requirements
+        .iter()
+        .filter(|r| !r.needs.iter().any(present))
+        .filter_map(|r| {
+            let because = r.applies(&g.facts, province, sharing)?;
+            Some(Finding::RequirementMissing {
+                kinds: r.needs.iter().map(|k| rules.kind_name(k)).collect(),
+                applicant: applicant.clone(),
+                province,
+                because,
+                severity: r.severity,
+                source: r.source.clone(),
+            })
+        })
         .collect()
 }
 
@@ -633,6 +723,8 @@ struct Gathered<'a> {
     docs: Vec<&'a Document>,
     needs: Vec<Need>,
     findings: Vec<Finding>,
+    facts: ClientFacts,
+    province: Option<Province>,
 }
 
 fn summary(
@@ -641,6 +733,7 @@ fn summary(
     needs: Vec<Need>,
     mut findings: Vec<Finding>,
     rules: &Rules,
+    facts: ClientFacts,
 ) -> FolderSummary {
     let documents: Vec<KindFiles> = rules
         .kinds
@@ -656,7 +749,12 @@ fn summary(
         .filter(|kf| !kf.files.is_empty())
         .collect();
     let (needs, needs_from) = if needs.is_empty() {
-        (rules.needs.clone(), NeedsSource::Rules)
+        let mut needs = rules.needs.clone();
+        // A known applicant type's requirements say which identity documents it needs.
+        if facts.applicant.is_some() && !rules.requirements.is_empty() {
+            needs.retain(|n| *n != Need::Identity);
+        }
+        (needs, NeedsSource::Rules)
     } else {
         (needs, NeedsSource::Manifest)
     };
@@ -690,6 +788,7 @@ fn summary(
         needs,
         needs_from,
         findings,
+        client: facts,
     }
 }
 
@@ -912,13 +1011,14 @@ mod tests {
                 &["issued_outside_window"],
                 &[],
             ),
-            // Hunan: domain certificate 45 days; elsewhere no window at all.
+            // Hunan: domain certificate 45 days; elsewhere the guide's 3 months, whose
+            // limit 2026-08-30 is 2 days away.
             (
                 "域名证书",
                 "2026-09-01",
                 "湖南",
                 &["issued_outside_window"],
-                &[],
+                &["issued_near_window_limit"],
             ),
             // 45 days before 2026-11-30 is 2026-10-16: on the limit in Sichuan.
             (

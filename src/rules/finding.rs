@@ -12,10 +12,13 @@ use jiff::civil::Date;
 use crate::rules::dates::Length;
 use crate::rules::kind::KindName;
 use crate::rules::province::Province;
+use crate::rules::requirements::{ApplicantName, Because};
 use crate::rules::Window;
 
 /// How much a finding weighs. Ordered, so the worst decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; changes no verdict.
@@ -220,6 +223,23 @@ pub enum Finding {
         /// The kinds that are identity documents.
         kinds: Vec<KindName>,
     },
+    /// A requirement of the guide for this applicant type and province that the client's
+    /// folder does not meet.
+    RequirementMissing {
+        /// The kinds that would meet it (any one).
+        kinds: Vec<KindName>,
+        /// The client's applicant type, if known.
+        applicant: Option<ApplicantName>,
+        /// The client's province, if known.
+        province: Option<Province>,
+        /// Why the requirement applies.
+        #[serde(flatten)]
+        because: Because,
+        /// How much it weighs (the requirement's).
+        severity: Severity,
+        /// The guide's text it encodes.
+        source: String,
+    },
     /// A manifest row names a file that is not among the pictures checked.
     ManifestFileMissing {
         /// The file, as resolved from the manifest's folder.
@@ -247,6 +267,7 @@ impl Finding {
             | Finding::UnknownKind { .. }
             | Finding::ManifestFileMissing { .. } => Severity::Warn,
             Finding::KindUndetected | Finding::ProvinceNotGiven { .. } => Severity::Note,
+            Finding::RequirementMissing { severity, .. } => *severity,
         }
     }
 }
@@ -348,6 +369,53 @@ pub(crate) fn samples() -> Vec<Finding> {
         },
         Finding::IdentityMissing {
             kinds: vec![kind("id_card"), kind("business_licence")],
+        },
+        Finding::RequirementMissing {
+            kinds: vec![kind("employment_proof")],
+            applicant: rules.applicant("enterprise").map(|a| a.name()),
+            province: Province::parse("北京"),
+            because: Because::SharedId {
+                id: "…123X".into(),
+                others: vec!["乙公司".into()],
+            },
+            severity: Severity::Warn,
+            source: String::new(),
+        },
+        Finding::RequirementMissing {
+            kinds: vec![kind("establishment_approval")],
+            applicant: rules.applicant("public_institution").map(|a| a.name()),
+            province: Province::parse("云南"),
+            because: Because::Always,
+            severity: Severity::Fail,
+            source: String::new(),
+        },
+        Finding::RequirementMissing {
+            kinds: vec![kind("business_nature_statement")],
+            applicant: None,
+            province: None,
+            because: Because::BusinessWords {
+                word: "电子商务".into(),
+            },
+            severity: Severity::Fail,
+            source: String::new(),
+        },
+        Finding::RequirementMissing {
+            kinds: vec![kind("authorization")],
+            applicant: None,
+            province: None,
+            because: Because::NotLegalRep,
+            severity: Severity::Fail,
+            source: String::new(),
+        },
+        Finding::RequirementMissing {
+            kinds: vec![kind("change_proof"), kind("business_licence")],
+            applicant: None,
+            province: None,
+            because: Because::NameChanged {
+                former: "甲公司".into(),
+            },
+            severity: Severity::Fail,
+            source: String::new(),
         },
         Finding::ManifestFileMissing {
             file: "客户A/授权书.jpg".into(),

@@ -8,11 +8,22 @@
 //! | column | also headed | holds |
 //! | --- | --- | --- |
 //! | `file` | 文件, 文件名, 图片, path | the picture, relative to the manifest's folder; a folder for a row that only says what the client's filing needs |
-//! | `kind` | 类型, 种类, 资料类型, type | the kind, by id or any of its names (授权书, authorization); several joined by `+` for a combined picture |
+//! | `kind` | 类型, 种类, 资料类型, type | the kind, by id or any of its names (授权书, authorization); several joined by `+` for a combined picture, or one row per kind of a combined picture, each with that kind's dates |
 //! | `issued` | 办理日, 办理日期, 签发日期, 出具日期, issue date | the date issued |
 //! | `valid_until` | 有效期至, 有效期, 到期日, expires | the last day of validity, or 长期 |
 //! | `province` | 省, 省份, 省市 | the province the filing goes to (overrides `--province`) |
 //! | `needs` | 需要, 所需资料, required | kinds the client's filing needs, separated by `;` `、` `/` or `+`; `identity` (证件) for any identity document |
+//! | `applicant` | 主体类型, 主办单位性质, 单位性质 | the client's applicant type (企业, 个人, 事业单位...), by id or name |
+//! | `name` | 主办单位名称, 主体名称, 单位名称 | the applicant's name |
+//! | `scope` | 经营范围 | its business scope |
+//! | `former_name` | 曾用名, 原名称, 变更前名称 | its name before a change of name |
+//! | `owner_id` | 主体负责人证件号码, 主体负责人身份证号 | the person in charge's ID number |
+//! | `manager_id` | 网站负责人证件号码, 网站负责人身份证号 | the website manager's ID number |
+//! | `legal_rep_id` | 法定代表人证件号码, 法人身份证号 | the legal representative's ID number |
+//!
+//! The last seven describe the client (any row in its folder may say them; the first
+//! that does wins) and decide which of the guide's requirements apply to it
+//! ([`crate::rules::requirements`]).
 //!
 //! The file is read by `sheet.rs`: UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030.
 //! A cell that cannot be read is an error naming the row and the column, and nothing is
@@ -24,12 +35,13 @@ use jiff::civil::Date;
 
 use crate::rules::dates::{parse_date, parse_expiry, DateError, Expiry};
 use crate::rules::province::{Province, ProvinceError};
+use crate::rules::requirements::ClientFacts;
 use crate::rules::{Need, Rules};
 use crate::sheet::{self, SheetError, SheetRow, TextEncoding};
 
 /// The manifest's columns and the headers that name them (compared case-insensitively,
 /// ignoring spaces, `_` and `-`).
-const COLUMNS: [(Column, &[&str]); 6] = [
+const COLUMNS: [(Column, &[&str]); 13] = [
     (
         Column::File,
         &[
@@ -88,6 +100,59 @@ const COLUMNS: [(Column, &[&str]); 6] = [
         Column::Needs,
         &["needs", "required", "需要", "所需资料", "需要资料"],
     ),
+    (
+        Column::Applicant,
+        &[
+            "applicant",
+            "applicanttype",
+            "主体类型",
+            "主办单位性质",
+            "单位性质",
+            "主体性质",
+        ],
+    ),
+    (
+        Column::Name,
+        &[
+            "name",
+            "applicantname",
+            "主办单位名称",
+            "主体名称",
+            "单位名称",
+        ],
+    ),
+    (Column::Scope, &["scope", "businessscope", "经营范围"]),
+    (
+        Column::FormerName,
+        &["formername", "曾用名", "原名称", "变更前名称"],
+    ),
+    (
+        Column::OwnerId,
+        &[
+            "ownerid",
+            "主体负责人证件号码",
+            "主体负责人身份证号",
+            "主体负责人证件号",
+        ],
+    ),
+    (
+        Column::ManagerId,
+        &[
+            "managerid",
+            "网站负责人证件号码",
+            "网站负责人身份证号",
+            "网站负责人证件号",
+        ],
+    ),
+    (
+        Column::LegalRepId,
+        &[
+            "legalrepid",
+            "法定代表人证件号码",
+            "法人身份证号",
+            "法定代表人身份证号",
+        ],
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +163,13 @@ enum Column {
     ValidUntil,
     Province,
     Needs,
+    Applicant,
+    Name,
+    Scope,
+    FormerName,
+    OwnerId,
+    ManagerId,
+    LegalRepId,
 }
 
 /// The manifest as read.
@@ -130,6 +202,8 @@ pub struct ManifestRow {
     pub province: Option<Province>,
     /// What the client's filing needs.
     pub needs: Vec<Need>,
+    /// What the row says about the client (applicant type, names, ID numbers).
+    pub client: ClientFacts,
 }
 
 /// Why a manifest cannot be used. Nothing is checked against it then. (Its words are
@@ -178,6 +252,8 @@ pub enum CellError {
     Province(ProvinceError),
     /// A needs cell names something that is neither a kind nor "identity".
     UnknownNeed(String),
+    /// An applicant cell names no applicant type the rules list.
+    UnknownApplicant(String),
 }
 
 /// The column letter Excel shows for a 0-based index: A, ..., Z, AA, AB, ...
@@ -249,7 +325,14 @@ fn from_rows(
                 why,
             })?;
         let Some(parsed) = parsed else { continue };
-        if let Some(first) = out.iter().find(|r| r.file == parsed.file && !r.is_folder) {
+        // A combined picture may have one row per kind it shows, each with its dates;
+        // otherwise a file named twice is a mistake.
+        let per_kind =
+            |r: &ManifestRow| r.kind.is_some() && parsed.kind.is_some() && r.kind != parsed.kind;
+        if let Some(first) = out
+            .iter()
+            .find(|r| r.file == parsed.file && !r.is_folder && !per_kind(r))
+        {
             return Err(ManifestError::Duplicate {
                 path: path.to_path_buf(),
                 row: row.line,
@@ -282,6 +365,7 @@ fn read_row(
         valid_until: None,
         province: None,
         needs: Vec::new(),
+        client: ClientFacts::default(),
     };
     for (i, cell) in row.cells.iter().enumerate() {
         let Some(column) = columns.get(i).copied().flatten() else {
@@ -312,6 +396,18 @@ fn read_row(
                 )
             }
             Column::Needs => out.needs = read_needs(cell, rules).map_err(|why| (i, why))?,
+            Column::Applicant => {
+                let applicant = rules
+                    .applicant_named(cell)
+                    .ok_or_else(|| (i, CellError::UnknownApplicant(cell.clone())))?;
+                out.client.applicant = Some(applicant.id.clone());
+            }
+            Column::Name => out.client.name = Some(cell.clone()),
+            Column::Scope => out.client.scope = Some(cell.clone()),
+            Column::FormerName => out.client.former_name = Some(cell.clone()),
+            Column::OwnerId => out.client.owner_id = Some(cell.clone()),
+            Column::ManagerId => out.client.manager_id = Some(cell.clone()),
+            Column::LegalRepId => out.client.legal_rep_id = Some(cell.clone()),
         }
     }
     Ok((out.file != PathBuf::new()).then_some(out))
@@ -424,9 +520,15 @@ hebei,2036.3.9,,身份证,客户A\\身份证.jpg,
         let text = "file,province\na.jpg,火星\n";
         let err = parse_text(text).unwrap_err().to_string();
         assert!(err.contains("row 2, column B (province): '火星'"), "{err}");
-        let text = "file,needs\n客户A/,身份证;护照\n";
+        let text = "file,needs\n客户A/,身份证;签证\n";
         let err = parse_text(text).unwrap_err().to_string();
-        assert!(err.contains("row 2, column B (needs): '护照'"), "{err}");
+        assert!(err.contains("row 2, column B (needs): '签证'"), "{err}");
+        let text = "file,主体类型\n客户A/,外星人\n";
+        let err = parse_text(text).unwrap_err().to_string();
+        assert!(
+            err.contains("row 2, column B (主体类型): '外星人'"),
+            "{err}"
+        );
     }
 
     #[test]

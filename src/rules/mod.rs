@@ -22,6 +22,7 @@ pub mod finding;
 pub mod kind;
 pub mod manifest;
 pub mod province;
+pub mod requirements;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -29,6 +30,7 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use toml::Spanned;
 
+use crate::options::Limits;
 use crate::sniff::{format_of_extension, Format};
 
 pub use assess::{assess, Assessment, Context, Document, FolderSummary, KindSource, Picture};
@@ -37,6 +39,7 @@ pub use finding::{Finding, Severity};
 pub use kind::{Detection, Detector, Kind, KindId, KindName, NameError, Role};
 pub use manifest::{Manifest, ManifestError, ManifestRow};
 pub use province::Province;
+pub use requirements::{Applicant, ClientFacts, Condition, Requirement};
 
 /// The rules built into scanfit.
 pub const BUILTIN_TOML: &str = include_str!("rules.toml");
@@ -48,8 +51,10 @@ pub struct Rules {
     pub guide: Guide,
     /// A document this many days or fewer inside its window is warned about.
     pub warn_days: u32,
-    /// What the upload form takes.
+    /// What the upload form takes (the portal in force's).
     pub upload: Upload,
+    /// The other providers' limits, for `--portal`.
+    pub portals: Vec<Portal>,
     /// What the reviewer expects of the picture.
     pub picture: PictureRules,
     /// The document kinds, in order of precedence.
@@ -58,6 +63,10 @@ pub struct Rules {
     pub exceptions: Vec<Exception>,
     /// What every filing needs when a manifest does not say.
     pub needs: Vec<Need>,
+    /// The applicant types (主体类型) the portal lists.
+    pub applicants: Vec<Applicant>,
+    /// What a filing needs by applicant type and province.
+    pub requirements: Vec<Requirement>,
     #[serde(skip)]
     detector: Detector,
     /// The TOML text they were read from.
@@ -80,12 +89,71 @@ pub struct Guide {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Upload {
+    /// The provider whose upload form these are (`aliyun`, the guide's).
+    #[serde(default = "aliyun")]
+    pub portal: String,
     /// File name endings (and real formats) accepted.
     pub formats: Vec<String>,
     /// Smallest accepted file, in bytes.
     pub min_bytes: u64,
     /// Largest accepted file, in bytes.
     pub max_bytes: u64,
+    /// The smallest picture taken, `[long edge, short edge]` in pixels (either
+    /// orientation), if the provider states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_pixels: Option<[u32; 2]>,
+    /// The largest picture taken, `[long edge, short edge]` in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pixels: Option<[u32; 2]>,
+    /// Where the provider published each value: `formats`, `bytes`, `pixels` → its
+    /// words and page.
+    #[serde(default)]
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+fn aliyun() -> String {
+    "aliyun".into()
+}
+
+/// Another provider's published upload limits (`[[portal]]`), which `--portal` (or the
+/// file's `portal`) puts in place of `[upload]`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    /// Stable id (`volcengine`).
+    pub id: String,
+    /// The provider's name.
+    pub name: String,
+    /// File name endings (and real formats) accepted.
+    pub formats: Vec<String>,
+    /// Smallest accepted file, in bytes (0: the provider states none).
+    #[serde(default)]
+    pub min_bytes: u64,
+    /// Largest accepted file, in bytes.
+    pub max_bytes: u64,
+    /// The smallest picture taken, `[long edge, short edge]`.
+    #[serde(default)]
+    pub min_pixels: Option<[u32; 2]>,
+    /// The largest picture taken, `[long edge, short edge]`.
+    #[serde(default)]
+    pub max_pixels: Option<[u32; 2]>,
+    /// Where the provider published each value.
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+impl Portal {
+    /// Its limits as the upload form's.
+    fn upload(&self) -> Upload {
+        Upload {
+            portal: self.id.clone(),
+            formats: self.formats.clone(),
+            min_bytes: self.min_bytes,
+            max_bytes: self.max_bytes,
+            min_pixels: self.min_pixels,
+            max_pixels: self.max_pixels,
+            sources: self.sources.clone(),
+        }
+    }
 }
 
 /// What the reviewer expects of the picture.
@@ -137,6 +205,13 @@ pub struct Window {
 /// Why a rules file cannot be used (its words are in the catalogue).
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
+    /// `--portal` (or the file's `portal`) names a provider the rules do not list.
+    UnknownPortal {
+        /// The name given.
+        given: String,
+        /// The providers listed.
+        known: Vec<String>,
+    },
     /// The file cannot be read.
     Read {
         /// The rules file.
@@ -191,6 +266,26 @@ pub enum RulesWhy {
     Upload,
     /// A number out of its range (`picture.min_sharpness` negative, `warn_days` over 366).
     OutOfRange,
+    /// A requirement names an applicant type that is not listed.
+    UnknownApplicant(String),
+    /// An applicant type listed twice, or with an id that is not snake_case.
+    BadApplicant(String),
+    /// A requirement without kinds, or a `business_words` one without words.
+    EmptyRequirement,
+    /// A `[[portal_limits]]` id that is not snake_case or repeats `[upload]`'s portal,
+    /// or a `portal` that names no provider listed.
+    BadPortal(String),
+}
+
+/// An upload form's limits that make sense: formats scanfit knows, a band.
+fn check_upload(u: &Upload, span: std::ops::Range<usize>, at: &Locator) -> Result<(), RulesError> {
+    if u.formats.is_empty() || u.min_bytes >= u.max_bytes {
+        return Err(at.error(span, RulesWhy::Upload));
+    }
+    if let Some(unknown) = u.formats.iter().find(|f| format_of_extension(f).is_none()) {
+        return Err(at.error(span, RulesWhy::UnknownFormat(unknown.clone())));
+    }
+    Ok(())
 }
 
 /// The file's shape, before the cross-checks that need the whole file.
@@ -198,6 +293,9 @@ pub enum RulesWhy {
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     warn_days: u32,
+    portal: Option<Spanned<String>>,
+    #[serde(rename = "portal_limits", default)]
+    portals: Vec<Portal>,
     #[serde(default)]
     needs: Vec<Spanned<String>>,
     guide: Guide,
@@ -207,6 +305,90 @@ struct RulesFile {
     kinds: Vec<KindFile>,
     #[serde(rename = "exception", default)]
     exceptions: Vec<ExceptionFile>,
+    #[serde(rename = "applicant", default)]
+    applicants: Vec<Spanned<Applicant>>,
+    #[serde(rename = "requirement", default)]
+    requirements: Vec<RequirementFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequirementFile {
+    needs: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    applicants: Vec<Spanned<String>>,
+    provinces: Option<Vec<Province>>,
+    #[serde(default = "always")]
+    when: Condition,
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default = "fail")]
+    severity: Severity,
+    source: String,
+}
+
+fn always() -> Condition {
+    Condition::Always
+}
+
+fn fail() -> Severity {
+    Severity::Fail
+}
+
+/// The applicant types, each id snake_case and listed once.
+fn read_applicants(
+    file: Vec<Spanned<Applicant>>,
+    at: &Locator,
+) -> Result<Vec<Applicant>, RulesError> {
+    let mut out: Vec<Applicant> = Vec::new();
+    for a in file {
+        let span = a.span();
+        let a = a.into_inner();
+        if !is_snake_case(&a.id) || out.iter().any(|o| o.id == a.id) {
+            return Err(at.error(span, RulesWhy::BadApplicant(a.id)));
+        }
+        out.push(a);
+    }
+    Ok(out)
+}
+
+/// The requirements, each naming known kinds and applicant types.
+fn read_requirements(
+    file: Vec<RequirementFile>,
+    kinds: &[Kind],
+    applicants: &[Applicant],
+    at: &Locator,
+) -> Result<Vec<Requirement>, RulesError> {
+    let mut out = Vec::new();
+    for r in file {
+        let span = r.needs.span();
+        let needs = r
+            .needs
+            .into_inner()
+            .iter()
+            .map(|k| known_kind(kinds, k, at))
+            .collect::<Result<Vec<_>, _>>()?;
+        if needs.is_empty() || (r.when == Condition::BusinessWords && r.words.is_empty()) {
+            return Err(at.error(span, RulesWhy::EmptyRequirement));
+        }
+        let mut ids = Vec::new();
+        for a in &r.applicants {
+            if !applicants.iter().any(|known| &known.id == a.get_ref()) {
+                return Err(at.error(a.span(), RulesWhy::UnknownApplicant(a.get_ref().clone())));
+            }
+            ids.push(a.get_ref().clone());
+        }
+        out.push(Requirement {
+            needs,
+            applicants: ids,
+            provinces: r.provinces,
+            when: r.when,
+            words: r.words,
+            severity: r.severity,
+            source: r.source,
+        });
+    }
+    Ok(out)
 }
 
 #[derive(serde::Deserialize)]
@@ -370,6 +552,8 @@ impl Rules {
             at.error(span..span, RulesWhy::Name(e))
         })?;
         let exceptions = read_exceptions(file.exceptions, &kinds, &at)?;
+        let applicants = read_applicants(file.applicants, &at)?;
+        let requirements = read_requirements(file.requirements, &kinds, &applicants, &at)?;
         let needs = file
             .needs
             .iter()
@@ -378,29 +562,79 @@ impl Rules {
                 _ => known_kind(&kinds, n, &at).map(Need::Kind),
             })
             .collect::<Result<_, _>>()?;
-        let u = &file.upload;
         let upload_at = text.find("[upload]").map_or(0..0, |s| s..s);
-        if u.formats.is_empty() || u.min_bytes >= u.max_bytes {
-            return Err(at.error(upload_at, RulesWhy::Upload));
-        }
-        if let Some(unknown) = u.formats.iter().find(|f| format_of_extension(f).is_none()) {
-            return Err(at.error(upload_at, RulesWhy::UnknownFormat(unknown.clone())));
+        check_upload(&file.upload, upload_at, &at)?;
+        for p in &file.portals {
+            let needle = format!("id = \"{}\"", p.id);
+            let span = text.find(&needle).map_or(0..0, |s| s..s);
+            if !is_snake_case(&p.id) || p.id == file.upload.portal {
+                return Err(at.error(span, RulesWhy::BadPortal(p.id.clone())));
+            }
+            check_upload(&p.upload(), span, &at)?;
         }
         let sharpness = file.picture.min_sharpness;
         if !sharpness.is_finite() || sharpness < 0.0 || file.warn_days > 366 {
             return Err(at.error(0..0, RulesWhy::OutOfRange));
         }
-        Ok(Rules {
+        let rules = Rules {
             text: text.to_owned(),
             guide: file.guide,
             warn_days: file.warn_days,
             upload: file.upload,
+            portals: file.portals,
             picture: file.picture,
             kinds,
             exceptions,
             needs,
+            applicants,
+            requirements,
             detector,
-        })
+        };
+        match file.portal {
+            Some(p) => rules
+                .with_portal(p.get_ref())
+                .map_err(|_| at.error(p.span(), RulesWhy::BadPortal(p.get_ref().clone()))),
+            None => Ok(rules),
+        }
+    }
+
+    /// These rules with `portal`'s published limits as the upload form's (`aliyun`, or
+    /// whichever provider `[upload]` is, keeps them).
+    pub fn with_portal(&self, portal: &str) -> Result<Rules, RulesError> {
+        let id = portal.trim().to_ascii_lowercase();
+        if id == self.upload.portal {
+            return Ok(self.clone());
+        }
+        let Some(p) = self.portals.iter().find(|p| p.id == id) else {
+            return Err(RulesError::UnknownPortal {
+                given: portal.to_owned(),
+                known: self.portal_ids(),
+            });
+        };
+        // The provider in force swaps places with the one it replaces, so the list
+        // still names every provider.
+        let mut rules = self.clone();
+        let replaced = Portal {
+            id: rules.upload.portal.clone(),
+            name: rules.guide.title.clone(),
+            formats: rules.upload.formats.clone(),
+            min_bytes: rules.upload.min_bytes,
+            max_bytes: rules.upload.max_bytes,
+            min_pixels: rules.upload.min_pixels,
+            max_pixels: rules.upload.max_pixels,
+            sources: rules.upload.sources.clone(),
+        };
+        rules.upload = p.upload();
+        rules.portals.retain(|o| o.id != id);
+        rules.portals.insert(0, replaced);
+        Ok(rules)
+    }
+
+    /// Every provider the rules know, the one in force first.
+    pub fn portal_ids(&self) -> Vec<String> {
+        std::iter::once(self.upload.portal.clone())
+            .chain(self.portals.iter().map(|p| p.id.clone()))
+            .collect()
     }
 
     /// The kind with this id.
@@ -440,6 +674,34 @@ impl Rules {
             }
         }
         formats
+    }
+
+    /// What check and convert ask of a picture besides its size, as these rules say.
+    pub fn limits(&self) -> Limits {
+        let pair = |p: Option<[u32; 2]>| p.map(|[a, b]| (a.max(b), a.min(b)));
+        Limits {
+            extensions: self
+                .upload
+                .formats
+                .iter()
+                .map(|f| f.to_ascii_lowercase())
+                .collect(),
+            colour: self.picture.colour,
+            min_long_edge: self.picture.min_long_edge,
+            min_sharpness: self.picture.min_sharpness,
+            min_pixels: pair(self.upload.min_pixels),
+            max_pixels: pair(self.upload.max_pixels),
+        }
+    }
+
+    /// The applicant type a manifest cell names.
+    pub fn applicant_named(&self, cell: &str) -> Option<&Applicant> {
+        self.applicants.iter().find(|a| a.is_named(cell))
+    }
+
+    /// The applicant type with this id.
+    pub fn applicant(&self, id: &str) -> Option<&Applicant> {
+        self.applicants.iter().find(|a| a.id == id)
     }
 
     /// The matcher for file, folder and cell names.
@@ -531,6 +793,7 @@ mod tests {
             "change_proof",
             "registrant_proof",
             "establishment_approval",
+            "domain_certificate",
         ] {
             assert_eq!(window(kind, "广东"), months(3), "{kind}");
         }
@@ -538,7 +801,8 @@ mod tests {
         assert_eq!(window("employment_proof", "四川"), Some(Length::Days(45)));
         assert_eq!(window("employment_proof", "湖南"), months(3));
         assert_eq!(window("domain_certificate", "湖南"), Some(Length::Days(45)));
-        assert_eq!(window("domain_certificate", "四川"), None);
+        // The guide's 3 months for 授权书及相关证明 outside Hunan.
+        assert_eq!(window("domain_certificate", "四川"), months(3));
         assert_eq!(window("business_nature_statement", "湖北"), months(6));
         assert_eq!(window("business_nature_statement", "河北"), months(3));
         assert_eq!(window("authorization", "河北"), months(6));
@@ -575,7 +839,7 @@ mod tests {
     #[test]
     fn the_built_in_upload_and_picture_rules_are_the_ones_check_applies() {
         let rules = Rules::builtin();
-        assert_eq!(rules.upload.formats, crate::check::ACCEPTED_EXTENSIONS);
+        assert_eq!(rules.limits(), crate::options::Limits::default());
         assert_eq!(rules.upload.min_bytes, crate::options::PORTAL_MIN_BYTES);
         assert_eq!(rules.upload.max_bytes, crate::options::PORTAL_MAX_BYTES);
         assert_eq!(
@@ -583,6 +847,60 @@ mod tests {
             crate::inspect::MIN_LEGIBLE_LONG_EDGE
         );
         assert_eq!(rules.picture.min_sharpness, crate::inspect::BLUR_THRESHOLD);
+    }
+
+    #[test]
+    fn a_portal_replaces_the_upload_limits_and_keeps_every_provider_listed() {
+        let rules = Rules::builtin();
+        assert_eq!(rules.upload.portal, "aliyun");
+        assert_eq!(
+            rules.portal_ids(),
+            ["aliyun", "tencent", "huawei", "volcengine"]
+        );
+        let volc = rules.with_portal("Volcengine").unwrap();
+        assert_eq!(volc.upload.max_bytes, 5_000_000);
+        assert_eq!(volc.upload.min_pixels, Some([500, 300]));
+        assert_eq!(volc.limits().min_pixels, Some((500, 300)));
+        assert!(volc.upload.sources.contains_key("pixels"));
+        assert_eq!(volc.portal_ids()[0], "volcengine");
+        assert!(volc.portal_ids().contains(&"aliyun".to_owned()));
+        // Back again gives the guide's limits.
+        assert_eq!(volc.with_portal("aliyun").unwrap().upload, rules.upload);
+        assert!(matches!(
+            rules.with_portal("azure"),
+            Err(RulesError::UnknownPortal { .. })
+        ));
+        let text = with("portal = \"aliyun\"\n", "portal = \"huawei\"\n");
+        let huawei = Rules::from_toml(&text, Path::new("mine.toml")).unwrap();
+        assert_eq!(huawei.upload.formats, ["jpg", "png"]);
+        let text = with("portal = \"aliyun\"\n", "portal = \"azure\"\n");
+        assert!(error(&text).contains("azure"));
+    }
+
+    #[test]
+    fn requirements_name_known_kinds_and_applicant_types() {
+        let rules = Rules::builtin();
+        assert!(rules
+            .applicant_named("公司")
+            .is_some_and(|a| a.id == "enterprise"));
+        assert!(rules.applicant_named("事业单位").is_some());
+        assert!(rules.applicant_named("外星人").is_none());
+        let yunnan = rules
+            .requirements
+            .iter()
+            .find(|r| r.needs == [id("establishment_approval")])
+            .unwrap();
+        assert_eq!(yunnan.provinces.as_ref().map(Vec::len), Some(4));
+        let text = with(
+            "applicants = [\"public_institution\", \"government\"]",
+            "applicants = [\"public_institution\", \"army\"]",
+        );
+        assert!(error(&text).contains("army"));
+        let text = with(
+            "needs = [\"establishment_approval\"]",
+            "needs = [\"bianban\"]",
+        );
+        assert!(error(&text).contains("bianban"));
     }
 
     #[test]
@@ -678,9 +996,9 @@ mod tests {
                 "listed twice",
             ),
             (
-                with("needs = [\"identity\"]", "needs = [\"passport\"]"),
+                with("needs = [\"identity\"]", "needs = [\"visa\"]"),
                 line_of("needs = [\"identity\"]"),
-                "passport",
+                "visa",
             ),
             (
                 with("version = \"2026-11-30\"", "version = \"30.11.2026\""),

@@ -68,22 +68,75 @@ const ZH_SUFFIXES: [&str; 6] = [
     "市",
 ];
 
-/// Latin suffixes ("Sichuan Province", "sichuan sheng", "Beijing Shi").
-const LATIN_SUFFIXES: [&str; 6] = [
+/// Latin suffixes ("Sichuan Province", "sichuan sheng", "Beijing Shi", "Guangxi Zhuang
+/// Autonomous Region"). Longest first, for the same reason as [`ZH_SUFFIXES`].
+const LATIN_SUFFIXES: [&str; 12] = [
+    "uygurautonomousregion",
+    "zhuangautonomousregion",
+    "huiautonomousregion",
+    "weiwuerzizhiqu",
+    "zhuangzuzizhiqu",
+    "huizuzizhiqu",
+    "autonomousregion",
     "province",
     "municipality",
-    "autonomousregion",
+    "zizhiqu",
     "sheng",
     "shi",
-    "zizhiqu",
 ];
 
-/// Other Latin names in use.
-const LATIN_ALIASES: [(&str, &str); 4] = [
+/// Other Chinese names: the one-character abbreviations (简称) on licence plates and in
+/// the 管局's own names (川 for Sichuan, 湘 for Hunan), their literary alternatives, and
+/// the guide's own spelling 内蒙.
+const ZH_ALIASES: [(&str, &str); 38] = [
+    ("京", "beijing"),
+    ("津", "tianjin"),
+    ("冀", "hebei"),
+    ("晋", "shanxi"),
+    ("蒙", "neimenggu"),
+    ("内蒙", "neimenggu"),
+    ("辽", "liaoning"),
+    ("吉", "jilin"),
+    ("黑", "heilongjiang"),
+    ("沪", "shanghai"),
+    ("申", "shanghai"),
+    ("苏", "jiangsu"),
+    ("浙", "zhejiang"),
+    ("皖", "anhui"),
+    ("闽", "fujian"),
+    ("赣", "jiangxi"),
+    ("鲁", "shandong"),
+    ("豫", "henan"),
+    ("鄂", "hubei"),
+    ("湘", "hunan"),
+    ("粤", "guangdong"),
+    ("桂", "guangxi"),
+    ("琼", "hainan"),
+    ("渝", "chongqing"),
+    ("川", "sichuan"),
+    ("蜀", "sichuan"),
+    ("贵", "guizhou"),
+    ("黔", "guizhou"),
+    ("云", "yunnan"),
+    ("滇", "yunnan"),
+    ("藏", "xizang"),
+    ("陕", "shaanxi"),
+    ("秦", "shaanxi"),
+    ("甘", "gansu"),
+    ("陇", "gansu"),
+    ("青", "qinghai"),
+    ("宁", "ningxia"),
+    ("新", "xinjiang"),
+];
+
+/// Other Latin names in use, and the guide's short 内蒙 in pinyin.
+const LATIN_ALIASES: [(&str, &str); 6] = [
     ("innermongolia", "neimenggu"),
     ("tibet", "xizang"),
     ("peking", "beijing"),
     ("nei mongol", "neimenggu"),
+    ("neimeng", "neimenggu"),
+    ("xizangautonomousregion", "xizang"),
 ];
 
 impl Province {
@@ -118,6 +171,13 @@ impl Province {
             .find_map(|s| t.strip_suffix(s))
             .unwrap_or(t);
         if let Some(i) = TABLE.iter().position(|row| row.0 == zh) {
+            return Some(Province(i));
+        }
+        let alias = ZH_ALIASES
+            .iter()
+            .find(|(name, _)| *name == zh || *name == t)
+            .and_then(|(_, id)| TABLE.iter().position(|row| row.1 == *id));
+        if let Some(i) = alias {
             return Some(Province(i));
         }
         let latin: String = t
@@ -218,6 +278,21 @@ mod tests {
             ("陕西省", "shaanxi"),
             ("Shaanxi", "shaanxi"),
             ("Shanxi", "shanxi"),
+            // The guide's own spelling, and the abbreviations of the 管局s' names.
+            ("内蒙", "neimenggu"),
+            ("neimeng", "neimenggu"),
+            ("Nei Mongol", "neimenggu"),
+            ("川", "sichuan"),
+            ("湘", "hunan"),
+            ("粤", "guangdong"),
+            ("沪", "shanghai"),
+            ("冀", "hebei"),
+            ("鄂", "hubei"),
+            ("西藏自治区", "xizang"),
+            ("Guangxi Zhuang Autonomous Region", "guangxi"),
+            ("Xinjiang Uygur Autonomous Region", "xinjiang"),
+            ("ningxia huizu zizhiqu", "ningxia"),
+            ("重庆市", "chongqing"),
         ];
         for (text, id) in cases {
             assert_eq!(Province::parse(text).map(Province::id), Some(id), "{text}");

@@ -151,7 +151,8 @@ async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
 /// `GET /api/v1/info`: what a client needs to know before sending: the limits, the
 /// number of workers, how many requests hold a place now (worked on or waiting; at
 /// `jobs + queue` the next gets 429), how many uploads are arriving (at `uploads` the
-/// next gets 429), whether a token is needed, and the base profile.
+/// next gets 429), whether a token is needed, the base profile and the limits of the
+/// rules in force (formats, pixel bounds, reviewer's thresholds).
 async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
     let o = &s.opts;
     Json(serde_json::json!({
@@ -166,6 +167,7 @@ async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
         "timeout_secs": o.timeout.as_secs(),
         "token_required": o.token.is_some(),
         "profile": o.options.profile,
+        "limits": o.options.limits,
     }))
 }
 

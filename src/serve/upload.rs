@@ -17,7 +17,8 @@ use serde::de::DeserializeOwned;
 
 use super::admit::{Held, Receiving};
 use super::problem::Refusal;
-use crate::options::{Options, ProfileOverrides};
+use crate::options::{Options, Profile, ProfileOverrides};
+use crate::rules::Rules;
 use crate::stitch::{Layout, StitchOptions};
 
 /// The form of a successful answer.
@@ -49,12 +50,18 @@ pub(super) struct Params {
     pub gap: Option<u32>,
     /// Stitch margin, in pixels.
     pub margin: Option<u32>,
+    /// The provider whose published upload limits apply (`aliyun`, `tencent`, `huawei`,
+    /// `volcengine`): its size band under the profile parameters, its formats and pixel
+    /// bounds for check.
+    pub portal: Option<String>,
 }
 
 /// Parameter names besides the profile's (`lang` is read by `serve/lang.rs`), and the
 /// profile's own (a test keeps this list equal to [`ProfileOverrides`]' fields).
 /// Anything else is refused, so a typo (`max_szie`) is not silently ignored.
-const PARAMS: [&str; 7] = ["name", "output", "as", "lang", "layout", "gap", "margin"];
+const PARAMS: [&str; 8] = [
+    "name", "output", "as", "lang", "layout", "gap", "margin", "portal",
+];
 const PROFILE_PARAMS: [&str; 11] = [
     "min_size",
     "max_size",
@@ -93,7 +100,25 @@ impl Asked {
         }
         let params: Params = read(uri)?;
         let overrides: ProfileOverrides = read(uri)?;
-        let profile = overrides.apply(&base.profile);
+        let (band, limits) = match &params.portal {
+            Some(portal) => {
+                let rules =
+                    Rules::builtin()
+                        .with_portal(portal)
+                        .map_err(|_| Refusal::BadValue {
+                            name: "portal".into(),
+                            value: portal.clone(),
+                        })?;
+                let band = Profile {
+                    min_bytes: rules.upload.min_bytes,
+                    max_bytes: rules.upload.max_bytes,
+                    ..base.profile.clone()
+                };
+                (band, rules.limits())
+            }
+            None => (base.profile.clone(), base.limits.clone()),
+        };
+        let profile = overrides.apply(&band);
         profile.validate().map_err(Refusal::Profile)?;
         let stitch = StitchOptions {
             layout: params.layout.unwrap_or(stitch.layout),
@@ -105,6 +130,7 @@ impl Asked {
             params,
             options: Options {
                 profile,
+                limits,
                 ..base.clone()
             },
             stitch,
@@ -284,6 +310,26 @@ mod tests {
             .map(String::as_str)
             .collect();
         assert_eq!(fields, PROFILE_PARAMS.into_iter().collect());
+    }
+
+    #[test]
+    fn a_portal_brings_its_band_and_formats_and_the_size_parameters_win() {
+        let base = Options::default();
+        let stitch = StitchOptions::default();
+        let ask = |q: &str| Asked::parse(&q.parse().unwrap(), &base, &stitch);
+        let volc = ask("/x?portal=volcengine").unwrap().options;
+        assert_eq!(volc.profile.max_bytes, 5_000_000);
+        assert_eq!(volc.profile.min_bytes, 0);
+        assert!(!volc.limits.accepts(crate::sniff::Format::Gif));
+        assert_eq!(volc.limits.min_pixels, Some((500, 300)));
+        let sized = ask("/x?portal=volcengine&max_size=3MB").unwrap().options;
+        assert_eq!(sized.profile.max_bytes, 3_000_000);
+        let plain = ask("/x").unwrap().options;
+        assert_eq!(plain.limits, base.limits);
+        assert!(matches!(
+            ask("/x?portal=azure").unwrap_err(),
+            Refusal::BadValue { name, .. } if name == "portal"
+        ));
     }
 
     #[test]

@@ -383,7 +383,7 @@ fn decode_piece(path: &Path, bytes: &[u8], opts: &Options) -> Result<Vec<Piece>,
                     real: source.format,
                 });
             }
-            let (pixels, metadata) = pipeline::prepare(decoded, &mut own);
+            let (pixels, metadata) = pipeline::prepare(decoded, &opts.limits, &mut own);
             let mut piece = Piece {
                 name: name.clone(),
                 page: picture.page,

@@ -454,7 +454,7 @@ fn measure_file(
         .and_then(|mut source| source.pictures.next())
         .ok_or(Problem::NotAPicture)?;
     drop(bytes);
-    let (pixels, _) = prepare(first.decoded?, &mut Vec::new());
+    let (pixels, _) = prepare(first.decoded?, &opts.limits, &mut Vec::new());
 
     let mut out: Vec<Option<Measure>> = settings.iter().map(|_| None).collect();
     let mut scales: Vec<f64> = settings.iter().map(|s| s.scale).collect();

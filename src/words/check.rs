@@ -23,6 +23,8 @@ impl Message for Finding {
             BadExtension { .. } => "bad_extension",
             TooSmall { .. } => "too_small",
             TooLarge { .. } => "too_large",
+            TooFewPixels { .. } => "too_few_pixels",
+            TooManyPixels { .. } => "too_many_pixels",
             Unreadable(_) => "unreadable",
             PassedOver(_) => "passed_over",
             NotAPicture => "not_a_picture",
@@ -48,21 +50,27 @@ impl Message for Finding {
                 .text("real", real)
                 .text("claimed", claimed)
                 .opt("extension", crate::check::extension_for(*real)),
-            NotAccepted { format } => w.text("format", format),
+            NotAccepted { format, accepted } => w.text("format", format).text("accepted", accepted),
             BadExtension {
                 extension,
                 suggested,
+                accepted,
             } => w
                 .opt("extension", extension.as_deref())
-                .text("suggested", suggested),
-            TooSmall { bytes, min } => w
-                .size("size", *bytes, lang)
-                .size("min_size", *min, lang)
-                .num("min", *min),
-            TooLarge { bytes, max } => w
-                .size("size", *bytes, lang)
-                .size("max_size", *max, lang)
-                .num("max", *max),
+                .text("suggested", suggested)
+                .text("accepted", accepted),
+            TooSmall { bytes, min } => boundary(w, ("min_size", "min"), *bytes, *min, lang),
+            TooLarge { bytes, max } => boundary(w, ("max_size", "max"), *bytes, *max, lang),
+            TooFewPixels { width, height, min }
+            | TooManyPixels {
+                width,
+                height,
+                max: min,
+            } => w
+                .num("width", *width)
+                .num("height", *height)
+                .num("long", min.0)
+                .num("short", min.1),
             Unreadable(problem) => w.msg("problem", problem, lang),
             PassedOver(why) => w.msg("why", why, lang),
             Orientation(o) => w.num("orientation", *o),
@@ -75,6 +83,26 @@ impl Message for Finding {
             NotAPicture | Gps | NotSrgb | Cmyk | Animated | Grayscale | Bilevel => w,
         }
     }
+}
+
+/// A size beside the band's limit (`names`: the limit's rounded and exact arguments):
+/// both rounded as people read sizes, and `exact` 1 when the rounded numbers look equal
+/// (204,799 and 204,800 bytes both show as 204.8 kB), so the words give the file's
+/// bytes as well.
+fn boundary(
+    w: Words,
+    names: (&'static str, &'static str),
+    bytes: u64,
+    limit: u64,
+    lang: Lang,
+) -> Words {
+    use crate::options::ByteSize;
+    let look_equal = ByteSize(bytes).shown() == ByteSize(limit).shown();
+    w.size("size", bytes, lang)
+        .size(names.0, limit, lang)
+        .num(names.1, limit)
+        .num("bytes", bytes)
+        .num("exact", u64::from(look_equal))
 }
 
 /// The names of the metadata present, for the "metadata" note (GPS has a finding of

@@ -11,6 +11,7 @@ use crate::rules::finding::{Applied, RuleSource};
 use crate::rules::kind::{KindName, NameError};
 use crate::rules::manifest::{CellError, ManifestError};
 use crate::rules::province::ProvinceError;
+use crate::rules::requirements::Because;
 use crate::rules::{Finding, Length, Province, RulesError, RulesWhy};
 use crate::sheet::{CsvError, SheetError};
 
@@ -96,6 +97,7 @@ impl Message for Finding {
             ProvinceNotGiven { .. } => "province_not_given",
             KindMissing { .. } => "kind_missing",
             IdentityMissing { .. } => "identity_missing",
+            RequirementMissing { .. } => "requirement_missing",
             ManifestFileMissing { .. } => "manifest_file_missing",
         }
     }
@@ -208,6 +210,48 @@ impl Message for Finding {
                 list(kinds.iter().map(|k| kind_name(k, lang).to_owned()), lang),
             ),
             ManifestFileMissing { file, row } => w.path("file", file).num("row", *row as u64),
+            RequirementMissing {
+                kinds,
+                applicant,
+                province,
+                because,
+                ..
+            } => {
+                let or = line(lang, "list-or", Args::new());
+                let kinds: Vec<&str> = kinds.iter().map(|k| kind_name(k, lang)).collect();
+                let w = w
+                    .text("kinds", kinds.join(&or))
+                    .opt(
+                        "applicant",
+                        applicant
+                            .as_ref()
+                            .map(|a| pick(lang, &a.en, &a.zh).to_owned()),
+                    )
+                    .opt("province", province.map(|p| province_name(p, lang)));
+                // Every reason's arguments, empty where another reason applies.
+                let (code, id, others, word, former) = match because {
+                    Because::Always => ("always", "", String::new(), "", ""),
+                    Because::SharedId { id, others } => (
+                        "shared_id",
+                        id.as_str(),
+                        list(others.iter().map(|o| o.display().to_string()), lang),
+                        "",
+                        "",
+                    ),
+                    Because::BusinessWords { word } => {
+                        ("business_words", "", String::new(), word.as_str(), "")
+                    }
+                    Because::NotLegalRep => ("not_legal_rep", "", String::new(), "", ""),
+                    Because::NameChanged { former } => {
+                        ("name_changed", "", String::new(), "", former.as_str())
+                    }
+                };
+                w.text("because", code)
+                    .text("id", id)
+                    .text("others", others)
+                    .text("word", word)
+                    .text("former", former)
+            }
         }
     }
 }
@@ -227,6 +271,7 @@ impl Message for RulesError {
         match self {
             RulesError::Read { .. } => "read",
             RulesError::Invalid { .. } => "invalid",
+            RulesError::UnknownPortal { .. } => "unknown_portal",
         }
     }
 
@@ -246,6 +291,9 @@ impl Message for RulesError {
                 .num("line", *line as u64)
                 .opt("text", (!text.is_empty()).then_some(text))
                 .msg("why", why, lang),
+            RulesError::UnknownPortal { given, known } => w
+                .text("given", given)
+                .text("known", list(known.iter().cloned(), lang)),
         }
     }
 }
@@ -266,6 +314,10 @@ impl Message for RulesWhy {
             UnknownFormat(_) => "unknown_format",
             Upload => "upload",
             OutOfRange => "out_of_range",
+            UnknownApplicant(_) => "unknown_applicant",
+            BadApplicant(_) => "bad_applicant",
+            EmptyRequirement => "empty_requirement",
+            BadPortal(_) => "bad_portal",
         }
     }
 
@@ -280,7 +332,8 @@ impl Message for RulesWhy {
                 .text("province", province_name(*province, lang))
                 .text("kind", kind),
             UnknownFormat(format) => w.text("format", format),
-            NoKinds | ExceptionWithoutWindow | Upload | OutOfRange => w,
+            UnknownApplicant(id) | BadApplicant(id) | BadPortal(id) => w.text("id", id),
+            NoKinds | ExceptionWithoutWindow | Upload | OutOfRange | EmptyRequirement => w,
         }
     }
 }
@@ -344,6 +397,7 @@ impl Message for CellError {
             CellError::Date(e) => e.code(),
             CellError::Province(e) => e.code(),
             CellError::UnknownNeed(_) => "unknown_need",
+            CellError::UnknownApplicant(_) => "unknown_applicant",
         }
     }
 
@@ -351,7 +405,9 @@ impl Message for CellError {
         match self {
             CellError::Date(e) => e.words(lang),
             CellError::Province(e) => e.words(lang),
-            CellError::UnknownNeed(word) => Words::new("manifest", self.code()).text("word", word),
+            CellError::UnknownNeed(word) | CellError::UnknownApplicant(word) => {
+                Words::new("manifest", self.code()).text("word", word)
+            }
         }
     }
 }

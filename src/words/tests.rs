@@ -324,17 +324,38 @@ fn check_samples() -> Vec<Box<dyn Message>> {
         },
         NotAccepted {
             format: Format::Tiff,
+            accepted: "JPG, PNG".into(),
         },
         BadExtension {
             extension: Some("dat".into()),
-            suggested: "png",
+            suggested: "png".into(),
+            accepted: ".jpg, .png".into(),
         },
         BadExtension {
             extension: None,
-            suggested: "png",
+            suggested: "png".into(),
+            accepted: ".jpg, .png".into(),
         },
         TooSmall { bytes: 1, min: 2 },
         TooLarge { bytes: 3, max: 2 },
+        TooSmall {
+            bytes: 204_799,
+            min: 204_800,
+        },
+        TooLarge {
+            bytes: 4_000_001,
+            max: 4_000_000,
+        },
+        TooFewPixels {
+            width: 400,
+            height: 300,
+            min: (500, 300),
+        },
+        TooManyPixels {
+            width: 6000,
+            height: 4000,
+            max: (5000, 5000),
+        },
         Unreadable(Problem::Empty),
         PassedOver(Skip::BrokenLink),
         NotAPicture,
@@ -470,6 +491,10 @@ fn rules_samples() -> Vec<Box<dyn Message>> {
         RulesWhy::UnknownFormat("webp2".into()),
         RulesWhy::Upload,
         RulesWhy::OutOfRange,
+        RulesWhy::UnknownApplicant("x".into()),
+        RulesWhy::BadApplicant("x".into()),
+        RulesWhy::EmptyRequirement,
+        RulesWhy::BadPortal("x".into()),
     ];
     for (i, why) in whys.into_iter().enumerate() {
         all.push(Box::new(why.clone()));
@@ -488,6 +513,10 @@ fn rules_samples() -> Vec<Box<dyn Message>> {
     all.push(Box::new(RulesError::Read {
         path: p(),
         source: io(),
+    }));
+    all.push(Box::new(RulesError::UnknownPortal {
+        given: "azure".into(),
+        known: vec!["aliyun".into(), "tencent".into()],
     }));
     let sheets = [
         SheetError::Read {
@@ -520,7 +549,8 @@ fn rules_samples() -> Vec<Box<dyn Message>> {
         CellError::Date(DateError::NotADate("x".into())),
         CellError::Date(DateError::NotAnExpiry("x".into())),
         CellError::Province(ProvinceError("火星".into())),
-        CellError::UnknownNeed("护照".into()),
+        CellError::UnknownNeed("签证".into()),
+        CellError::UnknownApplicant("外星人".into()),
     ];
     for why in cells {
         all.push(Box::new(why.clone()));
@@ -815,9 +845,10 @@ fn english_keeps_the_sentences_reports_had() {
     assert_eq!(
         english(&Finding::BadExtension {
             extension: None,
-            suggested: "jpg"
+            suggested: "jpg".into(),
+            accepted: ".jpg, .jpeg, .png, .gif".into(),
         }),
-        "the name without an extension is not accepted: the portal takes .jpg, .jpeg, .png and .gif files; rename it to .jpg"
+        "the name without an extension is not accepted: the portal takes .jpg, .jpeg, .png, .gif files; rename it to .jpg"
     );
     assert_eq!(
         english(&Reason {
@@ -828,6 +859,14 @@ fn english_keeps_the_sentences_reports_had() {
             }
         }),
         "page 2: too small: 1.0 kB is under the minimum of 204.8 kB (204800 bytes); scanfit convert re-encodes it into the band"
+    );
+    // One byte under the floor rounds to the floor: the words give both exact counts.
+    assert_eq!(
+        english(&Finding::TooSmall {
+            bytes: 204_799,
+            min: 204_800
+        }),
+        "too small: 204799 bytes is under the minimum of 204800 bytes (204.8 kB); scanfit convert re-encodes it into the band"
     );
     assert_eq!(
         english(&Warning::InPiece {

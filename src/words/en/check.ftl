@@ -5,13 +5,21 @@ finding-renamed = renamed: the bytes are { $real }, but the name says { $claimed
         [none] {""}
        *[other] ; name it .{ $extension }, or convert it with scanfit convert
     }
-finding-not_accepted = { $format } is not accepted (only JPEG, PNG and GIF are): scanfit convert makes one
+finding-not_accepted = { $format } is not accepted (only { $accepted } are): scanfit convert makes one
 finding-bad_extension = the name { $extension ->
         [none] without an extension
        *[other] ending in .{ $extension }
-    } is not accepted: the portal takes .jpg, .jpeg, .png and .gif files; rename it to .{ $suggested }
-finding-too_small = too small: { $size } is under the minimum of { $min_size } ({ $min } bytes); scanfit convert re-encodes it into the band
-finding-too_large = too large: { $size } is over the maximum of { $max_size } ({ $max } bytes); scanfit convert re-encodes it into the band
+    } is not accepted: the portal takes { $accepted } files; rename it to .{ $suggested }
+finding-too_small = too small: { $exact ->
+        [1] { $bytes } bytes is under the minimum of { $min } bytes ({ $size })
+       *[other] { $size } is under the minimum of { $min_size } ({ $min } bytes)
+    }; scanfit convert re-encodes it into the band
+finding-too_large = too large: { $exact ->
+        [1] { $bytes } bytes is over the maximum of { $max } bytes ({ $size })
+       *[other] { $size } is over the maximum of { $max_size } ({ $max } bytes)
+    }; scanfit convert re-encodes it into the band
+finding-too_few_pixels = too few pixels: { $width } × { $height } px is under the upload form's minimum of { $long } × { $short } px; scan or photograph it at a higher resolution
+finding-too_many_pixels = too many pixels: { $width } × { $height } px is over the upload form's maximum of { $long } × { $short } px
 finding-unreadable = unreadable: { $problem }
 finding-passed_over = passed over: { $why }
 finding-not_a_picture = { skip-not_a_picture }

@@ -91,6 +91,9 @@ cli-wrote_sets = wrote { $path } ({ $sets } combined { $sets ->
 
 ## scanfit rules.
 cli-rules-guide = { $title }, version { $version }
+cli-rules-portal = Provider: { $portal } (--portal: { $portals })
+cli-rules-pixels = Pixels: at least { $min }, at most { $max } (long × short edge, either orientation)
+cli-rules-source = {"  "}{ $what }: { $source }
 cli-rules-upload = Upload: { $formats }; { $min_size } to { $max_size } ({ $min } to { $max } bytes)
 cli-rules-picture = Picture: { $colour ->
         [yes] a colour photo or colour scan of the original

@@ -71,6 +71,8 @@ help-write_sets = Write a `stitch --sets` file that combines every auxiliary doc
 
 ## check and rules.
 help-rules = Follow the rules in FILE (TOML, as `scanfit rules --toml` prints them) instead of the built-in ones
+help-portal = The provider whose published upload limits apply (formats, size band, pixel bounds): aliyun (the default, this guide), tencent, huawei or volcengine, or any the rules file lists
+value-provider = PROVIDER
 
 ## rules.
 help-rules-json = Print the rules as one JSON object

@@ -68,6 +68,20 @@ rule-kind_missing =
     This folder has no { $kind }, which the filing needs. Add it.
 rule-identity_missing =
     The filing needs an identity document ({ $kinds }), and this folder has none. Add one.
+rule-requirement_missing =
+    This folder has no { $kinds }, which { $applicant ->
+        [none] the filing
+       *[other] the filing of a { $applicant }
+    }{ $province ->
+        [none] {""}
+       *[other] {" "}in { $province }
+    } needs{ $because ->
+        [shared_id] {" "}when the same person's ID number ({ $id }) is also in other filings ({ $others })
+        [business_words] {" "}when the applicant's name or business scope contains “{ $word }”
+        [not_legal_rep] {" "}when the person in charge or the website manager is not the legal representative
+        [name_changed] {" "}after a change of name (formerly { $former })
+       *[always] {""}
+    }. Add it.
 rule-manifest_file_missing =
     Row { $row } of the manifest lists { $file }, which is not among the pictures checked. Check the path (relative to the manifest's folder).
 
@@ -99,12 +113,18 @@ rules-exception_twice = { $province } already has an exception for '{ $kind }'
 rules-unknown_format = [upload] lists '{ $format }', which is not a picture format scanfit knows
 rules-upload = [upload] needs formats, and min_bytes below max_bytes
 rules-out_of_range = picture.min_sharpness must be 0 or more, and warn_days at most 366
+rules-unknown_applicant = the applicant type { $id } is not listed under [[applicant]]
+rules-bad_applicant = the applicant type { $id } is listed twice, or its id is not lower-case letters, digits and _
+rules-empty_requirement = a requirement needs at least one kind (and a business_words one its words)
+rules-bad_portal = the provider '{ $id }' in [[portal_limits]] must be lower-case letters, digits and _, listed once and not the [upload] portal; a portal setting must name a listed provider
+rules-unknown_portal = { $given } is not a provider the rules list; use one of { $known }
 
 ## A manifest that cannot be used (family "manifest").
 manifest-no_header = { $path }: the first row must name the columns, at least "file" (also: kind, issued, valid_until, province, needs; or 文件, 类型, 办理日, 有效期至, 省份, 需要)
 manifest-cell = { $path }, row { $row }, column { $letter } ({ $column }): { $why }
 manifest-duplicate = { $path }, row { $row }: { $file } is already listed in row { $first }
 manifest-unknown_need = '{ $word }' is not a kind scanfit knows; use a kind's name (授权书, 域名证书...) or "identity" (证件)
+manifest-unknown_applicant = '{ $word }' is not an applicant type the rules list; use one of the portal's (个人, 企业, 事业单位, 政府机关, 社会团体...)
 
 ## Dates, lengths and provinces that cannot be read.
 date-not_a_date = '{ $text }' is not a date; write it as 2026-07-01, 2026/7/1, 2026.7.1 or 2026年7月1日
@@ -118,3 +138,6 @@ sheet-not_text = { $path }: not a text file (neither UTF-8, UTF-16 nor GBK/GB180
 sheet-csv = { $path }, line { $line }: { $why }
 sheet-unclosed_quote = a quote is not closed; quote the whole cell and double any quote inside it ("a ""b"" c")
 sheet-unreadable_row = the row cannot be read as CSV
+
+# Alternatives joined: "工作证明或授权书".
+list-or = {" or "}

@@ -5,13 +5,21 @@ finding-renamed = 后缀与实际格式不符：文件实际是 { $real }，文�
         [none] {""}
        *[other] ；请勿直接更改后缀：可把后缀改回 .{ $extension }，或用 scanfit convert 另存为所需格式
     }
-finding-not_accepted = 不接受 { $format } 格式（只接受 JPEG、PNG 和 GIF）：请用 scanfit convert 转换
+finding-not_accepted = 不接受 { $format } 格式（只接受 { $accepted }）：请用 scanfit convert 转换
 finding-bad_extension = { $extension ->
         [none] 文件名没有后缀
        *[other] 后缀 .{ $extension } 不被接受
-    }：备案系统只接受后缀为 .jpg、.jpeg、.png 和 .gif 的文件；请把后缀改为 .{ $suggested }
-finding-too_small = 文件太小：{ $size } 低于下限 { $min_size }（{ $min } 字节）；scanfit convert 会把它重新编码到规定的大小范围内
-finding-too_large = 文件太大：{ $size } 超过上限 { $max_size }（{ $max } 字节）；scanfit convert 会把它重新编码到规定的大小范围内
+    }：备案系统只接受后缀为 { $accepted } 的文件；请把后缀改为 .{ $suggested }
+finding-too_small = 文件太小：{ $exact ->
+        [1] { $bytes } 字节低于下限 { $min } 字节（{ $size }）
+       *[other] { $size } 低于下限 { $min_size }（{ $min } 字节）
+    }；scanfit convert 会把它重新编码到规定的大小范围内
+finding-too_large = 文件太大：{ $exact ->
+        [1] { $bytes } 字节超过上限 { $max } 字节（{ $size }）
+       *[other] { $size } 超过上限 { $max_size }（{ $max } 字节）
+    }；scanfit convert 会把它重新编码到规定的大小范围内
+finding-too_few_pixels = 像素太少：{ $width } × { $height } 像素，低于上传系统要求的最小 { $long } × { $short } 像素；请用更高的分辨率重新扫描或拍照
+finding-too_many_pixels = 像素太多：{ $width } × { $height } 像素，超过上传系统允许的最大 { $long } × { $short } 像素
 finding-unreadable = 无法读取：{ $problem }
 finding-passed_over = 已跳过：{ $why }
 finding-not_a_picture = { skip-not_a_picture }

@@ -86,6 +86,9 @@ cli-wrote_sets = 已写入拼图清单 { $path }（{ $sets } 张拼图）；生�
 
 ## scanfit rules：依据的指南、上传和图片要求，再是资料类型表和各省例外表。
 cli-rules-guide = { $title }，版本 { $version }
+cli-rules-portal = 服务商：{ $portal }（--portal 可选：{ $portals }）
+cli-rules-pixels = 像素：不少于 { $min }，不多于 { $max }（长边×短边，横竖均可）
+cli-rules-source = {"  "}{ $what }：{ $source }
 cli-rules-upload = 上传：{ $formats }；大小 { $min_size }~{ $max_size }（{ $min }~{ $max } 字节）
 cli-rules-picture = 图片：{ $colour ->
         [yes] 原件的彩色拍照或彩色扫描

@@ -68,6 +68,8 @@ help-write_sets = 写出一份 stitch --sets 拼图清单：把每份单独的�
 
 ## check 和 rules。
 help-rules = 按这个规则文件核对（TOML 格式，即 scanfit rules --toml 显示的内容），代替内置规则
+help-portal = 按哪家服务商公布的上传要求核对（格式、大小范围、像素范围）：阿里云（默认，即本指南）、腾讯云、华为云、火山引擎，或规则文件中列出的其他服务商；可选的服务商代号见 scanfit rules
+value-provider = 服务商
 
 ## rules。
 help-rules-json = 以一个 JSON 对象显示规则

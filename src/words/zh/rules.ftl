@@ -58,6 +58,20 @@ rule-kind_missing =
     备案需要{ $kind }，此文件夹中没有。请补充该资料。
 rule-identity_missing =
     备案需要证件（{ $kinds }），此文件夹中没有。请补充证件图片。
+rule-requirement_missing =
+    { $province ->
+        [none] {""}
+       *[other] { $province }
+    }{ $applicant ->
+        [none] {""}
+       *[other] { $applicant }
+    }备案{ $because ->
+        [shared_id] 中同一负责人证件号码（{ $id }）还出现在其他备案（{ $others }）中，需提供
+        [business_words] 中主体名称或经营范围含有“{ $word }”，需提供
+        [not_legal_rep] 中主体负责人或网站负责人不是法定代表人，需提供
+        [name_changed] 中主体名称已变更（原名称：{ $former }），需提供
+       *[always] 需提供
+    }{ $kinds }，此文件夹中没有。请补充该资料。
 rule-manifest_file_missing =
     资料清单第 { $row } 行的 { $file } 不在本次检查的图片中。请核对路径（相对于资料清单所在文件夹）。
 
@@ -83,12 +97,18 @@ rules-exception_twice = { $province }已有“{ $kind }”的例外规定
 rules-unknown_format = [upload] 中的“{ $format }”不是 scanfit 认识的图片格式
 rules-upload = [upload] 需要 formats，且 min_bytes 小于 max_bytes
 rules-out_of_range = picture.min_sharpness 不能为负数，warn_days 不能超过 366
+rules-unknown_applicant = 主体类型 { $id } 不在 [[applicant]] 中
+rules-bad_applicant = 主体类型 { $id } 重复，或其 id 不是小写字母、数字和 _
+rules-empty_requirement = 每条要求至少需要一种资料（business_words 条件还需要关键词）
+rules-bad_portal = [[portal_limits]] 中的服务商 { $id } 必须由小写字母、数字和 _ 组成，只能列出一次，且不能与 [upload] 的服务商相同；portal 必须是已列出的服务商
+rules-unknown_portal = { $given } 不是规则中列出的服务商；请使用 { $known } 之一
 
 ## 无法使用的资料清单（family "manifest"）。
 manifest-no_header = { $path }：第一行须为列名，至少包括“文件”（另可有：类型、办理日、有效期至、省份、需要；或 file, kind, issued, valid_until, province, needs）
 manifest-cell = { $path }，第 { $row } 行，{ $letter } 列（{ $column }）：{ $why }
 manifest-duplicate = { $path }，第 { $row } 行：{ $file } 已在第 { $first } 行列出
 manifest-unknown_need = “{ $word }”不是 scanfit 认识的资料类型；请填写类型名称（授权书、域名证书……）或“证件”
+manifest-unknown_applicant = “{ $word }”不是规则中列出的主体类型；请填写备案系统的主体类型（个人、企业、事业单位、政府机关、社会团体……）
 
 ## 无法读取的日期、期限与省份。
 date-not_a_date = “{ $text }”不是日期；请写成 2026-07-01、2026/7/1、2026.7.1 或 2026年7月1日
@@ -102,3 +122,6 @@ sheet-not_text = { $path }：不是文本文件（不是 UTF-8、UTF-16，也不
 sheet-csv = { $path }，第 { $line } 行：{ $why }
 sheet-unclosed_quote = 引号未闭合；请用引号括住整个单元格，单元格内的引号写两次（"a ""b"" c"）
 sheet-unreadable_row = 此行无法按 CSV 读取
+
+# 几种资料任选其一时的连接词：“工作证明或授权书”。
+list-or = 或
