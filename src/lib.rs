@@ -28,6 +28,7 @@
 pub mod batch;
 pub mod check;
 pub mod decode;
+pub mod document;
 pub mod encode;
 pub mod error;
 pub mod fit;
