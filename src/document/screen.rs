@@ -186,9 +186,17 @@ mod tests {
             Rgb([on(0.0), on(0.33), on(0.66)])
         });
         assert!(peak(&DynamicImage::ImageRgb8(grid)) >= PEAK_THRESHOLD);
+        // A photo's smooth shading under sensor noise (xorshift).
+        let mut state = 0x2545_f491_u32;
         let smooth = RgbImage::from_fn(512, 512, |x, y| {
-            let n = ((x * 7919 + y * 104_729).wrapping_mul(2_654_435_761) >> 29) as u8;
-            Rgb([(x / 3) as u8 + n, (y / 3) as u8, 128 + n])
+            let mut noise = || {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state >> 29) as f32
+            };
+            let v = |base: f32, n: f32| (base + n).round() as u8;
+            Rgb([v(x as f32 * 0.3 + 40.0, noise()), v(y as f32 * 0.3 + 40.0, noise()), v(128.0, noise())])
         });
         let p = peak(&DynamicImage::ImageRgb8(smooth));
         assert!(p < PEAK_THRESHOLD, "{p}");
