@@ -11,7 +11,8 @@
 //! all, without which nothing is said (a landscape, a full-page scan).
 //!
 //! The frame cuts the document when a found edge runs into the frame's edge where no
-//! edge closes it, or where the corner the two edges make lies outside the picture.
+//! edge closes it: no edge found on that side, their corner outside the picture, or the
+//! edge running on past the corner (then the line on that side is another object's).
 
 use super::preview::Preview;
 
@@ -23,6 +24,10 @@ pub const MIN_RUN: f32 = 0.2;
 const TOUCH: f32 = 0.03;
 /// Tolerance for a run reaching a corner (fraction of the side).
 const CORNER_REACH: f32 = 0.06;
+/// How far past the corner with a found edge a run must go to show the document
+/// continues (fraction of the side): text lines and ornaments along a scanned page reach
+/// a little past its corners.
+const PAST_CORNER: f32 = 0.2;
 
 /// The document's outline in the examined picture's pixels.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -38,6 +43,18 @@ pub enum Outline {
 }
 
 impl Outline {
+    /// Whether the document fills the frame or lies exactly square in it, as in a render
+    /// or a screenshot (a photographed document is never aligned to the pixel).
+    pub fn is_upright_frame(&self) -> bool {
+        match self {
+            Outline::Frame => true,
+            Outline::Quad([tl, tr, br, bl]) => {
+                let near = |a: f32, b: f32| (a - b).abs() <= 2.0;
+                near(tl[1], tr[1]) && near(bl[1], br[1]) && near(tl[0], bl[0]) && near(tr[0], br[0])
+            }
+        }
+    }
+
     /// The corners, for a found document.
     pub fn corners(&self) -> Option<[[f32; 2]; 4]> {
         match self {
@@ -65,12 +82,6 @@ struct Edge {
     /// The run of the line that steps, along the line.
     run: (f32, f32),
     len: f32,
-}
-
-impl Edge {
-    fn across_at(&self, t: f32) -> f32 {
-        self.a0 + (self.a1 - self.a0) * t / (self.len - 1.0).max(1.0)
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -156,7 +167,17 @@ pub fn find(p: &Preview) -> Found {
                 .copied()
                 .find(|&(a, b)| (a, b) == (s, q) || (a, b) == (q, s))
                 .expect("every side meets its neighbours");
-            if edges[q].is_none() || !inside(corner(pair)) {
+            // The edge on `q` closes the document only where this edge ends at their
+            // corner; an edge that runs on past it to the frame belongs to a document
+            // that continues (the line on `q` is another object's).
+            let c = corner(pair);
+            let t = along(s, c);
+            let past = if q == 3 || q == 0 {
+                t - e.run.0
+            } else {
+                e.run.1 - t
+            };
+            if edges[q].is_none() || !inside(c) || past > PAST_CORNER * e.len {
                 cut = true;
             }
         }

@@ -3,7 +3,10 @@
 //!
 //! Photos and scans have noise everywhere except where they clip (paper driven to pure
 //! white, shadows to pure black), so only flat blocks of a colour between the clipping
-//! ends count. A JPEG keeps such a block flat: a flat 8×8 block is its DC term alone.
+//! ends count. A JPEG keeps such a block flat: a flat 8×8 block is its DC term alone. A
+//! strongly compressed photo has flat blocks too (its quantiser drops faint noise), but
+//! light changes from block to block: only a flat block whose right-hand neighbour is
+//! flat in exactly the same colour counts.
 
 use image::DynamicImage;
 
@@ -17,7 +20,8 @@ pub const RENDERED_MIN: f32 = 0.05;
 /// Flat, noiseless areas of a picture.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Flatness {
-    /// Fraction of blocks of one exact colour, not white or black.
+    /// Fraction of blocks of one exact colour, not white or black, whose right-hand
+    /// neighbour has exactly that colour too.
     pub flat_mid: f32,
     /// Fraction of blocks of one exact colour, any colour.
     pub flat: f32,
@@ -44,23 +48,29 @@ pub fn measure(img: &DynamicImage) -> Flatness {
         }
     };
     let (bw, bh) = (w / BLOCK, h / BLOCK);
-    if bw == 0 || bh == 0 {
+    if bw < 2 || bh == 0 {
         return Flatness::default();
     }
     let stride = ((bw * bh) as f64 / MAX_BLOCKS as f64).sqrt().ceil().max(1.0) as usize;
     let (mut total, mut flat, mut flat_mid) = (0usize, 0usize, 0usize);
-    for by in (0..bh).step_by(stride) {
-        for bx in (0..bw).step_by(stride) {
-            total += 1;
-            let first = &s[(by * BLOCK * w + bx * BLOCK) * ch..][..ch];
-            let same = (0..BLOCK).all(|y| {
+    let n = ch.min(3);
+    // The block's one colour, if it has one.
+    let flat_colour = |bx: usize, by: usize| -> Option<&[u8]> {
+        let first = &s[(by * BLOCK * w + bx * BLOCK) * ch..][..n];
+        (0..BLOCK)
+            .all(|y| {
                 let row = &s[((by * BLOCK + y) * w + bx * BLOCK) * ch..][..BLOCK * ch];
-                row.chunks_exact(ch).all(|p| p[..ch.min(3)] == first[..ch.min(3)])
-            });
-            if same {
+                row.chunks_exact(ch).all(|p| &p[..n] == first)
+            })
+            .then_some(first)
+    };
+    for by in (0..bh).step_by(stride) {
+        for bx in (0..bw - 1).step_by(stride) {
+            total += 1;
+            if let Some(c) = flat_colour(bx, by) {
                 flat += 1;
-                let c = &first[..ch.min(3)];
-                if !(c.iter().all(|&v| v >= 248) || c.iter().all(|&v| v <= 8)) {
+                let clipped = c.iter().all(|&v| v >= 248) || c.iter().all(|&v| v <= 8);
+                if !clipped && flat_colour(bx + 1, by) == Some(c) {
                     flat_mid += 1;
                 }
             }
