@@ -114,7 +114,14 @@ fn glyph(img: &mut RgbImage, rng: &mut Rng, x: i32, y: i32, s: i32, c: [u8; 3]) 
             1 => rect(img, x + a, y + b, x + a + t, y + (b + l).min(s), c),
             _ => {
                 for k in 0..l {
-                    rect(img, x + b + k, y + a + k / 2, x + b + k + t, y + a + k / 2 + t, c);
+                    rect(
+                        img,
+                        x + b + k,
+                        y + a + k / 2,
+                        x + b + k + t,
+                        y + a + k / 2 + t,
+                        c,
+                    );
                 }
             }
         }
@@ -135,11 +142,25 @@ fn seal(img: &mut RgbImage, rng: &mut Rng, cx: f32, cy: f32, r: f32) {
     let red = [205, 35, 40];
     ring(img, cx, cy, r, r / 10.0, red);
     // The star and the curved name, as strokes.
-    rect(img, (cx - r / 5.0) as i32, (cy - r / 5.0) as i32, (cx + r / 5.0) as i32, (cy + r / 5.0) as i32, red);
+    rect(
+        img,
+        (cx - r / 5.0) as i32,
+        (cy - r / 5.0) as i32,
+        (cx + r / 5.0) as i32,
+        (cy + r / 5.0) as i32,
+        red,
+    );
     for i in 0..10 {
         let a = std::f32::consts::PI * (1.15 + 0.07 * i as f32);
         let (gx, gy) = (cx + 0.7 * r * a.cos(), cy + 0.7 * r * a.sin());
-        glyph(img, rng, gx as i32 - (r / 8.0) as i32, gy as i32 - (r / 8.0) as i32, (r / 4.0) as i32, red);
+        glyph(
+            img,
+            rng,
+            gx as i32 - (r / 8.0) as i32,
+            gy as i32 - (r / 8.0) as i32,
+            (r / 4.0) as i32,
+            red,
+        );
     }
 }
 
@@ -202,7 +223,14 @@ fn licence(rng: &mut Rng) -> RgbImage {
     for i in 0..9 {
         for j in 0..9 {
             if rng.below(2) == 0 {
-                rect(&mut img, 1000 + i * 12, 130 + j * 12, 1012 + i * 12, 142 + j * 12, ink);
+                rect(
+                    &mut img,
+                    1000 + i * 12,
+                    130 + j * 12,
+                    1012 + i * 12,
+                    142 + j * 12,
+                    ink,
+                );
             }
         }
     }
@@ -242,7 +270,11 @@ fn render(doc: Doc, rng: &mut Rng) -> RgbImage {
 fn photocopy(doc: &RgbImage, is_card: bool, rng: &mut Rng) -> RgbImage {
     let paper = rng.range(215.0, 245.0);
     let gamma = rng.range(1.2, 1.8);
-    let (mx, my) = if is_card { (doc.width() / 5, doc.height() / 3) } else { (0, 0) };
+    let (mx, my) = if is_card {
+        (doc.width() / 5, doc.height() / 3)
+    } else {
+        (0, 0)
+    };
     let (w, h) = (doc.width() + 2 * mx, doc.height() + 2 * my);
     RgbImage::from_fn(w, h, |x, y| {
         let l = if x >= mx && y >= my && x < mx + doc.width() && y < my + doc.height() {
@@ -271,7 +303,9 @@ fn homography(q: [[f32; 2]; 4]) -> [f64; 9] {
         a[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v];
     }
     for c in 0..8 {
-        let p = (c..8).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs())).unwrap();
+        let p = (c..8)
+            .max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))
+            .unwrap();
         a.swap(c, p);
         for r in 0..8 {
             if r != c {
@@ -306,7 +340,10 @@ fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     let (w, h) = (img.width() as i32, img.height() as i32);
     let (x0, y0) = (x.floor() as i32, y.floor() as i32);
     let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-    let at = |xx: i32, yy: i32| img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32).0;
+    let at = |xx: i32, yy: i32| {
+        img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32)
+            .0
+    };
     let mut out = [0f32; 3];
     for (c, o) in out.iter_mut().enumerate() {
         let v = |xx, yy| f32::from(at(xx, yy)[c]);
@@ -350,7 +387,10 @@ fn placement(rng: &mut Rng, w: f32, h: f32, aspect: f32, cut: bool) -> [[f32; 2]
             dh = h * rng.range(0.6, 0.85);
             dw = dh * aspect;
         }
-        let (cx, cy) = (w / 2.0 + rng.range(-0.08, 0.08) * w, h / 2.0 + rng.range(-0.08, 0.08) * h);
+        let (cx, cy) = (
+            w / 2.0 + rng.range(-0.08, 0.08) * w,
+            h / 2.0 + rng.range(-0.08, 0.08) * h,
+        );
         let ang = rng.range(-0.15, 0.15);
         let (ca, sa) = (ang.cos(), ang.sin());
         let mut q = [[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]].map(|[u, v]| {
@@ -389,12 +429,15 @@ fn placement(rng: &mut Rng, w: f32, h: f32, aspect: f32, cut: bool) -> [[f32; 2]
             .iter()
             .filter(|c| c[0] < 0.0 || c[1] < 0.0 || c[0] > w || c[1] > h)
             .count();
-        let margin = q.iter().all(|c| {
-            c[0] > 0.03 * w && c[1] > 0.03 * h && c[0] < 0.97 * w && c[1] < 0.97 * h
-        });
+        let margin = q
+            .iter()
+            .all(|c| c[0] > 0.03 * w && c[1] > 0.03 * h && c[0] < 0.97 * w && c[1] < 0.97 * h);
         // The document must stay mostly in the picture when cut.
         let centre_in = {
-            let (mx, my) = (q.iter().map(|c| c[0]).sum::<f32>() / 4.0, q.iter().map(|c| c[1]).sum::<f32>() / 4.0);
+            let (mx, my) = (
+                q.iter().map(|c| c[0]).sum::<f32>() / 4.0,
+                q.iter().map(|c| c[1]).sum::<f32>() / 4.0,
+            );
             mx > 0.0 && my > 0.0 && mx < w && my < h
         };
         if (cut && out > 0 && centre_in) || (!cut && margin) {
@@ -410,7 +453,11 @@ fn photograph(doc: &RgbImage, q: [[f32; 2]; 4], rng: &mut Rng, screen: Option<f3
     let bg = desk(rng, w, h);
     let inv = invert(homography(q));
     let warm = rng.below(2) == 0;
-    let light: [f32; 3] = if warm { [1.06, 1.0, 0.86] } else { [1.0, 1.0, 1.0] };
+    let light: [f32; 3] = if warm {
+        [1.06, 1.0, 0.86]
+    } else {
+        [1.0, 1.0, 1.0]
+    };
     let lx = rng.range(-0.25, 0.25);
     let ss = if screen.is_some() { 3 } else { 1 };
     let (dw, dh) = (doc.width() as f32, doc.height() as f32);
@@ -450,7 +497,11 @@ fn photograph(doc: &RgbImage, q: [[f32; 2]; 4], rng: &mut Rng, screen: Option<f3
             let n = (ss * ss) as f32;
             let b = bg.get_pixel(x, y).0.map(f32::from);
             let cover = hits as f32 / n;
-            let bgc = if screen.is_some() { [18.0, 18.0, 20.0] } else { b };
+            let bgc = if screen.is_some() {
+                [18.0, 18.0, 20.0]
+            } else {
+                b
+            };
             let g = 0.85 + lx * (x as f32 / w as f32 - 0.5) + 0.1 * (1.0 - y as f32 / h as f32);
             let mut p = [0f32; 3];
             for c in 0..3 {
@@ -479,7 +530,12 @@ fn blur(img: &RgbImage, r: i32) -> RgbImage {
         let mut n = 0;
         for dy in -r..=r {
             for dx in -r..=r {
-                let p = img.get_pixel((x as i32 + dx).clamp(0, w - 1) as u32, (y as i32 + dy).clamp(0, h - 1) as u32).0;
+                let p = img
+                    .get_pixel(
+                        (x as i32 + dx).clamp(0, w - 1) as u32,
+                        (y as i32 + dy).clamp(0, h - 1) as u32,
+                    )
+                    .0;
                 for c in 0..3 {
                     s[c] += u32::from(p[c]);
                 }
@@ -522,7 +578,12 @@ impl Tally {
         let r = f64::from(self.tp) / f64::from((self.tp + self.fn_).max(1));
         println!(
             "| {name} | {} | {} | {} | {} | {:.1} % | {:.1} % |",
-            self.tp, self.fp, self.fn_, self.tn, 100.0 * p, 100.0 * r
+            self.tp,
+            self.fp,
+            self.fn_,
+            self.tn,
+            100.0 * p,
+            100.0 * r
         );
     }
 }
@@ -553,7 +614,9 @@ fn real_pictures(dirs: &[PathBuf]) -> Vec<PathBuf> {
 fn decode(path: &Path) -> Option<DynamicImage> {
     let bytes = std::fs::read(path).ok()?;
     let format = scanfit::sniff::sniff(&bytes)?;
-    let limits = scanfit::decode::DecodeLimits { max_pixels: 100_000_000 };
+    let limits = scanfit::decode::DecodeLimits {
+        max_pixels: 100_000_000,
+    };
     let mut pictures = scanfit::decode::decode_all(&bytes, format, limits).ok()?;
     pictures.next()?.decoded.ok().map(|d| d.image)
 }
@@ -583,7 +646,13 @@ fn main() {
     let mut cut_inside = (0u32, 0u32);
     let mut rng = Rng(seed);
     println!("rendered set (seed {seed}, {per} per document kind and case):");
-    for case in [Case::Inside, Case::Cut, Case::CopyInside, Case::Screen, Case::Render] {
+    for case in [
+        Case::Inside,
+        Case::Cut,
+        Case::CopyInside,
+        Case::Screen,
+        Case::Render,
+    ] {
         for doc in [Doc::Card, Doc::Licence, Doc::Letter] {
             for n in 0..per {
                 let original = render(doc, &mut rng);
@@ -621,7 +690,8 @@ fn main() {
                 };
                 if let Some(d) = &save {
                     if n < 2 {
-                        img.save(d.join(format!("{case:?}-{doc:?}-{n}.png").to_lowercase())).expect("save");
+                        img.save(d.join(format!("{case:?}-{doc:?}-{n}.png").to_lowercase()))
+                            .expect("save");
                     }
                 }
                 let dyn_img = DynamicImage::ImageRgb8(img);
@@ -676,12 +746,19 @@ fn main() {
     );
     // Real pictures: every finding is a false alarm (kind unknown; electronic_copy as if
     // each were a certificate, the worst case).
-    println!("\nreal pictures ({}):", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
+    println!(
+        "\nreal pictures ({}):",
+        dirs.iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let mut counts = [0u32; 4];
     let mut total = 0u32;
     for path in real_pictures(&dirs) {
         let picture = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            ["jpg", "jpeg", "png", "gif", "tif", "tiff", "webp", "bmp"].contains(&e.to_ascii_lowercase().as_str())
+            ["jpg", "jpeg", "png", "gif", "tif", "tiff", "webp", "bmp"]
+                .contains(&e.to_ascii_lowercase().as_str())
         });
         if !picture {
             continue;
@@ -693,7 +770,10 @@ fn main() {
         total += 1;
         let ex = examine(&img);
         let mut found = ex.findings(KindClass::Unknown);
-        if ex.findings(KindClass::Certificate).contains(&ContentFinding::ElectronicCopy) {
+        if ex
+            .findings(KindClass::Certificate)
+            .contains(&ContentFinding::ElectronicCopy)
+        {
             found.push(ContentFinding::ElectronicCopy);
         }
         for (i, f) in ContentFinding::ALL.iter().enumerate() {
@@ -702,7 +782,13 @@ fn main() {
             }
         }
         if std::env::var_os("CONTENT_EVAL_DEBUG").is_some() {
-            println!("  {}: screen {:.1} flat {:?} colour {:?}", path.display(), ex.screen_peak, ex.flat, ex.colour);
+            println!(
+                "  {}: screen {:.1} flat {:?} colour {:?}",
+                path.display(),
+                ex.screen_peak,
+                ex.flat,
+                ex.colour
+            );
         }
         if !found.is_empty() {
             let codes: Vec<&str> = found.iter().map(|f| f.code()).collect();

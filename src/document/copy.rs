@@ -3,11 +3,11 @@
 //!
 //! Inside the found outline (shrunk toward its centre, so the edge and the desk stay
 //! out), the paper's own colour sets the white balance; a pixel is chromatic when its
-//! balanced channels differ by more than [`CHROMA_MIN`]. A certificate (an ID card, a
-//! licence) has printed colour and a red seal, so a neutral one is a copy. A letter may
-//! legitimately be black text on white: for kinds that are not certificates the copy also
-//! needs the grey, smooth mid-tones a copied picture or tint leaves ([`MID_SMOOTH_MIN`]),
-//! which text on paper does not.
+//! balanced channels differ by more than [`CHROMA_MIN`]. A neutral document is a copy
+//! when it also shows the grey, smooth mid-tones a copied picture or tint leaves, which
+//! text on paper does not: a letter may legitimately be black text on white. A
+//! certificate (an ID card, a licence) has printed colour and a red seal, so it needs
+//! fewer of them ([`CERTIFICATE_MID_SMOOTH_MIN`] against [`MID_SMOOTH_MIN`]).
 
 use super::preview::Preview;
 use super::KindClass;
@@ -18,6 +18,10 @@ pub const CHROMA_MIN: f32 = 28.0;
 pub const NEUTRAL_MAX: f32 = 0.01;
 /// Fraction of smooth mid-tone pixels that marks a copied picture rather than text.
 pub const MID_SMOOTH_MIN: f32 = 0.12;
+/// The same for a certificate, whose original has printed colour: a neutral one needs
+/// less to be a copy, but not nothing (a real scan of a near-neutral page named as a
+/// licence has about 0.02).
+pub const CERTIFICATE_MID_SMOOTH_MIN: f32 = 0.05;
 
 /// The colour of the document inside its outline.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -31,8 +35,12 @@ pub struct DocumentColour {
 impl DocumentColour {
     /// Whether a document of kind `kind` with this colour is a photocopy.
     pub fn is_copy(&self, kind: KindClass) -> bool {
-        self.chromatic < NEUTRAL_MAX
-            && (kind == KindClass::Certificate || self.mid_smooth >= MID_SMOOTH_MIN)
+        let min = if kind == KindClass::Certificate {
+            CERTIFICATE_MID_SMOOTH_MIN
+        } else {
+            MID_SMOOTH_MIN
+        };
+        self.chromatic < NEUTRAL_MAX && self.mid_smooth >= min
     }
 }
 
@@ -75,12 +83,14 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
     let (mut chromatic, mut mid) = (0usize, 0usize);
     for &i in &inside {
         let v = [0, 1, 2].map(|c| p.planes[c][i] * gain[c]);
-        let spread = v.iter().copied().fold(f32::MIN, f32::max) - v.iter().copied().fold(f32::MAX, f32::min);
+        let spread =
+            v.iter().copied().fold(f32::MIN, f32::max) - v.iter().copied().fold(f32::MAX, f32::min);
         if spread > CHROMA_MIN {
             chromatic += 1;
         }
         let l = p.luma(i);
-        let grad = (p.luma(i + 1) - p.luma(i - 1)).abs() + (p.luma(i + p.w) - p.luma(i - p.w)).abs();
+        let grad =
+            (p.luma(i + 1) - p.luma(i - 1)).abs() + (p.luma(i + p.w) - p.luma(i - p.w)).abs();
         if l > 0.25 * paper_luma && l < 0.8 * paper_luma && grad < 8.0 {
             mid += 1;
         }

@@ -101,7 +101,10 @@ impl Examined {
         }
         // The guide expects some documents as downloads (a domain certificate from the
         // registrar's console): only a certificate must not be a render.
-        if kind == KindClass::Certificate && self.flat.is_rendered() && self.outline.is_upright_frame() {
+        if kind == KindClass::Certificate
+            && self.flat.is_rendered()
+            && self.outline.is_upright_frame()
+        {
             out.push(ContentFinding::ElectronicCopy);
         }
         out

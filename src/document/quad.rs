@@ -156,7 +156,10 @@ pub fn find(p: &Preview) -> Found {
         let Some(e) = e else { continue };
         let ends = [
             (e.run.0 <= TOUCH * e.len, if s % 2 == 0 { 3 } else { 0 }),
-            (e.run.1 >= (1.0 - TOUCH) * e.len - 1.0, if s % 2 == 0 { 1 } else { 2 }),
+            (
+                e.run.1 >= (1.0 - TOUCH) * e.len - 1.0,
+                if s % 2 == 0 { 1 } else { 2 },
+            ),
         ];
         for (touches, q) in ends {
             if !touches {
@@ -222,15 +225,18 @@ impl Field {
     }
 
     fn new(len: usize, depth: usize, at: impl Fn(usize, usize, usize) -> f32) -> Field {
-        let mut step = [vec![0f32; len * depth], vec![0f32; len * depth], vec![0f32; len * depth]];
+        let mut step = [
+            vec![0f32; len * depth],
+            vec![0f32; len * depth],
+            vec![0f32; len * depth],
+        ];
         if depth >= 5 {
             for (c, plane) in step.iter_mut().enumerate() {
                 for a in 2..depth - 2 {
                     for t in 0..len {
-                        plane[a * len + t] = (at(c, t, a + 1) + at(c, t, a + 2)
-                            - at(c, t, a - 1)
-                            - at(c, t, a - 2))
-                            * 0.5;
+                        plane[a * len + t] =
+                            (at(c, t, a + 1) + at(c, t, a + 2) - at(c, t, a - 1) - at(c, t, a - 2))
+                                * 0.5;
                     }
                 }
             }
@@ -361,8 +367,14 @@ mod tests {
         let f = find(&Preview::of(&card(150, 100, 500, 350)));
         assert!(!f.cut);
         let c = f.outline.corners().expect("a quad");
-        for (got, want) in c.iter().zip([[150., 100.], [650., 100.], [650., 450.], [150., 450.]]) {
-            assert!((got[0] - want[0]).abs() < 12.0 && (got[1] - want[1]).abs() < 12.0, "{c:?}");
+        for (got, want) in c
+            .iter()
+            .zip([[150., 100.], [650., 100.], [650., 450.], [150., 450.]])
+        {
+            assert!(
+                (got[0] - want[0]).abs() < 12.0 && (got[1] - want[1]).abs() < 12.0,
+                "{c:?}"
+            );
         }
     }
 
@@ -374,11 +386,9 @@ mod tests {
 
     #[test]
     fn a_flat_picture_has_no_document() {
-        let f = find(&Preview::of(&DynamicImage::ImageRgb8(RgbImage::from_pixel(
-            400,
-            300,
-            Rgb([240, 240, 240]),
-        ))));
+        let f = find(&Preview::of(&DynamicImage::ImageRgb8(
+            RgbImage::from_pixel(400, 300, Rgb([240, 240, 240])),
+        )));
         assert_eq!(f.outline, Outline::Frame);
         assert!(!f.cut);
     }

@@ -51,7 +51,10 @@ pub fn measure(img: &DynamicImage) -> Flatness {
     if bw < 2 || bh == 0 {
         return Flatness::default();
     }
-    let stride = ((bw * bh) as f64 / MAX_BLOCKS as f64).sqrt().ceil().max(1.0) as usize;
+    let stride = ((bw * bh) as f64 / MAX_BLOCKS as f64)
+        .sqrt()
+        .ceil()
+        .max(1.0) as usize;
     let (mut total, mut flat, mut flat_mid) = (0usize, 0usize, 0usize);
     let n = ch.min(3);
     // The block's one colour, if it has one.

@@ -69,7 +69,11 @@ fn block_peak(rgb: &image::RgbImage, x0: usize, y0: usize) -> f32 {
         }
     }
     fft2(&mut re, &mut im);
-    let mag: Vec<f32> = re.iter().zip(&im).map(|(a, b)| (a * a + b * b).sqrt()).collect();
+    let mag: Vec<f32> = re
+        .iter()
+        .zip(&im)
+        .map(|(a, b)| (a * a + b * b).sqrt())
+        .collect();
     let freq = |i: usize| if i > N / 2 { N - i } else { i };
     let excluded = |u: usize, v: usize| {
         let (fu, fv) = (freq(u), freq(v));
@@ -186,7 +190,13 @@ mod tests {
         // Screen pixels 3.3 camera pixels wide, one stripe each of red, green, blue.
         let grid = RgbImage::from_fn(512, 512, |x, _| {
             let phase = (x as f32 / 3.3).fract();
-            let on = |lo: f32| if phase >= lo && phase < lo + 0.34 { 200 } else { 60 };
+            let on = |lo: f32| {
+                if phase >= lo && phase < lo + 0.34 {
+                    200
+                } else {
+                    60
+                }
+            };
             Rgb([on(0.0), on(0.33), on(0.66)])
         });
         assert!(peak(&DynamicImage::ImageRgb8(grid)) >= PEAK_THRESHOLD);
@@ -200,7 +210,11 @@ mod tests {
                 (state >> 29) as f32
             };
             let v = |base: f32, n: f32| (base + n).round() as u8;
-            Rgb([v(x as f32 * 0.3 + 40.0, noise()), v(y as f32 * 0.3 + 40.0, noise()), v(128.0, noise())])
+            Rgb([
+                v(x as f32 * 0.3 + 40.0, noise()),
+                v(y as f32 * 0.3 + 40.0, noise()),
+                v(128.0, noise()),
+            ])
         });
         let p = peak(&DynamicImage::ImageRgb8(smooth));
         assert!(p < PEAK_THRESHOLD, "{p}");

@@ -64,7 +64,14 @@ impl Message for Finding {
                 .text("threshold", threshold),
             LowResolution { long_edge, min } => w.num("long_edge", *long_edge).num("min", *min),
             Rule(f) => f.words(lang),
-            NotAPicture | Gps | NotSrgb | Cmyk | Animated | Grayscale | Bilevel | Content { .. } => w,
+            NotAPicture
+            | Gps
+            | NotSrgb
+            | Cmyk
+            | Animated
+            | Grayscale
+            | Bilevel
+            | Content { .. } => w,
         }
     }
 }
