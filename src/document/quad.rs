@@ -22,6 +22,8 @@ pub const MIN_STEP: f32 = 14.0;
 pub const MIN_RUN: f32 = 0.2;
 /// How close to the frame's edge a run must reach to run into it (fraction).
 const TOUCH: f32 = 0.03;
+/// Least area of a document, as a fraction of the picture.
+const MIN_AREA: f32 = 0.1;
 /// Tolerance for a run reaching a corner (fraction of the side).
 const CORNER_REACH: f32 = 0.06;
 /// How far past the corner with a found edge a run must go to show the document
@@ -143,7 +145,18 @@ pub fn find(p: &Preview) -> Found {
         let c = corner((s, q));
         edges[s].is_some() && edges[q].is_some() && inside(c) && reaches(s, c) && reaches(q, c)
     });
-    if !visible {
+    // A document covers a real part of the picture: two sides' searches meeting on one
+    // line (a single strong stripe) make no quadrilateral.
+    let quad = pairs.map(corner);
+    let area = 0.5
+        * (0..4)
+            .map(|i| {
+                let (a, b) = (quad[i], quad[(i + 1) % 4]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum::<f32>()
+            .abs();
+    if !visible || area < MIN_AREA * w * h {
         return Found {
             outline: Outline::Frame,
             cut: false,

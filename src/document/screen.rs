@@ -90,9 +90,13 @@ fn block_peak(rgb: &image::RgbImage, x0: usize, y0: usize) -> f32 {
             }
         }
     }
-    // A floor of about one level of chroma noise: a noiseless render's spectrum is near
-    // zero everywhere, and any rounding pattern would stand over it.
-    let mean = ((sum / count.max(1) as f64) as f32).max(NOISE_FLOOR);
+    // A block under about one level of chroma noise is no camera's picture of a screen
+    // (a render, a flat synthetic pattern): its spectrum is near zero everywhere, and any
+    // rounding or codec pattern would stand over it.
+    let mean = (sum / count.max(1) as f64) as f32;
+    if mean < NOISE_FLOOR {
+        return 0.0;
+    }
     let mut best = 0f32;
     for v in 0..N {
         for u in 0..N {
