@@ -28,6 +28,7 @@ use image::DynamicImage;
 
 use crate::batch;
 use crate::decode::{self, DecodeLimits, Decoded};
+use crate::document::{self, ContentFinding, Examined, KindClass};
 use crate::error::{Problem, SetupError, Skip, Why};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::is_srgb_profile;
@@ -172,6 +173,14 @@ pub enum Finding {
     },
     /// What the document rules found (kind, dates, combining); see [`crate::rules`].
     Rule(crate::rules::Finding),
+    /// What the reviewer rejects on sight, found in the pixels ([`crate::document`]):
+    /// a fail for a certificate, a warning where the kind is not known.
+    Content {
+        /// What was found.
+        found: ContentFinding,
+        /// The document is a certificate (its kind is an identity document).
+        certificate: bool,
+    },
 }
 
 /// The accepted extension for pictures in `format`.
@@ -208,6 +217,13 @@ impl Finding {
             | Bilevel
             | Blurred { .. }
             | LowResolution { .. } => Severity::Warn,
+            Content { certificate, .. } => {
+                if *certificate {
+                    Severity::Fail
+                } else {
+                    Severity::Warn
+                }
+            }
             Rule(f) => match f.severity() {
                 crate::rules::Severity::Note => Severity::Note,
                 crate::rules::Severity::Warn => Severity::Warn,
@@ -286,6 +302,9 @@ pub struct CheckRecord {
     pub metadata: Option<MetadataFound>,
     /// The document's kind, when the document rules know it ([`apply`]).
     pub kind: Option<crate::rules::KindId>,
+    /// The document found in the first page, and what its pixels show
+    /// ([`crate::document`]).
+    pub document: Option<Examined>,
     /// Everything found, in the order checked.
     pub reasons: Vec<Reason>,
     /// Wall time for this file.
@@ -308,6 +327,7 @@ impl CheckRecord {
             sharpness: None,
             metadata: None,
             kind: None,
+            document: None,
             reasons: Vec::new(),
             millis: 0,
         }
@@ -330,6 +350,26 @@ impl CheckRecord {
         self.reasons
             .iter()
             .filter(move |r| r.finding.severity() >= severity)
+    }
+
+    /// Says the content findings again for what is now known of the document's kind:
+    /// a certificate's fail, a render only for a certificate, a neutral certificate as a
+    /// copy ([`KindClass`]).
+    pub(crate) fn content_for_kind(&mut self, kind: KindClass) {
+        let Some(examined) = &self.document else {
+            return;
+        };
+        let found = examined.findings(kind);
+        self.reasons
+            .retain(|r| !matches!(r.finding, Finding::Content { .. }));
+        let certificate = kind == KindClass::Certificate;
+        for f in found {
+            self.push(Finding::Content {
+                found: f,
+                certificate,
+            });
+        }
+        self.settle_verdict();
     }
 
     pub(crate) fn settle_verdict(&mut self) {
@@ -579,6 +619,16 @@ fn inspect_picture(
     let colour = inspect::colour_class(image);
     let score = inspect::sharpness(image);
     if first {
+        // Measured on the first page, as the colour class is: a multi-page file is a
+        // scan whose pages share how it was made.
+        let examined = document::examine(image);
+        for found in examined.findings(KindClass::Unknown) {
+            record.push(Finding::Content {
+                found,
+                certificate: false,
+            });
+        }
+        record.document = Some(examined);
         record.width = Some(w);
         record.height = Some(h);
         record.orientation = Some(decoded.orientation);

@@ -64,6 +64,8 @@ pub mod batch;
 #[doc(hidden)]
 pub mod decode;
 #[doc(hidden)]
+pub mod document;
+#[doc(hidden)]
 pub mod encode;
 #[doc(hidden)]
 pub mod fit;

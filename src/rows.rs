@@ -225,6 +225,9 @@ pub struct CheckRow<'a> {
     colour: Option<ColourClass>,
     sharpness: Option<f64>,
     metadata: Option<MetadataFound>,
+    /// The document's outline in the first page (corners in its pixels), for a page to
+    /// draw; absent when the pixels were not examined.
+    document: Option<&'a crate::document::Outline>,
     reasons: Vec<ReasonRow>,
     millis: u64,
 }
@@ -275,6 +278,7 @@ impl<'a> CheckRow<'a> {
             colour: r.colour,
             sharpness: r.sharpness,
             metadata: r.metadata,
+            document: r.document.as_ref().map(|d| &d.outline),
             reasons: r
                 .reasons
                 .iter()

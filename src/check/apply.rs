@@ -33,6 +33,16 @@ pub fn apply(inputs: &[PathBuf], records: &mut [CheckRecord], ctx: &Context) -> 
     for (&i, doc) in checked.iter().zip(&assessment.documents) {
         let record = &mut records[i];
         record.kind = doc.kind.clone();
+        let certificate = doc
+            .kind
+            .as_ref()
+            .and_then(|id| ctx.rules.kind(id))
+            .is_some_and(|k| k.role == crate::rules::Role::Identity);
+        if certificate {
+            record.content_for_kind(crate::document::KindClass::Certificate);
+        } else if doc.kind.is_some() {
+            record.content_for_kind(crate::document::KindClass::Plain);
+        }
         for f in &doc.findings {
             record.push(check::Finding::Rule(f.clone()));
         }

@@ -39,6 +39,7 @@ impl Message for Finding {
             Blurred { .. } => "blurred",
             LowResolution { .. } => "low_resolution",
             Rule(f) => f.code(),
+            Content { found, .. } => found.code(),
         }
     }
 
@@ -80,7 +81,14 @@ impl Message for Finding {
                 .text("threshold", threshold),
             LowResolution { long_edge, min } => w.num("long_edge", *long_edge).num("min", *min),
             Rule(f) => f.words(lang),
-            NotAPicture | Gps | NotSrgb | Cmyk | Animated | Grayscale | Bilevel => w,
+            NotAPicture
+            | Gps
+            | NotSrgb
+            | Cmyk
+            | Animated
+            | Grayscale
+            | Bilevel
+            | Content { .. } => w,
         }
     }
 }

@@ -373,6 +373,22 @@ fn check_samples() -> Vec<Box<dyn Message>> {
         Animated,
         Grayscale,
         Bilevel,
+        Content {
+            found: crate::document::ContentFinding::BorderCut,
+            certificate: true,
+        },
+        Content {
+            found: crate::document::ContentFinding::Photocopy,
+            certificate: false,
+        },
+        Content {
+            found: crate::document::ContentFinding::ScreenPhoto,
+            certificate: true,
+        },
+        Content {
+            found: crate::document::ContentFinding::ElectronicCopy,
+            certificate: true,
+        },
         Blurred {
             score: 3.0,
             threshold: 12.0,

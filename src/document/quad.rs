@@ -1,0 +1,408 @@
+//! The document's outline: four straight edges, their corners, and whether the frame
+//! cuts the document.
+//!
+//! Each side of the frame is searched for the straight line (within ±20 % of the other
+//! side's length of tilt, so perspective and a slanted card are found) along which the
+//! colour steps most coherently: the sum of the across-line step over the whole line,
+//! per channel, so a paper edge (one long step of one sign) scores high and a text line
+//! (short strokes, both signs) scores low. A line counts as an edge where a run of it
+//! steps by at least [`MIN_STEP`] over at least [`MIN_RUN`] of the frame. Two found
+//! edges whose runs meet make a visible corner: the evidence that there is a document at
+//! all, without which nothing is said (a landscape, a full-page scan).
+//!
+//! The frame cuts the document when a found edge runs into the frame's edge where no
+//! edge closes it: no edge found on that side, their corner outside the picture, or the
+//! edge running on past the corner (then the line on that side is another object's).
+
+use super::preview::Preview;
+
+/// Least mean colour step along an edge's run (0–255 per channel, vector length).
+pub const MIN_STEP: f32 = 14.0;
+/// Least run of an edge, as a fraction of the frame side it lies along.
+pub const MIN_RUN: f32 = 0.2;
+/// How close to the frame's edge a run must reach to run into it (fraction).
+const TOUCH: f32 = 0.03;
+/// Least area of a document, as a fraction of the picture.
+const MIN_AREA: f32 = 0.1;
+/// Tolerance for a run reaching a corner (fraction of the side).
+const CORNER_REACH: f32 = 0.06;
+/// How far past the corner with a found edge a run must go to show the document
+/// continues (fraction of the side): text lines and ornaments along a scanned page reach
+/// a little past its corners.
+const PAST_CORNER: f32 = 0.2;
+
+/// The document's outline in the examined picture's pixels.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outline {
+    /// A document with at least one visible corner: its corners, top-left, top-right,
+    /// bottom-right, bottom-left (a corner outside the picture lies outside its bounds; a
+    /// side not found is the frame's own edge).
+    Quad([[f32; 2]; 4]),
+    /// No document edges: the page fills the frame (a flatbed or full-page scan), or the
+    /// picture is no document.
+    Frame,
+}
+
+impl Outline {
+    /// Whether the document fills the frame or lies exactly square in it, as in a render
+    /// or a screenshot (a photographed document is never aligned to the pixel).
+    pub fn is_upright_frame(&self) -> bool {
+        match self {
+            Outline::Frame => true,
+            Outline::Quad([tl, tr, br, bl]) => {
+                let near = |a: f32, b: f32| (a - b).abs() <= 2.0;
+                near(tl[1], tr[1]) && near(bl[1], br[1]) && near(tl[0], bl[0]) && near(tr[0], br[0])
+            }
+        }
+    }
+
+    /// The corners, for a found document.
+    pub fn corners(&self) -> Option<[[f32; 2]; 4]> {
+        match self {
+            Outline::Quad(c) => Some(*c),
+            Outline::Frame => None,
+        }
+    }
+}
+
+/// What [`find`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The outline, in original pixels.
+    pub outline: Outline,
+    /// The frame cuts the document.
+    pub cut: bool,
+}
+
+/// A found edge, in the coordinates of the search (`along` is x for top and bottom, y
+/// for left and right): the line from `(0, a0)` to `(len - 1, a1)`.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    a0: f32,
+    a1: f32,
+    /// The run of the line that steps, along the line.
+    run: (f32, f32),
+    len: f32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Top,
+    Right,
+    Bottom,
+    Left,
+}
+
+const SIDES: [Side; 4] = [Side::Top, Side::Right, Side::Bottom, Side::Left];
+
+/// Finds the document in `p`.
+pub fn find(p: &Preview) -> Found {
+    let rows = Field::rows(p);
+    let cols = Field::cols(p);
+    let (w, h) = (p.w as f32, p.h as f32);
+    let mut edges: [Option<Edge>; 4] = [None; 4];
+    for (i, side) in SIDES.into_iter().enumerate() {
+        let (field, low) = match side {
+            Side::Top => (&rows, true),
+            Side::Bottom => (&rows, false),
+            Side::Left => (&cols, true),
+            Side::Right => (&cols, false),
+        };
+        edges[i] = field.best_edge(low);
+    }
+    // A side's line as two points in preview (x, y).
+    let line = |i: usize| -> ([f32; 2], [f32; 2]) {
+        match (SIDES[i], edges[i]) {
+            (Side::Top | Side::Bottom, Some(e)) => ([0.0, e.a0], [w - 1.0, e.a1]),
+            (Side::Left | Side::Right, Some(e)) => ([e.a0, 0.0], [e.a1, h - 1.0]),
+            (Side::Top, None) => ([0.0, 0.0], [w - 1.0, 0.0]),
+            (Side::Bottom, None) => ([0.0, h - 1.0], [w - 1.0, h - 1.0]),
+            (Side::Left, None) => ([0.0, 0.0], [0.0, h - 1.0]),
+            (Side::Right, None) => ([w - 1.0, 0.0], [w - 1.0, h - 1.0]),
+        }
+    };
+    // Corners: top-left, top-right, bottom-right, bottom-left, as (side, side).
+    let pairs = [(0, 3), (0, 1), (2, 1), (2, 3)];
+    let corner = |(s, q): (usize, usize)| intersect(line(s), line(q));
+    let inside = |c: [f32; 2]| {
+        let (tx, ty) = (w * 0.01 + 1.0, h * 0.01 + 1.0);
+        c[0] >= -tx && c[0] <= w - 1.0 + tx && c[1] >= -ty && c[1] <= h - 1.0 + ty
+    };
+    // Where a corner lies along a side's own axis.
+    let along = |i: usize, c: [f32; 2]| match SIDES[i] {
+        Side::Top | Side::Bottom => c[0],
+        Side::Left | Side::Right => c[1],
+    };
+    let reaches = |i: usize, c: [f32; 2]| {
+        edges[i].is_some_and(|e| {
+            let t = along(i, c);
+            let tol = CORNER_REACH * e.len;
+            e.run.0 <= t + tol && e.run.1 >= t - tol
+        })
+    };
+    let visible = pairs.iter().any(|&(s, q)| {
+        let c = corner((s, q));
+        edges[s].is_some() && edges[q].is_some() && inside(c) && reaches(s, c) && reaches(q, c)
+    });
+    // A document covers a real part of the picture: two sides' searches meeting on one
+    // line (a single strong stripe) make no quadrilateral.
+    let quad = pairs.map(corner);
+    let area = 0.5
+        * (0..4)
+            .map(|i| {
+                let (a, b) = (quad[i], quad[(i + 1) % 4]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum::<f32>()
+            .abs();
+    if !visible || area < MIN_AREA * w * h {
+        return Found {
+            outline: Outline::Frame,
+            cut: false,
+        };
+    }
+    // A found edge running into the frame's edge at side `q` cuts the document unless an
+    // edge on `q` closes it inside the picture.
+    let mut cut = false;
+    for (s, e) in edges.iter().enumerate() {
+        let Some(e) = e else { continue };
+        let ends = [
+            (e.run.0 <= TOUCH * e.len, if s % 2 == 0 { 3 } else { 0 }),
+            (
+                e.run.1 >= (1.0 - TOUCH) * e.len - 1.0,
+                if s % 2 == 0 { 1 } else { 2 },
+            ),
+        ];
+        for (touches, q) in ends {
+            if !touches {
+                continue;
+            }
+            let pair = pairs
+                .iter()
+                .copied()
+                .find(|&(a, b)| (a, b) == (s, q) || (a, b) == (q, s))
+                .expect("every side meets its neighbours");
+            // The edge on `q` closes the document only where this edge ends at their
+            // corner; an edge that runs on past it to the frame belongs to a document
+            // that continues (the line on `q` is another object's).
+            let c = corner(pair);
+            let t = along(s, c);
+            let past = if q == 3 || q == 0 {
+                t - e.run.0
+            } else {
+                e.run.1 - t
+            };
+            if edges[q].is_none() || !inside(c) || past > PAST_CORNER * e.len {
+                cut = true;
+            }
+        }
+    }
+    let corners = pairs.map(|pair| p.to_original(corner(pair)));
+    Found {
+        outline: Outline::Quad(corners),
+        cut,
+    }
+}
+
+/// Where two lines, each through two points, meet (far away for parallel ones).
+fn intersect(a: ([f32; 2], [f32; 2]), b: ([f32; 2], [f32; 2])) -> [f32; 2] {
+    let (p, r) = (a.0, [a.1[0] - a.0[0], a.1[1] - a.0[1]]);
+    let (q, s) = (b.0, [b.1[0] - b.0[0], b.1[1] - b.0[1]]);
+    let denom = r[0] * s[1] - r[1] * s[0];
+    if denom.abs() < 1e-6 {
+        return [f32::MAX / 4.0, f32::MAX / 4.0];
+    }
+    let t = ((q[0] - p[0]) * s[1] - (q[1] - p[1]) * s[0]) / denom;
+    [p[0] + t * r[0], p[1] + t * r[1]]
+}
+
+/// The across-line colour step of every pixel, for lines running along x: the mean of
+/// the two rows below minus the mean of the two rows above, per channel.
+struct Field {
+    /// Along the lines.
+    len: usize,
+    /// Across the lines.
+    depth: usize,
+    /// Step per channel, indexed `[across * len + along]`.
+    step: [Vec<f32>; 3],
+}
+
+impl Field {
+    fn rows(p: &Preview) -> Field {
+        Field::new(p.w, p.h, |c, x, y| p.planes[c][y * p.w + x])
+    }
+
+    fn cols(p: &Preview) -> Field {
+        Field::new(p.h, p.w, |c, y, x| p.planes[c][y * p.w + x])
+    }
+
+    fn new(len: usize, depth: usize, at: impl Fn(usize, usize, usize) -> f32) -> Field {
+        let mut step = [
+            vec![0f32; len * depth],
+            vec![0f32; len * depth],
+            vec![0f32; len * depth],
+        ];
+        if depth >= 5 {
+            for (c, plane) in step.iter_mut().enumerate() {
+                for a in 2..depth - 2 {
+                    for t in 0..len {
+                        plane[a * len + t] =
+                            (at(c, t, a + 1) + at(c, t, a + 2) - at(c, t, a - 1) - at(c, t, a - 2))
+                                * 0.5;
+                    }
+                }
+            }
+        }
+        Field { len, depth, step }
+    }
+
+    /// The per-channel step sums along the line from `(0, a0)` to `(len - 1, a1)`.
+    fn sums(&self, a0: usize, a1: usize) -> [f32; 3] {
+        let mut s = [0f32; 3];
+        let slope = (a1 as f32 - a0 as f32) / (self.len as f32 - 1.0).max(1.0);
+        for t in 0..self.len {
+            let a = (a0 as f32 + slope * t as f32).round() as usize;
+            let i = a * self.len + t;
+            s[0] += self.step[0][i];
+            s[1] += self.step[1][i];
+            s[2] += self.step[2][i];
+        }
+        s
+    }
+
+    /// The best edge in the low half (`low`) or the high half of the depth.
+    fn best_edge(&self, low: bool) -> Option<Edge> {
+        if self.depth < 12 || self.len < 12 {
+            return None;
+        }
+        let (lo, hi) = if low {
+            (2, self.depth / 2)
+        } else {
+            (self.depth / 2, self.depth - 3)
+        };
+        let tilt = (self.len as f32 * 0.2) as usize;
+        let score = |s: [f32; 3]| s[0] * s[0] + s[1] * s[1] + s[2] * s[2];
+        let mut best = (0f32, 0usize, 0usize);
+        let clamp = |a: isize| a.clamp(2, self.depth as isize - 3) as usize;
+        // Coarse grid, then the neighbourhood of its best.
+        for a0 in (lo..=hi).step_by(2) {
+            let from = clamp(a0 as isize - tilt as isize);
+            let to = clamp((a0 + tilt) as isize);
+            for a1 in (from..=to).step_by(2) {
+                let mid = (a0 + a1) / 2;
+                if mid < lo || mid > hi {
+                    continue;
+                }
+                let v = score(self.sums(a0, a1));
+                if v > best.0 {
+                    best = (v, a0, a1);
+                }
+            }
+        }
+        let (_, c0, c1) = best;
+        for a0 in clamp(c0 as isize - 2)..=clamp(c0 as isize + 2) {
+            for a1 in clamp(c1 as isize - 2)..=clamp(c1 as isize + 2) {
+                let v = score(self.sums(a0, a1));
+                if v > best.0 {
+                    best = (v, a0, a1);
+                }
+            }
+        }
+        let (v, a0, a1) = best;
+        if v <= 0.0 {
+            return None;
+        }
+        // The step along the line, in the direction of the whole line's step.
+        let total = self.sums(a0, a1);
+        let norm = v.sqrt();
+        let u = total.map(|x| x / norm);
+        let slope = (a1 as f32 - a0 as f32) / (self.len as f32 - 1.0).max(1.0);
+        let along: Vec<f32> = (0..self.len)
+            .map(|t| {
+                let i = (a0 as f32 + slope * t as f32).round() as usize * self.len + t;
+                (0..3).map(|c| self.step[c][i] * u[c]).sum()
+            })
+            .collect();
+        let run = longest_run(&along, MIN_STEP * 0.5, (self.len / 40).max(2))?;
+        let n = (run.1 - run.0 + 1) as f32;
+        let mean = along[run.0..=run.1].iter().sum::<f32>() / n;
+        (n >= MIN_RUN * self.len as f32 && mean >= MIN_STEP).then_some(Edge {
+            a0: a0 as f32,
+            a1: a1 as f32,
+            run: (run.0 as f32, run.1 as f32),
+            len: self.len as f32,
+        })
+    }
+}
+
+/// The longest stretch of `v` at or over `min`, bridging gaps of up to `gap` samples.
+fn longest_run(v: &[f32], min: f32, gap: usize) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut start: Option<usize> = None;
+    let mut last = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x >= min {
+            match start {
+                Some(_) if i - last <= gap + 1 => {}
+                _ => start = Some(i),
+            }
+            last = i;
+            let s = start.expect("just set");
+            if best.is_none_or(|(a, b)| b - a < last - s) {
+                best = Some((s, last));
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{DynamicImage, Rgb, RgbImage};
+
+    /// A light card on a dark desk, its top-left corner at (x, y), size cw × ch.
+    fn card(x: i64, y: i64, cw: i64, ch: i64) -> DynamicImage {
+        let img = RgbImage::from_fn(800, 600, |px, py| {
+            let (px, py) = (px as i64, py as i64);
+            if px >= x && px < x + cw && py >= y && py < y + ch {
+                Rgb([225, 220, 210])
+            } else {
+                Rgb([60, 80, 70])
+            }
+        });
+        DynamicImage::ImageRgb8(img)
+    }
+
+    #[test]
+    fn a_card_wholly_inside_has_four_corners_near_its_own() {
+        let f = find(&Preview::of(&card(150, 100, 500, 350)));
+        assert!(!f.cut);
+        let c = f.outline.corners().expect("a quad");
+        for (got, want) in c
+            .iter()
+            .zip([[150., 100.], [650., 100.], [650., 450.], [150., 450.]])
+        {
+            assert!(
+                (got[0] - want[0]).abs() < 12.0 && (got[1] - want[1]).abs() < 12.0,
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_card_running_off_the_right_is_cut() {
+        let f = find(&Preview::of(&card(300, 100, 700, 350)));
+        assert!(f.cut, "{f:?}");
+    }
+
+    #[test]
+    fn a_flat_picture_has_no_document() {
+        let f = find(&Preview::of(&DynamicImage::ImageRgb8(
+            RgbImage::from_pixel(400, 300, Rgb([240, 240, 240])),
+        )));
+        assert_eq!(f.outline, Outline::Frame);
+        assert!(!f.cut);
+    }
+}

@@ -1,0 +1,142 @@
+//! End-to-end tests of the content checks ([`scanfit::document`]) through the real
+//! binary: a card cut by the frame and a photographed screen get their codes (a fail,
+//! named as certificates); real scans from
+//! the repository (see tests/fixtures/real/README.md and corpus/README.md) get none.
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+use common::*;
+use image::{Rgb, RgbImage};
+
+fn check_json(inputs: &[&Path]) -> Vec<serde_json::Value> {
+    let mut args: Vec<&OsStr> = vec![OsStr::new("check"), OsStr::new("--json")];
+    args.extend(inputs.iter().map(|p| p.as_os_str()));
+    let out = scanfit(&args);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| r["record"] == "file")
+        .collect()
+}
+
+fn reasons(r: &serde_json::Value) -> Vec<(String, String)> {
+    r["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["code"].as_str().unwrap().to_owned(),
+                x["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const CONTENT: [&str; 4] = ["border_cut", "photocopy", "screen_photo", "electronic_copy"];
+
+/// A noisy picture: a camera's grain, so nothing in it is flat as in a render.
+fn noisy(w: u32, h: u32, f: impl Fn(u32, u32) -> [f32; 3]) -> RgbImage {
+    let mut state = 0x9e37_79b9_u32;
+    RgbImage::from_fn(w, h, |x, y| {
+        let c = f(x, y);
+        Rgb(c.map(|v| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (v + (state >> 28) as f32 - 7.5).clamp(0.0, 255.0) as u8
+        }))
+    })
+}
+
+/// A card at (x0, y0)–(x1, y1) on a red desk: a light field with a darker band (the
+/// photo, the printed background).
+fn card_on_desk(x0: u32, y0: u32, x1: u32, y1: u32) -> RgbImage {
+    noisy(1200, 900, |x, y| {
+        if (x0..x1).contains(&x) && (y0..y1).contains(&y) {
+            let band = x < x0 + (x1 - x0) / 3;
+            if band {
+                [60.0, 110.0, 190.0]
+            } else {
+                [210.0, 225.0, 240.0]
+            }
+        } else {
+            [170.0, 40.0 + y as f32 * 0.02, 40.0]
+        }
+    })
+}
+
+#[test]
+fn cut_and_screen_pictures_get_their_codes_as_certificate_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("营业执照 裁切.png");
+    card_on_desk(300, 200, 1400, 700).save(&cut).unwrap();
+    let screen = dir.path().join("身份证 翻拍.png");
+    noisy(1024, 768, |x, y| {
+        // RGB stripes 3.3 camera pixels per screen pixel, a text-like band.
+        let phase = (x as f32 / 3.3).fract();
+        let lit = if (300..340).contains(&y) { 0.3 } else { 1.0 };
+        let on = |lo: f32| {
+            if phase >= lo && phase < lo + 0.34 {
+                230.0 * lit
+            } else {
+                40.0
+            }
+        };
+        [on(0.0), on(0.33), on(0.66)]
+    })
+    .save(&screen)
+    .unwrap();
+    let records = check_json(&[&cut, &screen]);
+    let expect = [(&cut, "border_cut"), (&screen, "screen_photo")];
+    for (path, code) in expect {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let r = records
+            .iter()
+            .find(|r| r["input"].as_str().unwrap().ends_with(name))
+            .expect("a record");
+        let found = reasons(r);
+        assert!(
+            found.contains(&(code.to_owned(), "fail".to_owned())),
+            "{name}: {found:?}"
+        );
+        assert_eq!(r["verdict"], "fail", "{name}");
+    }
+    // The cut card's outline is in the record: its top-left corner where it was drawn.
+    let r = records
+        .iter()
+        .find(|r| r["input"].as_str().unwrap().contains("裁切"))
+        .unwrap();
+    let quad = r["document"]["quad"].as_array().expect("a quad");
+    let (x, y) = (quad[0][0].as_f64().unwrap(), quad[0][1].as_f64().unwrap());
+    assert!(
+        (x - 300.0).abs() < 15.0 && (y - 200.0).abs() < 15.0,
+        "{quad:?}"
+    );
+}
+
+#[test]
+fn real_scans_get_no_content_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = [
+        root.join("tests/fixtures/real/scan_page_color.png"),
+        root.join("corpus/客户C/事业单位 批文.jpg"),
+        root.join("corpus/客户A/营业执照 扫描.png"),
+    ];
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let records = check_json(&paths);
+    assert_eq!(records.len(), files.len());
+    for r in &records {
+        let found = reasons(r);
+        assert!(
+            !found.iter().any(|(c, _)| CONTENT.contains(&c.as_str())),
+            "{}: {found:?}",
+            r["input"]
+        );
+    }
+}
