@@ -125,6 +125,8 @@ fn fit(c: &mut Criterion) {
     let profile = Profile::default();
     let limits = Limits {
         max_pixels: 120_000_000,
+        max_edges: None,
+        min_edges: None,
     };
     let enc = MozJpeg {
         settings: profile.jpeg_settings(),

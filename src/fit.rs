@@ -86,6 +86,12 @@ pub struct Fitted {
 pub struct Limits {
     /// Largest width × height the search may enlarge to.
     pub max_pixels: u64,
+    /// The largest (long edge, short edge) the output may have, when the rules in force
+    /// state one: enlarging stops there. The source must already be inside it.
+    pub max_edges: Option<(u32, u32)>,
+    /// The smallest (long edge, short edge) the output may have, when the rules in force
+    /// state one: shrinking stops there. The source must already reach it.
+    pub min_edges: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -597,16 +603,34 @@ impl<'a> Search<'a> {
     ) -> Search<'a> {
         let (w0, h0) = (src.width(), src.height());
         let long0 = f64::from(src.long_edge());
+        let short0 = f64::from(w0.min(h0));
+        // The scale that brings both edges to at most (`max`) or at least (`!max`) a bound.
+        let to_edges = |(long, short): (u32, u32), max: bool| {
+            let (l, s) = (f64::from(long) / long0, f64::from(short) / short0);
+            if max {
+                l.min(s)
+            } else {
+                l.max(s)
+            }
+        };
         Search {
             src,
             profile,
             encoder,
             min: profile.min_bytes as f64,
             max: profile.max_bytes as f64,
-            min_scale: (f64::from(profile.min_long_edge) / long0).min(1.0),
+            min_scale: (f64::from(profile.min_long_edge) / long0)
+                .min(1.0)
+                .max(limits.min_edges.map_or(0.0, |e| to_edges(e, false)))
+                .min(1.0),
             max_scale: ((limits.max_pixels as f64) / (f64::from(w0) * f64::from(h0)))
                 .sqrt()
                 .min(f64::from(MAX_ENLARGED_LONG_EDGE) / long0)
+                .min(
+                    limits
+                        .max_edges
+                        .map_or(f64::INFINITY, |e| to_edges(e, true)),
+                )
                 .max(1.0),
             model: Model::default(),
             stage: Stage::new(Cow::Borrowed(src), 1.0, 1.0),
@@ -948,6 +972,8 @@ mod tests {
 
     const LIMITS: Limits = Limits {
         max_pixels: 120_000_000,
+        max_edges: None,
+        min_edges: None,
     };
 
     /// Runs the search on a `w`×`h` picture whose q85 encode is `at_q85` bytes.
@@ -968,6 +994,67 @@ mod tests {
             "{} bytes",
             f.bytes.len()
         );
+    }
+
+    #[test]
+    fn enlarging_and_shrinking_stop_at_the_pixel_bounds_of_the_rules() {
+        let profile = Profile::default();
+        let fake = Fake {
+            k: 1.0,
+            calls: AtomicU32::new(0),
+        };
+        let bounded = Limits {
+            max_edges: Some((5000, 5000)),
+            min_edges: Some((500, 300)),
+            ..LIMITS
+        };
+        // A wide picture: its short edge, not its long one, reaches the minimum last.
+        let src = gray(1000, 200);
+        let search = Search::new(&src, &profile, &fake, bounded);
+        assert!(
+            (search.max_scale - 5.0).abs() < 1e-9,
+            "{}",
+            search.max_scale
+        );
+        assert_eq!(
+            search.min_scale, 1.0,
+            "300 / 200 is past the source: no shrinking"
+        );
+        // Without bounds the same picture may grow to the enlargement cap.
+        let free = Search::new(&src, &profile, &fake, LIMITS);
+        assert!(free.max_scale > 5.9, "{}", free.max_scale);
+        // A long strip may shrink only until its short edge reaches 300 (not to the
+        // profile's floor of a 2000 px long edge, a quarter).
+        let strip = gray(8000, 400);
+        let search = Search::new(&strip, &profile, &fake, bounded);
+        assert!(
+            (search.min_scale - 0.75).abs() < 1e-9,
+            "{}",
+            search.min_scale
+        );
+        // A tiny picture that needs enlarging for the band ends inside the bounds or fails.
+        let px = 400.0 * 300.0;
+        let fake = Fake {
+            k: 30_000.0 / (px * (0.8 * g(85)).exp()),
+            calls: AtomicU32::new(0),
+        };
+        let tight = Limits {
+            max_edges: Some((800, 600)),
+            ..LIMITS
+        };
+        match fit_jpeg(&gray(400, 300), &profile, &fake, tight) {
+            Ok(f) => assert!(
+                f.width <= 800 && f.height <= 600,
+                "{}x{}",
+                f.width,
+                f.height
+            ),
+            Err(Problem::BandUnreachable {
+                closest: Closest::Jpeg { width, height, .. },
+                ..
+            }) => assert!(width <= 800 && height <= 600, "{width}x{height}"),
+            Err(other) => panic!("{other:?}"),
+        }
     }
 
     #[test]

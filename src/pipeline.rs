@@ -3,6 +3,8 @@
 //! easy to test and to reuse. A sideways JPEG's DCT-domain turn needs only the bytes,
 //! so an idle worker may start it before the pixels are decoded.
 
+use std::borrow::Cow;
+
 use image::DynamicImage;
 
 use crate::decode::{self, DecodeLimits, Decoded, Metadata, Resolution};
@@ -13,7 +15,7 @@ use crate::inspect::{self, ColourClass};
 use crate::normalize::{normalize, Pixels};
 use crate::options::{FormatChoice, Limits, Options};
 use crate::par;
-use crate::resize::{scaled_dims, shrink_box};
+use crate::resize::{resize, scaled_dims, shrink_box};
 use crate::sniff::{sniff, Format};
 use crate::{jpeg, png, rotate};
 
@@ -465,7 +467,13 @@ fn fit_source(
                 _ => None,
             }
         })
-        .filter(|(bytes, _)| opts.profile.in_band(bytes.len() as u64));
+        .filter(|(bytes, _)| opts.profile.in_band(bytes.len() as u64))
+        // The source's own pixels must also be inside the rules' pixel bounds.
+        .filter(|_| {
+            opts.limits
+                .pixel_bounds(pixels.width(), pixels.height())
+                .is_ok()
+        });
     Ok(match lossless {
         Some((bytes, method)) => Converted {
             bytes,
@@ -524,7 +532,8 @@ fn keep_resolution(converted: &mut Converted, source: Resolution, opts: &Options
 }
 
 /// Encodes normalised pixels into the band: PNG where the profile and the source allow
-/// it and the lossless file fits, JPEG otherwise.
+/// it and the lossless file fits, JPEG otherwise; inside the pixel bounds of the rules
+/// in force, or [`Problem::BandUnreachable`].
 pub fn encode_in_band(
     pixels: &Pixels,
     source_len: usize,
@@ -533,6 +542,77 @@ pub fn encode_in_band(
 ) -> Result<Converted, Problem> {
     let profile = &opts.profile;
     let (width_in, height_in) = (pixels.width(), pixels.height());
+    let (bounded, pre_scale) = into_pixel_bounds(pixels, &opts.limits);
+    let pixels: &Pixels = &bounded;
+    let converted = encode_bounded(pixels, width_in, height_in, source_len, source, opts)?;
+    let converted = Converted {
+        scale: converted.scale * pre_scale,
+        ..converted
+    };
+    // Bounds that no scale meets (a strip too narrow for the minimum once inside the
+    // maximum): the closest output is reported, not written.
+    if opts
+        .limits
+        .pixel_bounds(converted.width, converted.height)
+        .is_err()
+    {
+        let closest = match converted.format {
+            OutputFormat::Png => Closest::Png {
+                bytes: converted.bytes.len() as u64,
+            },
+            OutputFormat::Jpeg => Closest::Jpeg {
+                estimated: false,
+                bytes: converted.bytes.len() as f64,
+                quality: converted.quality.unwrap_or(0),
+                width: converted.width,
+                height: converted.height,
+                illegible: None,
+                gave_up_after: None,
+            },
+        };
+        return Err(Problem::BandUnreachable {
+            min: profile.min_bytes,
+            max: profile.max_bytes,
+            closest,
+        });
+    }
+    Ok(converted)
+}
+
+/// `pixels` rescaled into the pixel bounds of the rules in force, and the scale used
+/// (1.0: untouched): shrunk to the maximum, or enlarged to the minimum where the
+/// maximum leaves room. The band search then moves only inside them.
+fn into_pixel_bounds<'a>(pixels: &'a Pixels, limits: &Limits) -> (Cow<'a, Pixels>, f64) {
+    let long = f64::from(pixels.long_edge());
+    let short = f64::from(pixels.width().min(pixels.height()));
+    let to_max = limits.max_pixels.map_or(f64::INFINITY, |(l, s)| {
+        (f64::from(l) / long).min(f64::from(s) / short)
+    });
+    let to_min = limits.min_pixels.map_or(0.0, |(l, s)| {
+        (f64::from(l) / long).max(f64::from(s) / short)
+    });
+    let scale = if to_max < 1.0 {
+        to_max
+    } else if to_min > 1.0 {
+        to_min.min(to_max)
+    } else {
+        return (Cow::Borrowed(pixels), 1.0);
+    };
+    let (w, h) = scaled_dims(pixels.width(), pixels.height(), scale);
+    (Cow::Owned(resize(pixels, w, h)), scale)
+}
+
+/// [`encode_in_band`] on pixels already inside the pixel bounds; `width_in` ×
+/// `height_in` is the source's size.
+fn encode_bounded(
+    pixels: &Pixels,
+    width_in: u32,
+    height_in: u32,
+    source_len: usize,
+    source: Format,
+    opts: &Options,
+) -> Result<Converted, Problem> {
+    let profile = &opts.profile;
     let try_png = match profile.format {
         FormatChoice::Png => true,
         FormatChoice::Jpeg => false,
@@ -545,7 +625,7 @@ pub fn encode_in_band(
         FormatChoice::Auto if !opts.limits.accepts(Format::Png) => false,
         FormatChoice::Auto => match source {
             Format::Png | Format::Gif => profile.in_band(source_len as u64),
-            Format::Bmp => u64::from(width_in) * u64::from(height_in) <= 2_000_000,
+            Format::Bmp => u64::from(pixels.width()) * u64::from(pixels.height()) <= 2_000_000,
             _ => false,
         },
     };
@@ -559,8 +639,8 @@ pub fn encode_in_band(
                 quality: None,
                 width_in,
                 height_in,
-                width: width_in,
-                height: height_in,
+                width: pixels.width(),
+                height: pixels.height(),
                 encodes: 1,
                 probes: 0,
                 scale: 1.0,
@@ -598,6 +678,8 @@ pub fn encode_in_band(
         &encoder as &dyn Encoder,
         fit::Limits {
             max_pixels: opts.max_pixels,
+            max_edges: opts.limits.max_pixels,
+            min_edges: opts.limits.min_pixels,
         },
     )?;
     Ok(Converted {

@@ -128,7 +128,11 @@ proptest! {
         gray in any::<bool>(),
     ) {
         let profile = Profile::default();
-        let limits = Limits { max_pixels: 16_000_000 };
+        let limits = Limits {
+            max_pixels: 16_000_000,
+            max_edges: None,
+            min_edges: None,
+        };
         let result = fit_jpeg(&picture(w, h, &c, gray), &profile, &Fake, limits);
         if let Err(e) = check(result, &profile) {
             prop_assert!(false, "{w}×{h} {c:?} gray={gray}: {e}");
@@ -155,7 +159,11 @@ proptest! {
             effort: Effort::Fast,
             ..Profile::default()
         };
-        let limits = Limits { max_pixels: 4_000_000 };
+        let limits = Limits {
+            max_pixels: 4_000_000,
+            max_edges: None,
+            min_edges: None,
+        };
         let encoder = MozJpeg::from(Effort::Fast);
         let result = fit_jpeg(&picture(w, h, &c, gray), &profile, &encoder, limits);
         if let Err(e) = check(result, &profile) {

@@ -613,3 +613,124 @@ fn each_provider_brings_its_own_published_limits() {
         assert!(text.contains(word), "{word} not in {text}");
     }
 }
+
+/// `scanfit convert INPUT -o OUT --portal volcengine --report REPORT` plus `extra`: the
+/// run's output and its report's records.
+fn convert_volcengine(
+    tree: &Tree,
+    input: &Path,
+    out: &str,
+    extra: &[&str],
+) -> (Output, Vec<Value>) {
+    let out_dir = tree.path(out);
+    let report = tree.path(&format!("{out}.jsonl"));
+    let mut args: Vec<&OsStr> = vec![
+        "convert".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out_dir.as_os_str(),
+        "--portal".as_ref(),
+        "volcengine".as_ref(),
+        "--report".as_ref(),
+        report.as_os_str(),
+        "--quiet".as_ref(),
+    ];
+    args.extend(extra.iter().map(|a| OsStr::new(*a)));
+    let run = common::scanfit(&args);
+    (run, common::read_report(&report))
+}
+
+#[test]
+fn convert_keeps_every_output_inside_the_providers_pixel_bounds() {
+    let tree = Tree::new();
+    // A real photo (tests/fixtures/real/photo_orient6_gps.jpg, see its README) enlarged
+    // past Volcengine's 5000×5000 to 4500×6000, as a 27 MP phone would take it. Its
+    // JPEG lands inside the byte band as it is, so only the pixel bounds make convert
+    // re-encode it.
+    let real =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/photo_orient6_gps.jpg");
+    let big = image::open(real)
+        .unwrap()
+        .resize_exact(4500, 6000, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let input = tree.path("in/大照片.jpg");
+    fs::create_dir_all(input.parent().unwrap()).unwrap();
+    fs::write(
+        &input,
+        common::encode(
+            &image::DynamicImage::ImageRgb8(big),
+            image::ImageFormat::Jpeg,
+        ),
+    )
+    .unwrap();
+    let input_len = fs::metadata(&input).unwrap().len();
+    assert!(
+        input_len <= 5_000_000,
+        "the input must fit the bytes: {input_len}"
+    );
+    // check names the input as too large in pixels: the output must not be.
+    let checked = |dir: &Path| {
+        lines(&common::scanfit(&[
+            "check".as_ref(),
+            dir.as_os_str(),
+            "--json".as_ref(),
+            "--portal".as_ref(),
+            "volcengine".as_ref(),
+        ]))
+    };
+    let before = checked(&tree.path("in"));
+    assert!(has(&codes(&before, "大照片.jpg"), "too_many_pixels"));
+
+    let (run, records) = convert_volcengine(&tree, &input, "out", &[]);
+    assert!(run.status.success(), "{run:?}");
+    let outputs = common::files_under(&tree.path("out"));
+    assert_eq!(outputs.len(), 1, "{outputs:?} {records:?}");
+    let len = fs::metadata(&outputs[0]).unwrap().len();
+    assert!(len <= 5_000_000, "{len}");
+    let (w, h) = image::image_dimensions(&outputs[0]).unwrap();
+    assert!(w.max(h) <= 5000 && w.min(h) <= 5000, "{w}×{h}");
+    assert!(w.min(h) >= 300 && w.max(h) >= 500, "{w}×{h}");
+    // The picture keeps its shape (portrait, 3:4) and as many pixels as the bound allows.
+    assert!(
+        h > w && (f64::from(w) / f64::from(h) - 0.75).abs() < 0.01,
+        "{w}×{h}"
+    );
+    assert_eq!(h, 5000, "shrunk to the bound, not below it");
+    let after = checked(&tree.path("out"));
+    let found = codes(&after, &outputs[0].file_name().unwrap().to_string_lossy());
+    for code in [
+        "too_many_pixels",
+        "too_few_pixels",
+        "too_large",
+        "not_accepted",
+    ] {
+        assert!(!has(&found, code), "{code} in {found:?}");
+    }
+
+    // A small scan (tests/fixtures/real/scan_text_gray.png, 1065×560) with a band that
+    // only a much larger picture reaches: enlarged at most to 5000 px, never to the
+    // 6000 px the search may reach without the provider's bound; failed with the reason
+    // otherwise.
+    let small = tree.path("small/小扫描.png");
+    fs::create_dir_all(small.parent().unwrap()).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/scan_text_gray.png"),
+        &small,
+    )
+    .unwrap();
+    let (run, records) = convert_volcengine(&tree, &small, "out_small", &["--min-size", "4MB"]);
+    let outputs = common::files_under(&tree.path("out_small"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    match outputs.as_slice() {
+        [output] => {
+            assert!(run.status.success(), "{run:?}");
+            let (w, h) = image::image_dimensions(output).unwrap();
+            assert!(w.max(h) <= 5000 && w.min(h) <= 5000, "{w}×{h}");
+        }
+        [] => {
+            assert_eq!(run.status.code(), Some(1), "{run:?}");
+            assert_eq!(records[0]["error_code"], "band_unreachable", "{records:?}");
+        }
+        more => panic!("{more:?}"),
+    }
+}
