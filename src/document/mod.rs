@@ -111,6 +111,18 @@ impl Examined {
     }
 }
 
+/// `img`'s interleaved 8-bit samples and their channel count: borrowed for grey, RGB and
+/// RGBA (the layouts decoding produces), converted to RGB otherwise.
+fn samples(img: &DynamicImage) -> (std::borrow::Cow<'_, [u8]>, usize) {
+    use std::borrow::Cow;
+    match img {
+        DynamicImage::ImageLuma8(b) => (Cow::Borrowed(b.as_raw().as_slice()), 1),
+        DynamicImage::ImageRgb8(b) => (Cow::Borrowed(b.as_raw().as_slice()), 3),
+        DynamicImage::ImageRgba8(b) => (Cow::Borrowed(b.as_raw().as_slice()), 4),
+        other => (Cow::Owned(other.to_rgb8().into_raw()), 3),
+    }
+}
+
 /// Examines one upright picture.
 pub fn examine(img: &DynamicImage) -> Examined {
     let preview = preview::Preview::of(img);

@@ -27,16 +27,7 @@ impl Preview {
         let long = width.max(height).max(1);
         let f = long.div_ceil(PREVIEW_LONG_SIDE as usize).max(1);
         let (w, h) = ((width / f).max(1), (height / f).max(1));
-        let converted;
-        let (samples, channels): (&[u8], usize) = match img {
-            DynamicImage::ImageLuma8(b) => (b.as_raw(), 1),
-            DynamicImage::ImageRgb8(b) => (b.as_raw(), 3),
-            DynamicImage::ImageRgba8(b) => (b.as_raw(), 4),
-            other => {
-                converted = other.to_rgb8();
-                (converted.as_raw(), 3)
-            }
-        };
+        let (samples, channels) = super::samples(img);
         let mut planes = [vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]];
         let (fx, fy) = (f.min(width), f.min(height));
         let norm = 1.0 / (fx * fy) as f32;

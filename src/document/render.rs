@@ -37,16 +37,7 @@ impl Flatness {
 /// Measures the flat areas of `img`.
 pub fn measure(img: &DynamicImage) -> Flatness {
     let (w, h) = (img.width() as usize, img.height() as usize);
-    let converted;
-    let (s, ch): (&[u8], usize) = match img {
-        DynamicImage::ImageLuma8(b) => (b.as_raw(), 1),
-        DynamicImage::ImageRgb8(b) => (b.as_raw(), 3),
-        DynamicImage::ImageRgba8(b) => (b.as_raw(), 4),
-        other => {
-            converted = other.to_rgb8();
-            (converted.as_raw(), 3)
-        }
-    };
+    let (s, ch) = super::samples(img);
     let (bw, bh) = (w / BLOCK, h / BLOCK);
     if bw < 2 || bh == 0 {
         return Flatness::default();
