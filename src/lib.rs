@@ -78,6 +78,8 @@ pub mod merge;
 #[doc(hidden)]
 pub mod normalize;
 #[doc(hidden)]
+pub mod ocr;
+#[doc(hidden)]
 pub mod resize;
 #[doc(hidden)]
 pub mod rotate;
