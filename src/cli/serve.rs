@@ -189,11 +189,7 @@ fn lan_listen(given: IpAddr, lang: Lang) -> anyhow::Result<IpAddr> {
         return Ok(given);
     }
     scanfit::serve::lan_address().map_err(|e| {
-        let said = line(
-            lang,
-            "cli-serve_no_lan",
-            WordArgs::new().text("detail", e),
-        );
+        let said = line(lang, "cli-serve_no_lan", WordArgs::new().text("detail", e));
         anyhow::anyhow!(with_flags(said, &["--listen"], lang))
     })
 }
