@@ -44,7 +44,6 @@ page-zip-too-big = The ZIP would exceed 4 GB or 65,535 files; download smaller g
 page-error-network = The server cannot be reached: { $detail }
 page-footer = scanfit { $version } · the server keeps no file
 page-take-photo = Take a picture
-page-save = Save to phone
 page-share = Save or share
 page-select-label = Combine
 page-stitched-from = combined from { $names }

@@ -45,7 +45,6 @@ page-zip-too-big = ZIP 将超过 4 GB 或 65535 个文件，请分批下载。
 page-error-network = 无法连接服务：{ $detail }
 page-footer = scanfit { $version } · 服务器不保存任何文件
 page-take-photo = 拍照
-page-save = 保存到手机
 page-share = 保存或分享
 page-select-label = 拼图
 page-stitched-from = 由 { $names } 拼图而成
