@@ -29,6 +29,9 @@ pub(super) struct ServeArgs {
     port: Option<u16>,
     #[arg(long)]
     open: bool,
+    // A fresh token each start: a fixed one would sit in every QR code ever shown.
+    #[arg(long, conflicts_with_all = ["token", "no_auth"])]
+    lan: bool,
     #[arg(long, default_value_t = scanfit::serve::DEFAULT_QUEUE, value_name = "REQUESTS")]
     queue: usize,
     #[arg(long, default_value_t = scanfit::serve::DEFAULT_TIMEOUT.as_secs(), value_name = "SECS")]
@@ -86,6 +89,13 @@ pub(super) fn defaults(sub: clap::Command) -> clap::Command {
 /// way at the end of the drain time; 2 when the server cannot start.
 pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let rules = args.profile.rules.load(lang)?;
+    let listen = if args.lan {
+        lan_listen(args.listen, lang)?
+    } else {
+        args.listen
+    };
+    // A token from SCANFIT_TOKEN is not this run's: the phone gets a fresh one.
+    let token = if args.lan { None } else { args.token };
     let opts = ServeOptions {
         options: args
             .run
@@ -94,7 +104,8 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         uploads: args.uploads,
         max_connections: args.max_connections,
         timeout: Duration::from_secs(args.timeout.max(1)),
-        token: args.token,
+        token,
+        phone: args.lan,
         no_auth: args.no_auth,
         allow_origins: args.allow_origin,
         drain_delay: Duration::from_secs(args.drain_delay),
@@ -103,11 +114,11 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         ..ServeOptions::default()
     };
     let bind = |port, opts| {
-        Server::bind(SocketAddr::new(args.listen, port), opts).map_err(|e| serve_error(e, lang))
+        Server::bind(SocketAddr::new(listen, port), opts).map_err(|e| serve_error(e, lang))
     };
     let server = match args.port {
         Some(port) => bind(port, opts)?,
-        None => match Server::bind(SocketAddr::new(args.listen, PREFERRED_PORT), opts.clone()) {
+        None => match Server::bind(SocketAddr::new(listen, PREFERRED_PORT), opts.clone()) {
             Err(ServeError::Bind { source, .. })
                 if source.kind() == std::io::ErrorKind::AddrInUse =>
             {
@@ -133,11 +144,29 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             })
         ),
     }
+    // The address with the token goes to the person at the terminal, never into a
+    // log collector's JSON lines: with --log-format json it is written on stderr.
+    let phone_url = server.phone_url().map(str::to_owned);
+    if let Some(phone_url) = &phone_url {
+        let mut said = line(
+            lang,
+            "cli-serve_phone",
+            WordArgs::new().text("url", phone_url),
+        );
+        if let Some(qr) = scanfit::serve::terminal_qr(phone_url) {
+            said = format!("{said}\n{qr}");
+        }
+        match args.log_format {
+            LogFormat::Text => println!("{said}"),
+            LogFormat::Json => eprintln!("{said}"),
+        }
+    }
+    let desktop_url = phone_url.as_deref().unwrap_or(&url);
     if args.open {
-        open_browser(&url, lang);
+        open_browser(desktop_url, lang);
     }
     if args.double_clicked {
-        super::desktop::say_page_open(&url, lang);
+        super::desktop::say_page_open(desktop_url, lang);
     }
     std::io::stdout().flush()?;
     match server.run(scanfit::serve::stop_signal()) {
@@ -149,6 +178,20 @@ pub(super) fn run(args: ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         }
         Err(e) => Err(serve_error(e, lang)),
     }
+}
+
+/// The address `--lan` listens on: the one given, unless it is loopback (the default);
+/// then the network address the route out of this machine leaves from, so that only
+/// the network the phone shares is served, not every interface (a VPN's, a container
+/// bridge's). `--listen 0.0.0.0` serves them all, as asked.
+fn lan_listen(given: IpAddr, lang: Lang) -> anyhow::Result<IpAddr> {
+    if !given.is_loopback() {
+        return Ok(given);
+    }
+    scanfit::serve::lan_address().map_err(|e| {
+        let said = line(lang, "cli-serve_no_lan", WordArgs::new().text("detail", e));
+        anyhow::anyhow!(with_flags(said, &["--listen"], lang))
+    })
 }
 
 /// A sink that prints each request as one JSON line on standard output.

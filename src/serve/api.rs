@@ -25,7 +25,7 @@ use super::metrics::{self, Metrics};
 use super::problem::Refusal;
 use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
-use super::{guard, lang, page, ServeOptions, UPLOAD_RATE_WINDOW};
+use super::{guard, lang, page, phone, ServeOptions, UPLOAD_RATE_WINDOW};
 use crate::check::check_bytes;
 use crate::rows::CheckRow;
 use crate::run::{Done, Place, Runner};
@@ -41,6 +41,8 @@ pub(super) struct AppState {
     pub admission: Admission,
     /// Bound to a loopback address: the Host check applies.
     pub loopback: bool,
+    /// The page's address with the token, for a phone (`serve --lan`).
+    pub phone_url: Option<String>,
     pub metrics: Arc<Metrics>,
     /// Set once the server answers requests.
     started: AtomicBool,
@@ -65,6 +67,7 @@ impl AppState {
             ),
             opts,
             loopback,
+            phone_url: None,
             metrics: Arc::default(),
             started: AtomicBool::new(false),
             draining: AtomicBool::new(false),
@@ -102,6 +105,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/api/v1/words", get(page::words))
         .route("/api/v1/info", get(info))
+        .route("/api/v1/phone", get(phone::qr))
         .route("/api/v1/convert", post(convert))
         .route("/api/v1/check", post(check))
         .route("/api/v1/stitch", post(stitch))
@@ -168,6 +172,8 @@ async fn info(State(s): State<Arc<AppState>>) -> Json<serde_json::Value> {
         "token_required": o.token.is_some(),
         "profile": o.options.profile,
         "limits": o.options.limits,
+        "phone": s.phone_url.is_some(),
+        "portals": crate::rules::Rules::builtin().portal_ids(),
     }))
 }
 

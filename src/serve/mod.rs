@@ -27,7 +27,8 @@
 //!   with uploads; `answer.rs` the picture or JSON answer; `problem.rs` refusals and
 //!   failures as typed values with their HTTP status;
 //! - `upload.rs` query parameters and bodies; `guard.rs` who may ask; `page.rs` the page;
-//!   `metrics.rs` the counters and the request log.
+//!   `metrics.rs` the counters and the request log; `phone.rs` the token and QR code
+//!   that hand the page to a phone (`serve --lan`).
 
 mod admit;
 mod answer;
@@ -37,6 +38,7 @@ mod lang;
 mod listen;
 mod metrics;
 mod page;
+mod phone;
 pub(crate) mod problem;
 mod upload;
 mod words;
@@ -50,6 +52,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use metrics::RequestLog;
+pub use phone::{lan_address, new_token, terminal_qr};
 
 use crate::error::SetupError;
 use crate::options::Options;
@@ -134,6 +137,10 @@ pub struct ServeOptions {
     pub header_timeout: Duration,
     /// Connections open at once; more wait in the kernel's backlog.
     pub max_connections: usize,
+    /// Serve a phone on the local network (`serve --lan`): a token is required (a fresh
+    /// random one when none is given), and [`Server::phone_url`] and the page's QR code
+    /// hold the page's address with it.
+    pub phone: bool,
 }
 
 impl Default for ServeOptions {
@@ -156,6 +163,7 @@ impl Default for ServeOptions {
             min_upload_rate: DEFAULT_MIN_UPLOAD_RATE,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            phone: false,
         }
     }
 }
@@ -204,7 +212,7 @@ pub struct Server {
 impl Server {
     /// Checks the settings and binds `addr` (port 0 picks a free port; see
     /// [`Server::local_addr`]).
-    pub fn bind(addr: SocketAddr, opts: ServeOptions) -> Result<Server, ServeError> {
+    pub fn bind(addr: SocketAddr, mut opts: ServeOptions) -> Result<Server, ServeError> {
         opts.options
             .profile
             .validate()
@@ -216,6 +224,9 @@ impl Server {
         if let Some(bad) = opts.allow_origins.iter().find(|o| !is_origin(o)) {
             return Err(ServeError::BadOrigin(bad.clone()));
         }
+        if opts.phone && opts.token.is_none() {
+            opts.token = Some(new_token()?);
+        }
         let loopback = addr.ip().is_loopback();
         if !loopback && opts.token.is_none() && !opts.no_auth {
             return Err(ServeError::Unprotected { addr });
@@ -223,10 +234,29 @@ impl Server {
         let listener =
             TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
         listener.set_nonblocking(true)?;
+        let phone_url = match (opts.phone, opts.token.as_deref()) {
+            (true, Some(token)) => {
+                let mut at = listener.local_addr()?;
+                // On every interface: the phone reaches it by the network's address.
+                if at.ip().is_unspecified() {
+                    at.set_ip(lan_address()?);
+                }
+                Some(phone::page_url(at, token))
+            }
+            _ => None,
+        };
+        let mut state = api::AppState::new(opts, loopback);
+        state.phone_url = phone_url;
         Ok(Server {
             listener,
-            state: Arc::new(api::AppState::new(opts, loopback)),
+            state: Arc::new(state),
         })
+    }
+
+    /// The page's address for a phone, with the token that authorises it in the URL's
+    /// fragment ([`ServeOptions::phone`]); `None` when not serving phones.
+    pub fn phone_url(&self) -> Option<&str> {
+        self.state.phone_url.as_deref()
     }
 
     /// The address the server listens on.

@@ -3,6 +3,19 @@
 // answers and the outputs, and builds the download ZIP itself.
 'use strict';
 
+/**
+ * The token handed over in the address's fragment (`serve --lan`'s QR code and link):
+ * kept for this tab, then taken out of the address bar, history and bookmarks. A
+ * fragment is never sent to a server, so it reaches no log and no Referer.
+ */
+function tokenFromFragment() {
+  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (!match) return;
+  sessionStorage.setItem('scanfit-token', decodeURIComponent(match[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+tokenFromFragment();
+
 const state = {
   words: {},
   lang: 'en',
@@ -38,6 +51,7 @@ async function loadWords(lang) {
     b.setAttribute('aria-pressed', String(b.dataset.lang === body.lang));
   }
   $('#footer').textContent = t('page-footer', { version: state.info.version });
+  fillPortals();
   for (const card of state.cards) render(card);
   summarise();
 }
@@ -188,7 +202,8 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /** The request for a card; its verdicts and reasons come back in the page's language. */
 function requestFor(card) {
-  const lang = 'lang=' + encodeURIComponent(state.lang);
+  const portal = $('#portal').value;
+  const lang = 'lang=' + encodeURIComponent(state.lang) + (portal ? '&portal=' + encodeURIComponent(portal) : '');
   const output = '&output=' + encodeURIComponent(card.outputStem);
   if (card.kind === 'stitch') {
     const form = new FormData();
@@ -305,6 +320,7 @@ function finish(card, verdict, reasons) {
   card.verdict = verdict;
   card.reasons = reasons;
   render(card);
+  if (card.kind === 'stitch') card.el.scrollIntoView({ block: 'center' });
   summarise();
 }
 
@@ -343,15 +359,17 @@ function render(card) {
   else delete root.dataset.verdict;
 
   const head = el('div', 'card-head');
+  head.append(el('span', 'path', card.path));
+  if (card.verdict) head.append(el('span', 'badge ' + card.verdict, t('page-verdict-' + card.verdict)));
+  // The box that chooses a picture for combining, with its word beside it.
+  const pick = el('label', 'pick');
   const select = el('input', 'select');
   select.type = 'checkbox';
   select.checked = card.selected;
   select.title = t('page-select');
-  select.setAttribute('aria-label', t('page-select'));
-  select.disabled = card.kind !== 'convert' && card.kind !== 'check';
   select.onchange = () => { card.selected = select.checked; };
-  head.append(select, el('span', 'path', card.path));
-  if (card.verdict) head.append(el('span', 'badge ' + card.verdict, t('page-verdict-' + card.verdict)));
+  pick.append(select, el('span', '', t('page-select-label')));
+  pick.hidden = card.kind !== 'convert' && card.kind !== 'check';
 
   const thumbs = el('div', 'thumbs');
   thumbs.append(thumb(card.beforeUrl, t('page-before')));
@@ -370,6 +388,7 @@ function render(card) {
   }[card.state];
 
   root.replaceChildren(head, thumbs, progress);
+  if (!pick.hidden) root.append(pick);
   if (stateText) root.append(el('p', 'state', stateText));
   for (const line of facts(card)) root.append(el('p', line.className, line.text));
   if (card.reasons.length > 0) {
@@ -379,12 +398,29 @@ function render(card) {
   }
   const foot = el('div', 'card-foot');
   for (const o of card.outputs) {
-    const link = el('a', 'download', t('page-download') + ' ' + baseOf(o.name));
+    const link = el('a', 'download button' + (o.ready ? ' primary' : ''), t('page-download') + ' ' + baseOf(o.name));
     link.href = o.url;
     link.download = baseOf(o.name);
     foot.append(link);
+    const share = shareButton(o);
+    if (share) foot.append(share);
   }
   if (foot.childElementCount > 0) root.append(foot);
+}
+
+/**
+ * On a phone whose browser can hand files to other apps (the Web Share API with
+ * files), a button that saves the picture to the phone or gives it straight to the
+ * provider's app; elsewhere the download link does that job.
+ */
+function shareButton(output) {
+  if (!navigator.canShare) return null;
+  const file = new File([output.blob], baseOf(output.name), { type: output.blob.type });
+  if (!navigator.canShare({ files: [file] })) return null;
+  const button = el('button', 'share' + (output.ready ? ' primary' : ''), t('page-share'));
+  button.type = 'button';
+  button.onclick = () => navigator.share({ files: [file] }).catch(() => {});
+  return button;
 }
 
 /** The lines under the thumbnails: sizes, dimensions, pages, metadata. */
@@ -411,7 +447,10 @@ function facts(card) {
     className: 'facts',
     text: first.width_in + '×' + first.height_in + ' → ' + first.width_out + '×' + first.height_out,
   });
-  if (card.kind === 'stitch') lines.push({ className: 'meta', text: t('page-stitched', { count: card.pieces.length }) });
+  if (card.kind === 'stitch') {
+    const names = card.pieces.map((p) => baseOf(p.path)).join(t('page-list-separator'));
+    lines.push({ className: 'meta', text: t('page-stitched-from', { names }) });
+  }
   if (done.length > 1) lines.push({ className: 'meta', text: t('page-pages', { count: done.length }) });
   const removed = names(first.metadata_removed);
   lines.push({
@@ -456,6 +495,8 @@ function stitchSelected() {
   state.cards.push(card);
   $('#cards').append(card.el);
   render(card);
+  // Below the other cards it would appear out of sight: bring it to the person.
+  card.el.scrollIntoView({ block: 'center' });
   enqueue(card);
   summarise();
 }
@@ -596,6 +637,30 @@ function switchMode() {
   summarise();
 }
 
+/** The provider choices: this server's own limits, then each provider the rules know. */
+function fillPortals() {
+  const select = $('#portal');
+  const chosen = select.value;
+  const ids = state.info.portals || [];
+  select.replaceChildren(el('option', '', t('page-portal-default')));
+  select.options[0].value = '';
+  for (const id of ids) {
+    const option = el('option', '', state.words['page-portal-' + id] || id);
+    option.value = id;
+    select.append(option);
+  }
+  select.value = ids.includes(chosen) ? chosen : '';
+}
+
+/** On the desktop, the code a phone scans to open this page already authorised. */
+async function showPhoneCode() {
+  if (!state.info.phone || !state.token) return;
+  const response = await fetch('/api/v1/phone', { headers: { Authorization: 'Bearer ' + state.token } });
+  if (!response.ok) return;
+  $('#phone-qr').src = URL.createObjectURL(await response.blob());
+  $('#phone-box').hidden = false;
+}
+
 async function start() {
   try {
     const response = await fetch('/api/v1/info');
@@ -606,6 +671,7 @@ async function start() {
   const saved = localStorage.getItem('scanfit-lang');
   await loadWords(saved || '');
   if (state.info.token_required && !state.token) $('#token-box').hidden = false;
+  showPhoneCode();
 
   for (const b of document.querySelectorAll('[data-lang]')) {
     b.onclick = () => {
@@ -619,6 +685,8 @@ async function start() {
   };
   $('#pick-files').onchange = pick($('#pick-files'));
   $('#pick-folder').onchange = pick($('#pick-folder'));
+  $('#take-photo').onchange = pick($('#take-photo'));
+  $('#portal').onchange = switchMode;
   const drop = $('#drop');
   drop.ondragover = (e) => { e.preventDefault(); drop.classList.add('over'); };
   drop.ondragleave = () => drop.classList.remove('over');
@@ -641,6 +709,7 @@ async function start() {
     const waiting = tokenWaiters;
     tokenWaiters = [];
     for (const ok of waiting) ok();
+    showPhoneCode();
   };
 }
 

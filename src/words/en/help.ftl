@@ -110,6 +110,7 @@ help-save_profile = Write the recommended setting as a profile for `convert --pr
 help-serve-listen = Address to listen on; any address but loopback needs --token or --no-auth
 help-serve-port = Port (default: 8080, or a free one when 8080 is taken)
 help-serve-open = Open the page in the default browser once the server listens
+help-serve-lan = Serve phones on this network: listen on this computer's network address with a fresh random token, and print a QR code that opens the page on a phone already authorised
 help-serve-queue = Requests that may wait for a worker; beyond them the server answers 429 at once
 help-serve-uploads = Uploads received at once (a picture takes a worker's place only once it has arrived); beyond them the server answers 429 at once
 help-serve-max_connections = Connections open at once; more wait until one closes

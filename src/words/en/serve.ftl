@@ -37,4 +37,6 @@ api-internal_error = internal error (please report it)
 
 ## The command line's lines.
 cli-serve_listening = scanfit serve: open { $url } in a browser (Ctrl-C stops)
+cli-serve_phone = scanfit serve: on a phone on the same network (Wi-Fi), scan this code with the camera, or open { $url } (the link carries this run's access token: share it only with your own devices)
+cli-serve_no_lan = scanfit serve: this computer has no network address a phone could reach ({ $detail }); connect it to the phone's Wi-Fi, or give the address
 cli-serve_no_browser = scanfit serve: cannot open a browser ({ $detail }); open { $url } yourself

@@ -107,6 +107,7 @@ help-save_profile = 把推荐的设置写成配置文件，供 convert --profile
 help-serve-listen = 监听的地址；本机回环地址以外的地址需要 --token 或 --no-auth
 help-serve-port = 端口（默认 8080，被占用时自动选一个空闲端口）
 help-serve-open = 服务启动后在默认浏览器中打开网页
+help-serve-lan = 为同一网络中的手机提供服务：在本机的局域网地址上监听，每次启动生成新的随机令牌，并显示一个二维码，手机扫码即可打开网页（已授权）
 help-serve-queue = 可以排队等待处理的请求数；超出时服务立即回答 429
 help-serve-uploads = 可以同时接收的上传数（图片全部到达后才占用处理位置）；超出时服务立即回答 429
 help-serve-max_connections = 可以同时打开的连接数；更多的连接等待其他连接关闭

@@ -33,4 +33,6 @@ api-internal_error = 内部错误（请报告此问题）
 
 ## 命令行提示。
 cli-serve_listening = scanfit serve：请在浏览器中打开 { $url }（按 Ctrl-C 停止）
+cli-serve_phone = scanfit serve：在连接同一网络（Wi-Fi）的手机上用相机扫描这个二维码，或打开 { $url }（链接中带有本次运行的访问令牌，只发给您自己的设备）
+cli-serve_no_lan = scanfit serve：这台电脑没有手机能访问的网络地址（{ $detail }）；请把它连到手机所在的 Wi-Fi，或指定地址
 cli-serve_no_browser = scanfit serve：无法打开浏览器（{ $detail }），请自行打开 { $url }
