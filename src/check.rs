@@ -174,7 +174,7 @@ pub enum Finding {
     /// What the document rules found (kind, dates, combining); see [`crate::rules`].
     Rule(crate::rules::Finding),
     /// What the reviewer rejects on sight, found in the pixels ([`crate::document`]):
-    /// a warning (see [`Finding::severity`]).
+    /// a fail for a certificate, else a warning (see [`Finding::severity`]).
     Content {
         /// What was found.
         found: ContentFinding,
@@ -217,10 +217,16 @@ impl Finding {
             | Bilevel
             | Blurred { .. }
             | LowResolution { .. } => Severity::Warn,
-            // A warning for every kind until the detectors' measured precision on real
-            // certificate photos allows a fail: a false fail on a good original sends the
-            // filer to retake it (docs/content-checks.md has the figures).
-            Content { .. } => Severity::Warn,
+            // A fail only for a certificate and a finding precise enough on real
+            // pictures ([`ContentFinding::fails_certificate`]): a false fail on a good
+            // original sends the filer to retake it. Where the kind is unknown, a warning.
+            Content { found, certificate } => {
+                if *certificate && found.fails_certificate() {
+                    Severity::Fail
+                } else {
+                    Severity::Warn
+                }
+            }
             Rule(f) => match f.severity() {
                 crate::rules::Severity::Note => Severity::Note,
                 crate::rules::Severity::Warn => Severity::Warn,

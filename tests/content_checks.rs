@@ -140,3 +140,57 @@ fn real_scans_get_no_content_finding() {
         );
     }
 }
+
+#[test]
+fn convert_writes_a_cut_card_and_reports_the_finding_as_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let cut = input.join("营业执照 裁切.png");
+    card_on_desk(300, 200, 1400, 700).save(&cut).unwrap();
+    let whole = input.join("营业执照 完整.png");
+    card_on_desk(250, 180, 950, 700).save(&whole).unwrap();
+    let out = dir.path().join("out");
+    let report = dir.path().join("report.jsonl");
+    scanfit(&[
+        OsStr::new("convert"),
+        input.as_os_str(),
+        OsStr::new("-o"),
+        out.as_os_str(),
+        OsStr::new("-q"),
+        OsStr::new("--report"),
+        report.as_os_str(),
+    ]);
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&report)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r["input"].is_string())
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["input"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no record of {name}: {rows:?}"))
+    };
+    let cut_row = row("营业执照 裁切.png");
+    let codes = cut_row["warning_codes"].as_array().unwrap();
+    assert!(codes.iter().any(|c| c == "border_cut"), "{cut_row}");
+    assert_eq!(cut_row["status"], "warn", "{cut_row}");
+    // Still written: a warning, and the output decodes to the source's picture size.
+    let written = image::open(cut_row["output"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (written.width(), written.height()),
+        (
+            cut_row["width_out"].as_u64().unwrap() as u32,
+            cut_row["height_out"].as_u64().unwrap() as u32
+        )
+    );
+    let whole_row = row("营业执照 完整.png");
+    let codes = whole_row["warning_codes"].as_array().unwrap();
+    assert!(
+        !codes
+            .iter()
+            .any(|c| CONTENT.contains(&c.as_str().unwrap())),
+        "{whole_row}"
+    );
+}
