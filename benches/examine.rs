@@ -23,7 +23,9 @@ use scanfit::document::{self, preview::Preview, quad, render, screen};
 use scanfit::Options;
 
 fn corpus(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(rel)
 }
 
 /// The corpus picture `rel` enlarged to `w` × `h` and stored as `format`.

@@ -332,8 +332,12 @@ fn inspect_warnings(pixels: &Pixels, limits: &Limits) -> Vec<Warning> {
     }
     // What the reviewer rejects on sight; convert does not know the kind, so these warn.
     let view = match pixels {
-        Pixels::Rgb(i) => document::View::new(i.width() as usize, i.height() as usize, i.as_raw(), 3),
-        Pixels::Gray(i) => document::View::new(i.width() as usize, i.height() as usize, i.as_raw(), 1),
+        Pixels::Rgb(i) => {
+            document::View::new(i.width() as usize, i.height() as usize, i.as_raw(), 3)
+        }
+        Pixels::Gray(i) => {
+            document::View::new(i.width() as usize, i.height() as usize, i.as_raw(), 1)
+        }
     };
     let examined = document::examine_view(&view);
     warnings.extend(

@@ -188,9 +188,7 @@ fn convert_writes_a_cut_card_and_reports_the_finding_as_a_warning() {
     let whole_row = row("营业执照 完整.png");
     let codes = whole_row["warning_codes"].as_array().unwrap();
     assert!(
-        !codes
-            .iter()
-            .any(|c| CONTENT.contains(&c.as_str().unwrap())),
+        !codes.iter().any(|c| CONTENT.contains(&c.as_str().unwrap())),
         "{whole_row}"
     );
 }
