@@ -1,6 +1,6 @@
 //! End-to-end tests of the content checks ([`scanfit::document`]) through the real
-//! binary: a card cut by the frame and a photographed screen get their codes (warnings,
-//! named as certificates); real scans from
+//! binary: a card cut by the frame and a photographed screen get their codes (fails,
+//! named as certificates); convert writes the cut card and warns; real scans from
 //! the repository (see tests/fixtures/real/README.md and corpus/README.md) get none.
 #![cfg(feature = "cli")]
 
@@ -72,7 +72,7 @@ fn card_on_desk(x0: u32, y0: u32, x1: u32, y1: u32) -> RgbImage {
 }
 
 #[test]
-fn cut_and_screen_pictures_get_their_codes_as_certificate_warnings() {
+fn cut_and_screen_pictures_named_as_certificates_fail_with_their_codes() {
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("营业执照 裁切.png");
     card_on_desk(300, 200, 1400, 700).save(&cut).unwrap();
@@ -102,10 +102,11 @@ fn cut_and_screen_pictures_get_their_codes_as_certificate_warnings() {
             .expect("a record");
         let found = reasons(r);
         assert!(
-            found.contains(&(code.to_owned(), "warn".to_owned())),
+            found.contains(&(code.to_owned(), "fail".to_owned())),
             "{name}: {found:?}"
         );
-        assert_eq!(r["verdict"], "warn", "{name}");
+        assert_eq!(r["verdict"], "fail", "{name}");
+        assert_eq!(r["upload_ready"], false, "{name}");
     }
     // The cut card's outline is in the record: its top-left corner where it was drawn.
     let r = records

@@ -59,18 +59,6 @@ impl ContentFinding {
         ContentFinding::ElectronicCopy,
     ];
 
-    /// Whether this finding fails a certificate rather than warning: only where its false
-    /// alarms on real pictures stay rare (docs/content-checks.md has the figures: at most
-    /// 5 % for the outline, 3 % for the others).
-    pub fn fails_certificate(self) -> bool {
-        match self {
-            ContentFinding::BorderCut => true,
-            ContentFinding::Photocopy
-            | ContentFinding::ScreenPhoto
-            | ContentFinding::ElectronicCopy => true,
-        }
-    }
-
     /// The stable code reports keep.
     pub fn code(self) -> &'static str {
         match self {
