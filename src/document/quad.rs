@@ -30,6 +30,8 @@ const CORNER_REACH: f32 = 0.06;
 /// continues (fraction of the side): text lines and ornaments along a scanned page reach
 /// a little past its corners.
 const PAST_CORNER: f32 = 0.2;
+/// Step of the coarse line search, in preview pixels at both ends of the line.
+const COARSE: usize = 4;
 /// Least fraction of smooth preview pixels inside the outline for the frame to cut a
 /// document: paper and card are smooth at preview scale between their print (rendered
 /// documents 0.32–0.78), grass, gravel or a crop of a page's text are not (0.01–0.15);
@@ -324,11 +326,12 @@ impl Field {
         let score = |s: [f32; 3]| s[0] * s[0] + s[1] * s[1] + s[2] * s[2];
         let mut best = (0f32, 0usize, 0usize);
         let clamp = |a: isize| a.clamp(2, self.depth as isize - 3) as usize;
-        // Coarse grid, then the neighbourhood of its best.
-        for a0 in (lo..=hi).step_by(2) {
+        // Coarse grid (the step field is 4 rows deep, so a line 2 rows off still scores),
+        // then the neighbourhood of its best.
+        for a0 in (lo..=hi).step_by(COARSE) {
             let from = clamp(a0 as isize - tilt as isize);
             let to = clamp((a0 + tilt) as isize);
-            for a1 in (from..=to).step_by(2) {
+            for a1 in (from..=to).step_by(COARSE) {
                 let mid = (a0 + a1) / 2;
                 if mid < lo || mid > hi {
                     continue;
@@ -340,8 +343,9 @@ impl Field {
             }
         }
         let (_, c0, c1) = best;
-        for a0 in clamp(c0 as isize - 2)..=clamp(c0 as isize + 2) {
-            for a1 in clamp(c1 as isize - 2)..=clamp(c1 as isize + 2) {
+        let r = COARSE as isize - 1;
+        for a0 in clamp(c0 as isize - r)..=clamp(c0 as isize + r) {
+            for a1 in clamp(c1 as isize - r)..=clamp(c1 as isize + r) {
                 let v = score(self.sums(a0, a1));
                 if v > best.0 {
                     best = (v, a0, a1);

@@ -3,7 +3,7 @@
 //! Both are isolated peaks in the spectrum of the picture's chroma, which paper, ink and
 //! a camera's noise do not have.
 //!
-//! A few 256×256 blocks at full resolution (the grid is gone in any reduced copy) are
+//! The 256×256 block in the centre, at full resolution (the grid is gone in any reduced copy), is
 //! windowed and transformed as one complex signal (R − G, B − G). A bin counts when it
 //! stands over both the spectrum's mean and its own neighbourhood (a straight edge in the
 //! picture makes a line through the spectrum, not a point). Bins on the JPEG block grid
@@ -38,13 +38,10 @@ pub fn peak_view(view: &super::View<'_>) -> f32 {
     if ch < 3 {
         return 0.0;
     }
-    // Block origins on the 16-pixel grid (JPEG's macroblocks), centre first.
-    let at = |f: f32, len: usize| (((len - N) as f32 * f) as usize) / 16 * 16;
-    let origins = [(0.5, 0.5), (0.3, 0.4), (0.7, 0.6)];
-    origins
-        .iter()
-        .map(|&(fx, fy)| block_peak(&samples, ch, w, at(fx, w), at(fy, h)))
-        .fold(0.0, f32::max)
+    // One block in the centre, on the 16-pixel grid (JPEG's macroblocks): a screen
+    // photo is framed on the screen, and each block is most of the measure's cost.
+    let at = |len: usize| (len - N) / 2 / 16 * 16;
+    block_peak(&samples, ch, w, at(w), at(h))
 }
 
 /// The peak score of the block at (`x0`, `y0`) of interleaved samples `s` (`ch`
