@@ -1,6 +1,7 @@
 //! End-to-end tests of the content checks ([`scanfit::document`]) through the real
-//! binary: a card cut by the frame and a photographed screen get their codes (fails,
-//! named as certificates); convert writes the cut card and warns; real scans from
+//! binary: a card cut by the frame and a photographed screen get their codes (named as
+//! certificates: the cut warns, the screen fails); convert writes the cut card and warns;
+//! real scans from
 //! the repository (see tests/fixtures/real/README.md and corpus/README.md) get none.
 #![cfg(feature = "cli")]
 
@@ -72,7 +73,7 @@ fn card_on_desk(x0: u32, y0: u32, x1: u32, y1: u32) -> RgbImage {
 }
 
 #[test]
-fn cut_and_screen_pictures_named_as_certificates_fail_with_their_codes() {
+fn cut_and_screen_pictures_named_as_certificates_get_their_codes() {
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("营业执照 裁切.png");
     card_on_desk(300, 200, 1400, 700).save(&cut).unwrap();
@@ -93,8 +94,13 @@ fn cut_and_screen_pictures_named_as_certificates_fail_with_their_codes() {
     .save(&screen)
     .unwrap();
     let records = check_json(&[&cut, &screen]);
-    let expect = [(&cut, "border_cut"), (&screen, "screen_photo")];
-    for (path, code) in expect {
+    // A cut border only warns (its false alarms on real pictures are over 5 %); a
+    // screen photo of a certificate fails.
+    let expect = [
+        (&cut, "border_cut", "warn"),
+        (&screen, "screen_photo", "fail"),
+    ];
+    for (path, code, severity) in expect {
         let name = path.file_name().unwrap().to_str().unwrap();
         let r = records
             .iter()
@@ -102,11 +108,11 @@ fn cut_and_screen_pictures_named_as_certificates_fail_with_their_codes() {
             .expect("a record");
         let found = reasons(r);
         assert!(
-            found.contains(&(code.to_owned(), "fail".to_owned())),
+            found.contains(&(code.to_owned(), severity.to_owned())),
             "{name}: {found:?}"
         );
-        assert_eq!(r["verdict"], "fail", "{name}");
-        assert_eq!(r["upload_ready"], false, "{name}");
+        assert_eq!(r["verdict"], severity, "{name}");
+        assert_eq!(r["upload_ready"], severity == "warn", "{name}");
     }
     // The cut card's outline is in the record: its top-left corner where it was drawn.
     let r = records
