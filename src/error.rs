@@ -300,6 +300,9 @@ pub enum Warning {
         /// The real format.
         real: crate::sniff::Format,
     },
+    /// What the reviewer rejects on sight, found in the source's pixels
+    /// ([`crate::document`]); convert does not know the document's kind, so it only warns.
+    Content(crate::document::ContentFinding),
 }
 
 impl Warning {

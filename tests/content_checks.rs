@@ -1,6 +1,7 @@
 //! End-to-end tests of the content checks ([`scanfit::document`]) through the real
-//! binary: a card cut by the frame and a photographed screen get their codes (warnings,
-//! named as certificates); real scans from
+//! binary: a card cut by the frame and a photographed screen get their codes (named as
+//! certificates: the cut warns, the screen fails); convert writes the cut card and warns;
+//! real scans from
 //! the repository (see tests/fixtures/real/README.md and corpus/README.md) get none.
 #![cfg(feature = "cli")]
 
@@ -72,7 +73,7 @@ fn card_on_desk(x0: u32, y0: u32, x1: u32, y1: u32) -> RgbImage {
 }
 
 #[test]
-fn cut_and_screen_pictures_get_their_codes_as_certificate_warnings() {
+fn cut_and_screen_pictures_named_as_certificates_get_their_codes() {
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("营业执照 裁切.png");
     card_on_desk(300, 200, 1400, 700).save(&cut).unwrap();
@@ -93,8 +94,13 @@ fn cut_and_screen_pictures_get_their_codes_as_certificate_warnings() {
     .save(&screen)
     .unwrap();
     let records = check_json(&[&cut, &screen]);
-    let expect = [(&cut, "border_cut"), (&screen, "screen_photo")];
-    for (path, code) in expect {
+    // A cut border only warns (its false alarms on real pictures are over 5 %); a
+    // screen photo of a certificate fails.
+    let expect = [
+        (&cut, "border_cut", "warn"),
+        (&screen, "screen_photo", "fail"),
+    ];
+    for (path, code, severity) in expect {
         let name = path.file_name().unwrap().to_str().unwrap();
         let r = records
             .iter()
@@ -102,10 +108,11 @@ fn cut_and_screen_pictures_get_their_codes_as_certificate_warnings() {
             .expect("a record");
         let found = reasons(r);
         assert!(
-            found.contains(&(code.to_owned(), "warn".to_owned())),
+            found.contains(&(code.to_owned(), severity.to_owned())),
             "{name}: {found:?}"
         );
-        assert_eq!(r["verdict"], "warn", "{name}");
+        assert_eq!(r["verdict"], severity, "{name}");
+        assert_eq!(r["upload_ready"], severity == "warn", "{name}");
     }
     // The cut card's outline is in the record: its top-left corner where it was drawn.
     let r = records
@@ -139,4 +146,56 @@ fn real_scans_get_no_content_finding() {
             r["input"]
         );
     }
+}
+
+#[test]
+fn convert_writes_a_cut_card_and_reports_the_finding_as_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let cut = input.join("营业执照 裁切.png");
+    card_on_desk(300, 200, 1400, 700).save(&cut).unwrap();
+    let whole = input.join("营业执照 完整.png");
+    card_on_desk(250, 180, 950, 700).save(&whole).unwrap();
+    let out = dir.path().join("out");
+    let report = dir.path().join("report.jsonl");
+    scanfit(&[
+        OsStr::new("convert"),
+        input.as_os_str(),
+        OsStr::new("-o"),
+        out.as_os_str(),
+        OsStr::new("-q"),
+        OsStr::new("--report"),
+        report.as_os_str(),
+    ]);
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&report)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r["input"].is_string())
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r["input"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no record of {name}: {rows:?}"))
+    };
+    let cut_row = row("营业执照 裁切.png");
+    let codes = cut_row["warning_codes"].as_array().unwrap();
+    assert!(codes.iter().any(|c| c == "border_cut"), "{cut_row}");
+    assert_eq!(cut_row["status"], "warn", "{cut_row}");
+    // Still written: a warning, and the output decodes to the source's picture size.
+    let written = image::open(cut_row["output"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (written.width(), written.height()),
+        (
+            cut_row["width_out"].as_u64().unwrap() as u32,
+            cut_row["height_out"].as_u64().unwrap() as u32
+        )
+    );
+    let whole_row = row("营业执照 完整.png");
+    let codes = whole_row["warning_codes"].as_array().unwrap();
+    assert!(
+        !codes.iter().any(|c| CONTENT.contains(&c.as_str().unwrap())),
+        "{whole_row}"
+    );
 }

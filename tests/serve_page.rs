@@ -6,7 +6,8 @@
 //!
 //! Without chromium and chromedriver the tests print a notice and pass, unless
 //! `SCANFIT_REQUIRE_BROWSER=1` (CI) makes that a failure. `SCANFIT_SCREENSHOT=FILE`
-//! saves the Chinese page's screenshot (docs/serve.png is made so).
+//! saves the Chinese page's screenshot (docs/serve.png is made so);
+//! `SCANFIT_QUAD_SCREENSHOT=FILE` the card with the document's outline drawn.
 #![cfg(all(feature = "cli", feature = "serve"))]
 
 mod common;
@@ -479,5 +480,95 @@ fn under_a_chinese_browser_the_page_speaks_chinese() {
         )
         .json();
         assert_eq!(card["verdict"], check["verdict"], "{card}");
+    }
+}
+
+/// A photo-like card (light, with a blue band) wholly inside the frame of a red desk,
+/// corners at (x0, y0)–(x1, y1), with a camera's grain.
+fn card_photo(path: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32)) {
+    let mut state = 0x9e37_79b9_u32;
+    image::RgbImage::from_fn(1200, 900, |x, y| {
+        let inside = (x0..x1).contains(&x) && (y0..y1).contains(&y);
+        let c: [f32; 3] = match (inside, x < x0 + (x1 - x0) / 3) {
+            (true, true) => [60.0, 110.0, 190.0],
+            (true, false) => [210.0, 225.0, 240.0],
+            _ => [170.0, 40.0 + y as f32 * 0.02, 40.0],
+        };
+        image::Rgb(c.map(|v| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (v + (state >> 28) as f32 - 7.5).clamp(0.0, 255.0) as u8
+        }))
+    })
+    .save(path)
+    .unwrap();
+}
+
+#[test]
+fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
+    let Some((chrome, chromedriver)) = browser() else {
+        return;
+    };
+    let server = Server::start(&["--jobs", "2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("客户A");
+    fs::create_dir_all(&folder).unwrap();
+    let corners = (250, 180, 950, 700);
+    card_photo(&folder.join("身份证 照片.jpg"), corners);
+    let browser = Browser::start(&chrome, &chromedriver, "zh-CN", dir.path());
+    browser.goto(&server.url("/"));
+    browser.call(
+        "POST",
+        &format!("/element/{}/click", browser.element("#check-only")),
+        Some(json!({})),
+    );
+    pick_folder(&browser, &folder);
+    browser.wait_for(
+        "the outline drawn on the checked card",
+        "const card = document.querySelector('.card');
+         return !!card && card.dataset.state === 'done' && !!card.querySelector('svg.outline polygon');",
+    );
+    let drawn = browser.run(
+        "const svg = document.querySelector('.card svg.outline');
+         const box = svg.getBoundingClientRect();
+         return { viewBox: svg.getAttribute('viewBox'), points: svg.querySelector('polygon').getAttribute('points'),
+                  cls: svg.querySelector('polygon').getAttribute('class'), width: box.width, height: box.height };",
+    );
+    let view: Vec<f64> = drawn["viewBox"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(view, [0.0, 0.0, 1200.0, 900.0], "{drawn}");
+    assert!(drawn["width"].as_f64().unwrap() > 50.0, "{drawn}");
+    let points: Vec<[f64; 2]> = drawn["points"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            [x.parse().unwrap(), y.parse().unwrap()]
+        })
+        .collect();
+    let (x0, y0, x1, y1) = corners;
+    let want = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]].map(|c| c.map(f64::from));
+    assert_eq!(points.len(), 4, "{drawn}");
+    for (got, want) in points.iter().zip(want) {
+        assert!(
+            (got[0] - want[0]).abs() < 20.0 && (got[1] - want[1]).abs() < 20.0,
+            "{drawn}"
+        );
+    }
+    // Wholly inside the frame: drawn as a found outline, not as a cut one.
+    assert_eq!(drawn["cls"], "quad", "{drawn}");
+    if let Some(target) = std::env::var_os("SCANFIT_QUAD_SCREENSHOT") {
+        use base64::Engine;
+        let shot = browser.call("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().unwrap())
+            .unwrap();
+        fs::write(target, png).unwrap();
     }
 }

@@ -111,21 +111,64 @@ impl Examined {
     }
 }
 
-/// `img`'s interleaved 8-bit samples and their channel count: borrowed for grey, RGB and
-/// RGBA (the layouts decoding produces), converted to RGB otherwise.
-fn samples(img: &DynamicImage) -> (std::borrow::Cow<'_, [u8]>, usize) {
-    use std::borrow::Cow;
-    match img {
-        DynamicImage::ImageLuma8(b) => (Cow::Borrowed(b.as_raw().as_slice()), 1),
-        DynamicImage::ImageRgb8(b) => (Cow::Borrowed(b.as_raw().as_slice()), 3),
-        DynamicImage::ImageRgba8(b) => (Cow::Borrowed(b.as_raw().as_slice()), 4),
-        other => (Cow::Owned(other.to_rgb8().into_raw()), 3),
+/// A picture's interleaved 8-bit samples, as the measures read them.
+#[derive(Debug, Clone)]
+pub struct View<'a> {
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// Samples, row-major, `channels` per pixel (1 grey, 3 RGB, 4 RGBA).
+    pub samples: std::borrow::Cow<'a, [u8]>,
+    /// Samples per pixel.
+    pub channels: usize,
+}
+
+impl<'a> View<'a> {
+    /// The samples of `img`: borrowed for 8-bit grey, RGB and RGBA (the layouts decoding
+    /// produces), converted once otherwise.
+    pub fn of(img: &'a DynamicImage) -> View<'a> {
+        use std::borrow::Cow;
+        let (samples, channels): (Cow<'a, [u8]>, usize) = match img {
+            DynamicImage::ImageLuma8(b) => (Cow::Borrowed(b.as_raw()), 1),
+            DynamicImage::ImageRgb8(b) => (Cow::Borrowed(b.as_raw()), 3),
+            DynamicImage::ImageRgba8(b) => (Cow::Borrowed(b.as_raw()), 4),
+            DynamicImage::ImageLuma16(_)
+            | DynamicImage::ImageLumaA8(_)
+            | DynamicImage::ImageLumaA16(_) => (Cow::Owned(img.to_luma8().into_raw()), 1),
+            other => (Cow::Owned(other.to_rgb8().into_raw()), 3),
+        };
+        View {
+            width: img.width() as usize,
+            height: img.height() as usize,
+            samples,
+            channels,
+        }
+    }
+
+    /// Borrowed samples of a `width` × `height` picture with `channels` per pixel.
+    ///
+    /// # Panics
+    /// When `samples` is shorter than the picture.
+    pub fn new(width: usize, height: usize, samples: &'a [u8], channels: usize) -> View<'a> {
+        assert!(samples.len() >= width * height * channels);
+        View {
+            width,
+            height,
+            samples: std::borrow::Cow::Borrowed(samples),
+            channels,
+        }
     }
 }
 
 /// Examines one upright picture.
 pub fn examine(img: &DynamicImage) -> Examined {
-    let preview = preview::Preview::of(img);
+    examine_view(&View::of(img))
+}
+
+/// Examines one upright picture given as samples.
+pub fn examine_view(view: &View<'_>) -> Examined {
+    let preview = preview::Preview::of_view(view);
     let found = quad::find(&preview);
     let colour = found
         .outline
@@ -135,7 +178,7 @@ pub fn examine(img: &DynamicImage) -> Examined {
         outline: found.outline,
         border_cut: found.cut,
         colour,
-        screen_peak: screen::peak(img),
-        flat: render::measure(img),
+        screen_peak: screen::peak_view(view),
+        flat: render::measure_view(view),
     }
 }

@@ -6,6 +6,8 @@ use image::DynamicImage;
 /// The preview's long side, at most. 256 pixels keep a card's edge several pixels from
 /// the frame's edge and the line search at a few milliseconds.
 pub const PREVIEW_LONG_SIDE: u32 = 256;
+/// Rows of a preview pixel's box that are read, at most.
+const ROWS_PER_BOX: usize = 4;
 
 /// A box-averaged RGB copy of a picture, one `f32` plane per channel.
 #[derive(Debug, Clone)]
@@ -22,34 +24,47 @@ pub struct Preview {
 
 impl Preview {
     /// The preview of `img`.
+    ///
+    /// Each preview pixel averages whole rows of its box, but at most [`ROWS_PER_BOX`]
+    /// rows of it (evenly spaced): the preview is then one pass over a fraction of a
+    /// large picture's memory, and still averages dozens of samples, which is what
+    /// takes sensor noise and paper texture away.
     pub fn of(img: &DynamicImage) -> Preview {
-        let (width, height) = (img.width() as usize, img.height() as usize);
+        Preview::of_view(&super::View::of(img))
+    }
+
+    /// The preview of a picture given as samples ([`Preview::of`]).
+    pub fn of_view(view: &super::View<'_>) -> Preview {
+        let (width, height) = (view.width, view.height);
         let long = width.max(height).max(1);
         let f = long.div_ceil(PREVIEW_LONG_SIDE as usize).max(1);
         let (w, h) = ((width / f).max(1), (height / f).max(1));
-        let (samples, channels) = super::samples(img);
+        let (samples, channels) = (&view.samples, view.channels);
         let mut planes = [vec![0f32; w * h], vec![0f32; w * h], vec![0f32; w * h]];
         let (fx, fy) = (f.min(width), f.min(height));
-        let norm = 1.0 / (fx * fy) as f32;
+        let row_step = fy.div_ceil(ROWS_PER_BOX).max(1);
+        let rows_read = fy.div_ceil(row_step);
+        let norm = 1.0 / (fx * rows_read) as f32;
         let mut sums = vec![[0u32; 3]; w];
         for py in 0..h {
             sums.iter_mut().for_each(|s| *s = [0; 3]);
-            for y in py * fy..(py * fy + fy).min(height) {
-                let row = &samples[y * width * channels..(y + 1) * width * channels];
-                for (px, s) in sums.iter_mut().enumerate() {
-                    for x in px * fx..(px * fx + fx).min(width) {
-                        let p = &row[x * channels..];
-                        if channels == 1 {
-                            let v = u32::from(p[0]);
-                            s[0] += v;
-                            s[1] += v;
-                            s[2] += v;
-                        } else {
+            for y in (py * fy..(py * fy + fy).min(height)).step_by(row_step) {
+                let row = &samples[y * width * channels..][..w * fx * channels];
+                let boxes = row.chunks_exact(fx * channels).zip(sums.iter_mut());
+                match channels {
+                    1 => boxes.for_each(|(b, s)| {
+                        let v: u32 = b.iter().map(|&v| u32::from(v)).sum();
+                        s[0] += v;
+                        s[1] += v;
+                        s[2] += v;
+                    }),
+                    _ => boxes.for_each(|(b, s)| {
+                        for p in b.chunks_exact(channels) {
                             s[0] += u32::from(p[0]);
                             s[1] += u32::from(p[1]);
                             s[2] += u32::from(p[2]);
                         }
-                    }
+                    }),
                 }
             }
             for (px, s) in sums.iter().enumerate() {

@@ -30,6 +30,15 @@ const CORNER_REACH: f32 = 0.06;
 /// continues (fraction of the side): text lines and ornaments along a scanned page reach
 /// a little past its corners.
 const PAST_CORNER: f32 = 0.2;
+/// Step of the coarse line search, in preview pixels at both ends of the line.
+const COARSE: usize = 4;
+/// Least fraction of smooth preview pixels inside the outline for the frame to cut a
+/// document: paper and card are smooth at preview scale between their print (rendered
+/// documents 0.32–0.78), grass, gravel or a crop of a page's text are not (0.01–0.15);
+/// see docs/content-checks.md.
+pub const MIN_SMOOTH_INSIDE: f32 = 0.2;
+/// Luma step (levels, across and down) under which a preview pixel is smooth.
+const SMOOTH_STEP: f32 = 3.0;
 
 /// The document's outline in the examined picture's pixels.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -198,11 +207,43 @@ pub fn find(p: &Preview) -> Found {
             }
         }
     }
+    // Only a document is cut: lines in a texture (grass, gravel, a page's text) also
+    // meet in corners, but what they enclose is not smooth as paper is.
+    if cut && smooth_inside(p, &quad) < MIN_SMOOTH_INSIDE {
+        cut = false;
+    }
     let corners = pairs.map(|pair| p.to_original(corner(pair)));
     Found {
         outline: Outline::Quad(corners),
         cut,
     }
+}
+
+/// Fraction of the preview pixels inside `quad` (shrunk toward its centre, so the edges
+/// stay out) whose luma steps by less than [`SMOOTH_STEP`] to the right and down.
+fn smooth_inside(p: &Preview, quad: &[[f32; 2]; 4]) -> f32 {
+    let cx = quad.iter().map(|q| q[0]).sum::<f32>() / 4.0;
+    let cy = quad.iter().map(|q| q[1]).sum::<f32>() / 4.0;
+    let s = quad.map(|q| [cx + (q[0] - cx) * 0.85, cy + (q[1] - cy) * 0.85]);
+    let inside = |x: f32, y: f32| {
+        (0..4).all(|i| {
+            let (a, b) = (s[i], s[(i + 1) % 4]);
+            (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) >= 0.0
+        })
+    };
+    let (mut n, mut smooth) = (0u32, 0u32);
+    for y in 0..p.h.saturating_sub(1) {
+        for x in 0..p.w.saturating_sub(1) {
+            if !inside(x as f32, y as f32) {
+                continue;
+            }
+            let i = y * p.w + x;
+            let step = (p.luma(i + 1) - p.luma(i)).abs() + (p.luma(i + p.w) - p.luma(i)).abs();
+            n += 1;
+            smooth += u32::from(step < SMOOTH_STEP);
+        }
+    }
+    smooth as f32 / n.max(1) as f32
 }
 
 /// Where two lines, each through two points, meet (far away for parallel ones).
@@ -285,11 +326,12 @@ impl Field {
         let score = |s: [f32; 3]| s[0] * s[0] + s[1] * s[1] + s[2] * s[2];
         let mut best = (0f32, 0usize, 0usize);
         let clamp = |a: isize| a.clamp(2, self.depth as isize - 3) as usize;
-        // Coarse grid, then the neighbourhood of its best.
-        for a0 in (lo..=hi).step_by(2) {
+        // Coarse grid (the step field is 4 rows deep, so a line 2 rows off still scores),
+        // then the neighbourhood of its best.
+        for a0 in (lo..=hi).step_by(COARSE) {
             let from = clamp(a0 as isize - tilt as isize);
             let to = clamp((a0 + tilt) as isize);
-            for a1 in (from..=to).step_by(2) {
+            for a1 in (from..=to).step_by(COARSE) {
                 let mid = (a0 + a1) / 2;
                 if mid < lo || mid > hi {
                     continue;
@@ -301,8 +343,9 @@ impl Field {
             }
         }
         let (_, c0, c1) = best;
-        for a0 in clamp(c0 as isize - 2)..=clamp(c0 as isize + 2) {
-            for a1 in clamp(c1 as isize - 2)..=clamp(c1 as isize + 2) {
+        let r = COARSE as isize - 1;
+        for a0 in clamp(c0 as isize - r)..=clamp(c0 as isize + r) {
+            for a1 in clamp(c1 as isize - r)..=clamp(c1 as isize + r) {
                 let v = score(self.sums(a0, a1));
                 if v > best.0 {
                     best = (v, a0, a1);

@@ -36,8 +36,13 @@ impl Flatness {
 
 /// Measures the flat areas of `img`.
 pub fn measure(img: &DynamicImage) -> Flatness {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let (s, ch) = super::samples(img);
+    measure_view(&super::View::of(img))
+}
+
+/// Measures the flat areas of a picture given as samples.
+pub fn measure_view(view: &super::View<'_>) -> Flatness {
+    let (w, h) = (view.width, view.height);
+    let (s, ch) = (&view.samples, view.channels);
     let (bw, bh) = (w / BLOCK, h / BLOCK);
     if bw < 2 || bh == 0 {
         return Flatness::default();

@@ -3,7 +3,7 @@
 //! Both are isolated peaks in the spectrum of the picture's chroma, which paper, ink and
 //! a camera's noise do not have.
 //!
-//! A few 256×256 blocks at full resolution (the grid is gone in any reduced copy) are
+//! The 256×256 block in the centre, at full resolution (the grid is gone in any reduced copy), is
 //! windowed and transformed as one complex signal (R − G, B − G). A bin counts when it
 //! stands over both the spectrum's mean and its own neighbourhood (a straight edge in the
 //! picture makes a line through the spectrum, not a point). Bins on the JPEG block grid
@@ -25,25 +25,28 @@ const NOISE_FLOOR: f32 = 100.0;
 /// The strongest isolated chroma peak of `img` (0 for pictures smaller than one block or
 /// without colour).
 pub fn peak(img: &DynamicImage) -> f32 {
-    let (w, h) = (img.width() as usize, img.height() as usize);
+    peak_view(&super::View::of(img))
+}
+
+/// The strongest isolated chroma peak of a picture given as samples ([`peak`]).
+pub fn peak_view(view: &super::View<'_>) -> f32 {
+    let (w, h) = (view.width, view.height);
     if w < N || h < N {
         return 0.0;
     }
-    let rgb = match img {
-        DynamicImage::ImageRgb8(b) => std::borrow::Cow::Borrowed(b),
-        DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_) => return 0.0,
-        other => std::borrow::Cow::Owned(other.to_rgb8()),
-    };
-    // Block origins on the 16-pixel grid (JPEG's macroblocks), centre first.
-    let at = |f: f32, len: usize| (((len - N) as f32 * f) as usize) / 16 * 16;
-    let origins = [(0.5, 0.5), (0.3, 0.4), (0.7, 0.6)];
-    origins
-        .iter()
-        .map(|&(fx, fy)| block_peak(&rgb, at(fx, w), at(fy, h)))
-        .fold(0.0, f32::max)
+    let (samples, ch) = (&view.samples, view.channels);
+    if ch < 3 {
+        return 0.0;
+    }
+    // One block in the centre, on the 16-pixel grid (JPEG's macroblocks): a screen
+    // photo is framed on the screen, and each block is most of the measure's cost.
+    let at = |len: usize| (len - N) / 2 / 16 * 16;
+    block_peak(&samples, ch, w, at(w), at(h))
 }
 
-fn block_peak(rgb: &image::RgbImage, x0: usize, y0: usize) -> f32 {
+/// The peak score of the block at (`x0`, `y0`) of interleaved samples `s` (`ch`
+/// channels, `w` pixels a row).
+fn block_peak(s: &[u8], ch: usize, w: usize, x0: usize, y0: usize) -> f32 {
     let window: Vec<f32> = (0..N)
         .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / N as f32).cos())
         .collect();
@@ -52,7 +55,7 @@ fn block_peak(rgb: &image::RgbImage, x0: usize, y0: usize) -> f32 {
     let (mut mr, mut mi) = (0f32, 0f32);
     for y in 0..N {
         for x in 0..N {
-            let p = rgb.get_pixel((x0 + x) as u32, (y0 + y) as u32).0;
+            let p = &s[((y0 + y) * w + x0 + x) * ch..][..3];
             let (r, g, b) = (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]));
             re[y * N + x] = r - g;
             im[y * N + x] = b - g;

@@ -243,6 +243,10 @@ fn warning_samples() -> Vec<Box<dyn Message>> {
         Warning::EnlargedToMatch(1.5),
         Warning::Grained { levels: 2 },
         Warning::Renamed { real: Format::Png },
+        Warning::Content(crate::document::ContentFinding::BorderCut),
+        Warning::Content(crate::document::ContentFinding::Photocopy),
+        Warning::Content(crate::document::ContentFinding::ScreenPhoto),
+        Warning::Content(crate::document::ContentFinding::ElectronicCopy),
         Warning::InPiece {
             piece: "a.pdf".into(),
             page: Some(2),

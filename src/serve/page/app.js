@@ -333,7 +333,7 @@ function el(tag, className, text) {
   return node;
 }
 
-function thumb(url, caption) {
+function thumb(url, caption, check) {
   const figure = el('figure');
   const frame = el('div', 'frame');
   if (url) {
@@ -342,12 +342,39 @@ function thumb(url, caption) {
     img.src = url;
     // HEIC, TIFF and PDF are not pictures a browser shows: say so instead.
     img.onerror = () => frame.replaceChildren(t('page-no-preview'));
+    if (check && check.document && check.document.quad) img.onload = () => outline(frame, img, check);
     frame.append(img);
   } else {
     frame.textContent = '—';
   }
   figure.append(frame, el('figcaption', '', caption));
   return figure;
+}
+
+/**
+ * The picture again with the document's outline found by check (its `document.quad`,
+ * corners in the checked picture's pixels) drawn over it; dashed red when the frame
+ * cuts the document. One SVG holds both, so they scale together.
+ */
+function outline(frame, img, check) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const [w, h] = [img.naturalWidth, img.naturalHeight];
+  const k = check.width ? w / check.width : 1;
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', 'outline');
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', img.alt);
+  const image = document.createElementNS(ns, 'image');
+  image.setAttribute('href', img.src);
+  image.setAttribute('width', w);
+  image.setAttribute('height', h);
+  const quad = document.createElementNS(ns, 'polygon');
+  const cut = (check.reasons || []).some((r) => r.code === 'border_cut');
+  quad.setAttribute('class', cut ? 'quad cut' : 'quad');
+  quad.setAttribute('points', check.document.quad.map(([x, y]) => `${x * k},${y * k}`).join(' '));
+  svg.append(image, quad);
+  frame.replaceChildren(svg);
 }
 
 function render(card) {
@@ -372,7 +399,7 @@ function render(card) {
   pick.hidden = card.kind !== 'convert' && card.kind !== 'check';
 
   const thumbs = el('div', 'thumbs');
-  thumbs.append(thumb(card.beforeUrl, t('page-before')));
+  thumbs.append(thumb(card.beforeUrl, t('page-before'), card.check));
   if (card.kind !== 'check') thumbs.append(thumb(card.outputs[0] && card.outputs[0].url, t('page-after')));
 
   const progress = el('div', 'progress');

@@ -93,6 +93,10 @@ warning-enlarged_to_match = enlarged { $factor }× to match the other pieces (a 
 warning-grained = grain added (±{ $levels } levels, invisible): the picture is too flat to reach the minimum size otherwise
 warning-in_piece = { $piece }: { $warning }
 warning-renamed = renamed file: the bytes are { $real }, not what the name says
+warning-border_cut = the document runs out of the picture (a side or corner is cut off); reviewers reject it: retake the original with all four edges and corners in the picture
+warning-photocopy = the document looks like a photocopy (grey where the original has colour); reviewers reject copies: photograph or colour-scan the original
+warning-screen_photo = looks like a photo of a screen; reviewers reject these: photograph or scan the original document
+warning-electronic_copy = looks rendered or screenshotted, not photographed or scanned; an electronic certificate is rejected: photograph or colour-scan the original
 # The name of a piece of a stitched picture: its file, and its page when it has several.
 warning-piece_page = { $name } page { $page }
 

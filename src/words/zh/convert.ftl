@@ -93,6 +93,10 @@ warning-enlarged_to_match = 已放大 { $factor } 倍，以便与其他图片匹
 warning-grained = 已添加细微噪点（±{ $levels } 级，肉眼看不出）：否则图片内容太单一，达不到最小大小
 warning-in_piece = { $piece }：{ $warning }
 warning-renamed = 改过后缀的文件：实际格式是 { $real }，与文件名不符
+warning-border_cut = 证件超出了画面（有边或角被截掉），审核会驳回；请重新拍摄原件，四边四角完整地拍进画面（包含完整边框）
+warning-photocopy = 看起来是复印件（原件有彩色的地方是灰色的），审核会驳回；请勿上传复印件照片，请对原件拍照或彩色扫描
+warning-screen_photo = 看起来是翻拍的屏幕，审核会驳回；不可隔屏拍摄，请对证件原件拍照或扫描
+warning-electronic_copy = 看起来是电脑生成或截图，不是拍照或扫描；请勿上传电子证件，请对原件拍照或彩色扫描
 # 拼图中一张图片的名称：文件名，多页文件再加上页码。
 warning-piece_page = { $name } 第 { $page } 页
 
