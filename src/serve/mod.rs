@@ -36,8 +36,10 @@ mod guard;
 mod lang;
 mod listen;
 mod metrics;
+mod observe;
 mod page;
 pub(crate) mod problem;
+mod state;
 mod upload;
 mod words;
 mod work;
@@ -198,7 +200,7 @@ pub enum ServeError {
 /// A server bound to its address, not yet answering.
 pub struct Server {
     listener: TcpListener,
-    state: Arc<api::AppState>,
+    state: Arc<state::AppState>,
 }
 
 impl Server {
@@ -225,7 +227,7 @@ impl Server {
         listener.set_nonblocking(true)?;
         Ok(Server {
             listener,
-            state: Arc::new(api::AppState::new(opts, loopback)),
+            state: Arc::new(state::AppState::new(opts, loopback)),
         })
     }
 
