@@ -140,7 +140,14 @@ pub fn write_jsonl(records: &[Record], lang: Lang, mut out: impl Write) -> io::R
 pub static CSV_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut full = Record::blank("x".into(), 0, Status::Ok);
     full.pieces = vec!["x".into()];
-    full.made = Some(Made {
+    full.made = Some(placeholder_made());
+    let value = serde_json::to_value(Row::new(&full, Lang::En)).expect("a row is JSON");
+    flatten("", &value).into_iter().map(|(k, _)| k).collect()
+});
+
+/// A [`Made`] whose optional parts are present, for the column list.
+fn placeholder_made() -> Made {
+    Made {
         format: OutputFormat::Jpeg,
         method: Method::Jpeg,
         quality: None,
@@ -154,10 +161,8 @@ pub static CSV_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
         score: None,
         metadata: Metadata::default(),
         warnings: Vec::new(),
-    });
-    let value = serde_json::to_value(Row::new(&full, Lang::En)).expect("a row is JSON");
-    flatten("", &value).into_iter().map(|(k, _)| k).collect()
-});
+    }
+}
 
 /// Writes a byte order mark, a header line and one row per record: the JSON record
 /// flattened by the rule in the module documentation.
@@ -455,11 +460,17 @@ mod tests {
             7,
             Problem::ChangedWhileRead { opened: 7, read: 3 },
         );
-        failed.warnings = vec![Warning::Grayscale, Warning::Grained { levels: 1 }];
+        failed.made = Some(Made {
+            warnings: vec![Warning::Grayscale, Warning::Grained { levels: 1 }],
+            ..placeholder_made()
+        });
         let mut ok = Record::skipped("b.png".into(), 9, Skip::OutputExists);
-        ok.metadata_removed = Some(Metadata {
-            gps: true,
-            ..Metadata::default()
+        ok.made = Some(Made {
+            metadata: Metadata {
+                gps: true,
+                ..Metadata::default()
+            },
+            ..placeholder_made()
         });
         let records = [failed, ok];
         let mut out = Vec::new();
