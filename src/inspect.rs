@@ -287,7 +287,7 @@ pub fn luma(img: &DynamicImage) -> GrayImage {
 
 /// [`luma`] of encoder-ready pixels, borrowed when they are grey already: the band search
 /// scores every probe against its source without copying the source into an image first.
-pub fn luma_of(pixels: &Pixels) -> Cow<'_, GrayImage> {
+pub(crate) fn luma_of(pixels: &Pixels) -> Cow<'_, GrayImage> {
     match pixels {
         Pixels::Gray(g) => Cow::Borrowed(g),
         Pixels::Rgb(b) => Cow::Owned(luma_from(b.width(), b.height(), b.as_raw(), 3)),
@@ -666,7 +666,7 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
 ///
 /// [`legibility`] on these planes is the sweep's colour score: it drops where chroma
 /// subsampling smears a thin red seal stroke or coloured text, which luma cannot show.
-pub fn colour_planes(img: &DynamicImage) -> Option<[GrayImage; 2]> {
+pub(crate) fn colour_planes(img: &DynamicImage) -> Option<[GrayImage; 2]> {
     let rgb = match img {
         DynamicImage::ImageLuma8(_) | DynamicImage::ImageLumaA8(_) => return None,
         DynamicImage::ImageRgb8(b) => std::borrow::Cow::Borrowed(b),
