@@ -551,7 +551,7 @@ pub fn fingerprint(plan: &Plan, out: &Path, opts: &Options, count: u32) -> Strin
         field(job.output_stem.to_string_lossy().as_bytes());
     }
     for record in &plan.skipped {
-        field(record.input.to_string_lossy().as_bytes());
+        field(record.subject.input.to_string_lossy().as_bytes());
     }
     format!("{:016x}", fmix64(fnv1a64(&text)))
 }

@@ -33,6 +33,7 @@ use crate::error::{Problem, SetupError, Skip, Why};
 use crate::inspect::{self, ColourClass};
 use crate::normalize::is_srgb_profile;
 use crate::options::{Limits, Options};
+use crate::report::Subject;
 use crate::run::{guarded, Done, Panicked, Runner};
 use crate::sniff::{claimed_by_name, format_of_extension, sniff, Format};
 use crate::{jpeg, png};
@@ -277,16 +278,12 @@ impl MetadataFound {
 /// [`CheckRow`](crate::rows::CheckRow)).
 #[derive(Debug)]
 pub struct CheckRecord {
-    /// The file.
-    pub input: PathBuf,
+    /// The file: its path, real format (from the bytes) and size.
+    pub subject: Subject,
     /// The overall answer: the worst of the reasons.
     pub verdict: Verdict,
-    /// The real format, from the bytes.
-    pub format: Option<Format>,
     /// The format the name claims, if it names one.
     pub claimed: Option<Format>,
-    /// File size in bytes.
-    pub bytes: u64,
     /// Width as stored (before any EXIF rotation), of the first page.
     pub width: Option<u32>,
     /// Height as stored, of the first page.
@@ -315,11 +312,9 @@ pub struct CheckRecord {
 impl CheckRecord {
     fn new(input: PathBuf) -> CheckRecord {
         CheckRecord {
-            input,
+            subject: Subject::new(input, 0),
             verdict: Verdict::Pass,
-            format: None,
             claimed: None,
-            bytes: 0,
             width: None,
             height: None,
             pages: None,
@@ -482,7 +477,7 @@ fn inspect_file(path: &Path, opts: &Options) -> CheckRecord {
         Err(problem) => {
             let mut record = CheckRecord::new(path.to_path_buf());
             // The size is still worth showing for a file too large to read.
-            record.bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+            record.subject.bytes = std::fs::metadata(path).map_or(0, |m| m.len());
             record.push(Finding::Unreadable(problem));
             record
         }
@@ -496,8 +491,8 @@ fn inspect_bytes(path: &Path, bytes: &[u8], opts: &Options) -> CheckRecord {
 }
 
 fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
-    record.bytes = bytes.len() as u64;
-    let claimed = claimed_by_name(&record.input);
+    record.subject.bytes = bytes.len() as u64;
+    let claimed = claimed_by_name(&record.subject.input);
     record.claimed = claimed;
     let format = if bytes.is_empty() { None } else { sniff(bytes) };
     let Some(format) = format else {
@@ -510,7 +505,7 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
         });
         return;
     };
-    record.format = Some(format);
+    record.subject.format = Some(format);
 
     // The upload system's rules: the bytes, the name, the size.
     match claimed {
@@ -528,6 +523,7 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
         });
     } else if claimed.is_none() || claimed == Some(format) {
         let extension = record
+            .subject
             .input
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -550,14 +546,14 @@ fn inspect_into(bytes: &[u8], opts: &Options, record: &mut CheckRecord) {
         }
     }
     let profile = &opts.profile;
-    if record.bytes < profile.min_bytes {
+    if record.subject.bytes < profile.min_bytes {
         record.push(Finding::TooSmall {
-            bytes: record.bytes,
+            bytes: record.subject.bytes,
             min: profile.min_bytes,
         });
-    } else if record.bytes > profile.max_bytes {
+    } else if record.subject.bytes > profile.max_bytes {
         record.push(Finding::TooLarge {
-            bytes: record.bytes,
+            bytes: record.subject.bytes,
             max: profile.max_bytes,
         });
     }
@@ -763,7 +759,7 @@ mod tests {
         let bytes = png(&RgbImage::from_pixel(64, 64, Rgb([200, 30, 30])));
         let r = check_bytes(Path::new("licence.jpg"), &bytes, &opts());
         assert_eq!(r.verdict, Verdict::Fail);
-        assert_eq!(r.format, Some(Format::Png));
+        assert_eq!(r.subject.format, Some(Format::Png));
         let renamed = r
             .reasons
             .iter()

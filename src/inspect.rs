@@ -35,11 +35,11 @@
 //! | text / page scans (small) | 38.6 / 169.8 | 7.2 / 32.2 | 1.8 / 2.8 | 0.9 / 0.7 |
 //! | photos (6) | 16.3–79.4 | 1.7–4.9 | 0.4–0.6 | 0.2–0.3 |
 //!
-//! [`BLUR_THRESHOLD`] was first set at 22, the geometric mean of the lowest sharp
-//! synthetic document (29.0, the 150 dpi scan) and the highest σ = 2 document (16.7).
-//! On the real pictures of the bundled corpus that flagged four readable files (14.3 to
-//! 19.1: an upscaled scan, an old book page, two phone photos), so it is now 12: under
-//! every real picture we have, over every σ ≥ 3 (300 dpi) copy. A 300 dpi page blurred
+//! [`BLUR_THRESHOLD`] is 12: under every real picture we have, over every σ ≥ 3
+//! (300 dpi) copy. The geometric mean of the lowest sharp synthetic document (29.0, the
+//! 150 dpi scan) and the highest σ = 2 document (16.7), 22, would flag four readable
+//! files of the bundled corpus (14.3 to 19.1: an upscaled scan, an old book page, two
+//! phone photos). A 300 dpi page blurred
 //! by σ = 1 or 2 still passes (it is still readable); JPEG artefacts
 //! barely move the score (q5 of the 300 dpi page: 86.7). Known limits: soft, small
 //! photos score low (chelsea, a 451×300 cat, 16.3) and a 150 dpi scan blurred by σ ≥ 0.5
@@ -287,7 +287,7 @@ pub fn luma(img: &DynamicImage) -> GrayImage {
 
 /// [`luma`] of encoder-ready pixels, borrowed when they are grey already: the band search
 /// scores every probe against its source without copying the source into an image first.
-pub fn luma_of(pixels: &Pixels) -> Cow<'_, GrayImage> {
+pub(crate) fn luma_of(pixels: &Pixels) -> Cow<'_, GrayImage> {
     match pixels {
         Pixels::Gray(g) => Cow::Borrowed(g),
         Pixels::Rgb(b) => Cow::Owned(luma_from(b.width(), b.height(), b.as_raw(), 3)),
@@ -666,7 +666,7 @@ pub fn legibility(reference: &GrayImage, candidate: &GrayImage) -> Option<f64> {
 ///
 /// [`legibility`] on these planes is the sweep's colour score: it drops where chroma
 /// subsampling smears a thin red seal stroke or coloured text, which luma cannot show.
-pub fn colour_planes(img: &DynamicImage) -> Option<[GrayImage; 2]> {
+pub(crate) fn colour_planes(img: &DynamicImage) -> Option<[GrayImage; 2]> {
     let rgb = match img {
         DynamicImage::ImageLuma8(_) | DynamicImage::ImageLumaA8(_) => return None,
         DynamicImage::ImageRgb8(b) => std::borrow::Cow::Borrowed(b),

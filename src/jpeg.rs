@@ -150,7 +150,7 @@ pub fn icc_profile(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// Whether an Adobe segment says how the colours are stored (Photoshop's CMYK is
 /// stored inverted, 0 meaning full ink).
-pub fn has_adobe(bytes: &[u8]) -> bool {
+pub(crate) fn has_adobe(bytes: &[u8]) -> bool {
     segments(bytes).any(|s| s.marker == 0xEE && s.payload.starts_with(b"Adobe"))
 }
 

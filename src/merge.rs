@@ -90,7 +90,7 @@ pub struct ShardReport {
 }
 
 /// Reads a shard's report from `text` (the contents of `path`).
-pub fn parse_shard_report(path: &Path, text: &str) -> Result<ShardReport, MergeError> {
+pub(crate) fn parse_shard_report(path: &Path, text: &str) -> Result<ShardReport, MergeError> {
     let mut lines = text.lines();
     let header: Header = lines
         .next()

@@ -55,11 +55,36 @@ pub enum Method {
     Png,
 }
 
-/// A converted picture, ready to write.
+/// A converted picture, ready to write: its bytes and what was [`Made`] of the source.
+/// It reads as its [`Made`] (`converted.width`), which is also what a
+/// [`Record`](crate::report::Record) keeps of it once the bytes are written or sent.
 #[derive(Debug, Clone)]
 pub struct Converted {
     /// The output file's bytes.
     pub bytes: Vec<u8>,
+    /// What the output is and how it was made.
+    pub made: Made,
+}
+
+impl std::ops::Deref for Converted {
+    type Target = Made;
+
+    fn deref(&self) -> &Made {
+        &self.made
+    }
+}
+
+impl std::ops::DerefMut for Converted {
+    fn deref_mut(&mut self) -> &mut Made {
+        &mut self.made
+    }
+}
+
+/// What an output picture is and how it was made from its source, without its bytes:
+/// one definition for the converted picture ([`Converted`]) and the record of it in
+/// every report ([`Record`](crate::report::Record)).
+#[derive(Debug, Clone)]
+pub struct Made {
     /// Its format.
     pub format: OutputFormat,
     /// How it was made.
@@ -494,24 +519,26 @@ fn fit_source(
     Ok(match lossless {
         Some((bytes, method)) => Converted {
             bytes,
-            format: if format == Format::Png {
-                OutputFormat::Png
-            } else {
-                OutputFormat::Jpeg
+            made: Made {
+                format: if format == Format::Png {
+                    OutputFormat::Png
+                } else {
+                    OutputFormat::Jpeg
+                },
+                method,
+                quality: None,
+                width_in: pixels.width(),
+                height_in: pixels.height(),
+                width: pixels.width(),
+                height: pixels.height(),
+                encodes: 0,
+                probes: 0,
+                scale: 1.0,
+                score: Some(1.0),
+                // The caller fills in what was removed.
+                metadata: Metadata::default(),
+                warnings: Vec::new(),
             },
-            method,
-            quality: None,
-            width_in: pixels.width(),
-            height_in: pixels.height(),
-            width: pixels.width(),
-            height: pixels.height(),
-            encodes: 0,
-            probes: 0,
-            scale: 1.0,
-            score: Some(1.0),
-            // The caller fills in what was removed.
-            metadata: Metadata::default(),
-            warnings: Vec::new(),
         },
         None => encode_in_band(pixels, source.len(), format, opts)?,
     })
@@ -562,10 +589,8 @@ pub fn encode_in_band(
     let (bounded, pre_scale) = into_pixel_bounds(pixels, &opts.limits);
     let pixels: &Pixels = &bounded;
     let converted = encode_bounded(pixels, width_in, height_in, source_len, source, opts)?;
-    let converted = Converted {
-        scale: converted.scale * pre_scale,
-        ..converted
-    };
+    let mut converted = converted;
+    converted.scale *= pre_scale;
     // Bounds that no scale meets (a strip too narrow for the minimum once inside the
     // maximum): the closest output is reported, not written.
     if opts
@@ -651,19 +676,21 @@ fn encode_bounded(
         if profile.in_band(png.len() as u64) {
             return Ok(Converted {
                 bytes: png,
-                format: OutputFormat::Png,
-                method: Method::Png,
-                quality: None,
-                width_in,
-                height_in,
-                width: pixels.width(),
-                height: pixels.height(),
-                encodes: 1,
-                probes: 0,
-                scale: 1.0,
-                score: Some(1.0),
-                metadata: Metadata::default(),
-                warnings: Vec::new(),
+                made: Made {
+                    format: OutputFormat::Png,
+                    method: Method::Png,
+                    quality: None,
+                    width_in,
+                    height_in,
+                    width: pixels.width(),
+                    height: pixels.height(),
+                    encodes: 1,
+                    probes: 0,
+                    scale: 1.0,
+                    score: Some(1.0),
+                    metadata: Metadata::default(),
+                    warnings: Vec::new(),
+                },
             });
         }
         if profile.format == FormatChoice::Png {
@@ -701,22 +728,24 @@ fn encode_bounded(
     )?;
     Ok(Converted {
         bytes,
-        format: OutputFormat::Jpeg,
-        method: Method::Jpeg,
-        quality: Some(quality),
-        width_in,
-        height_in,
-        width,
-        height,
-        encodes: encodes + u32::from(try_png),
-        probes,
-        scale,
-        score,
-        metadata: Metadata::default(),
-        warnings: if grain > 0 {
-            vec![Warning::Grained { levels: grain }]
-        } else {
-            Vec::new()
+        made: Made {
+            format: OutputFormat::Jpeg,
+            method: Method::Jpeg,
+            quality: Some(quality),
+            width_in,
+            height_in,
+            width,
+            height,
+            encodes: encodes + u32::from(try_png),
+            probes,
+            scale,
+            score,
+            metadata: Metadata::default(),
+            warnings: if grain > 0 {
+                vec![Warning::Grained { levels: grain }]
+            } else {
+                Vec::new()
+            },
         },
     })
 }

@@ -5,9 +5,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::decode::Metadata;
 use crate::error::{Skip, Warning, Why};
-use crate::pipeline::{Converted, Method, OutputFormat};
+use crate::pipeline::{Converted, Made};
 use crate::sniff::Format;
 
 /// Version of the record layout below; bumped when a field changes meaning.
@@ -29,53 +28,49 @@ pub enum Status {
     Failed,
 }
 
+/// The file a record is about, as every command's record names it: a convert, stitch
+/// or watch [`Record`] and a [`CheckRecord`](crate::check::CheckRecord).
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The file (for a stitched picture, its first piece).
+    pub input: PathBuf,
+    /// Its real format, from the bytes, when known.
+    pub format: Option<Format>,
+    /// Its size in bytes (of the whole file, on each of its pages' records; of all
+    /// pieces, for a stitched picture).
+    pub bytes: u64,
+}
+
+impl Subject {
+    /// `input`, of `bytes` bytes, its format not known yet.
+    pub fn new(input: PathBuf, bytes: u64) -> Subject {
+        Subject {
+            input,
+            format: None,
+            bytes,
+        }
+    }
+}
+
 /// One output's outcome (one per input, or per page of a multi-page input, or per
 /// stitched set). Made by [`Record::wrote`], [`Record::failed`] or [`Record::skipped`].
 #[derive(Debug)]
 pub struct Record {
-    /// The input file (for a stitched picture, its first piece).
-    pub input: PathBuf,
+    /// The input.
+    pub subject: Subject,
     /// Every piece of a stitched picture, in layout order; empty for convert.
     pub pieces: Vec<PathBuf>,
-    /// Its real format, when known.
-    pub format: Option<Format>,
     /// 1-based page, for files with several pages (each page is one output).
     pub page: Option<u32>,
     /// The output file (planned, under `--dry-run`).
     pub output: Option<PathBuf>,
-    /// The output's format.
-    pub output_format: Option<OutputFormat>,
-    /// How the output was made.
-    pub method: Option<Method>,
     /// Outcome.
     pub status: Status,
-    /// Upright source width (of the canvas, for a stitched picture).
-    pub width_in: Option<u32>,
-    /// Upright source height.
-    pub height_in: Option<u32>,
-    /// Output width.
-    pub width_out: Option<u32>,
-    /// Output height.
-    pub height_out: Option<u32>,
-    /// Input size in bytes (of the whole file, on each of its pages' records; of all
-    /// pieces, for a stitched picture).
-    pub bytes_in: u64,
+    /// What the output is and how it was made (its source dimensions are the canvas's,
+    /// for a stitched picture), when one was made.
+    pub made: Option<Made>,
     /// Output size in bytes.
     pub bytes_out: Option<u64>,
-    /// JPEG quality chosen.
-    pub quality: Option<u8>,
-    /// Full encodes spent.
-    pub encodes: u32,
-    /// Probe encodes spent (each about an eighth of a full encode).
-    pub probes: u32,
-    /// Output long edge over source long edge.
-    pub scale: Option<f64>,
-    /// Legibility of the output against its source at the output size (0–1).
-    pub score: Option<f64>,
-    /// Metadata found in the source and removed.
-    pub metadata_removed: Option<Metadata>,
-    /// What the user should know.
-    pub warnings: Vec<Warning>,
     /// Why it failed or was skipped (or, for `watch`, why its original stayed).
     pub error: Option<Why>,
     /// Wall time for this input.
@@ -90,32 +85,23 @@ impl Record {
     pub fn upload_ready(&self) -> bool {
         matches!(self.status, Status::Ok | Status::Warn)
             && self.output.is_some()
-            && !self.warnings.iter().any(Warning::refused_by_portal)
+            && !self.warnings().iter().any(Warning::refused_by_portal)
+    }
+
+    /// What the user should know of the output (nothing, when none was made).
+    pub fn warnings(&self) -> &[Warning] {
+        self.made.as_ref().map_or(&[], |m| &m.warnings)
     }
 
     pub(crate) fn blank(input: PathBuf, bytes_in: u64, status: Status) -> Record {
         Record {
-            input,
+            subject: Subject::new(input, bytes_in),
             pieces: Vec::new(),
-            format: None,
             page: None,
             output: None,
-            output_format: None,
-            method: None,
             status,
-            width_in: None,
-            height_in: None,
-            width_out: None,
-            height_out: None,
-            bytes_in,
+            made: None,
             bytes_out: None,
-            quality: None,
-            encodes: 0,
-            probes: 0,
-            scale: None,
-            score: None,
-            metadata_removed: None,
-            warnings: Vec::new(),
             error: None,
             millis: 0,
         }
@@ -132,20 +118,8 @@ impl Record {
         };
         Record {
             output: Some(output),
-            output_format: Some(converted.format),
-            method: Some(converted.method),
-            width_in: Some(converted.width_in),
-            height_in: Some(converted.height_in),
-            width_out: Some(converted.width),
-            height_out: Some(converted.height),
+            made: Some(converted.made.clone()),
             bytes_out: Some(converted.bytes.len() as u64),
-            quality: converted.quality,
-            encodes: converted.encodes,
-            probes: converted.probes,
-            scale: Some(converted.scale),
-            score: converted.score,
-            metadata_removed: Some(converted.metadata),
-            warnings: converted.warnings.clone(),
             ..Record::blank(input, bytes_in, status)
         }
     }
@@ -182,7 +156,10 @@ impl Record {
     /// The record with the input's format and page.
     pub fn of_source(self, format: Format, page: Option<u32>) -> Record {
         Record {
-            format: Some(format),
+            subject: Subject {
+                format: Some(format),
+                ..self.subject
+            },
             page,
             ..self
         }
@@ -227,7 +204,7 @@ impl Summary {
     /// Adds one record. This is the one place a multi-page input's bytes are counted:
     /// once, with its first written page, however many pages were written.
     pub fn add(&mut self, r: &Record) {
-        self.add_outcome(r.status, &r.input, r.bytes_in, r.bytes_out);
+        self.add_outcome(r.status, &r.subject.input, r.subject.bytes, r.bytes_out);
     }
 
     /// Adds one record's outcome, given by its fields (a merged report's rows).

@@ -24,7 +24,7 @@ use serde_json::Value;
 use crate::check::{CheckRecord, Finding as CheckFinding, MetadataFound, Severity, Verdict};
 use crate::decode::Metadata;
 use crate::inspect::ColourClass;
-use crate::pipeline::{Method, OutputFormat};
+use crate::pipeline::{Made, Method, OutputFormat};
 use crate::report::{Record, Status, SCHEMA_VERSION};
 use crate::rules::assess::{FolderSummary, NeedsSource};
 use crate::rules::{KindId, Need};
@@ -94,31 +94,32 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// `r` with its words in `lang`.
     pub fn new(r: &'a Record, lang: Lang) -> Row<'a> {
+        let made = r.made.as_ref();
         Row {
             schema: SCHEMA_VERSION,
-            input: &r.input,
+            input: &r.subject.input,
             pieces: &r.pieces,
-            format: r.format,
+            format: r.subject.format,
             page: r.page,
             output: r.output.as_deref(),
-            output_format: r.output_format,
-            method: r.method,
+            output_format: made.map(|m| m.format),
+            method: made.map(|m| m.method),
             status: r.status,
             upload_ready: r.upload_ready(),
-            width_in: r.width_in,
-            height_in: r.height_in,
-            width_out: r.width_out,
-            height_out: r.height_out,
-            bytes_in: r.bytes_in,
+            width_in: made.map(|m| m.width_in),
+            height_in: made.map(|m| m.height_in),
+            width_out: made.map(|m| m.width),
+            height_out: made.map(|m| m.height),
+            bytes_in: r.subject.bytes,
             bytes_out: r.bytes_out,
-            quality: r.quality,
-            encodes: r.encodes,
-            probes: r.probes,
-            scale: r.scale,
-            score: r.score,
-            metadata_removed: r.metadata_removed,
-            warnings: r.warnings.iter().map(|w| say(w, lang)).collect(),
-            warning_codes: r.warnings.iter().map(Message::code).collect(),
+            quality: made.and_then(|m| m.quality),
+            encodes: made.map_or(0, |m| m.encodes),
+            probes: made.map_or(0, |m| m.probes),
+            scale: made.map(|m| m.scale),
+            score: made.and_then(|m| m.score),
+            metadata_removed: made.map(|m| m.metadata),
+            warnings: r.warnings().iter().map(|w| say(w, lang)).collect(),
+            warning_codes: r.warnings().iter().map(Message::code).collect(),
             error: r.error.as_ref().map(|e| say(e, lang)),
             error_code: r.error.as_ref().map(Message::code),
             millis: r.millis,
@@ -139,10 +140,29 @@ pub fn write_jsonl(records: &[Record], lang: Lang, mut out: impl Write) -> io::R
 pub static CSV_COLUMNS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut full = Record::blank("x".into(), 0, Status::Ok);
     full.pieces = vec!["x".into()];
-    full.metadata_removed = Some(Metadata::default());
+    full.made = Some(placeholder_made());
     let value = serde_json::to_value(Row::new(&full, Lang::En)).expect("a row is JSON");
     flatten("", &value).into_iter().map(|(k, _)| k).collect()
 });
+
+/// A [`Made`] whose optional parts are present, for the column list.
+fn placeholder_made() -> Made {
+    Made {
+        format: OutputFormat::Jpeg,
+        method: Method::Jpeg,
+        quality: None,
+        width_in: 0,
+        height_in: 0,
+        width: 0,
+        height: 0,
+        encodes: 0,
+        probes: 0,
+        scale: 1.0,
+        score: None,
+        metadata: Metadata::default(),
+        warnings: Vec::new(),
+    }
+}
 
 /// Writes a byte order mark, a header line and one row per record: the JSON record
 /// flattened by the rule in the module documentation.
@@ -258,7 +278,7 @@ impl<'a> CheckRow<'a> {
         CheckRow {
             schema: crate::check::CHECK_SCHEMA_VERSION,
             record: "file",
-            input: &r.input,
+            input: &r.subject.input,
             verdict: r.verdict,
             upload_ready: matches!(r.verdict, Verdict::Pass | Verdict::Warn)
                 && !r.reasons.iter().any(|reason| {
@@ -268,9 +288,9 @@ impl<'a> CheckRow<'a> {
                     )
                 }),
             kind: r.kind.as_ref(),
-            format: r.format,
+            format: r.subject.format,
             claimed: r.claimed,
-            bytes: r.bytes,
+            bytes: r.subject.bytes,
             width: r.width,
             height: r.height,
             pages: r.pages,
@@ -383,11 +403,13 @@ pub fn write_check_csv(
         let [codes, words] = join(&row.reasons);
         w.write_record([
             "file".into(),
-            r.input.to_string_lossy().into_owned(),
+            r.subject.input.to_string_lossy().into_owned(),
             r.verdict.code().to_owned(),
             r.kind.as_ref().map_or(String::new(), |k| k.0.clone()),
-            r.format.map_or(String::new(), |f| f.name().to_owned()),
-            r.bytes.to_string(),
+            r.subject
+                .format
+                .map_or(String::new(), |f| f.name().to_owned()),
+            r.subject.bytes.to_string(),
             text(r.width.map(u64::from)),
             text(r.height.map(u64::from)),
             codes,
@@ -438,11 +460,17 @@ mod tests {
             7,
             Problem::ChangedWhileRead { opened: 7, read: 3 },
         );
-        failed.warnings = vec![Warning::Grayscale, Warning::Grained { levels: 1 }];
+        failed.made = Some(Made {
+            warnings: vec![Warning::Grayscale, Warning::Grained { levels: 1 }],
+            ..placeholder_made()
+        });
         let mut ok = Record::skipped("b.png".into(), 9, Skip::OutputExists);
-        ok.metadata_removed = Some(Metadata {
-            gps: true,
-            ..Metadata::default()
+        ok.made = Some(Made {
+            metadata: Metadata {
+                gps: true,
+                ..Metadata::default()
+            },
+            ..placeholder_made()
         });
         let records = [failed, ok];
         let mut out = Vec::new();

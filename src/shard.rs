@@ -149,7 +149,7 @@ pub const SLURM_ID: &str = "SLURM_ARRAY_TASK_ID";
 /// The first id of a Slurm array (`--array=1-8` starts at 1).
 pub const SLURM_MIN: &str = "SLURM_ARRAY_TASK_MIN";
 /// The step between a Slurm array's ids (`--array=0-15:4`).
-pub const SLURM_STEP: &str = "SLURM_ARRAY_TASK_STEP";
+pub(crate) const SLURM_STEP: &str = "SLURM_ARRAY_TASK_STEP";
 /// The number of tasks in a Slurm array.
 pub const SLURM_COUNT: &str = "SLURM_ARRAY_TASK_COUNT";
 
@@ -223,7 +223,7 @@ impl FromStr for Shard {
 }
 
 /// The shard (of `count`) that owns the input with `key`.
-pub fn shard_of(key: &[u8], count: u32) -> u32 {
+pub(crate) fn shard_of(key: &[u8], count: u32) -> u32 {
     (fmix64(fnv1a64(key)) % u64::from(count.max(1))) as u32
 }
 

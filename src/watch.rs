@@ -201,13 +201,13 @@ pub trait Observer {
 }
 
 /// An observer that ignores everything.
-pub struct Silent;
+pub(crate) struct Silent;
 impl Observer for Silent {}
 
 /// Whether a file or folder name is a temporary or hidden one that is never an input:
 /// dot files (`.DS_Store`, editors' swap files, our own temporaries), Office lock files
 /// (`~$x.docx`) and the partial downloads of browsers and transfer tools.
-pub fn is_ignored(name: &OsStr) -> bool {
+pub(crate) fn is_ignored(name: &OsStr) -> bool {
     let name = name.to_string_lossy();
     let lower = name.to_lowercase();
     name.starts_with('.')

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Prefix of temporary files; walking skips names starting with a dot.
-pub const TEMP_PREFIX: &str = ".scanfit-";
+pub(crate) const TEMP_PREFIX: &str = ".scanfit-";
 
 /// How an output is committed to disk.
 #[derive(Debug, Clone, Copy, Default)]

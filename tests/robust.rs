@@ -811,7 +811,7 @@ fn inputs_deleted_truncated_or_replaced_after_listing_fail_alone() {
     let by_name = |name: &str| {
         records
             .iter()
-            .find(|r| r.input.ends_with(name))
+            .find(|r| r.subject.input.ends_with(name))
             .unwrap_or_else(|| panic!("{name}"))
     };
     let expect = |name: &str, why: &str| {

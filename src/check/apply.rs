@@ -25,8 +25,8 @@ pub fn apply(inputs: &[PathBuf], records: &mut [CheckRecord], ctx: &Context) -> 
     let pictures: Vec<Picture> = checked
         .iter()
         .map(|&i| Picture {
-            path: records[i].input.clone(),
-            root: root_of(&records[i].input, inputs),
+            path: records[i].subject.input.clone(),
+            root: root_of(&records[i].subject.input, inputs),
         })
         .collect();
     let mut assessment = assess(&pictures, ctx);

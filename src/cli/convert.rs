@@ -100,11 +100,11 @@ fn run_shard(
 fn announce_skipped(records: &[Record], lang: Lang) {
     let announced = |r: &&Record| {
         r.status == Status::Skipped
-            && r.format.is_none()
+            && r.subject.format.is_none()
             && !matches!(r.error, Some(Why::Skip(Skip::NotAPicture)))
     };
     for r in records.iter().filter(announced) {
-        term::print_skipped(r, &r.input, lang);
+        term::print_skipped(r, &r.subject.input, lang);
     }
 }
 

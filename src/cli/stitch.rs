@@ -48,7 +48,7 @@ pub(super) fn run(args: StitchArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let records = scanfit::stitch(&sets, &opts, &sopts, &bar).map_err(|e| setup_error(e, lang))?;
     bar.finish();
     for r in records.iter().filter(|r| r.status == Status::Skipped) {
-        term::print_skipped(r, r.output.as_deref().unwrap_or(&r.input), lang);
+        term::print_skipped(r, r.output.as_deref().unwrap_or(&r.subject.input), lang);
     }
     args.job.finish(&records, lang, term::print_summary_stitch)
 }

@@ -115,7 +115,7 @@ impl Progress for Bar {
         // A stitched picture is known by its output: its input is only the first piece.
         let name = match (&r.output, r.pieces.is_empty()) {
             (Some(output), false) => output.as_path(),
-            _ => r.input.as_path(),
+            _ => r.subject.input.as_path(),
         };
         if let Some(text) = problem_line(r, name, self.lang) {
             self.bar.suspend(|| eprintln!("{text}"));
@@ -137,7 +137,7 @@ impl Progress for Bar {
 /// "FAILED name: why" or "warning name: what", for a record that has one.
 fn problem_line(r: &Record, name: &Path, lang: Lang) -> Option<String> {
     // A multi-page input fails or warns page by page; the line must say which page,
-    // because the reasons themselves no longer repeat it.
+    // because the reasons themselves do not repeat it.
     let name = match r.page {
         Some(page) => line(lang, "cli-path-page", path_arg(name).num("page", page)),
         None => name.display().to_string(),
@@ -164,7 +164,7 @@ fn problem_line(r: &Record, name: &Path, lang: Lang) -> Option<String> {
 /// A record's warnings, joined.
 fn warnings_text(r: &Record, lang: Lang) -> String {
     let sep = line(lang, "list-reasons", Args::new());
-    r.warnings
+    r.warnings()
         .iter()
         .map(|w| say(w, lang))
         .collect::<Vec<_>>()
@@ -216,7 +216,7 @@ pub(super) fn watch_line(r: &Record, totals: &Summary, lang: Lang) -> String {
             lang,
             "cli-watch-wrote",
             Args::new()
-                .text("input", r.input.display())
+                .text("input", r.subject.input.display())
                 .text(
                     "output",
                     r.output.as_deref().unwrap_or(Path::new("?")).display(),
@@ -225,19 +225,19 @@ pub(super) fn watch_line(r: &Record, totals: &Summary, lang: Lang) -> String {
                 .num("millis", r.millis)
                 .text(
                     "warnings",
-                    if r.warnings.is_empty() {
+                    if r.warnings().is_empty() {
                         "none".to_owned()
                     } else {
                         warnings_text(r, lang)
                     },
                 ),
         ),
-        Status::Failed => problem_line(r, &r.input, lang).unwrap_or_default(),
+        Status::Failed => problem_line(r, &r.subject.input, lang).unwrap_or_default(),
         // watch has no --overwrite: it never replaces an output it did not write.
         Status::Skipped => line(
             lang,
             "cli-skipped",
-            path_arg(&r.input).text(
+            path_arg(&r.subject.input).text(
                 "why",
                 r.error.as_ref().map(|w| say(w, lang)).unwrap_or_default(),
             ),
@@ -356,9 +356,9 @@ pub(super) fn print_check_table(
             let reasons: Vec<String> = r.reasons.iter().map(|x| say(x, lang)).collect();
             [
                 say(&r.verdict, lang),
-                r.input.display().to_string(),
-                r.format.map_or("-".into(), |f| f.name().to_owned()),
-                scanfit::words::size(r.bytes, lang),
+                r.subject.input.display().to_string(),
+                r.subject.format.map_or("-".into(), |f| f.name().to_owned()),
+                scanfit::words::size(r.subject.bytes, lang),
                 dims,
                 reasons.join(&sep),
             ]

@@ -93,7 +93,10 @@ impl Samples {
     /// The samples as an image: CMYK ink goes to sRGB through `profile` (the embedded
     /// CMYK profile) when it is usable, by the generic formula otherwise, and the
     /// second value says how (`None` for gray and RGB).
-    pub fn into_image(self, profile: Option<&[u8]>) -> (DynamicImage, Option<CmykConversion>) {
+    pub(crate) fn into_image(
+        self,
+        profile: Option<&[u8]>,
+    ) -> (DynamicImage, Option<CmykConversion>) {
         match self {
             Samples::Gray(g) => (DynamicImage::ImageLuma8(g), None),
             Samples::Rgb(rgb) => (DynamicImage::ImageRgb8(rgb), None),

@@ -26,7 +26,7 @@ use crate::error::Problem;
 use crate::metadata::{Resolution, Unit};
 
 /// Counts the pages (image directories) of a TIFF, cheaply, without decoding pixels.
-pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
+pub(crate) fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
     let mut decoder = open_tiff(bytes)?;
     let mut count = 1u32;
     while decoder.more_images() {

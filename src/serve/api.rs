@@ -3,14 +3,13 @@
 //!
 //! A request first takes an upload place and receives its files under the upload
 //! budget (`serve/admit.rs`: a slow sender holds no worker's place), then takes a place
-//! on the [`Runner`] (429 at once when all are taken) and runs its work on a worker.
+//! on the [`Runner`](crate::run::Runner) (429 at once when all are taken) and runs its work on a worker.
 //! The place and the upload's share of the budget stay taken until the work ends, even
 //! when the request has timed out and nobody waits for the answer, so the memory held
 //! is bounded by the budget, never by the number of clients.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -19,80 +18,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 
-use super::admit::{Admission, Held};
+use super::admit::Held;
 use super::answer::answer;
-use super::metrics::{self, Metrics};
 use super::problem::Refusal;
+use super::state::AppState;
 use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
-use super::{guard, lang, page, phone, ServeOptions, UPLOAD_RATE_WINDOW};
+use super::{guard, lang, observe, page, phone};
 use crate::check::check_bytes;
 use crate::rows::CheckRow;
-use crate::run::{Done, Place, Runner};
+use crate::run::{Done, Place};
 use crate::words::Lang;
-
-/// What every request shares: the settings, the runner, the counters and where the
-/// server is in its life. Nothing about any client.
-pub(super) struct AppState {
-    pub opts: ServeOptions,
-    /// `jobs` workers; `jobs + queue` requests admitted at once.
-    pub runner: Runner,
-    /// Upload places and the bytes uploads may hold, apart from the runner's places.
-    pub admission: Admission,
-    /// Bound to a loopback address: the Host check applies.
-    pub loopback: bool,
-    /// The page's address with the token, for a phone (`serve --lan`).
-    pub phone_url: Option<String>,
-    pub metrics: Arc<Metrics>,
-    /// Set once the server answers requests.
-    started: AtomicBool,
-    /// Set when the stop signal came: the server finishes what it has and leaves.
-    draining: AtomicBool,
-}
-
-impl AppState {
-    pub fn new(opts: ServeOptions, loopback: bool) -> AppState {
-        let jobs = opts.options.jobs.max(1);
-        let budget = opts
-            .options
-            .max_input_bytes
-            .saturating_mul((jobs + opts.queue) as u64);
-        AppState {
-            runner: Runner::new(jobs).with_queue(jobs + opts.queue),
-            admission: Admission::new(
-                opts.uploads,
-                budget,
-                opts.min_upload_rate,
-                UPLOAD_RATE_WINDOW,
-            ),
-            opts,
-            loopback,
-            phone_url: None,
-            metrics: Arc::default(),
-            started: AtomicBool::new(false),
-            draining: AtomicBool::new(false),
-        }
-    }
-
-    /// The server answers requests from now on.
-    pub fn start(&self) {
-        self.started.store(true, Ordering::SeqCst);
-    }
-
-    /// The stop signal came: `/readyz` says so from now on.
-    pub fn drain(&self) {
-        self.draining.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_draining(&self) -> bool {
-        self.draining.load(Ordering::SeqCst)
-    }
-
-    /// Whether a load balancer should send new requests here.
-    pub fn is_ready(&self) -> bool {
-        self.started.load(Ordering::SeqCst) && !self.is_draining()
-    }
-}
 
 /// Every route, behind the guard.
 pub(super) fn router(state: Arc<AppState>) -> Router {
@@ -102,7 +38,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route("/app.css", get(page::style))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
-        .route("/metrics", get(metrics::metrics))
+        .route("/metrics", get(observe::metrics))
         .route("/api/v1/words", get(page::words))
         .route("/api/v1/info", get(info))
         .route("/api/v1/phone", get(phone::qr))
@@ -120,7 +56,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         // Outermost, so refusals by the guard are counted and logged too.
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
-            metrics::observe,
+            observe::observe,
         ))
         .with_state(state)
 }

@@ -21,6 +21,9 @@ fn wanted(uri: &Uri, headers: &HeaderMap) -> Vec<Lang> {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // Not fluent-langneg's `parse_accepted_languages` (in the tree under fluent-bundle):
+    // it drops the weights, so `en;q=0` would ask for English and `zh;q=0.4, en;q=0.6`
+    // for Chinese first.
     let mut weighted: Vec<(f32, Lang)> = header
         .split(',')
         .filter_map(|item| {

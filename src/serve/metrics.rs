@@ -13,16 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
-use axum::body::{Body, HttpBody};
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
-
-use super::api::AppState;
+use axum::http::StatusCode;
+use axum::response::Response;
 
 /// Upper bounds (seconds) of the duration histogram's buckets: a refusal takes
 /// milliseconds, a photo a second or two, a large scan or a stitch up to the timeout.
@@ -69,7 +62,7 @@ pub(super) fn tag(mut response: Response, codes: Vec<&'static str>) -> Response 
 
 /// A library's words about the failure answered, attached to it for the log.
 #[derive(Debug, Clone)]
-struct FailureDetail(String);
+pub(super) struct FailureDetail(pub String);
 
 /// Adds `detail` to `response` for the log.
 pub(super) fn tag_detail(response: &mut Response, detail: &str) {
@@ -78,12 +71,24 @@ pub(super) fn tag_detail(response: &mut Response, detail: &str) {
         .insert(FailureDetail(detail.to_owned()));
 }
 
+/// What the server holds now, read from its state for [`Metrics::render`].
+pub(super) struct Gauges {
+    /// Requests admitted on the runner (running or queued).
+    pub admitted: usize,
+    /// Whether `/readyz` answers 200.
+    pub ready: bool,
+    /// Uploads whose body is arriving.
+    pub receiving: usize,
+    /// Requests admitted at once (jobs + queue).
+    pub capacity: usize,
+}
+
 /// The counters of one server since it started.
 #[derive(Default)]
 pub(super) struct Metrics {
     counts: Mutex<Counts>,
     /// Requests being answered now.
-    in_flight: AtomicUsize,
+    pub(super) in_flight: AtomicUsize,
     /// Pictures on a worker now (the rest of the admitted requests are queued).
     running: AtomicUsize,
     /// Answers 429: every place on the runner was taken.
@@ -132,7 +137,7 @@ impl Metrics {
         self.in_flight.load(Ordering::SeqCst)
     }
 
-    fn record(&self, log: &RequestLog, codes: &[&'static str]) {
+    pub(super) fn record(&self, log: &RequestLog, codes: &[&'static str]) {
         if log.status == StatusCode::TOO_MANY_REQUESTS.as_u16() {
             self.rejected.fetch_add(1, Ordering::Relaxed);
         }
@@ -155,7 +160,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of every counter, with the runner's gauges.
-    fn render(&self, state: &AppState) -> String {
+    pub(super) fn render(&self, gauges: &Gauges) -> String {
         let c = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = String::new();
         family(
@@ -218,9 +223,9 @@ impl Metrics {
             let _ = writeln!(out, "scanfit_failures_total{{code=\"{code}\"}} {n}");
         }
         drop(c);
-        let admitted = state.runner.in_flight();
+        let admitted = gauges.admitted;
         let running = self.running.load(Ordering::SeqCst).min(admitted);
-        let ready = u8::from(state.is_ready());
+        let ready = u8::from(gauges.ready);
         for (name, kind, help, value) in [
             (
                 "scanfit_http_rejected_total",
@@ -250,13 +255,13 @@ impl Metrics {
                 "scanfit_uploads_receiving",
                 "gauge",
                 "Uploads whose body is arriving now (no worker place taken yet).",
-                state.admission.receiving(state.opts.uploads),
+                gauges.receiving,
             ),
             (
                 "scanfit_work_capacity",
                 "gauge",
                 "Requests admitted at once (jobs + queue); more are answered 429.",
-                state.runner.jobs() + state.opts.queue,
+                gauges.capacity,
             ),
             (
                 "scanfit_ready",
@@ -275,72 +280,4 @@ impl Metrics {
 /// A metric family's `# HELP` and `# TYPE` lines.
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-}
-
-/// `GET /metrics`
-pub(super) async fn metrics(State(s): State<Arc<AppState>>) -> Response {
-    let mut response = s.metrics.render(&s).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
-    response
-}
-
-/// The middleware: counts and times every request, hands its log line to the sink, and
-/// while the server drains asks clients to close their connection, so a kept-alive
-/// client's next request opens a new one (which a load balancer sends elsewhere).
-pub(super) async fn observe(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "other".to_owned(), |m| m.as_str().to_owned());
-    let read = Arc::new(AtomicU64::new(0));
-    let (parts, body) = request.into_parts();
-    let counter = Arc::clone(&read);
-    let body = Body::new(body.map_frame(move |frame| {
-        if let Some(data) = frame.data_ref() {
-            counter.fetch_add(data.len() as u64, Ordering::Relaxed);
-        }
-        frame
-    }));
-    state.metrics.in_flight.fetch_add(1, Ordering::SeqCst);
-    let mut response = next.run(Request::from_parts(parts, body)).await;
-    state.metrics.in_flight.fetch_sub(1, Ordering::SeqCst);
-    if state.is_draining() {
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    let codes = response
-        .extensions()
-        .get::<FailureCodes>()
-        .cloned()
-        .unwrap_or_default()
-        .0;
-    let log = RequestLog {
-        time: jiff::Timestamp::now(),
-        method,
-        route,
-        status: response.status().as_u16(),
-        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-        bytes_in: read.load(Ordering::Relaxed),
-        bytes_out: response.body().size_hint().exact().unwrap_or(0),
-        error_code: codes.first().copied(),
-        detail: response
-            .extensions()
-            .get::<FailureDetail>()
-            .map(|d| d.0.clone()),
-    };
-    state.metrics.record(&log, &codes);
-    if let Some(sink) = &state.opts.on_request {
-        (sink.0)(&log);
-    }
-    response
 }

@@ -37,9 +37,11 @@ mod guard;
 mod lang;
 mod listen;
 mod metrics;
+mod observe;
 mod page;
 mod phone;
 pub(crate) mod problem;
+mod state;
 mod upload;
 mod words;
 mod work;
@@ -206,7 +208,7 @@ pub enum ServeError {
 /// A server bound to its address, not yet answering.
 pub struct Server {
     listener: TcpListener,
-    state: Arc<api::AppState>,
+    state: Arc<state::AppState>,
 }
 
 impl Server {
@@ -245,7 +247,7 @@ impl Server {
             }
             _ => None,
         };
-        let mut state = api::AppState::new(opts, loopback);
+        let mut state = state::AppState::new(opts, loopback);
         state.phone_url = phone_url;
         Ok(Server {
             listener,

@@ -20,7 +20,7 @@ use base64::Engine;
 use qrcode::render::{svg, unicode::Dense1x2};
 use qrcode::QrCode;
 
-use super::api::AppState;
+use super::state::AppState;
 use super::lang;
 use super::problem::Refusal;
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Query, Request};
 use axum::http::{header, HeaderMap, Uri};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Limited};
 use serde::de::DeserializeOwned;
 
 use super::admit::{Held, Receiving};
@@ -230,18 +230,12 @@ const DISCARD_WITHIN: Duration = Duration::from_secs(30);
 /// (up to `limit` bytes, for [`DISCARD_WITHIN`]). A client still sending when the
 /// refusal comes, as browsers and most HTTP clients are, can then read the 401, 413 or
 /// 429 instead of a connection reset; nothing is kept, so it costs no memory.
-pub(super) fn discard(mut body: Body, limit: u64) {
+pub(super) fn discard(body: Body, limit: u64) {
+    // Limited ends the body with an error at the frame that goes past the limit.
+    let mut body = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
     tokio::spawn(async move {
         let _ = tokio::time::timeout(DISCARD_WITHIN, async move {
-            let mut seen = 0u64;
-            while let Some(Ok(frame)) = body.frame().await {
-                if let Ok(data) = frame.into_data() {
-                    seen += data.len() as u64;
-                    if seen > limit {
-                        break;
-                    }
-                }
-            }
+            while let Some(Ok(_)) = body.frame().await {}
         })
         .await;
     });

@@ -55,7 +55,7 @@ pub struct Setting {
 impl Setting {
     /// What `convert` with this profile tries first on a file: its preferred quality
     /// and encoder settings at full resolution.
-    pub fn of_profile(profile: &Profile) -> Setting {
+    pub(crate) fn of_profile(profile: &Profile) -> Setting {
         Setting {
             quality: profile.quality,
             jpeg: profile.jpeg_settings(),
