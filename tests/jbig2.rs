@@ -61,7 +61,12 @@ fn cut_jbig2_pdf() -> Vec<u8> {
         .objects
         .values_mut()
         .filter_map(|o| o.as_stream_mut().ok())
-        .find(|s| s.dict.get(b"Filter").and_then(Object::as_name) == Ok(&b"JBIG2Decode"[..]))
+        .find(|s| {
+            s.dict
+                .get(b"Filter")
+                .and_then(Object::as_name)
+                .is_ok_and(|f| f == b"JBIG2Decode")
+        })
         .unwrap();
     let half = stream.content[..stream.content.len() / 2].to_vec();
     stream.set_content(half);
@@ -141,7 +146,10 @@ fn a_cut_jbig2_page_fails_alone_and_the_batch_goes_on() {
     let white = picture.pixels().filter(|p| p.0[0] > 200).count();
     let dark = picture.pixels().filter(|p| p.0[0] < 60).count();
     assert!(white * 10 > picture.len() * 8, "paper stays white");
-    assert!(dark * 200 > picture.len(), "the text survives: {dark} dark pixels");
+    assert!(
+        dark * 200 > picture.len(),
+        "the text survives: {dark} dark pixels"
+    );
 }
 
 #[test]

@@ -211,7 +211,11 @@ unsafe extern "C" fn budget_free(budget: *mut Budget, p: *mut c_void) {
     }
 }
 
-unsafe extern "C" fn budget_realloc(budget: *mut Budget, p: *mut c_void, size: usize) -> *mut c_void {
+unsafe extern "C" fn budget_realloc(
+    budget: *mut Budget,
+    p: *mut c_void,
+    size: usize,
+) -> *mut c_void {
     if p.is_null() {
         // SAFETY: forwarded.
         return unsafe { budget_alloc(budget, size) };
@@ -230,7 +234,11 @@ unsafe extern "C" fn budget_realloc(budget: *mut Budget, p: *mut c_void, size: u
             budget.refused = true;
             return ptr::null_mut();
         }
-        let moved = alloc::realloc(block, Layout::from_size_align_unchecked(old, HEADER), new.size());
+        let moved = alloc::realloc(
+            block,
+            Layout::from_size_align_unchecked(old, HEADER),
+            new.size(),
+        );
         if moved.is_null() {
             return ptr::null_mut();
         }
@@ -248,7 +256,12 @@ struct Messages {
 
 type ErrorCallback = unsafe extern "C" fn(*mut c_void, *const c_char, c_int, u32);
 
-unsafe extern "C" fn on_message(data: *mut c_void, message: *const c_char, severity: c_int, _: u32) {
+unsafe extern "C" fn on_message(
+    data: *mut c_void,
+    message: *const c_char,
+    severity: c_int,
+    _: u32,
+) {
     if severity < SEVERITY_WARNING || data.is_null() || message.is_null() {
         return;
     }
@@ -443,11 +456,7 @@ struct Api {
 
 /// Debian/Ubuntu's `libjbig2dec0` package, other distributions, then macOS (Homebrew).
 #[cfg(not(windows))]
-const LIBRARY_NAMES: &[&str] = &[
-    "libjbig2dec.so.0",
-    "libjbig2dec.so",
-    "libjbig2dec.0.dylib",
-];
+const LIBRARY_NAMES: &[&str] = &["libjbig2dec.so.0", "libjbig2dec.so", "libjbig2dec.0.dylib"];
 /// On Windows, beside scanfit.exe or on `PATH`: MSYS2's MinGW build (package
 /// mingw-w64-x86_64-jbig2dec). scanfit for Windows does not ship it.
 #[cfg(windows)]
@@ -567,7 +576,10 @@ mod tests {
         match page {
             Err(Problem::Page(PageError::Corrupt { page: 1, detail })) => detail,
             Err(other) => panic!("expected damage on page 1, got {other:?}"),
-            Ok(page) => panic!("expected damage on page 1, got a page {:?}", page.image.color()),
+            Ok(page) => panic!(
+                "expected damage on page 1, got a page {:?}",
+                page.image.color()
+            ),
         }
     }
 
@@ -624,7 +636,9 @@ mod tests {
         }
         let bytes = edited(|doc, id| {
             let stream = doc.get_object_mut(id).unwrap().as_stream_mut().unwrap();
-            stream.dict.set("Decode", vec![Object::Integer(1), Object::Integer(0)]);
+            stream
+                .dict
+                .set("Decode", vec![Object::Integer(1), Object::Integer(0)]);
         });
         let page = first_page(&bytes, MAX).unwrap();
         let got = page.image.to_luma8();
@@ -660,7 +674,13 @@ mod tests {
                 Some((*id, globals))
             })
             .unwrap();
-        let page_data = doc.get_object(image).unwrap().as_stream().unwrap().content.clone();
+        let page_data = doc
+            .get_object(image)
+            .unwrap()
+            .as_stream()
+            .unwrap()
+            .content
+            .clone();
         let global_data = doc
             .get_object(globals)
             .unwrap()
@@ -673,17 +693,27 @@ mod tests {
         for cut in [page_data.len() / 2, page_data.len() - 1, 40] {
             let bytes = edited(|doc, id| set_content(doc, id, page_data[..cut].to_vec()));
             let detail = damage(first_page(&bytes, MAX));
-            assert!(detail.starts_with("the JBIG2 data ends inside"), "{cut}: {detail}");
+            assert!(
+                detail.starts_with("the JBIG2 data ends inside"),
+                "{cut}: {detail}"
+            );
         }
         // Cut symbols: the page cannot be drawn.
         let bytes = edited(|doc, _| {
             let half = global_data[..global_data.len() / 2].to_vec();
-            let stream = doc.get_object_mut(globals).unwrap().as_stream_mut().unwrap();
+            let stream = doc
+                .get_object_mut(globals)
+                .unwrap()
+                .as_stream_mut()
+                .unwrap();
             stream.dict.remove(b"Filter");
             stream.set_content(half);
         });
         let detail = damage(first_page(&bytes, MAX));
-        assert!(detail.starts_with("/JBIG2Globals: the JBIG2 data ends"), "{detail}");
+        assert!(
+            detail.starts_with("/JBIG2Globals: the JBIG2 data ends"),
+            "{detail}"
+        );
         // Without its symbols the text region refers to nothing: jbig2dec would draw a
         // blank page, and warns.
         let bytes = edited(|doc, id| {
@@ -768,7 +798,10 @@ mod tests {
             .err()
             .unwrap();
         let message = Jbig2Error::LibraryMissing { page: 3, reason }.to_string();
-        assert!(message.starts_with("page 3 is stored as JBIG2"), "{message}");
+        assert!(
+            message.starts_with("page 3 is stored as JBIG2"),
+            "{message}"
+        );
         assert!(message.contains("apt install libjbig2dec0"), "{message}");
         assert!(
             message.contains("libjbig2dec-that-does-not-exist.so.9"),
