@@ -84,6 +84,8 @@ pub enum Problem {
     Page(#[from] PageError),
     /// A TIFF layout needs libtiff, which is not installed.
     TiffLib(#[from] TiffLibError),
+    /// A PDF page stored as JBIG2 needs jbig2dec, which is not installed.
+    Jbig2(#[from] Jbig2Error),
     /// A JPEG 2000 picture could not be decoded.
     Jpeg2000(#[from] Jpeg2000Error),
     /// HEIC/AVIF could not be decoded, or libheif is not installed.
@@ -447,6 +449,19 @@ pub enum PageError {
 pub enum TiffLibError {
     /// libtiff could not be loaded. Holds the loader's reason.
     LibraryMissing {
+        /// The loader's reason for each library name tried.
+        reason: String,
+    },
+}
+
+/// Why a PDF page stored as JBIG2 could not be decoded. Its words are in the catalogue
+/// ([`crate::words`]); damaged JBIG2 data is a [`PageError::Corrupt`] like any page's.
+#[derive(Debug, thiserror::Error)]
+pub enum Jbig2Error {
+    /// jbig2dec could not be loaded.
+    LibraryMissing {
+        /// 1-based page number.
+        page: u32,
         /// The loader's reason for each library name tried.
         reason: String,
     },

@@ -14,6 +14,7 @@
 mod cmyk;
 mod dlopen;
 pub mod heif;
+pub mod jbig2;
 pub mod jpeg;
 pub mod jpeg2000;
 pub mod libtiff;

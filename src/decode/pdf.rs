@@ -15,6 +15,7 @@ use image::DynamicImage;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
+use super::jbig2::{self, Jbig2Error};
 use super::jpeg2000::{self, Jpeg2000Error};
 use super::limits::DecodeLimits;
 use super::pages::{Page, PageError, MAX_PAGES};
@@ -40,7 +41,9 @@ pub fn page_count(bytes: &[u8]) -> Result<u32, PageError> {
 ///
 /// Images are decoded from DCTDecode (JPEG), JPXDecode (JPEG 2000, through
 /// [`jpeg2000`]), FlateDecode/LZW/RunLength/ASCII (with PNG and TIFF predictors) and
-/// CCITT Group 4; JBIG2 and CCITT Group 3 give [`PageError::UnsupportedFilter`]. Soft masks are ignored: a scan is opaque.
+/// CCITT Group 4, and JBIG2 (through [`jbig2`], when the system has jbig2dec); CCITT
+/// Group 3 gives [`PageError::UnsupportedFilter`]. Soft masks are ignored: a scan is
+/// opaque.
 ///
 /// Returns the page count and the pages, each decoded when it is taken.
 pub fn pages(
@@ -562,6 +565,8 @@ struct ImageData<'a> {
     codec: Vec<u8>,
     /// The last filter's parameters.
     params: Option<&'a Dictionary>,
+    /// A JBIG2 image's `/JBIG2Globals` data (the symbols its pages share), decompressed.
+    globals: Option<Vec<u8>>,
 }
 
 /// Reads an image stream's data, refusing the codecs scanfit cannot decode. `stored` is
@@ -601,9 +606,6 @@ fn image_data<'a>(
         page,
         filter: filter.into(),
     };
-    if last == b"JBIG2Decode" {
-        return Err(unsupported("JBIG2"));
-    }
 
     // Compressed codecs (JPEG, fax) are far smaller than their pixels; raw samples are
     // the expected size plus whatever padding an encoder left.
@@ -628,11 +630,39 @@ fn image_data<'a>(
             detail: other.to_string(),
         },
     })?;
+    let globals = if last == b"JBIG2Decode" {
+        jbig2_globals(doc, last_params, limit, page)?
+    } else {
+        None
+    };
     Ok(ImageData {
         data,
         codec: last.to_vec(),
         params: last_params,
+        globals,
     })
+}
+
+/// The data of a JBIG2 image's `/JBIG2Globals` stream, if it names one. One stream
+/// serves every page of a document, so it is bounded like the filters before a codec,
+/// not by this page's size.
+fn jbig2_globals(
+    doc: &Document,
+    params: Option<&Dictionary>,
+    limit: usize,
+    page: u32,
+) -> Result<Option<Vec<u8>>, PageError> {
+    let Some(object) = params.and_then(|p| p.get(b"JBIG2Globals").ok()) else {
+        return Ok(None);
+    };
+    let damaged = |detail: String| PageError::Corrupt { page, detail };
+    let stream = deref(doc, object)
+        .as_stream()
+        .map_err(|_| damaged("the picture's /JBIG2Globals is not a stream".into()))?;
+    stream
+        .decompressed_content_with_limit(limit.max(64 << 20))
+        .map_err(|e| damaged(e.to_string()))
+        .map(Some)
 }
 
 /// Turns an image's data into pixels with its codec, or as raw samples.
@@ -691,6 +721,40 @@ fn decode_image(
                 .or(decoded.icc)
                 .filter(|p| icc_matches(p, &decoded.image));
             Ok((decoded.image, icc))
+        }
+        b"JBIG2Decode" => {
+            let bitmap = jbig2::decode(&data.data, data.globals.as_deref(), limits).map_err(
+                |e| -> Problem {
+                    match e {
+                        jbig2::Failure::Missing(reason) => {
+                            Jbig2Error::LibraryMissing { page, reason }.into()
+                        }
+                        jbig2::Failure::Damaged(detail) => corrupt(&detail).into(),
+                    }
+                },
+            )?;
+            if (bitmap.width, bitmap.height) != (layout.width, layout.height) {
+                return Err(corrupt(&format!(
+                    "the JBIG2 page is {}×{} for a {}×{} picture",
+                    bitmap.width, bitmap.height, layout.width, layout.height
+                ))
+                .into());
+            }
+            // JBIG2 marks black with 1; the filter hands PDF 1-bit grey samples, where
+            // 0 is black before the Decode array (ISO 32000-1, 7.4.7).
+            let mut samples = bitmap.bits;
+            for byte in &mut samples {
+                *byte = !*byte;
+            }
+            let image = gray_from_bits(
+                &samples,
+                layout.width,
+                layout.height,
+                1,
+                layout.decode.as_deref(),
+            )
+            .ok_or_else(|| corrupt("the JBIG2 page is shorter than the picture"))?;
+            Ok((DynamicImage::ImageLuma8(image), None))
         }
         b"CCITTFaxDecode" | b"CCF" => {
             let samples =
@@ -914,19 +978,6 @@ mod tests {
         // OCRmyPDF output: a JPEG page under an invisible text layer.
         let ocr = ok_pages(pages(&fixture("graph_ocred.pdf"), MAX).unwrap().1);
         assert_eq!(ocr[0].image.dimensions(), (958, 400));
-    }
-
-    #[test]
-    fn pdf_jbig2_is_unsupported_filter() {
-        let pages = all(pages(&fixture("jbig2.pdf"), MAX));
-        let err = pages[0].as_ref().unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Problem::Page(PageError::UnsupportedFilter { page: 1, .. })
-            ),
-            "{err}"
-        );
     }
 
     #[test]

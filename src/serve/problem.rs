@@ -16,6 +16,7 @@ use axum::Json;
 
 use super::metrics;
 use crate::decode::heif::HeifError;
+use crate::decode::jbig2::Jbig2Error;
 use crate::decode::jpeg2000::Jpeg2000Error;
 use crate::decode::libtiff::TiffLibError;
 use crate::decode::pages::PageError;
@@ -269,6 +270,7 @@ fn problem_status(problem: &Problem) -> StatusCode {
         },
         // Like HEIC without libheif: a layout this server cannot read at all.
         Problem::TiffLib(TiffLibError::LibraryMissing { .. }) => MEDIA,
+        Problem::Jbig2(Jbig2Error::LibraryMissing { .. }) => MEDIA,
         Problem::Jpeg2000(j2k) => match j2k {
             Jpeg2000Error::Corrupt { .. } => UNFIT,
             Jpeg2000Error::Unsupported { .. } => MEDIA,

@@ -3,6 +3,7 @@
 
 use super::{display_in_english, io_text, library_text, line, Args, Lang, Message, Words};
 use crate::decode::heif::HeifError;
+use crate::decode::jbig2::Jbig2Error;
 use crate::decode::jpeg::JpegDamage;
 use crate::decode::jpeg2000::Jpeg2000Error;
 use crate::decode::libtiff::TiffLibError;
@@ -32,6 +33,7 @@ display_in_english!(
     SizeError,
     TiffLibError,
     Jpeg2000Error,
+    Jbig2Error,
 );
 
 impl Message for InTheWay {
@@ -60,6 +62,7 @@ impl Message for Problem {
             Problem::Page(e) => e.code(),
             Problem::Heif(e) => e.code(),
             Problem::TiffLib(e) => e.code(),
+            Problem::Jbig2(e) => e.code(),
             Problem::Jpeg2000(e) => e.code(),
             Problem::BandUnreachable { .. } => "band_unreachable",
             Problem::Encode(_) => "encode_failed",
@@ -97,6 +100,7 @@ impl Message for Problem {
             Problem::Page(e) => e.words(lang),
             Problem::Heif(e) => e.words(lang),
             Problem::TiffLib(e) => e.words(lang),
+            Problem::Jbig2(e) => e.words(lang),
             Problem::Jpeg2000(e) => e.words(lang),
             Problem::BandUnreachable { min, max, closest } => w
                 .num("min", *min)
@@ -245,6 +249,25 @@ impl Message for TiffLibError {
         let w = Words::new("libtiff", self.code());
         match self {
             TiffLibError::LibraryMissing { reason } => w
+                .text("detail", reason)
+                .text("system", std::env::consts::OS),
+        }
+    }
+}
+
+impl Message for Jbig2Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Jbig2Error::LibraryMissing { .. } => "library_missing",
+        }
+    }
+
+    fn words(&self, _: Lang) -> Words {
+        let w = Words::new("jbig2", self.code());
+        match self {
+            // Where to get the library depends on the system (a package, or DLLs).
+            Jbig2Error::LibraryMissing { page, reason } => w
+                .num("page", *page)
                 .text("detail", reason)
                 .text("system", std::env::consts::OS),
         }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::*;
 use crate::check::{Finding, MetadataFound, Reason, Verdict};
 use crate::decode::heif::HeifError;
+use crate::decode::jbig2::Jbig2Error;
 use crate::decode::jpeg::JpegDamage;
 use crate::decode::jpeg2000::Jpeg2000Error;
 use crate::decode::libtiff::TiffLibError;
@@ -190,6 +191,10 @@ fn problem_samples() -> Vec<Box<dyn Message>> {
         all.push(Box::new(Problem::Heif(e)));
     }
     all.push(Box::new(Problem::TiffLib(TiffLibError::LibraryMissing {
+        reason: "x".into(),
+    })));
+    all.push(Box::new(Problem::Jbig2(Jbig2Error::LibraryMissing {
+        page: 2,
         reason: "x".into(),
     })));
     let jpeg2000 = [

@@ -67,6 +67,12 @@ libtiff-library_missing = this TIFF layout needs libtiff at run time ({ $system 
        *[other] Debian/Ubuntu: apt install libtiff6
     }): { $detail }
 
+## JBIG2 pages of PDFs, decoded by the system's jbig2dec (family "jbig2").
+jbig2-library_missing = page { $page } is stored as JBIG2, which needs jbig2dec at run time ({ $system ->
+        [windows] scanfit for Windows does not include it: put libjbig2dec-0.dll (MSYS2 package mingw-w64-x86_64-jbig2dec) beside scanfit.exe or on PATH
+       *[other] Debian/Ubuntu: apt install libjbig2dec0
+    }): { $detail }
+
 ## JPEG 2000 files and PDF JPX pages, decoded by the built-in OpenJPEG (family "jpeg2000").
 jpeg2000-corrupt = JPEG 2000 data is corrupt or truncated: { $detail }
 jpeg2000-unsupported_colour = this JPEG 2000 picture uses { $what }, which scanfit cannot convert; save it as JPEG, PNG or TIFF

@@ -67,6 +67,12 @@ libtiff-library_missing = 读取这种 TIFF 布局需要系统装有 libtiff（{
        *[other] Debian/Ubuntu：apt install libtiff6
     }）：{ $detail }
 
+## PDF 里以 JBIG2 存储的页面，由系统的 jbig2dec 解码（family "jbig2"）。
+jbig2-library_missing = 第 { $page } 页以 JBIG2 存储，读取它需要系统装有 jbig2dec（{ $system ->
+        [windows] Windows 版 scanfit 不含此库：请把 libjbig2dec-0.dll（MSYS2 软件包 mingw-w64-x86_64-jbig2dec）放在 scanfit.exe 旁边或 PATH 中
+       *[other] Debian/Ubuntu：apt install libjbig2dec0
+    }）：{ $detail }
+
 ## JPEG 2000 文件和 PDF 里的 JPX 页面，由内置的 OpenJPEG 解码（family "jpeg2000"）。
 jpeg2000-corrupt = JPEG 2000 数据已损坏或不完整：{ $detail }
 jpeg2000-unsupported_colour = 这张 JPEG 2000 图片使用 { $what }，scanfit 无法转换；请另存为 JPEG、PNG 或 TIFF
