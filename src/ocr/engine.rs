@@ -202,7 +202,7 @@ fn letterbox(img: std::borrow::Cow<'_, RgbImage>) -> (std::borrow::Cow<'_, RgbIm
     let new_h = ((w as f32 / MAX_ASPECT) as u32).max(MIN_HEIGHT) * 2;
     let pad = new_h.abs_diff(h) / 2;
     let mut out = RgbImage::new(w, h + 2 * pad);
-    image::imageops::replace(&mut out, img.as_ref(), 0, i64::from(pad));
+    image::imageops::replace(&mut out, &*img, 0, i64::from(pad));
     (std::borrow::Cow::Owned(out), pad)
 }
 

@@ -19,6 +19,8 @@ mod geom;
 #[cfg(feature = "ocr")]
 mod rec;
 
+pub mod legible;
+
 #[cfg(feature = "ocr")]
 pub use engine::Reader;
 

@@ -302,6 +302,8 @@ impl Message for Warning {
             // A piece's warning keeps the code of what is true of the piece.
             Warning::InPiece { warning, .. } => warning.code(),
             Warning::Renamed { .. } => "renamed",
+            Warning::ReadingLost { .. } => "reading_lost",
+            Warning::ReadingUnchecked => "reading_unchecked",
         }
     }
 
@@ -311,7 +313,9 @@ impl Message for Warning {
             Warning::Grayscale
             | Warning::Bilevel
             | Warning::Animated
-            | Warning::CmykApproximate => w,
+            | Warning::CmykApproximate
+            | Warning::ReadingUnchecked => w,
+            Warning::ReadingLost { source, missed } => w.num("source", *source).num("missed", *missed),
             Warning::Grained { levels } => w.num("levels", *levels),
             Warning::Blurred(sharpness) => w.text("sharpness", format!("{sharpness:.1}")),
             Warning::LowResolution(long_edge) => w.num("long_edge", *long_edge),

@@ -243,6 +243,11 @@ fn warning_samples() -> Vec<Box<dyn Message>> {
         Warning::EnlargedToMatch(1.5),
         Warning::Grained { levels: 2 },
         Warning::Renamed { real: Format::Png },
+        Warning::ReadingLost {
+            source: 300,
+            missed: 12,
+        },
+        Warning::ReadingUnchecked,
         Warning::InPiece {
             piece: "a.pdf".into(),
             page: Some(2),

@@ -93,6 +93,8 @@ warning-enlarged_to_match = enlarged { $factor }× to match the other pieces (a 
 warning-grained = grain added (±{ $levels } levels, invisible): the picture is too flat to reach the minimum size otherwise
 warning-in_piece = { $piece }: { $warning }
 warning-renamed = renamed file: the bytes are { $real }, not what the name says
+warning-reading_lost = the output reads less well than the original: { $missed } of the { $source } characters read clearly on the original are not, even at the largest size allowed
+warning-reading_unchecked = whether the output reads as well as the original could not be checked (the text reader failed)
 # The name of a piece of a stitched picture: its file, and its page when it has several.
 warning-piece_page = { $name } page { $page }
 

@@ -93,6 +93,8 @@ warning-enlarged_to_match = 已放大 { $factor } 倍，以便与其他图片匹
 warning-grained = 已添加细微噪点（±{ $levels } 级，肉眼看不出）：否则图片内容太单一，达不到最小大小
 warning-in_piece = { $piece }：{ $warning }
 warning-renamed = 改过后缀的文件：实际格式是 { $real }，与文件名不符
+warning-reading_lost = 输出图片不如原图清楚：原图上能清楚识别的 { $source } 个字中有 { $missed } 个识别不清，已用到允许的最大文件大小
+warning-reading_unchecked = 未能核对输出图片是否与原图一样清楚可读（文字识别失败）
 # 拼图中一张图片的名称：文件名，多页文件再加上页码。
 warning-piece_page = { $name } 第 { $page } 页
 
