@@ -39,11 +39,18 @@ fn bench(c: &mut Criterion) {
     let reader = Reader::new().unwrap();
     let opts = scanfit::Options::default();
     let mut group = c.benchmark_group("ocr");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
-    for (name, w, h) in [("card_1000x630", 1000, 630), ("a4_150dpi", 1240, 1754), ("a4_300dpi", 2480, 3508)] {
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    for (name, w, h) in [
+        ("card_1000x630", 1000, 630),
+        ("a4_150dpi", 1240, 1754),
+        ("a4_300dpi", 2480, 3508),
+    ] {
         let img = page(w, h);
         let mut png = Vec::new();
-        img.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png).unwrap();
+        img.write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
         group.bench_with_input(BenchmarkId::new("read", name), &img, |b, img| {
             b.iter(|| black_box(reader.read(img).unwrap()))
         });

@@ -12,8 +12,8 @@ use crate::ocr::legible::{legibility, reading_loss, ReadingLoss};
 use crate::ocr::Reader;
 
 /// An output may miss at most this share of the characters its source reads with
-/// confidence: the engine itself, reading the same picture twice through a JPEG round
-/// trip at high quality, differs by about one character in a hundred on a page.
+/// confidence: a margin for the engine reading a rescaled copy of the same text
+/// slightly differently (not yet measured on converted outputs).
 pub const MAX_LOSS: f64 = 0.02;
 /// Each new search starts this many quality steps above the last output's quality.
 const QUALITY_STEP: u8 = 8;
@@ -48,7 +48,9 @@ pub fn keep_reading(
         floor = floor.saturating_add(QUALITY_STEP).min(100);
         let Some(next) = refit(floor) else { break };
         encodes += next.encodes;
-        let Some(next_loss) = loss_of(&next) else { break };
+        let Some(next_loss) = loss_of(&next) else {
+            break;
+        };
         // A higher floor may have been met with fewer pixels instead: keep whichever
         // output reads better.
         if next_loss.missed < loss.missed {

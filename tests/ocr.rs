@@ -35,7 +35,14 @@ fn cjk_font() -> Option<Vec<u8>> {
 
 /// Draws `text` in dark grey on `img` with its top left at (x, y); returns the drawn
 /// box (left, top, right, bottom).
-fn draw(img: &mut RgbImage, font: &FontRef, px: f32, x: f32, y: f32, text: &str) -> (f32, f32, f32, f32) {
+fn draw(
+    img: &mut RgbImage,
+    font: &FontRef,
+    px: f32,
+    x: f32,
+    y: f32,
+    text: &str,
+) -> (f32, f32, f32, f32) {
     let scaled = font.as_scaled(PxScale::from(px));
     let mut caret = x;
     let baseline = y + scaled.ascent();
@@ -46,7 +53,10 @@ fn draw(img: &mut RgbImage, font: &FontRef, px: f32, x: f32, y: f32, text: &str)
         if let Some(outline) = font.outline_glyph(glyph) {
             let b = outline.px_bounds();
             outline.draw(|gx, gy, coverage| {
-                let (px, py) = (b.min.x as i64 + i64::from(gx), b.min.y as i64 + i64::from(gy));
+                let (px, py) = (
+                    b.min.x as i64 + i64::from(gx),
+                    b.min.y as i64 + i64::from(gy),
+                );
                 if px >= 0 && py >= 0 && (px as u32) < img.width() && (py as u32) < img.height() {
                     let p = img.get_pixel_mut(px as u32, py as u32);
                     let v = (255.0 * (1.0 - coverage) + 30.0 * coverage) as u8;
@@ -65,7 +75,11 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + usize::from(ca != *cb)));
+            cur.push(
+                (prev[j + 1] + 1)
+                    .min(cur[j] + 1)
+                    .min(prev[j] + usize::from(ca != *cb)),
+            );
         }
         prev = cur;
     }
@@ -76,7 +90,11 @@ fn distance(a: &str, b: &str) -> usize {
 fn reads_rendered_chinese_lines_where_they_are_drawn() {
     let Some(bytes) = cjk_font() else { return };
     let font = FontRef::try_from_slice_and_index(&bytes, 2).expect("a font in the collection");
-    let lines = ["居民身份证", "有效期限 2016.03.01-2036.03.01", "统一社会信用代码 91440300MA5F1234XK"];
+    let lines = [
+        "居民身份证",
+        "有效期限 2016.03.01-2036.03.01",
+        "统一社会信用代码 91440300MA5F1234XK",
+    ];
     let mut img = RgbImage::from_pixel(1000, 330, Rgb([250, 248, 240]));
     let boxes: Vec<_> = lines
         .iter()
@@ -88,16 +106,31 @@ fn reads_rendered_chinese_lines_where_they_are_drawn() {
     for ((line, want), (l, t, r, b)) in read.iter().zip(lines).zip(boxes) {
         // The model writes no space between ideographs and digits it reads tightly set:
         // what matters is every character, in order.
-        assert_eq!(line.text.replace(' ', ""), want.replace(' ', ""), "{line:?}");
+        assert_eq!(
+            line.text.replace(' ', ""),
+            want.replace(' ', ""),
+            "{line:?}"
+        );
         assert_eq!(line.text.chars().count(), line.confidences.len());
         assert!(line.confidence() > 0.5, "{line:?}");
         // The quad surrounds the drawn text, a few pixels of margin either way.
         let xs = line.quad.map(|p| p.0);
         let ys = line.quad.map(|p| p.1);
-        let (qx0, qx1) = (xs.iter().copied().fold(f32::MAX, f32::min), xs.iter().copied().fold(0.0, f32::max));
-        let (qy0, qy1) = (ys.iter().copied().fold(f32::MAX, f32::min), ys.iter().copied().fold(0.0, f32::max));
+        let (qx0, qx1) = (
+            xs.iter().copied().fold(f32::MAX, f32::min),
+            xs.iter().copied().fold(0.0, f32::max),
+        );
+        let (qy0, qy1) = (
+            ys.iter().copied().fold(f32::MAX, f32::min),
+            ys.iter().copied().fold(0.0, f32::max),
+        );
         let near = |a: f32, b: f32| (a - b).abs() < 20.0;
-        assert!(near(qx0, l) && near(qx1, r) && near(qy0, t) && near(qy1, b), "{:?} vs {:?}", line.quad, (l, t, r, b));
+        assert!(
+            near(qx0, l) && near(qx1, r) && near(qy0, t) && near(qy1, b),
+            "{:?} vs {:?}",
+            line.quad,
+            (l, t, r, b)
+        );
     }
 }
 
@@ -155,12 +188,19 @@ fn reads_a_real_scanned_page() {
     let (mut edits, mut chars) = (0, 0);
     for want in PAGE {
         let want = plain(want);
-        let best = read.iter().map(|l| distance(&want, &plain(&l.text))).min().unwrap_or(want.len());
+        let best = read
+            .iter()
+            .map(|l| distance(&want, &plain(&l.text)))
+            .min()
+            .unwrap_or(want.len());
         edits += best;
         chars += want.chars().count();
     }
     let cer = edits as f64 / chars as f64;
-    assert!(cer < 0.03, "character error rate {cer:.3} over {chars} characters: {read:#?}");
+    assert!(
+        cer < 0.03,
+        "character error rate {cer:.3} over {chars} characters: {read:#?}"
+    );
     let l = legibility(&read);
     assert!(l.share() > 0.9, "{l:?}");
 }

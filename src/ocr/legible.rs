@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use super::TextLine;
 
-/// A character read with at least this confidence counts as read. Measured on rendered
-/// and real pictures (docs/ocr.md): characters the reference and scanfit both read right
-/// sit above 0.9 in 97 % of cases; misread ones fall mostly below 0.8.
+/// A character read with at least this confidence counts as read. On 22 rendered Chinese
+/// pictures (ID cards, single lines; 266 characters read right) the lowest confidence of
+/// a right character was 0.96 and 99 % were at 0.99 or more; the two misread characters
+/// were too few to place the line from below, so it sits well under the right ones.
 pub const CONFIDENT: f32 = 0.8;
 
 /// How much of a picture's text was read.
@@ -94,23 +95,50 @@ mod tests {
     use super::*;
 
     fn line(text: &str, conf: &[f32]) -> TextLine {
-        TextLine { text: text.into(), confidences: conf.to_vec(), quad: [(0.0, 0.0); 4] }
+        TextLine {
+            text: text.into(),
+            confidences: conf.to_vec(),
+            quad: [(0.0, 0.0); 4],
+        }
     }
 
     #[test]
     fn legibility_counts_confident_characters() {
-        let l = legibility(&[line("营业执照", &[0.99, 0.95, 0.5, 0.9]), line("2026", &[0.3, 0.99, 0.99, 0.99])]);
-        assert_eq!(l, Legibility { chars: 8, confident: 6 });
+        let l = legibility(&[
+            line("营业执照", &[0.99, 0.95, 0.5, 0.9]),
+            line("2026", &[0.3, 0.99, 0.99, 0.99]),
+        ]);
+        assert_eq!(
+            l,
+            Legibility {
+                chars: 8,
+                confident: 6
+            }
+        );
         assert!((l.share() - 0.75).abs() < 1e-9);
     }
 
     #[test]
     fn loss_counts_what_the_output_no_longer_reads() {
-        let src = [line("有效期限", &[0.99; 4]), line("2016.03.01", &[0.99; 10])];
+        let src = [
+            line("有效期限", &[0.99; 4]),
+            line("2016.03.01", &[0.99; 10]),
+        ];
         // The output reads the date on one line with the label, one digit unsure, one lost.
-        let out = [line("有效期限2016.0301", &[0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.5, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99])];
+        let out = [line(
+            "有效期限2016.0301",
+            &[
+                0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.5, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99,
+            ],
+        )];
         let loss = reading_loss(&src, &out);
-        assert_eq!(loss, ReadingLoss { source: 14, missed: 2 });
+        assert_eq!(
+            loss,
+            ReadingLoss {
+                source: 14,
+                missed: 2
+            }
+        );
         assert_eq!(reading_loss(&src, &src).missed, 0);
     }
 }

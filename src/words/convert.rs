@@ -315,7 +315,9 @@ impl Message for Warning {
             | Warning::Animated
             | Warning::CmykApproximate
             | Warning::ReadingUnchecked => w,
-            Warning::ReadingLost { source, missed } => w.num("source", *source).num("missed", *missed),
+            Warning::ReadingLost { source, missed } => {
+                w.num("source", *source).num("missed", *missed)
+            }
             Warning::Grained { levels } => w.num("levels", *levels),
             Warning::Blurred(sharpness) => w.text("sharpness", format!("{sharpness:.1}")),
             Warning::LowResolution(long_edge) => w.num("long_edge", *long_edge),
