@@ -59,7 +59,7 @@ pub fn keep_reading(
         }
     }
     best.encodes = encodes;
-    let warning = (loss.share() > MAX_LOSS).then(|| Warning::ReadingLost {
+    let warning = (loss.share() > MAX_LOSS).then_some(Warning::ReadingLost {
         source: loss.source as u32,
         missed: loss.missed as u32,
     });
