@@ -297,6 +297,16 @@ pub enum Warning {
         /// What is true of that piece.
         warning: Box<Warning>,
     },
+    /// The output reads fewer characters with confidence than its source, even at the
+    /// most bytes the band allows (`convert --verify-reading`).
+    ReadingLost {
+        /// Characters the source reads with confidence.
+        source: u32,
+        /// Of those, the ones the output does not.
+        missed: u32,
+    },
+    /// `convert --verify-reading` could not read the picture: the output was not checked.
+    ReadingUnchecked,
     /// The file was renamed: its bytes are another format than its name says.
     Renamed {
         /// The real format.

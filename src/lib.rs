@@ -94,6 +94,9 @@ pub mod sniff;
 pub mod stitch;
 #[doc(hidden)]
 pub mod sweep;
+#[cfg(feature = "ocr")]
+#[doc(hidden)]
+pub mod verify;
 #[cfg(feature = "watch")]
 #[doc(hidden)]
 pub mod watch;

@@ -325,6 +325,11 @@ pub struct Options {
     /// What the upload form and its reviewer ask of a picture besides its size (the
     /// rules in force). Default: the built-in rules'.
     pub limits: Limits,
+    /// The OCR engine, when convert checks that every JPEG output reads as well as its
+    /// source and spends more bytes when it does not (`convert --verify-reading`).
+    /// Default `None`: not checked (reading costs more than the conversion itself).
+    #[cfg(feature = "ocr")]
+    pub reader: Option<std::sync::Arc<crate::ocr::Reader>>,
 }
 
 impl Default for Options {
@@ -337,6 +342,8 @@ impl Default for Options {
             max_pixels: DEFAULT_MAX_PIXELS,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
             limits: Limits::default(),
+            #[cfg(feature = "ocr")]
+            reader: None,
         }
     }
 }

@@ -706,6 +706,25 @@ fn encode_bounded(
     let encoder = MozJpeg {
         settings: profile.jpeg_settings(),
     };
+    let limits = fit::Limits {
+        max_pixels: opts.max_pixels,
+        max_edges: opts.limits.max_pixels,
+        min_edges: opts.limits.min_pixels,
+    };
+    let fitted = fit_jpeg(pixels, profile, &encoder as &dyn Encoder, limits)?;
+    #[cfg(feature = "ocr")]
+    let (fitted, reading) = match opts.reader.as_deref() {
+        Some(reader) => crate::verify::keep_reading(reader, pixels, fitted, |floor| {
+            let stricter = crate::options::Profile {
+                min_quality: floor,
+                ..profile.clone()
+            };
+            fit_jpeg(pixels, &stricter, &encoder as &dyn Encoder, limits).ok()
+        }),
+        None => (fitted, None),
+    };
+    #[cfg(not(feature = "ocr"))]
+    let reading: Option<Warning> = None;
     let Fitted {
         bytes,
         grain,
@@ -716,16 +735,12 @@ fn encode_bounded(
         probes,
         scale,
         score,
-    } = fit_jpeg(
-        pixels,
-        profile,
-        &encoder as &dyn Encoder,
-        fit::Limits {
-            max_pixels: opts.max_pixels,
-            max_edges: opts.limits.max_pixels,
-            min_edges: opts.limits.min_pixels,
-        },
-    )?;
+    } = fitted;
+    let mut warnings = Vec::new();
+    if grain > 0 {
+        warnings.push(Warning::Grained { levels: grain });
+    }
+    warnings.extend(reading);
     Ok(Converted {
         bytes,
         made: Made {
@@ -741,11 +756,7 @@ fn encode_bounded(
             scale,
             score,
             metadata: Metadata::default(),
-            warnings: if grain > 0 {
-                vec![Warning::Grained { levels: grain }]
-            } else {
-                Vec::new()
-            },
+            warnings,
         },
     })
 }

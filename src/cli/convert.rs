@@ -22,6 +22,8 @@ pub(super) struct ConvertArgs {
     job: JobArgs,
     #[command(flatten)]
     sharding: ShardArgs,
+    #[arg(long)]
+    verify_reading: bool,
 }
 
 /// Which share of the inputs this process converts.
@@ -58,7 +60,11 @@ impl ShardArgs {
 /// Exit 0 when every picture converted (or was skipped), 1 when one failed; for a
 /// shard, every picture of its share.
 pub(super) fn run(args: ConvertArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let opts = args.job.options(lang)?;
+    let mut opts = args.job.options(lang)?;
+    if args.verify_reading {
+        let reader = scanfit::ocr::Reader::new().map_err(|e| anyhow::anyhow!(say(&e, lang)))?;
+        opts.reader = Some(std::sync::Arc::new(reader));
+    }
     if let Some(shard) = args.sharding.shard(lang)? {
         return run_shard(&args, shard, &opts, lang);
     }

@@ -326,6 +326,8 @@ impl Message for Warning {
             Warning::InPiece { warning, .. } => warning.code(),
             Warning::Renamed { .. } => "renamed",
             Warning::Content(found) => found.code(),
+            Warning::ReadingLost { .. } => "reading_lost",
+            Warning::ReadingUnchecked => "reading_unchecked",
         }
     }
 
@@ -336,7 +338,11 @@ impl Message for Warning {
             | Warning::Bilevel
             | Warning::Animated
             | Warning::CmykApproximate
-            | Warning::Content(_) => w,
+            | Warning::Content(_)
+            | Warning::ReadingUnchecked => w,
+            Warning::ReadingLost { source, missed } => {
+                w.num("source", *source).num("missed", *missed)
+            }
             Warning::Grained { levels } => w.num("levels", *levels),
             Warning::Blurred(sharpness) => w.text("sharpness", format!("{sharpness:.1}")),
             Warning::LowResolution(long_edge) => w.num("long_edge", *long_edge),

@@ -252,6 +252,11 @@ fn warning_samples() -> Vec<Box<dyn Message>> {
         Warning::Content(crate::document::ContentFinding::Photocopy),
         Warning::Content(crate::document::ContentFinding::ScreenPhoto),
         Warning::Content(crate::document::ContentFinding::ElectronicCopy),
+        Warning::ReadingLost {
+            source: 300,
+            missed: 12,
+        },
+        Warning::ReadingUnchecked,
         Warning::InPiece {
             piece: "a.pdf".into(),
             page: Some(2),

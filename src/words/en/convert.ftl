@@ -103,6 +103,8 @@ warning-border_cut = the document runs out of the picture (a side or corner is c
 warning-photocopy = the document looks like a photocopy (grey where the original has colour); reviewers reject copies: photograph or colour-scan the original
 warning-screen_photo = looks like a photo of a screen; reviewers reject these: photograph or scan the original document
 warning-electronic_copy = looks rendered or screenshotted, not photographed or scanned; an electronic certificate is rejected: photograph or colour-scan the original
+warning-reading_lost = the output reads less well than the original: { $missed } of the { $source } characters read clearly on the original are not, even at the largest size allowed
+warning-reading_unchecked = whether the output reads as well as the original could not be checked (the text reader failed)
 # The name of a piece of a stitched picture: its file, and its page when it has several.
 warning-piece_page = { $name } page { $page }
 

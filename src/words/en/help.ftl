@@ -25,6 +25,7 @@ help-help-subcommand = Print the help of this command
 
 ## Inputs and outputs.
 help-convert-inputs = Files and folders to convert
+help-verify_reading = Read the text of each picture and of its output, and spend more bytes when the output reads less well (slower: the text of every picture is read twice)
 help-check-inputs = Files and folders to check (folders recursively; one child folder per client)
 help-sweep-inputs = Files and folders to sample from (folders recursively)
 help-pieces = Pictures to combine, in layout order (each page of a PDF or TIFF is one piece)

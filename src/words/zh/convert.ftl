@@ -103,6 +103,8 @@ warning-border_cut = 证件超出了画面（有边或角被截掉），审核�
 warning-photocopy = 看起来是复印件（原件有彩色的地方是灰色的），审核会驳回；请勿上传复印件照片，请对原件拍照或彩色扫描
 warning-screen_photo = 看起来是翻拍的屏幕，审核会驳回；不可隔屏拍摄，请对证件原件拍照或扫描
 warning-electronic_copy = 看起来是电脑生成或截图，不是拍照或扫描；请勿上传电子证件，请对原件拍照或彩色扫描
+warning-reading_lost = 输出图片不如原图清楚：原图上能清楚识别的 { $source } 个字中有 { $missed } 个识别不清，已用到允许的最大文件大小
+warning-reading_unchecked = 未能核对输出图片是否与原图一样清楚可读（文字识别失败）
 # 拼图中一张图片的名称：文件名，多页文件再加上页码。
 warning-piece_page = { $name } 第 { $page } 页
 

@@ -22,6 +22,7 @@ help-help-subcommand = 要查看帮助的命令
 
 ## 输入和输出。
 help-convert-inputs = 要转换的文件和文件夹
+help-verify_reading = 识别每张图片及其输出上的文字，输出不如原图清楚时用更多字节（更慢：每张图片的文字都要识别两次）
 help-check-inputs = 要检查的文件和文件夹（包括子文件夹；每个客户一个子文件夹）
 help-sweep-inputs = 从中抽取样本的文件和文件夹（包括子文件夹）
 help-pieces = 要拼在一起的图片，按排列顺序给出（PDF 或 TIFF 的每一页算一张）
