@@ -28,6 +28,7 @@ pub mod chart;
 mod check;
 mod client;
 mod convert;
+mod ocr;
 mod rules;
 mod shard;
 mod stitch;
@@ -99,7 +100,7 @@ macro_rules! catalogue {
 
 catalogue!(
     "convert", "check", "stitch", "watch", "sweep", "rules", "cli", "help", "page", "serve",
-    "shard", "desktop"
+    "shard", "desktop", "ocr"
 );
 
 /// Something a person reads, as a typed value: a stable machine code, and the words of
