@@ -24,6 +24,7 @@ pub use kind::Side;
 use jiff::civil::Date;
 
 use crate::ocr::TextLine;
+use crate::rules::assess::ReadOff;
 use crate::rules::{Expiry, Kind, KindId};
 
 use text::Page;
@@ -95,4 +96,40 @@ pub fn read(lines: &[TextLine], kinds: &[Kind]) -> Reading {
         characters,
         sure_characters,
     }
+}
+
+impl Reading {
+    /// What the rules use of it: confidences as percentages, an ID number only when its
+    /// check digit holds.
+    pub fn for_rules(&self) -> ReadOff {
+        let percent = |c: f32| (c.clamp(0.0, 1.0) * 100.0).floor() as u8;
+        ReadOff {
+            kind: self.kind.as_ref().map(|k| (k.value.clone(), percent(k.confidence))),
+            issued: self.issued.as_ref().map(|d| (d.value, percent(d.confidence))),
+            valid_until: self
+                .valid_until
+                .as_ref()
+                .map(|d| (d.value, percent(d.confidence))),
+            person: self
+                .person
+                .as_ref()
+                .filter(|p| p.confidence >= SURE)
+                .map(|p| p.value.clone()),
+            id_number: self
+                .id_number
+                .as_ref()
+                .filter(|n| n.trusted)
+                .map(|n| n.number.clone()),
+        }
+    }
+}
+
+/// Reads a picture with `reader` and works out what its text says.
+#[cfg(feature = "ocr")]
+pub fn read_picture(
+    reader: &crate::ocr::Reader,
+    picture: &image::RgbImage,
+    kinds: &[Kind],
+) -> Result<Reading, crate::ocr::OcrError> {
+    Ok(read(&reader.read(picture)?, kinds))
 }
