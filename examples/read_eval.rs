@@ -118,7 +118,11 @@ fn chinese_numeral_date(d: Date) -> String {
         .chars()
         .map(|c| digit(c.to_digit(10).unwrap() as i16))
         .collect();
-    format!("{y}年{}月{}日", small(d.month().into()), small(d.day().into()))
+    format!(
+        "{y}年{}月{}日",
+        small(d.month().into()),
+        small(d.day().into())
+    )
 }
 
 /// A line of a layout: text, size in pixels, x, y.
@@ -138,9 +142,19 @@ fn id_front(rng: &mut Rng) -> (Truth, Vec<Run>, (u32, u32)) {
         ("民族".into(), 26.0, 260.0, 140.0),
         ("汉".into(), 30.0, 350.0, 138.0),
         ("出生".into(), 26.0, 60.0, 210.0),
-        (format!("{}年{}月{}日", born.year(), born.month(), born.day()), 30.0, 150.0, 208.0),
+        (
+            format!("{}年{}月{}日", born.year(), born.month(), born.day()),
+            30.0,
+            150.0,
+            208.0,
+        ),
         ("住址".into(), 26.0, 60.0, 280.0),
-        (format!("{city}人民路{}号", 1 + rng.below(300)), 30.0, 150.0, 278.0),
+        (
+            format!("{city}人民路{}号", 1 + rng.below(300)),
+            30.0,
+            150.0,
+            278.0,
+        ),
         ("公民身份号码".into(), 26.0, 60.0, 450.0),
         (number.clone(), 36.0, 260.0, 446.0),
     ];
@@ -199,7 +213,11 @@ fn credit_code(rng: &mut Rng) -> String {
 
 fn company(rng: &mut Rng) -> String {
     let (city, _) = *rng.pick(&CITIES);
-    format!("{}{}科技有限公司", city.trim_end_matches('市'), rng.pick(&COMPANY))
+    format!(
+        "{}{}科技有限公司",
+        city.trim_end_matches('市'),
+        rng.pick(&COMPANY)
+    )
 }
 
 fn licence(rng: &mut Rng) -> (Truth, Vec<Run>, (u32, u32)) {
@@ -207,25 +225,47 @@ fn licence(rng: &mut Rng) -> (Truth, Vec<Run>, (u32, u32)) {
     let (end, end_text) = if rng.below(2) == 0 {
         (Expiry::LongTerm, "长期".to_owned())
     } else {
-        let e = date(founded.year() + 30, founded.month(), founded.day()).yesterday().unwrap();
+        let e = date(founded.year() + 30, founded.month(), founded.day())
+            .yesterday()
+            .unwrap();
         (
             Expiry::Until(e),
             format!("{}年{:02}月{:02}日", e.year(), e.month(), e.day()),
         )
     };
-    let start = format!("{}年{:02}月{:02}日", founded.year(), founded.month(), founded.day());
+    let start = format!(
+        "{}年{:02}月{:02}日",
+        founded.year(),
+        founded.month(),
+        founded.day()
+    );
     let runs = vec![
         ("营业执照".into(), 80.0, 560.0, 90.0),
-        (format!("统一社会信用代码 {}", credit_code(rng)), 26.0, 120.0, 240.0),
+        (
+            format!("统一社会信用代码 {}", credit_code(rng)),
+            26.0,
+            120.0,
+            240.0,
+        ),
         (format!("名称 {}", company(rng)), 28.0, 120.0, 340.0),
         ("类型 有限责任公司".into(), 28.0, 120.0, 400.0),
         (format!("法定代表人 {}", name(rng)), 28.0, 120.0, 460.0),
-        (format!("注册资本 {}万元整", 10 * (1 + rng.below(100))), 28.0, 120.0, 520.0),
+        (
+            format!("注册资本 {}万元整", 10 * (1 + rng.below(100))),
+            28.0,
+            120.0,
+            520.0,
+        ),
         (format!("成立日期 {start}"), 28.0, 120.0, 580.0),
         (format!("营业期限 {start}至{end_text}"), 28.0, 120.0, 640.0),
         ("登记机关".into(), 28.0, 1000.0, 900.0),
         (
-            format!("{}年{}月{}日", founded.year(), founded.month(), founded.day()),
+            format!(
+                "{}年{}月{}日",
+                founded.year(),
+                founded.month(),
+                founded.day()
+            ),
             28.0,
             1000.0,
             960.0,
@@ -255,12 +295,26 @@ fn letter(rng: &mut Rng) -> (Truth, Vec<Run>, (u32, u32)) {
         2 => format!("{}.{}.{}", issued.year(), issued.month(), issued.day()),
         _ => chinese_numeral_date(issued),
     };
-    let title = if rng.below(3) == 0 { "委托书" } else { "授权书" };
+    let title = if rng.below(3) == 0 {
+        "委托书"
+    } else {
+        "授权书"
+    };
     let runs = vec![
         (title.into(), 64.0, 520.0, 140.0),
         (format!("{firm}："), 30.0, 120.0, 300.0),
-        (format!("兹授权我公司员工{person}（身份证号：{number}）"), 30.0, 180.0, 370.0),
-        ("为我公司网站备案负责人，全权办理网站备案相关事宜。".into(), 30.0, 120.0, 430.0),
+        (
+            format!("兹授权我公司员工{person}（身份证号：{number}）"),
+            30.0,
+            180.0,
+            370.0,
+        ),
+        (
+            "为我公司网站备案负责人，全权办理网站备案相关事宜。".into(),
+            30.0,
+            120.0,
+            430.0,
+        ),
         ("特此授权。".into(), 30.0, 180.0, 490.0),
         (format!("{firm}（盖章）"), 30.0, 640.0, 1300.0),
         (issued_text, 30.0, 760.0, 1370.0),
@@ -319,17 +373,27 @@ fn invert(m: [f32; 9]) -> [f32; 9] {
 fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
     let (w, h) = (doc.width() as f32, doc.height() as f32);
     let margin = 0.08;
-    let (cw, ch) = ((w * (1.0 + 2.0 * margin)) as u32, (h * (1.0 + 2.0 * margin)) as u32);
+    let (cw, ch) = (
+        (w * (1.0 + 2.0 * margin)) as u32,
+        (h * (1.0 + 2.0 * margin)) as u32,
+    );
     let jitter = |rng: &mut Rng, s: f32| rng.range(-s, s) * strength;
     let (ox, oy) = (w * margin, h * margin);
     let q = [
         (ox + jitter(rng, 0.05 * w), oy + jitter(rng, 0.05 * h)),
         (ox + w + jitter(rng, 0.05 * w), oy + jitter(rng, 0.05 * h)),
-        (ox + w + jitter(rng, 0.05 * w), oy + h + jitter(rng, 0.05 * h)),
+        (
+            ox + w + jitter(rng, 0.05 * w),
+            oy + h + jitter(rng, 0.05 * h),
+        ),
         (ox + jitter(rng, 0.05 * w), oy + h + jitter(rng, 0.05 * h)),
     ];
     let inv = invert(square_to_quad(q));
-    let table = [rng.below(60) as u8 + 40, rng.below(50) as u8 + 40, rng.below(40) as u8 + 30];
+    let table = [
+        rng.below(60) as u8 + 40,
+        rng.below(50) as u8 + 40,
+        rng.below(40) as u8 + 30,
+    ];
     let light_dir = rng.range(0.0, std::f32::consts::TAU);
     let light = 0.25 * strength;
     let noise = 6.0 * strength;
@@ -345,7 +409,8 @@ fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
         } else {
             table.map(f32::from)
         };
-        let along = (fx / cw as f32 - 0.5) * light_dir.cos() + (fy / ch as f32 - 0.5) * light_dir.sin();
+        let along =
+            (fx / cw as f32 - 0.5) * light_dir.cos() + (fy / ch as f32 - 0.5) * light_dir.sin();
         let gain = 1.0 - light * (along + 0.5);
         for c in &mut rgb {
             *c = (*c * gain + (rng.unit() + rng.unit() - 1.0) * noise).clamp(0.0, 255.0);
@@ -365,7 +430,10 @@ fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     let (w, h) = (img.width() as i32, img.height() as i32);
     let (x0, y0) = (x.floor() as i32, y.floor() as i32);
     let (ax, ay) = (x - x0 as f32, y - y0 as f32);
-    let at = |xx: i32, yy: i32| img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32).0;
+    let at = |xx: i32, yy: i32| {
+        img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32)
+            .0
+    };
     let mut out = [0.0; 3];
     for (k, o) in out.iter_mut().enumerate() {
         let p = |q: [u8; 3]| f32::from(q[k]);
@@ -382,7 +450,9 @@ fn distance(a: &[char], b: &[char]) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -414,18 +484,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     let (mut kinds_right, mut dated, mut dates_right, mut dates_wrong, mut dates_abstained) =
         (0, 0, 0, 0, 0);
-    let (mut ids, mut ids_right, mut ids_untrusted, mut persons, mut persons_right) = (0, 0, 0, 0, 0);
+    let (mut ids, mut ids_right, mut ids_untrusted, mut persons, mut persons_right) =
+        (0, 0, 0, 0, 0);
     let (mut edits, mut chars) = (0usize, 0usize);
     let (mut ocr_ms, mut check_ms) = (0.0, 0.0);
     // (confidence, right) of every date read, for the threshold.
     let mut date_confidences: Vec<(f32, bool)> = Vec::new();
     for n in 0..count {
-        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (n + 1).wrapping_mul(0xbf58_476d_1ce4_e5b9));
+        let mut rng =
+            Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                ^ (n + 1).wrapping_mul(0xbf58_476d_1ce4_e5b9));
         let (label, make) = makers[(n % 4) as usize];
         let (truth, runs, (w, h)) = make(&mut rng);
         let (font_name, font_bytes, index) = &fonts[rng.below(fonts.len() as u64) as usize];
         let font = FontRef::try_from_slice_and_index(font_bytes, *index)?;
-        let paper = [250 - rng.below(20) as u8, 248 - rng.below(20) as u8, 240 - rng.below(30) as u8];
+        let paper = [
+            250 - rng.below(20) as u8,
+            248 - rng.below(20) as u8,
+            240 - rng.below(30) as u8,
+        ];
         let mut doc = RgbImage::from_pixel(w, h, Rgb(paper));
         for (text, px, x, y) in &runs {
             draw(&mut doc, &font, text, *px, *x, *y, [20, 20, 30]);
@@ -454,7 +531,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let kind = reading.kind.as_ref().map(|k| k.value.0.as_str());
         let kind_ok = kind == Some(truth.kind);
         kinds_right += usize::from(kind_ok);
-        let want: Vec<char> = truth.lines.concat().chars().filter(|c| !c.is_whitespace()).collect();
+        let want: Vec<char> = truth
+            .lines
+            .concat()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let got: Vec<char> = lines
             .iter()
             .flat_map(|l| l.text.chars())
@@ -467,7 +549,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .issued
                 .as_ref()
                 .map(|d| (Expiry::Until(d.value), d.confidence)),
-            _ => reading.valid_until.as_ref().map(|d| (d.value, d.confidence)),
+            _ => reading
+                .valid_until
+                .as_ref()
+                .map(|d| (d.value, d.confidence)),
         };
         let mut date_verdict = "none";
         if let Some(want) = truth.date {
@@ -516,7 +601,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         );
     }
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     let mut thresholds = Vec::new();
     for t in [0.5f32, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] {
         let used: Vec<&(f32, bool)> = date_confidences.iter().filter(|d| d.0 >= t).collect();

@@ -86,14 +86,30 @@ fn a_folder_without_a_manifest_gets_its_validity_verdicts_from_the_pictures() {
     let Some(font) = font() else { return };
     let dir = tempfile::tempdir().unwrap();
     let clients = dir.path().join("clients");
-    id_back(&clients.join("甲/身份证反面.jpg"), &font, "2016.03.01-2036.03.01");
-    id_back(&clients.join("乙/身份证反面.jpg"), &font, "2006.08.15-2026.08.15");
+    id_back(
+        &clients.join("甲/身份证反面.jpg"),
+        &font,
+        "2016.03.01-2036.03.01",
+    );
+    id_back(
+        &clients.join("乙/身份证反面.jpg"),
+        &font,
+        "2006.08.15-2026.08.15",
+    );
     let out = check(&clients, &[]);
     let json = lines(&out);
     let valid = record(&json, "甲/身份证反面.jpg");
     let expired = record(&json, "乙/身份证反面.jpg");
-    assert_eq!(valid["valid_until"], serde_json::json!({ "until": "2036-03-01" }), "{valid}");
-    assert_eq!(expired["valid_until"], serde_json::json!({ "until": "2026-08-15" }), "{expired}");
+    assert_eq!(
+        valid["valid_until"],
+        serde_json::json!({ "until": "2036-03-01" }),
+        "{valid}"
+    );
+    assert_eq!(
+        expired["valid_until"],
+        serde_json::json!({ "until": "2026-08-15" }),
+        "{expired}"
+    );
     for r in [valid, expired] {
         assert_eq!(r["valid_until_source"], "picture", "{r}");
         assert!(r["valid_until_confidence"].as_u64().unwrap() >= 90, "{r}");
@@ -103,7 +119,10 @@ fn a_folder_without_a_manifest_gets_its_validity_verdicts_from_the_pictures() {
     }
     assert!(codes(expired).contains(&"validity_too_short"), "{expired}");
     assert_eq!(expired["verdict"], "fail", "{expired}");
-    assert!(!codes(valid).iter().any(|c| c.starts_with("validity_")), "{valid}");
+    assert!(
+        !codes(valid).iter().any(|c| c.starts_with("validity_")),
+        "{valid}"
+    );
     assert!(!out.status.success());
 
     // Without reading, the same folder has no dates to judge.
@@ -112,19 +131,34 @@ fn a_folder_without_a_manifest_gets_its_validity_verdicts_from_the_pictures() {
         let r = record(&never, tail);
         assert_eq!(r["read"], false, "{r}");
         assert!(r["valid_until"].is_null(), "{r}");
-        assert!(!codes(r).iter().any(|c| c.starts_with("validity_") || c.starts_with("date_read")), "{r}");
+        assert!(
+            !codes(r)
+                .iter()
+                .any(|c| c.starts_with("validity_") || c.starts_with("date_read")),
+            "{r}"
+        );
     }
 
     // A manifest's date wins over the picture's.
     let manifest = dir.path().join("docs.csv");
     std::fs::write(
         &manifest,
-        format!("file,kind,valid_until\n{}/乙/身份证反面.jpg,身份证,2036-08-15\n", clients.display()),
+        format!(
+            "file,kind,valid_until\n{}/乙/身份证反面.jpg,身份证,2036-08-15\n",
+            clients.display()
+        ),
     )
     .unwrap();
-    let with = lines(&check(&clients, &["--manifest", manifest.to_str().unwrap()]));
+    let with = lines(&check(
+        &clients,
+        &["--manifest", manifest.to_str().unwrap()],
+    ));
     let r = record(&with, "乙/身份证反面.jpg");
-    assert_eq!(r["valid_until"], serde_json::json!({ "until": "2036-08-15" }), "{r}");
+    assert_eq!(
+        r["valid_until"],
+        serde_json::json!({ "until": "2036-08-15" }),
+        "{r}"
+    );
     assert_eq!(r["valid_until_source"], "manifest", "{r}");
     assert!(!codes(r).contains(&"validity_too_short"), "{r}");
 }
@@ -136,7 +170,11 @@ fn an_uncertain_reading_asks_for_the_manifest_instead_of_a_verdict() {
     let clients = dir.path().join("clients");
     // Not 5, 10 or 20 years to the day, as no ID card's period is: a misread digit is
     // likelier than such a card, so the reading is not trusted.
-    id_back(&clients.join("丙/身份证反面.jpg"), &font, "2016.03.01-2026.08.01");
+    id_back(
+        &clients.join("丙/身份证反面.jpg"),
+        &font,
+        "2016.03.01-2026.08.01",
+    );
     let json = lines(&check(&clients, &[]));
     let r = record(&json, "丙/身份证反面.jpg");
     assert_eq!(r["valid_until_source"], "picture", "{r}");
@@ -151,5 +189,8 @@ fn an_uncertain_reading_asks_for_the_manifest_instead_of_a_verdict() {
         .iter()
         .find(|x| x["code"] == "date_read_uncertain")
         .unwrap();
-    assert!(asks["message"].as_str().unwrap().contains("valid_until"), "{asks}");
+    assert!(
+        asks["message"].as_str().unwrap().contains("valid_until"),
+        "{asks}"
+    );
 }

@@ -148,7 +148,9 @@ fn first_page(path: &Path) -> Option<image::RgbImage> {
     let limits = crate::decode::DecodeLimits {
         max_pixels: crate::options::DEFAULT_MAX_PIXELS,
     };
-    let picture = crate::decode::decode_all(&bytes, format, limits).ok()?.next()?;
+    let picture = crate::decode::decode_all(&bytes, format, limits)
+        .ok()?
+        .next()?;
     let decoded = picture.decoded.ok()?;
     let mut image = decoded.image;
     if let Some(o) = image::metadata::Orientation::from_exif(decoded.orientation) {

@@ -104,8 +104,14 @@ impl Reading {
     pub fn for_rules(&self) -> ReadOff {
         let percent = |c: f32| (c.clamp(0.0, 1.0) * 100.0).floor() as u8;
         ReadOff {
-            kind: self.kind.as_ref().map(|k| (k.value.clone(), percent(k.confidence))),
-            issued: self.issued.as_ref().map(|d| (d.value, percent(d.confidence))),
+            kind: self
+                .kind
+                .as_ref()
+                .map(|k| (k.value.clone(), percent(k.confidence))),
+            issued: self
+                .issued
+                .as_ref()
+                .map(|d| (d.value, percent(d.confidence))),
             valid_until: self
                 .valid_until
                 .as_ref()

@@ -449,34 +449,41 @@ fn date_findings(
         }
     };
     // A date read off the picture: said so, and judged only when the reading is sure.
-    let from_picture = |field: DateField, read: String, percent: u8, applied, out: &mut Vec<Finding>| {
-        let kind = name.clone();
-        if percent >= READ_SURE {
-            out.push(Finding::DateRead {
-                kind,
-                field,
-                read,
-                percent,
-            });
-            true
-        } else {
-            out.push(Finding::DateReadUncertain {
-                kind,
-                applied,
-                field,
-                read,
-                percent,
-            });
-            false
-        }
-    };
+    let from_picture =
+        |field: DateField, read: String, percent: u8, applied, out: &mut Vec<Finding>| {
+            let kind = name.clone();
+            if percent >= READ_SURE {
+                out.push(Finding::DateRead {
+                    kind,
+                    field,
+                    read,
+                    percent,
+                });
+                true
+            } else {
+                out.push(Finding::DateReadUncertain {
+                    kind,
+                    applied,
+                    field,
+                    read,
+                    percent,
+                });
+                false
+            }
+        };
     if let Some(window) = rules.issued_within(kind, province) {
         let applied = Applied::new(window, province);
         let read_issued = read.and_then(|r| r.issued);
         match (row.and_then(|r| r.issued), read_issued) {
             (Some(issued), _) => out.extend(issue_finding(name.clone(), applied, issued, ctx)),
             (None, Some((issued, percent))) => {
-                if from_picture(DateField::Issued, issued.to_string(), percent, applied, &mut out) {
+                if from_picture(
+                    DateField::Issued,
+                    issued.to_string(),
+                    percent,
+                    applied,
+                    &mut out,
+                ) {
                     out.extend(issue_finding(name.clone(), applied, issued, ctx));
                 }
             }
@@ -490,7 +497,10 @@ fn date_findings(
             (Some(until), _) => (Some(until), true),
             (None, Some((until, percent))) => {
                 let f = DateField::ValidUntil;
-                (Some(until), from_picture(f, shown(until), percent, applied, &mut out))
+                (
+                    Some(until),
+                    from_picture(f, shown(until), percent, applied, &mut out),
+                )
             }
             (None, None) => (None, false),
         };
@@ -608,7 +618,8 @@ fn add_mismatch_findings(documents: &mut [Document], pictures: &[Picture]) {
                 .iter()
                 .filter_map(|(_, file, card)| field(card).as_ref().map(|v| (file, v)))
                 .collect();
-            if let Some((file, other)) = shown.first().filter(|_| shown.iter().all(|s| s.1 != said)) {
+            if let Some((file, other)) = shown.first().filter(|_| shown.iter().all(|s| s.1 != said))
+            {
                 d.findings.push(Finding::PersonMismatch {
                     what,
                     letter: said.clone(),

@@ -22,7 +22,8 @@ pub fn draw(img: &mut RgbImage, font: &FontRef, text: &str, px: f32, x: f32, y: 
             let b = outlined.px_bounds();
             outlined.draw(|gx, gy, cov| {
                 let (px_, py_) = (b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
-                if px_ >= 0 && py_ >= 0 && (px_ as u32) < img.width() && (py_ as u32) < img.height() {
+                if px_ >= 0 && py_ >= 0 && (px_ as u32) < img.width() && (py_ as u32) < img.height()
+                {
                     let p = img.get_pixel_mut(px_ as u32, py_ as u32);
                     for k in 0..3 {
                         let v = f32::from(p[k]) * (1.0 - cov) + f32::from(ink[k]) * cov;
@@ -39,10 +40,26 @@ pub fn draw(img: &mut RgbImage, font: &FontRef, text: &str, px: f32, x: f32, y: 
 pub fn load_fonts() -> Vec<(String, Vec<u8>, u32)> {
     let mut fonts = Vec::new();
     for (path, index, label) in [
-        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, "Noto Sans CJK SC"),
-        ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2, "Noto Serif CJK SC"),
-        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
-        ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"),
+        (
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            2,
+            "Noto Sans CJK SC",
+        ),
+        (
+            "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+            2,
+            "Noto Serif CJK SC",
+        ),
+        (
+            "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+            0,
+            "WenQuanYi Micro Hei",
+        ),
+        (
+            "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+            0,
+            "WenQuanYi Zen Hei",
+        ),
     ] {
         if let Ok(bytes) = std::fs::read(path) {
             fonts.push((label.to_owned(), bytes, index));
