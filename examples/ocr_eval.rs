@@ -31,10 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::json!({ "path": path, "ms": ms, "lines": lines })
-        );
+        println!("{}", serde_json::json!({ "path": path, "ms": ms, "lines": lines }));
     }
     Ok(())
 }

@@ -24,11 +24,7 @@ const MAX_CANDIDATES: usize = 1000;
 /// [`LIMIT_SIDE`], both rounded to a multiple of 32 (the network's stride).
 pub(crate) fn input_size(w: u32, h: u32) -> (u32, u32) {
     let (wf, hf) = (w as f32, h as f32);
-    let ratio = if wf.min(hf) < LIMIT_SIDE {
-        LIMIT_SIDE / wf.min(hf)
-    } else {
-        1.0
-    };
+    let ratio = if wf.min(hf) < LIMIT_SIDE { LIMIT_SIDE / wf.min(hf) } else { 1.0 };
     let round32 = |v: f32| ((((v as u32) as f32) / 32.0).round() as u32 * 32).max(32);
     (round32(wf * ratio), round32(hf * ratio))
 }
@@ -36,22 +32,11 @@ pub(crate) fn input_size(w: u32, h: u32) -> (u32, u32) {
 /// The boxes of text in a probability map of `map_w` × `map_h`, in the coordinates of a
 /// picture of `dest_w` × `dest_h`, each as four corners (top left, top right, bottom
 /// right, bottom left), in reading order.
-pub(crate) fn boxes(
-    map: &[f32],
-    map_w: usize,
-    map_h: usize,
-    dest_w: u32,
-    dest_h: u32,
-) -> Vec<[Point; 4]> {
+pub(crate) fn boxes(map: &[f32], map_w: usize, map_h: usize, dest_w: u32, dest_h: u32) -> Vec<[Point; 4]> {
     let mask = dilated_mask(map, map_w, map_h);
     let mut out = Vec::new();
-    for mut region in regions(&mask, map_w, map_h)
-        .into_iter()
-        .take(MAX_CANDIDATES)
-    {
-        let Some(rect) = geom::min_area_rect(&mut region) else {
-            continue;
-        };
+    for mut region in regions(&mask, map_w, map_h).into_iter().take(MAX_CANDIDATES) {
+        let Some(rect) = geom::min_area_rect(&mut region) else { continue };
         if rect.short_side() < MIN_SIZE {
             continue;
         }
@@ -67,21 +52,14 @@ pub(crate) fn boxes(
         }
         let to_dest = |p: Point| {
             (
-                (p.0 / map_w as f32 * dest_w as f32)
-                    .round()
-                    .clamp(0.0, dest_w as f32),
-                (p.1 / map_h as f32 * dest_h as f32)
-                    .round()
-                    .clamp(0.0, dest_h as f32),
+                (p.0 / map_w as f32 * dest_w as f32).round().clamp(0.0, dest_w as f32),
+                (p.1 / map_h as f32 * dest_h as f32).round().clamp(0.0, dest_h as f32),
             )
         };
         let quad = order_clockwise(grown.corners().map(to_dest));
         // RapidOCR's `clip_det_res`: inside the picture, whole pixels.
         let quad = quad.map(|(x, y)| {
-            (
-                x.clamp(0.0, dest_w as f32 - 1.0).trunc(),
-                y.clamp(0.0, dest_h as f32 - 1.0).trunc(),
-            )
+            (x.clamp(0.0, dest_w as f32 - 1.0).trunc(), y.clamp(0.0, dest_h as f32 - 1.0).trunc())
         });
         let dist = |a: Point, b: Point| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
         if dist(quad[0], quad[1]) as i32 <= 3 || dist(quad[0], quad[3]) as i32 <= 3 {
@@ -159,14 +137,10 @@ fn regions(mask: &[bool], w: usize, h: usize) -> Vec<Vec<Point>> {
 /// at whole-pixel corners).
 fn box_score(map: &[f32], w: usize, h: usize, quad: &[Point; 4]) -> f32 {
     let q = quad.map(|(x, y)| (x.trunc(), y.trunc()));
-    let xmin =
-        (quad.iter().map(|p| p.0).fold(f32::MAX, f32::min).floor() as i64).clamp(0, w as i64 - 1);
-    let xmax =
-        (quad.iter().map(|p| p.0).fold(f32::MIN, f32::max).ceil() as i64).clamp(0, w as i64 - 1);
-    let ymin =
-        (quad.iter().map(|p| p.1).fold(f32::MAX, f32::min).floor() as i64).clamp(0, h as i64 - 1);
-    let ymax =
-        (quad.iter().map(|p| p.1).fold(f32::MIN, f32::max).ceil() as i64).clamp(0, h as i64 - 1);
+    let xmin = (quad.iter().map(|p| p.0).fold(f32::MAX, f32::min).floor() as i64).clamp(0, w as i64 - 1);
+    let xmax = (quad.iter().map(|p| p.0).fold(f32::MIN, f32::max).ceil() as i64).clamp(0, w as i64 - 1);
+    let ymin = (quad.iter().map(|p| p.1).fold(f32::MAX, f32::min).floor() as i64).clamp(0, h as i64 - 1);
+    let ymax = (quad.iter().map(|p| p.1).fold(f32::MIN, f32::max).ceil() as i64).clamp(0, h as i64 - 1);
     let (mut sum, mut n) = (0f64, 0u64);
     for y in ymin..=ymax {
         for x in xmin..=xmax {
@@ -209,16 +183,8 @@ fn inside(q: &[Point; 4], p: Point) -> bool {
 fn order_clockwise(pts: [Point; 4]) -> [Point; 4] {
     let mut p = pts;
     p.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (tl, bl) = if p[0].1 <= p[1].1 {
-        (p[0], p[1])
-    } else {
-        (p[1], p[0])
-    };
-    let (tr, br) = if p[2].1 <= p[3].1 {
-        (p[2], p[3])
-    } else {
-        (p[3], p[2])
-    };
+    let (tl, bl) = if p[0].1 <= p[1].1 { (p[0], p[1]) } else { (p[1], p[0]) };
+    let (tr, br) = if p[2].1 <= p[3].1 { (p[2], p[3]) } else { (p[3], p[2]) };
     [tl, tr, br, bl]
 }
 
@@ -228,8 +194,7 @@ fn sort_reading_order(boxes: &mut [[Point; 4]]) {
     boxes.sort_by(|a, b| a[0].1.total_cmp(&b[0].1).then(a[0].0.total_cmp(&b[0].0)));
     for i in 0..boxes.len().saturating_sub(1) {
         for j in (0..=i).rev() {
-            if (boxes[j + 1][0].1 - boxes[j][0].1).abs() < 10.0 && boxes[j + 1][0].0 < boxes[j][0].0
-            {
+            if (boxes[j + 1][0].1 - boxes[j][0].1).abs() < 10.0 && boxes[j + 1][0].0 < boxes[j][0].0 {
                 boxes.swap(j, j + 1);
             } else {
                 break;

@@ -38,17 +38,12 @@ pub struct Reader {
 
 impl std::fmt::Debug for Reader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reader")
-            .field("classes", &self.charset.len())
-            .finish()
+        f.debug_struct("Reader").field("classes", &self.charset.len()).finish()
     }
 }
 
 fn load(model: &'static str, bytes: &'static [u8]) -> Result<Model, OcrError> {
-    Model::load_static_slice(bytes).map_err(|e| OcrError::Load {
-        model,
-        detail: e.to_string(),
-    })
+    Model::load_static_slice(bytes).map_err(|e| OcrError::Load { model, detail: e.to_string() })
 }
 
 impl Reader {
@@ -60,12 +55,7 @@ impl Reader {
             .get("character")
             .map(rec::charset)
             .ok_or(OcrError::NoCharset)?;
-        Ok(Reader {
-            det: load("det", DET_MODEL)?,
-            cls: load("cls", CLS_MODEL)?,
-            rec,
-            charset,
-        })
+        Ok(Reader { det: load("det", DET_MODEL)?, cls: load("cls", CLS_MODEL)?, rec, charset })
     }
 
     /// The lines of text on `img`, in reading order (top to bottom, left to right), their
@@ -98,11 +88,7 @@ impl Reader {
             .into_iter()
             .zip(texts)
             .filter(|(_, (_, conf))| mean(conf) >= TEXT_SCORE)
-            .map(|(quad, (text, confidences))| TextLine {
-                text,
-                confidences,
-                quad: quad.map(to_picture),
-            })
+            .map(|(quad, (text, confidences))| TextLine { text, confidences, quad: quad.map(to_picture) })
             .collect())
     }
 
@@ -113,13 +99,7 @@ impl Reader {
         let map: NdTensor<f32, 4> = run(&self.det, "det", input)?;
         let [_, _, mh, mw] = map.shape();
         let data = map.to_vec();
-        Ok(det::boxes(
-            &data[..mh * mw],
-            mw,
-            mh,
-            img.width(),
-            img.height(),
-        ))
+        Ok(det::boxes(&data[..mh * mw], mw, mh, img.width(), img.height()))
     }
 
     /// Turns over the lines the angle classifier is sure are upside down.
@@ -130,11 +110,7 @@ impl Reader {
             for crop in batch.iter() {
                 data.extend(rec::line_input(crop, rec::CLS_WIDTH, rec::CLS_WIDTH));
             }
-            let out: NdTensor<f32, 2> = run(
-                &self.cls,
-                "cls",
-                NdTensor::from_data([batch.len(), 3, h, w], data),
-            )?;
+            let out: NdTensor<f32, 2> = run(&self.cls, "cls", NdTensor::from_data([batch.len(), 3, h, w], data))?;
             if out.size(0) != batch.len() || out.size(1) < 2 {
                 return Err(OcrError::Output { model: "cls" });
             }
@@ -186,13 +162,8 @@ fn run<const N: usize>(
 ) -> Result<NdTensor<f32, N>, OcrError> {
     let value = model
         .run_one(input.into(), None)
-        .map_err(|e| OcrError::Run {
-            model: name,
-            detail: e.to_string(),
-        })?;
-    value
-        .try_into()
-        .map_err(|_| OcrError::Output { model: name })
+        .map_err(|e| OcrError::Run { model: name, detail: e.to_string() })?;
+    value.try_into().map_err(|_| OcrError::Output { model: name })
 }
 
 /// The mean of the confidences (0 for none: a line with no characters is not kept).
@@ -218,11 +189,7 @@ fn limit_sides(img: &RgbImage) -> (std::borrow::Cow<'_, RgbImage>, f32, f32) {
     let round32 = |v: f32| ((((v as u32) as f32) / 32.0).round() as u32 * 32).max(32);
     let (rw, rh) = (round32(w * ratio), round32(h * ratio));
     let resized = geom::resize_bilinear(img, rw, rh);
-    (
-        std::borrow::Cow::Owned(resized),
-        w / rw as f32,
-        h / rh as f32,
-    )
+    (std::borrow::Cow::Owned(resized), w / rw as f32, h / rh as f32)
 }
 
 /// A low or very wide picture (one line of text) with black bands above and below, so

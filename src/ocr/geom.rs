@@ -40,11 +40,7 @@ pub(crate) fn resize_bilinear(img: &RgbImage, width: u32, height: u32) -> RgbIma
     let sy = img.height() as f32 / height as f32;
     let mut out = RgbImage::new(width, height);
     for (x, y, px) in out.enumerate_pixels_mut() {
-        let v = sample(
-            img,
-            (x as f32 + 0.5) * sx - 0.5,
-            (y as f32 + 0.5) * sy - 0.5,
-        );
+        let v = sample(img, (x as f32 + 0.5) * sx - 0.5, (y as f32 + 0.5) * sy - 0.5);
         px.0 = v.map(|c| c.round().clamp(0.0, 255.0) as u8);
     }
     out
@@ -54,8 +50,7 @@ pub(crate) fn resize_bilinear(img: &RgbImage, width: u32, height: u32) -> RgbIma
 /// frame; collinear points are dropped.
 fn convex_hull(points: &mut [Point]) -> Vec<Point> {
     points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let cross =
-        |o: Point, a: Point, b: Point| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
+    let cross = |o: Point, a: Point, b: Point| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
     let mut hull: Vec<Point> = Vec::with_capacity(points.len() * 2);
     for &p in points.iter() {
         while hull.len() >= 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
@@ -113,16 +108,8 @@ impl RotatedRect {
             (cx - ux * ha + vx * hc, cy - uy * ha + vy * hc),
         ];
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let (tl, bl) = if pts[1].1 > pts[0].1 {
-            (pts[0], pts[1])
-        } else {
-            (pts[1], pts[0])
-        };
-        let (tr, br) = if pts[3].1 > pts[2].1 {
-            (pts[2], pts[3])
-        } else {
-            (pts[3], pts[2])
-        };
+        let (tl, bl) = if pts[1].1 > pts[0].1 { (pts[0], pts[1]) } else { (pts[1], pts[0]) };
+        let (tr, br) = if pts[3].1 > pts[2].1 { (pts[2], pts[3]) } else { (pts[3], pts[2]) };
         [tl, tr, br, bl]
     }
 }
@@ -134,12 +121,7 @@ pub(crate) fn min_area_rect(points: &mut [Point]) -> Option<RotatedRect> {
     match hull.len() {
         0 => return None,
         1 => {
-            return Some(RotatedRect {
-                center: hull[0],
-                axis: (1.0, 0.0),
-                len_along: 0.0,
-                len_across: 0.0,
-            });
+            return Some(RotatedRect { center: hull[0], axis: (1.0, 0.0), len_along: 0.0, len_across: 0.0 });
         }
         _ => {}
     }
@@ -168,12 +150,7 @@ pub(crate) fn min_area_rect(points: &mut [Point]) -> Option<RotatedRect> {
             let center = (cu * ux - cv * uy, cu * uy + cv * ux);
             best = Some((
                 area,
-                RotatedRect {
-                    center,
-                    axis: (ux, uy),
-                    len_along: hi_u - lo_u,
-                    len_across: hi_v - lo_v,
-                },
+                RotatedRect { center, axis: (ux, uy), len_along: hi_u - lo_u, len_across: hi_v - lo_v },
             ));
         }
     }
@@ -225,12 +202,7 @@ pub(crate) fn crop_quad(img: &RgbImage, quad: &[Point; 4]) -> Option<RgbImage> {
     if w == 0 || h == 0 {
         return None;
     }
-    let rect = [
-        (0.0, 0.0),
-        (w as f32, 0.0),
-        (w as f32, h as f32),
-        (0.0, h as f32),
-    ];
+    let rect = [(0.0, 0.0), (w as f32, 0.0), (w as f32, h as f32), (0.0, h as f32)];
     // The map from the crop's pixels back into the picture.
     let m = perspective_transform(&rect, quad)?;
     let mut out = RgbImage::new(w, h);
@@ -267,21 +239,13 @@ mod tests {
         assert!((r.len_along.max(r.len_across) - 40.0).abs() < 0.01, "{r:?}");
         assert!((r.short_side() - 10.0).abs() < 0.01, "{r:?}");
         let [tl, tr, br, bl] = r.corners();
-        assert!(
-            tl.0 < tr.0 && bl.0 < br.0 && tl.1 < bl.1 && tr.1 < br.1,
-            "{:?}",
-            r.corners()
-        );
+        assert!(tl.0 < tr.0 && bl.0 < br.0 && tl.1 < bl.1 && tr.1 < br.1, "{:?}", r.corners());
     }
 
     #[test]
     fn a_quad_crop_of_an_axis_aligned_box_is_the_box() {
         let img = RgbImage::from_fn(60, 40, |x, y| image::Rgb([x as u8 * 4, y as u8 * 6, 7]));
-        let crop = crop_quad(
-            &img,
-            &[(10.0, 5.0), (50.0, 5.0), (50.0, 25.0), (10.0, 25.0)],
-        )
-        .unwrap();
+        let crop = crop_quad(&img, &[(10.0, 5.0), (50.0, 5.0), (50.0, 25.0), (10.0, 25.0)]).unwrap();
         assert_eq!(crop.dimensions(), (40, 20));
         for (x, y, px) in crop.enumerate_pixels() {
             assert_eq!(px, img.get_pixel(x + 10, y + 5));

@@ -47,10 +47,7 @@ pub(crate) fn ctc_decode(probs: &[f32], classes: usize, charset: &[String]) -> (
             .iter()
             .copied()
             .enumerate()
-            .fold(
-                (0, f32::MIN),
-                |acc, (i, v)| if v > acc.1 { (i, v) } else { acc },
-            );
+            .fold((0, f32::MIN), |acc, (i, v)| if v > acc.1 { (i, v) } else { acc });
         if best != prev && best != 0 {
             if let Some(s) = charset.get(best) {
                 // One confidence per char: an entry is a single character in this model's
@@ -88,18 +85,10 @@ mod tests {
             v[i] = p;
             v
         };
-        let probs: Vec<f32> = [
-            (1, 0.9),
-            (1, 0.8),
-            (0, 0.99),
-            (1, 0.7),
-            (2, 0.6),
-            (2, 0.95),
-            (0, 0.9),
-        ]
-        .iter()
-        .flat_map(|&(i, p)| onehot(i, p))
-        .collect();
+        let probs: Vec<f32> = [(1, 0.9), (1, 0.8), (0, 0.99), (1, 0.7), (2, 0.6), (2, 0.95), (0, 0.9)]
+            .iter()
+            .flat_map(|&(i, p)| onehot(i, p))
+            .collect();
         let (text, conf) = ctc_decode(&probs, 4, &set);
         assert_eq!(text, "aab");
         assert_eq!(conf, vec![0.9, 0.7, 0.6]);
