@@ -225,13 +225,12 @@ impl Message for Finding {
                 .num("percent", u64::from(*percent)),
             DateReadUncertain {
                 kind,
-                applied,
                 field,
                 read,
                 percent,
+                ..
             } => w
                 .kind("kind", kind, lang)
-                .window(applied, lang)
                 .text("field", field.column())
                 .text("read", read)
                 .num("percent", u64::from(*percent)),
