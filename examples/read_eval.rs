@@ -128,6 +128,9 @@ fn chinese_numeral_date(d: Date) -> String {
 /// A line of a layout: text, size in pixels, x, y.
 type Run = (String, f32, f32, f32);
 
+/// Draws one kind of document: what it says, its lines, its size.
+type Maker = fn(&mut Rng) -> (Truth, Vec<Run>, (u32, u32));
+
 fn id_front(rng: &mut Rng) -> (Truth, Vec<Run>, (u32, u32)) {
     let person = name(rng);
     let (city, area) = *rng.pick(&CITIES);
@@ -476,7 +479,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reader = scanfit::ocr::Reader::new()?;
     let rules = Rules::builtin();
     let sure = f32::from(scanfit::rules::assess::READ_SURE) / 100.0;
-    let makers: [(&str, fn(&mut Rng) -> (Truth, Vec<Run>, (u32, u32))); 4] = [
+    let makers: [(&str, Maker); 4] = [
         ("id_front", id_front),
         ("id_back", id_back),
         ("licence", licence),

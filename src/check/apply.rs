@@ -125,7 +125,7 @@ fn read_pictures(pictures: &mut [Picture], want: &[bool], rules: &Rules) {
     pictures
         .par_iter_mut()
         .zip(want)
-        .filter(|(_, &w)| w)
+        .filter(|(_, w)| **w)
         .for_each(|(p, _)| {
             let Some(image) = first_page(&p.path) else {
                 return;
