@@ -39,13 +39,16 @@ use crate::sniff::{claimed_by_name, format_of_extension, sniff, Format};
 use crate::{jpeg, png};
 
 mod apply;
-pub use apply::{apply, folders_ok};
+pub use apply::{apply, folders_ok, ReadMode};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
 ///
 /// 2: a `record` field (`file`, or `folder` for the client folders' lines that follow
 /// the files'), a `kind` field, and the document rules' findings among the reasons.
-pub const CHECK_SCHEMA_VERSION: u32 = 2;
+/// 3: `kind_source`, and the dates the rules used with where they came from
+/// (`issued`, `issued_source`, `issued_confidence`, the same for `valid_until`), and
+/// `read` (whether the picture's text was read).
+pub const CHECK_SCHEMA_VERSION: u32 = 3;
 
 /// One file's overall answer. Ordered from best to worst, so the worst decides the exit
 /// status. Its words (PASS, WARN...) are in the catalogue.
@@ -307,6 +310,18 @@ pub struct CheckRecord {
     pub reasons: Vec<Reason>,
     /// Wall time for this file.
     pub millis: u64,
+    /// Where `kind` came from.
+    pub kind_source: Option<crate::rules::KindSource>,
+    /// The issue date the rules used (the manifest's, else read off the picture).
+    pub issued: Option<jiff::civil::Date>,
+    /// How sure the reading of `issued` is (percent), when it was read off the picture.
+    pub issued_read: Option<u8>,
+    /// The end of validity the rules used (the manifest's, else read off the picture).
+    pub valid_until: Option<crate::rules::Expiry>,
+    /// How sure the reading of `valid_until` is (percent), when read off the picture.
+    pub valid_until_read: Option<u8>,
+    /// Whether the picture's text was read ([`apply`]'s [`ReadMode`]).
+    pub read: bool,
 }
 
 impl CheckRecord {
@@ -326,6 +341,12 @@ impl CheckRecord {
             document: None,
             reasons: Vec::new(),
             millis: 0,
+            kind_source: None,
+            issued: None,
+            issued_read: None,
+            valid_until: None,
+            valid_until_read: None,
+            read: false,
         }
     }
 

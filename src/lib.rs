@@ -80,6 +80,8 @@ pub mod normalize;
 #[doc(hidden)]
 pub mod ocr;
 #[doc(hidden)]
+pub mod read;
+#[doc(hidden)]
 pub mod resize;
 #[doc(hidden)]
 pub mod rotate;

@@ -195,6 +195,19 @@ pub fn write_csv_values(
     w.flush()
 }
 
+/// A date source's cell.
+fn source(s: Option<DateSource>) -> String {
+    s.map_or(String::new(), |s| s.code().to_owned())
+}
+
+/// An end of validity's cell: the date, or `long_term`.
+fn expiry_cell(e: crate::rules::Expiry) -> String {
+    match e {
+        crate::rules::Expiry::Until(d) => d.to_string(),
+        crate::rules::Expiry::LongTerm => "long_term".into(),
+    }
+}
+
 /// A JSON value as `(column, cell)` pairs, by the flattening rule.
 fn flatten(prefix: &str, value: &Value) -> Vec<(String, String)> {
     let cell = |v: &Value| match v {
@@ -250,6 +263,51 @@ pub struct CheckRow<'a> {
     document: Option<&'a crate::document::Outline>,
     reasons: Vec<ReasonRow>,
     millis: u64,
+    /// Where `kind` came from: `manifest`, `file_name`, `folder_name` or `content`.
+    kind_source: Option<crate::rules::KindSource>,
+    /// The issue date the rules used.
+    issued: Option<jiff::civil::Date>,
+    /// Where it came from: `manifest` or `picture`.
+    issued_source: Option<DateSource>,
+    /// How sure its reading is, in percent, when read off the picture.
+    issued_confidence: Option<u8>,
+    /// The end of validity the rules used (`{"until": date}`, or `"long_term"`).
+    valid_until: Option<crate::rules::Expiry>,
+    /// Where it came from.
+    valid_until_source: Option<DateSource>,
+    /// How sure its reading is, in percent, when read off the picture.
+    valid_until_confidence: Option<u8>,
+    /// Whether the picture's text was read.
+    read: bool,
+}
+
+/// Where a date the rules used came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// The manifest's row.
+    Manifest,
+    /// Read off the picture.
+    Picture,
+}
+
+impl DateSource {
+    /// The source of a date that is present: read off the picture when it has a
+    /// reading's confidence.
+    fn of<T>(date: Option<T>, read: Option<u8>) -> Option<DateSource> {
+        date.map(|_| match read {
+            Some(_) => DateSource::Picture,
+            None => DateSource::Manifest,
+        })
+    }
+
+    /// Its stable name, for the CSV.
+    pub fn code(self) -> &'static str {
+        match self {
+            DateSource::Manifest => "manifest",
+            DateSource::Picture => "picture",
+        }
+    }
 }
 
 /// One reason of a [`CheckRow`]: machines match on the code, people read the message.
@@ -305,6 +363,14 @@ impl<'a> CheckRow<'a> {
                 .map(|x| ReasonRow::new(&x.finding, x.page, lang))
                 .collect(),
             millis: r.millis,
+            kind_source: r.kind_source,
+            issued: r.issued,
+            issued_source: DateSource::of(r.issued, r.issued_read),
+            issued_confidence: r.issued_read,
+            valid_until: r.valid_until,
+            valid_until_source: DateSource::of(r.valid_until, r.valid_until_read),
+            valid_until_confidence: r.valid_until_read,
+            read: r.read,
         }
     }
 }
@@ -376,9 +442,27 @@ pub fn write_check_jsonl(
 
 /// The columns of `check --report FILE.csv`: one row per file, then one per client
 /// folder (`record` says which); `codes` and `reasons` list the findings' stable codes
-/// and their words, joined by `"; "` in the same order.
-pub const CHECK_CSV_COLUMNS: [&str; 10] = [
-    "record", "path", "verdict", "kind", "format", "bytes", "width", "height", "codes", "reasons",
+/// and their words, joined by `"; "` in the same order. The columns after `reasons` say
+/// where the kind and the dates the rules used came from (`issued_confidence` and
+/// `valid_until_confidence`: percent, for dates read off the picture).
+pub const CHECK_CSV_COLUMNS: [&str; 17] = [
+    "record",
+    "path",
+    "verdict",
+    "kind",
+    "format",
+    "bytes",
+    "width",
+    "height",
+    "codes",
+    "reasons",
+    "kind_source",
+    "issued",
+    "issued_source",
+    "issued_confidence",
+    "valid_until",
+    "valid_until_source",
+    "valid_until_confidence",
 ];
 
 /// Writes a byte order mark (for Excel on Chinese Windows), the header and the rows of
@@ -414,6 +498,13 @@ pub fn write_check_csv(
             text(r.height.map(u64::from)),
             codes,
             words,
+            r.kind_source.map_or(String::new(), |k| k.code().to_owned()),
+            r.issued.map_or(String::new(), |d| d.to_string()),
+            source(DateSource::of(r.issued, r.issued_read)),
+            text(r.issued_read.map(u64::from)),
+            r.valid_until.map_or(String::new(), expiry_cell),
+            source(DateSource::of(r.valid_until, r.valid_until_read)),
+            text(r.valid_until_read.map(u64::from)),
         ])?;
     }
     for f in folders {
@@ -433,6 +524,13 @@ pub fn write_check_csv(
             empty(),
             codes,
             words,
+            empty(),
+            empty(),
+            empty(),
+            empty(),
+            empty(),
+            empty(),
+            empty(),
         ])?;
     }
     w.flush()

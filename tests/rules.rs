@@ -170,7 +170,7 @@ fn a_manifest_with_chinese_names_and_spaces_gives_each_document_its_dated_findin
             .len(),
         1
     );
-    assert_eq!(b["schema"], 2);
+    assert_eq!(b["schema"], 3);
 }
 
 #[test]

@@ -8,17 +8,51 @@
 //! about it: a manifest was given, or one of its pictures was recognised as a kind. A
 //! folder of `IMG_0001.jpg` checked for bytes alone gets none, so plain `check` on a
 //! camera folder does not report a missing ID card.
+//!
+//! Reading the text ([`ReadMode`]): OCR costs far more than the rest of check (see
+//! docs/read.md for the measured ratio), so by default ([`ReadMode::Auto`]) only the
+//! pictures whose dates the rules need and neither the manifest nor the name gives are
+//! read: a kind known from the name whose window needs a date the manifest does not
+//! give, and, when a manifest is given, a picture whose kind nothing names.
 
 use std::path::{Path, PathBuf};
 
 use crate::check::{self, CheckRecord, Verdict};
-use crate::rules::assess::{assess, Assessment, Context, FolderSummary, Picture};
-use crate::rules::{Finding, Severity};
+use crate::rules::assess::{assess, Assessment, Context, Document, FolderSummary, Picture};
+use crate::rules::{Finding, Rules, Severity};
+
+/// Which pictures `check` reads the text of (`--read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadMode {
+    /// Those whose kind or dates the rules need and the manifest and names do not give.
+    #[default]
+    Auto,
+    /// Every picture.
+    Always,
+    /// None: kinds from names and dates from the manifest only.
+    Never,
+}
+
+/// Whether the rules need what `doc`'s text says: a date its kind's window needs that
+/// the manifest does not give, or (with a manifest) its kind.
+fn wants_reading(doc: &Document, rules: &Rules, manifest: bool) -> bool {
+    let Some(kind) = &doc.kind else {
+        return manifest;
+    };
+    let province = doc.province;
+    (doc.issued.is_none() && rules.issued_within(kind, province).is_some())
+        || (doc.valid_until.is_none() && rules.valid_for(kind, province).is_some())
+}
 
 /// Applies the rules in `ctx` to the pictures of a check run over `inputs`: their
 /// findings join `records`' reasons (and verdicts); returns the assessment, with the
 /// client folders the rules have something to say about.
-pub fn apply(inputs: &[PathBuf], records: &mut [CheckRecord], ctx: &Context) -> Assessment {
+pub fn apply(
+    inputs: &[PathBuf],
+    records: &mut [CheckRecord],
+    ctx: &Context,
+    mode: ReadMode,
+) -> Assessment {
     let checked: Vec<usize> = (0..records.len())
         .filter(|&i| records[i].verdict != Verdict::Skipped)
         .collect();
@@ -27,12 +61,33 @@ pub fn apply(inputs: &[PathBuf], records: &mut [CheckRecord], ctx: &Context) -> 
         .map(|&i| Picture {
             path: records[i].subject.input.clone(),
             root: root_of(&records[i].subject.input, inputs),
+            read: None,
         })
         .collect();
+    let mut pictures = pictures;
     let mut assessment = assess(&pictures, ctx);
-    for (&i, doc) in checked.iter().zip(&assessment.documents) {
+    let want: Vec<bool> = assessment
+        .documents
+        .iter()
+        .map(|d| match mode {
+            ReadMode::Never => false,
+            ReadMode::Always => true,
+            ReadMode::Auto => wants_reading(d, ctx.rules, ctx.manifest.is_some()),
+        })
+        .collect();
+    if want.iter().any(|&w| w) {
+        read_pictures(&mut pictures, &want, ctx.rules);
+        assessment = assess(&pictures, ctx);
+    }
+    for ((&i, doc), p) in checked.iter().zip(&assessment.documents).zip(&pictures) {
         let record = &mut records[i];
         record.kind = doc.kind.clone();
+        record.kind_source = doc.kind_from;
+        record.issued = doc.issued;
+        record.issued_read = doc.issued_read;
+        record.valid_until = doc.valid_until;
+        record.valid_until_read = doc.valid_until_read;
+        record.read = p.read.is_some();
         let certificate = doc
             .kind
             .as_ref()
@@ -55,6 +110,53 @@ pub fn apply(inputs: &[PathBuf], records: &mut [CheckRecord], ctx: &Context) -> 
         in_tree && (manifest || !f.documents.is_empty())
     });
     assessment
+}
+
+/// Reads the text of the pictures `want` marks, in parallel; a picture that cannot be
+/// decoded or read stays unread (check has already said why it cannot be decoded).
+#[cfg(feature = "ocr")]
+fn read_pictures(pictures: &mut [Picture], want: &[bool], rules: &Rules) {
+    use rayon::prelude::*;
+    // The engine loads its models once (tens of milliseconds); none is loaded when no
+    // picture needs reading.
+    let Ok(reader) = crate::ocr::Reader::new() else {
+        return;
+    };
+    pictures
+        .par_iter_mut()
+        .zip(want)
+        .filter(|(_, w)| **w)
+        .for_each(|(p, _)| {
+            let Some(image) = first_page(&p.path) else {
+                return;
+            };
+            if let Ok(reading) = crate::read::read_picture(&reader, &image, &rules.kinds) {
+                p.read = Some(reading.for_rules());
+            }
+        });
+}
+
+/// Without the OCR engine nothing is read.
+#[cfg(not(feature = "ocr"))]
+fn read_pictures(_: &mut [Picture], _: &[bool], _: &Rules) {}
+
+/// The first page of a picture file, upright, as RGB.
+#[cfg(feature = "ocr")]
+fn first_page(path: &Path) -> Option<image::RgbImage> {
+    let bytes = std::fs::read(path).ok()?;
+    let format = crate::sniff::sniff(&bytes)?;
+    let limits = crate::decode::DecodeLimits {
+        max_pixels: crate::options::DEFAULT_MAX_PIXELS,
+    };
+    let picture = crate::decode::decode_all(&bytes, format, limits)
+        .ok()?
+        .next()?;
+    let decoded = picture.decoded.ok()?;
+    let mut image = decoded.image;
+    if let Some(o) = image::metadata::Orientation::from_exif(decoded.orientation) {
+        image.apply_orientation(o);
+    }
+    Some(image.to_rgb8())
 }
 
 /// The input a checked file was found under: the deepest folder given that holds it,

@@ -35,10 +35,30 @@ pub(super) struct CheckArgs {
     province: Option<String>,
     #[arg(long, value_name = "FILE.csv")]
     write_sets: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReadArg::Auto, value_name = "WHEN")]
+    read: ReadArg,
     #[command(flatten)]
     profile: ProfileArgs,
     #[command(flatten)]
     run: RunArgs,
+}
+
+/// Which pictures' text check reads (`--read`).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReadArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ReadArg> for scanfit::check::ReadMode {
+    fn from(a: ReadArg) -> Self {
+        match a {
+            ReadArg::Auto => Self::Auto,
+            ReadArg::Always => Self::Always,
+            ReadArg::Never => Self::Never,
+        }
+    }
 }
 
 /// The rules file a run follows, and the provider whose upload limits apply.
@@ -102,7 +122,7 @@ pub(super) fn run(args: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         province,
         manifest: manifest.as_ref(),
     };
-    let assessment = scanfit::check::apply(&args.inputs, &mut records, &ctx);
+    let assessment = scanfit::check::apply(&args.inputs, &mut records, &ctx, args.read.into());
     print(&args, &rules, &records, &assessment, lang)?;
     if let Some(path) = &args.write_sets {
         write_sets(path, &assessment, lang)?;

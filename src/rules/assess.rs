@@ -3,8 +3,12 @@
 //!
 //! A document's kind comes from the manifest's `kind` cell, else from its file name,
 //! else from its folders' names (nearest first, up to the folder the run was given).
-//! Its dates come only from the manifest: without one, no date is checked (the
+//! Its dates come from the manifest, else from the picture's text when `check` read it
+//! ([`ReadOff`], from [`crate::read`]); with neither, no date is checked (the
 //! [`Assessment`] says so) rather than every ID card warning that its date is unknown.
+//! A kind or date read off a picture is used only when the reading is at least
+//! [`READ_SURE`] percent sure; a date read less surely asks for a manifest row instead
+//! of a verdict.
 //! Its province is the manifest's, else the run's `--province`; without either, the
 //! guide's default windows apply and a note says which provinces differ.
 //!
@@ -22,7 +26,7 @@ use std::path::{Component, Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::rules::dates::{days_between, earliest_issue, needed_until, Expiry};
-use crate::rules::finding::{Applied, DateField, Finding, Severity};
+use crate::rules::finding::{Applied, Compared, DateField, Finding, Severity};
 use crate::rules::kind::{Detector, Kind, KindId, KindName, Role};
 use crate::rules::manifest::{Manifest, ManifestRow};
 use crate::rules::province::Province;
@@ -37,7 +41,30 @@ pub struct Picture {
     pub path: PathBuf,
     /// The input folder it was found in.
     pub root: PathBuf,
+    /// What its text says, when it was read.
+    pub read: Option<ReadOff>,
 }
+
+/// What a picture's text says, as the rules use it (read by [`crate::read`]): each
+/// value with how sure the reading is, in percent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReadOff {
+    /// The kind its content shows.
+    pub kind: Option<(KindId, u8)>,
+    /// Its issue date.
+    pub issued: Option<(Date, u8)>,
+    /// Its end of validity.
+    pub valid_until: Option<(Expiry, u8)>,
+    /// The person it names (an ID card's holder, the person a letter authorizes).
+    pub person: Option<String>,
+    /// The ID number it shows, only when its check digit holds.
+    pub id_number: Option<String>,
+}
+
+/// A reading at least this sure (percent) is used; a less sure one is not (a date read
+/// less surely asks for a manifest row). Chosen from `examples/read_eval.rs`'s
+/// rendered photographs: above it no date read was wrong (see docs/read.md).
+pub const READ_SURE: u8 = 90;
 
 /// What a run knows besides the pictures.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +89,20 @@ pub enum KindSource {
     FileName,
     /// A folder's name.
     FolderName,
+    /// The picture's text (read by OCR).
+    Content,
+}
+
+impl KindSource {
+    /// Its stable name, as JSON writes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            KindSource::Manifest => "manifest",
+            KindSource::FileName => "file_name",
+            KindSource::FolderName => "folder_name",
+            KindSource::Content => "content",
+        }
+    }
 }
 
 /// One picture as the rules see it.
@@ -79,10 +120,15 @@ pub struct Document {
     pub kind_from: Option<KindSource>,
     /// Its province, if known.
     pub province: Option<Province>,
-    /// Its issue date, from the manifest.
+    /// Its issue date, from the manifest or read off the picture.
     pub issued: Option<Date>,
-    /// Its end of validity, from the manifest.
+    /// Its end of validity, from the manifest or read off the picture.
     pub valid_until: Option<Expiry>,
+    /// How sure the reading of `issued` is (percent), when it was read off the picture.
+    pub issued_read: Option<u8>,
+    /// How sure the reading of `valid_until` is (percent), when it was read off the
+    /// picture.
+    pub valid_until_read: Option<u8>,
     /// Its manifest row.
     pub row: Option<usize>,
     /// What the rules found.
@@ -147,7 +193,7 @@ pub struct Assessment {
     pub documents: Vec<Document>,
     /// One per client folder, by path.
     pub folders: Vec<FolderSummary>,
-    /// Whether dates were checked (a manifest was given).
+    /// Whether dates were checked (a manifest was given, or pictures were read).
     pub dates_checked: bool,
 }
 
@@ -168,11 +214,12 @@ pub fn assess(pictures: &[Picture], ctx: &Context) -> Assessment {
         })
         .collect();
     add_auxiliary_findings(&mut documents, ctx.rules);
+    add_mismatch_findings(&mut documents, pictures);
     let folders = summarise(&documents, pictures, ctx, &used);
     Assessment {
         documents,
         folders,
-        dates_checked: ctx.manifest.is_some(),
+        dates_checked: ctx.manifest.is_some() || pictures.iter().any(|p| p.read.is_some()),
     }
 }
 
@@ -301,25 +348,35 @@ fn document(p: &Picture, ctx: &Context, rows: &[&ManifestRow]) -> Document {
             }),
         }
     }
+    let read = p.read.as_ref();
     let found = (!from_rows.is_empty())
         .then_some((KindSource::Manifest, from_rows))
-        .or_else(|| detect_from_names(p, rules.detector()));
+        .or_else(|| detect_from_names(p, rules.detector()))
+        .or_else(|| {
+            let (kind, percent) = read?.kind.as_ref()?;
+            (*percent >= READ_SURE).then(|| (KindSource::Content, vec![kind.clone()]))
+        });
     let (kind_from, mut kinds) = match found {
         Some((from, kinds)) => (Some(from), kinds),
         None => (None, Vec::new()),
     };
     let kind = (!kinds.is_empty()).then(|| kinds.remove(0));
     let province = row.and_then(|r| r.province).or(ctx.province);
+    let issued = dated(row.and_then(|r| r.issued), read.and_then(|r| r.issued));
+    let valid_until = dated(
+        row.and_then(|r| r.valid_until),
+        read.and_then(|r| r.valid_until),
+    );
     match &kind {
         // Without a manifest no date is checked, and photos named IMG_0001.jpg are the
         // norm: the folder summary counts them instead of a note on every line.
         None if findings.is_empty() && ctx.manifest.is_some() => {
             findings.push(Finding::KindUndetected)
         }
-        Some(k) if ctx.manifest.is_some() => {
+        Some(k) if ctx.manifest.is_some() || read.is_some() => {
             for k in std::iter::once(k).chain(&kinds) {
                 let dated = row_of.iter().find(|(rk, _)| rk == k).map(|(_, r)| *r);
-                for f in date_findings(k, province, dated.or(row), ctx) {
+                for f in date_findings(k, province, dated.or(row), read, ctx) {
                     // One "add a row" is enough for a picture showing several kinds.
                     let unlisted = |f: &Finding| matches!(f, Finding::ManifestUnlisted { .. });
                     if !(unlisted(&f) && findings.iter().any(unlisted)) {
@@ -337,10 +394,28 @@ fn document(p: &Picture, ctx: &Context, rows: &[&ManifestRow]) -> Document {
         also: kinds,
         kind_from,
         province,
-        issued: row.and_then(|r| r.issued),
-        valid_until: row.and_then(|r| r.valid_until),
+        issued: issued.map(|d| d.0),
+        valid_until: valid_until.map(|d| d.0),
+        issued_read: issued.and_then(|d| d.1),
+        valid_until_read: valid_until.and_then(|d| d.1),
         row: row.map(|r| r.row),
         findings,
+    }
+}
+
+/// A date from the manifest (which always wins), else one read off the picture with
+/// its confidence.
+fn dated<T: Copy>(manifest: Option<T>, read: Option<(T, u8)>) -> Option<(T, Option<u8>)> {
+    manifest
+        .map(|d| (d, None))
+        .or(read.map(|(d, p)| (d, Some(p))))
+}
+
+/// How a finding shows a date read off a picture.
+fn shown(expiry: Expiry) -> String {
+    match expiry {
+        Expiry::Until(d) => d.to_string(),
+        Expiry::LongTerm => "long_term".into(),
     }
 }
 
@@ -349,6 +424,7 @@ fn date_findings(
     kind: &KindId,
     province: Option<Province>,
     row: Option<&ManifestRow>,
+    read: Option<&ReadOff>,
     ctx: &Context,
 ) -> Vec<Finding> {
     let rules = ctx.rules;
@@ -372,16 +448,64 @@ fn date_findings(
             None => {}
         }
     };
+    // A date read off the picture: said so, and judged only when the reading is sure.
+    let from_picture =
+        |field: DateField, read: String, percent: u8, applied, out: &mut Vec<Finding>| {
+            let kind = name.clone();
+            if percent >= READ_SURE {
+                out.push(Finding::DateRead {
+                    kind,
+                    field,
+                    read,
+                    percent,
+                });
+                true
+            } else {
+                out.push(Finding::DateReadUncertain {
+                    kind,
+                    applied,
+                    field,
+                    read,
+                    percent,
+                });
+                false
+            }
+        };
     if let Some(window) = rules.issued_within(kind, province) {
         let applied = Applied::new(window, province);
-        match row.and_then(|r| r.issued) {
-            Some(issued) => out.extend(issue_finding(name.clone(), applied, issued, ctx)),
-            None => missing(DateField::Issued, applied, &mut out),
+        let read_issued = read.and_then(|r| r.issued);
+        match (row.and_then(|r| r.issued), read_issued) {
+            (Some(issued), _) => out.extend(issue_finding(name.clone(), applied, issued, ctx)),
+            (None, Some((issued, percent))) => {
+                if from_picture(
+                    DateField::Issued,
+                    issued.to_string(),
+                    percent,
+                    applied,
+                    &mut out,
+                ) {
+                    out.extend(issue_finding(name.clone(), applied, issued, ctx));
+                }
+            }
+            (None, None) => missing(DateField::Issued, applied, &mut out),
         }
     }
     if let Some(window) = rules.valid_for(kind, province) {
         let applied = Applied::new(window, province);
-        match row.and_then(|r| r.valid_until) {
+        let read_until = read.and_then(|r| r.valid_until);
+        let (until, sure) = match (row.and_then(|r| r.valid_until), read_until) {
+            (Some(until), _) => (Some(until), true),
+            (None, Some((until, percent))) => {
+                let f = DateField::ValidUntil;
+                (
+                    Some(until),
+                    from_picture(f, shown(until), percent, applied, &mut out),
+                )
+            }
+            (None, None) => (None, false),
+        };
+        match until {
+            _ if !sure && until.is_some() => {}
             Some(Expiry::LongTerm) => {}
             Some(Expiry::Until(until)) => {
                 out.extend(validity_finding(name.clone(), applied, until, ctx))
@@ -462,6 +586,49 @@ fn validity_finding(
         needed_until: needed,
         days_left,
     })
+}
+
+/// Warns on each authorization letter whose person or (check-digit-valid) ID number,
+/// read off the picture, matches none of those read off the ID cards in the same client
+/// folder (a folder may hold the legal representative's card beside the authorized
+/// person's). Only values read are compared: one not read compares with nothing.
+fn add_mismatch_findings(documents: &mut [Document], pictures: &[Picture]) {
+    let is = |d: &Document, id: &str| d.kind.as_ref().is_some_and(|k| k.0 == id);
+    let cards: Vec<(PathBuf, PathBuf, ReadOff)> = documents
+        .iter()
+        .zip(pictures)
+        .filter(|(d, _)| is(d, "id_card"))
+        .filter_map(|(d, p)| Some((d.client.clone(), d.path.clone(), p.read.clone()?)))
+        .collect();
+    for (d, p) in documents.iter_mut().zip(pictures) {
+        let Some(letter) = p.read.as_ref().filter(|_| is(d, "authorization")) else {
+            continue;
+        };
+        let mine: Vec<&(PathBuf, PathBuf, ReadOff)> =
+            cards.iter().filter(|c| c.0 == d.client).collect();
+        let fields: [(Compared, fn(&ReadOff) -> &Option<String>); 2] = [
+            (Compared::IdNumber, |r| &r.id_number),
+            (Compared::Person, |r| &r.person),
+        ];
+        for (what, field) in fields {
+            let Some(said) = field(letter) else {
+                continue;
+            };
+            let shown: Vec<(&PathBuf, &String)> = mine
+                .iter()
+                .filter_map(|(_, file, card)| field(card).as_ref().map(|v| (file, v)))
+                .collect();
+            if let Some((file, other)) = shown.first().filter(|_| shown.iter().all(|s| s.1 != said))
+            {
+                d.findings.push(Finding::PersonMismatch {
+                    what,
+                    letter: said.clone(),
+                    card: (*other).clone(),
+                    card_file: (*file).clone(),
+                });
+            }
+        }
+    }
 }
 
 fn role_of(rules: &Rules, kind: &KindId) -> Option<Role> {
@@ -833,6 +1000,7 @@ mod tests {
                         out.push(Picture {
                             path,
                             root: self.root().to_path_buf(),
+                            read: None,
                         });
                     }
                 }

@@ -59,6 +59,16 @@ impl DateField {
     }
 }
 
+/// What an authorization letter and an ID card are compared on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compared {
+    /// The person's name.
+    Person,
+    /// The 18-character ID number (only numbers whose check digit holds).
+    IdNumber,
+}
+
 /// A window applied to a document, as findings report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Applied {
@@ -240,6 +250,44 @@ pub enum Finding {
         /// The guide's text it encodes.
         source: String,
     },
+    /// A date the rules used was read off the picture: no manifest row gave it.
+    DateRead {
+        /// The document's kind.
+        kind: KindName,
+        /// Which date.
+        field: DateField,
+        /// The date as read (`2036-03-01`, or `long_term` for 长期).
+        read: String,
+        /// How sure the reading is, in percent.
+        percent: u8,
+    },
+    /// A date read off the picture too uncertainly to judge by: a manifest row is asked
+    /// for instead of a verdict.
+    DateReadUncertain {
+        /// The document's kind.
+        kind: KindName,
+        /// The window that needs the date.
+        #[serde(flatten)]
+        applied: Applied,
+        /// Which date.
+        field: DateField,
+        /// The date as read.
+        read: String,
+        /// How sure the reading is, in percent.
+        percent: u8,
+    },
+    /// An authorization letter names another person, or another ID number, than the
+    /// ID card in the same client folder shows.
+    PersonMismatch {
+        /// What differs.
+        what: Compared,
+        /// What the letter says.
+        letter: String,
+        /// What the ID card says.
+        card: String,
+        /// The ID card's picture.
+        card_file: PathBuf,
+    },
     /// A manifest row names a file that is not among the pictures checked.
     ManifestFileMissing {
         /// The file, as resolved from the manifest's folder.
@@ -265,8 +313,12 @@ impl Finding {
             | Finding::ManifestUnlisted { .. }
             | Finding::AuxiliaryAlone { .. }
             | Finding::UnknownKind { .. }
-            | Finding::ManifestFileMissing { .. } => Severity::Warn,
-            Finding::KindUndetected | Finding::ProvinceNotGiven { .. } => Severity::Note,
+            | Finding::ManifestFileMissing { .. }
+            | Finding::DateReadUncertain { .. }
+            | Finding::PersonMismatch { .. } => Severity::Warn,
+            Finding::KindUndetected
+            | Finding::ProvinceNotGiven { .. }
+            | Finding::DateRead { .. } => Severity::Note,
             Finding::RequirementMissing { severity, .. } => *severity,
         }
     }
@@ -416,6 +468,37 @@ pub(crate) fn samples() -> Vec<Finding> {
             },
             severity: Severity::Fail,
             source: String::new(),
+        },
+        Finding::DateRead {
+            kind: kind("id_card"),
+            field: DateField::ValidUntil,
+            read: "2036-03-01".into(),
+            percent: 97,
+        },
+        Finding::DateRead {
+            kind: kind("business_licence"),
+            field: DateField::ValidUntil,
+            read: "long_term".into(),
+            percent: 95,
+        },
+        Finding::DateReadUncertain {
+            kind: kind("authorization"),
+            applied: default,
+            field: DateField::Issued,
+            read: "2026-07-01".into(),
+            percent: 61,
+        },
+        Finding::PersonMismatch {
+            what: Compared::Person,
+            letter: "李四".into(),
+            card: "张三".into(),
+            card_file: "客户A/身份证.jpg".into(),
+        },
+        Finding::PersonMismatch {
+            what: Compared::IdNumber,
+            letter: "11010519491231002X".into(),
+            card: "440524188001010014".into(),
+            card_file: "客户A/身份证.jpg".into(),
         },
         Finding::ManifestFileMissing {
             file: "客户A/授权书.jpg".into(),

@@ -7,7 +7,7 @@
 
 use super::{display_in_english, io_text, line, Args, Lang, Message, Words};
 use crate::rules::dates::{DateError, LengthError};
-use crate::rules::finding::{Applied, RuleSource};
+use crate::rules::finding::{Applied, Compared, RuleSource};
 use crate::rules::kind::{KindName, NameError};
 use crate::rules::manifest::{CellError, ManifestError};
 use crate::rules::province::ProvinceError;
@@ -99,6 +99,9 @@ impl Message for Finding {
             IdentityMissing { .. } => "identity_missing",
             RequirementMissing { .. } => "requirement_missing",
             ManifestFileMissing { .. } => "manifest_file_missing",
+            DateRead { .. } => "date_read",
+            DateReadUncertain { .. } => "date_read_uncertain",
+            PersonMismatch { .. } => "person_mismatch",
         }
     }
 
@@ -210,6 +213,43 @@ impl Message for Finding {
                 list(kinds.iter().map(|k| kind_name(k, lang).to_owned()), lang),
             ),
             ManifestFileMissing { file, row } => w.path("file", file).num("row", *row as u64),
+            DateRead {
+                kind,
+                field,
+                read,
+                percent,
+            } => w
+                .kind("kind", kind, lang)
+                .text("field", field.column())
+                .text("read", read)
+                .num("percent", u64::from(*percent)),
+            DateReadUncertain {
+                kind,
+                field,
+                read,
+                percent,
+                ..
+            } => w
+                .kind("kind", kind, lang)
+                .text("field", field.column())
+                .text("read", read)
+                .num("percent", u64::from(*percent)),
+            PersonMismatch {
+                what,
+                letter,
+                card,
+                card_file,
+            } => w
+                .text(
+                    "what",
+                    match what {
+                        Compared::Person => "person",
+                        Compared::IdNumber => "id_number",
+                    },
+                )
+                .text("letter", letter)
+                .text("card", card)
+                .path("card_file", card_file),
             RequirementMissing {
                 kinds,
                 applicant,

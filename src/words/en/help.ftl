@@ -69,11 +69,13 @@ help-manifest = The documents' kinds and dates: a CSV with the columns file, kin
 help-filed_on = The filing date the windows count from (2026-07-01, 2026/7/1, 2026年7月1日; default: today)
 help-province = The province the filing goes to, in Chinese or pinyin (四川, sichuan); a manifest row's own province wins
 help-write_sets = Write a `stitch --sets` file that combines every auxiliary document found alone with its folder's ID picture (refused if FILE exists)
+help-read = Which pictures' text to read (offline OCR) for kinds and dates: auto reads only those whose dates the rules need and neither the manifest nor the name gives; always reads every picture (about a second each); never reads none
 
 ## check and rules.
 help-rules = Follow the rules in FILE (TOML, as `scanfit rules --toml` prints them) instead of the built-in ones
 help-portal = The provider whose published upload limits apply (formats, size band, pixel bounds): aliyun (the default, this guide), tencent, huawei or volcengine, or any the rules file lists
 value-provider = PROVIDER
+value-when = WHEN
 
 ## rules.
 help-rules-json = Print the rules as one JSON object

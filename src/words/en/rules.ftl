@@ -84,6 +84,27 @@ rule-requirement_missing =
     }. Add it.
 rule-manifest_file_missing =
     Row { $row } of the manifest lists { $file }, which is not among the pictures checked. Check the path (relative to the manifest's folder).
+rule-date_read =
+    The { $kind }'s { $field ->
+        [issued] issue date
+       *[valid_until] end of validity
+    } was read from the picture: { $read ->
+        [long_term] long-term (长期)
+       *[other] { $read }
+    } ({ $percent }% sure). A manifest row with the { $field } column filled in takes its place.
+rule-date_read_uncertain =
+    The { $kind }'s { $field ->
+        [issued] issue date
+       *[valid_until] end of validity
+    } read from the picture ({ $read ->
+        [long_term] long-term (长期)
+       *[other] { $read }
+    }) is only { $percent }% sure, too unsure to judge by. Add a manifest row for this file with the { $field } column filled in.
+rule-person_mismatch =
+    This authorization letter names { $what ->
+        [person] { $letter }
+       *[id_number] ID number { $letter }
+    }, but the ID card in the same folder ({ $card_file }) shows { $card }. Check that the letter authorizes the person whose ID card is filed.
 
 ## A window's length, said inside the findings (family "length").
 length-months = { $count ->

@@ -66,11 +66,13 @@ help-manifest = 资料清单：列出每份资料的类型和日期的 CSV 文�
 help-filed_on = 提交备案的日期，有效期从这天算起（2026-07-01、2026/7/1、2026年7月1日；默认：今天）
 help-province = 备案所在的省份，中文或拼音均可（四川、sichuan）；资料清单某行填了省份时以该行为准
 help-write_sets = 写出一份 stitch --sets 拼图清单：把每份单独的辅助资料与所在文件夹的证件图片拼成一张（文件已存在时不写）
+help-read = 读取哪些图片上的文字（离线识别）以判断资料类型和日期：auto 只读规则需要、而资料清单和文件名都没有给出日期的图片；always 读每张图片（每张约一秒）；never 都不读
 
 ## check 和 rules。
 help-rules = 按这个规则文件核对（TOML 格式，即 scanfit rules --toml 显示的内容），代替内置规则
 help-portal = 按哪家服务商公布的上传要求核对（格式、大小范围、像素范围）：阿里云（默认，即本指南）、腾讯云、华为云、火山引擎，或规则文件中列出的其他服务商；可选的服务商代号见 scanfit rules
 value-provider = 服务商
+value-when = 何时
 
 ## rules。
 help-rules-json = 以一个 JSON 对象显示规则

@@ -74,6 +74,33 @@ rule-requirement_missing =
     }{ $kinds }，此文件夹中没有。请补充该资料。
 rule-manifest_file_missing =
     资料清单第 { $row } 行的 { $file } 不在本次检查的图片中。请核对路径（相对于资料清单所在文件夹）。
+rule-date_read =
+    { $kind }的{ $field ->
+        [issued] 办理日
+       *[valid_until] 有效期
+    }是从图片中识别的：{ $read ->
+        [long_term] 长期
+       *[other] { $read }
+    }（把握 { $percent }%）。资料清单中填写{ $field ->
+        [issued] issued（办理日）
+       *[valid_until] valid_until（有效期至）
+    }列后以清单为准。
+rule-date_read_uncertain =
+    从图片中识别的{ $kind }{ $field ->
+        [issued] 办理日
+       *[valid_until] 有效期
+    }（{ $read ->
+        [long_term] 长期
+       *[other] { $read }
+    }）把握只有 { $percent }%，不足以判断。请在资料清单中为此文件添加一行并填写{ $field ->
+        [issued] issued（办理日）
+       *[valid_until] valid_until（有效期至）
+    }列。
+rule-person_mismatch =
+    此授权书写的{ $what ->
+        [person] 被授权人是 { $letter }
+       *[id_number] 身份证号是 { $letter }
+    }，但同一文件夹中的身份证（{ $card_file }）是 { $card }。请核对授权书授权的是否为所交身份证的本人。
 
 ## 期限长度（family "length"）。
 length-months = { $count } 个月
