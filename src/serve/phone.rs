@@ -20,9 +20,9 @@ use base64::Engine;
 use qrcode::render::{svg, unicode::Dense1x2};
 use qrcode::QrCode;
 
-use super::state::AppState;
 use super::lang;
 use super::problem::Refusal;
+use super::state::AppState;
 
 /// The bytes of randomness in a token: 128 bits, beyond guessing over a network.
 const TOKEN_BYTES: usize = 16;
