@@ -41,7 +41,7 @@ pub fn peak_view(view: &super::View<'_>) -> f32 {
     // One block in the centre, on the 16-pixel grid (JPEG's macroblocks): a screen
     // photo is framed on the screen, and each block is most of the measure's cost.
     let at = |len: usize| (len - N) / 2 / 16 * 16;
-    block_peak(&samples, ch, w, at(w), at(h))
+    block_peak(samples, ch, w, at(w), at(h))
 }
 
 /// The peak score of the block at (`x0`, `y0`) of interleaved samples `s` (`ch`

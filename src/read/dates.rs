@@ -292,9 +292,7 @@ pub(crate) fn validity(page: &Page, id_card: bool) -> Option<Read<Expiry>> {
     }
     // `营业期限 至2035年02月28日` or `有效期至 2035.02.28`: one date after the word.
     if let Some((at, after)) = keyword {
-        let to = find(&chars[at..(after + 2).min(chars.len())], "至")
-            .first()
-            .is_some();
+        let to = !find(&chars[at..(after + 2).min(chars.len())], "至").is_empty();
         if let Some(end) = candidates.first().filter(|_| to && candidates.len() == 1) {
             return Some(Read {
                 value: Expiry::Until(end.date),

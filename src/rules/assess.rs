@@ -588,6 +588,10 @@ fn validity_finding(
     })
 }
 
+/// One field of what was read off a picture, as the comparison of a letter with an ID
+/// card takes it.
+type Field = fn(&ReadOff) -> &Option<String>;
+
 /// Warns on each authorization letter whose person or (check-digit-valid) ID number,
 /// read off the picture, matches none of those read off the ID cards in the same client
 /// folder (a folder may hold the legal representative's card beside the authorized
@@ -606,7 +610,7 @@ fn add_mismatch_findings(documents: &mut [Document], pictures: &[Picture]) {
         };
         let mine: Vec<&(PathBuf, PathBuf, ReadOff)> =
             cards.iter().filter(|c| c.0 == d.client).collect();
-        let fields: [(Compared, fn(&ReadOff) -> &Option<String>); 2] = [
+        let fields: [(Compared, Field); 2] = [
             (Compared::IdNumber, |r| &r.id_number),
             (Compared::Person, |r| &r.person),
         ];
