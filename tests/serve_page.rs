@@ -10,189 +10,18 @@
 //! `SCANFIT_QUAD_SCREENSHOT=FILE` the card with the document's outline drawn.
 #![cfg(all(feature = "cli", feature = "serve"))]
 
+mod browser;
 mod common;
 mod server;
 
 use std::fs;
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use browser::{Browser, Device};
+use serde_json::json;
 use server::Server;
-
-const W3C_ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// Chromium and chromedriver, from `CHROME`/`CHROMEDRIVER` or the usual names on PATH.
-fn browser() -> Option<(PathBuf, PathBuf)> {
-    let find = |var: &str, names: &[&str]| -> Option<PathBuf> {
-        if let Some(p) = std::env::var_os(var) {
-            return Some(PathBuf::from(p)).filter(|p| p.is_file());
-        }
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-            .find(|p| p.is_file())
-    };
-    let chrome = find("CHROME", &["chromium", "chromium-browser", "google-chrome"]);
-    let driver = find("CHROMEDRIVER", &["chromedriver"]);
-    match (chrome, driver) {
-        (Some(c), Some(d)) => Some((c, d)),
-        _ => {
-            assert!(
-                std::env::var("SCANFIT_REQUIRE_BROWSER").as_deref() != Ok("1"),
-                "SCANFIT_REQUIRE_BROWSER=1 but chromium or chromedriver is missing \
-                 (Debian: apt-get install chromium chromium-driver)"
-            );
-            // Past the test harness's capture, so the skip is seen in every run.
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipping the browser test: chromium and chromedriver are not installed \
-                 (Debian: apt-get install chromium chromium-driver)"
-            );
-            None
-        }
-    }
-}
-
-/// A chromedriver process and one browser session, both ended when dropped.
-struct Browser {
-    driver: Child,
-    session: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    /// A headless browser whose preferred language is `lang` and whose downloads go to
-    /// `downloads`.
-    fn start(chrome: &Path, chromedriver: &Path, lang: &str, downloads: &Path) -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let profile = tempfile::tempdir().unwrap();
-        let mut browser = Browser {
-            driver,
-            session: format!("http://127.0.0.1:{port}"),
-            _profile: profile,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while server::agent()
-            .get(format!("{}/status", browser.session))
-            .call()
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "chromedriver never answered");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        // The flags headless Chromium needs on this kind of machine: no sandbox as
-        // root, no GPU, and none of the background connections a closed network refuses.
-        let args = [
-            "--headless=new".to_owned(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-dev-shm-usage".into(),
-            "--disable-quic".into(),
-            "--no-first-run".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--window-size=1280,1150".into(),
-            format!("--lang={lang}"),
-            format!("--user-data-dir={}", browser._profile.path().display()),
-        ];
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chrome,
-                "args": args,
-                "prefs": {
-                    "intl.accept_languages": lang,
-                    "download.default_directory": downloads,
-                    "download.prompt_for_download": false,
-                },
-            },
-        }}});
-        let created = browser.call("POST", "/session", Some(capabilities));
-        let id = created["sessionId"].as_str().expect("a session").to_owned();
-        browser.session = format!("{}/session/{id}", browser.session);
-        browser
-    }
-
-    /// One WebDriver command on the session (before it exists, on the driver); returns
-    /// its `value`, panicking on a WebDriver error.
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.session);
-        let agent = server::agent();
-        let mut response = match body {
-            Some(body) => agent
-                .post(&url)
-                .header("content-type", "application/json")
-                .send(body.to_string().as_bytes())
-                .unwrap(),
-            None if method == "DELETE" => agent.delete(&url).call().unwrap(),
-            None => agent.get(&url).call().unwrap(),
-        };
-        let status = response.status();
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(50 << 20)
-            .read_to_string()
-            .unwrap();
-        let value: Value = serde_json::from_str(&text).unwrap();
-        assert!(status.is_success(), "{method} {path}: {status} {value}");
-        value["value"].clone()
-    }
-
-    fn goto(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    fn element(&self, css: &str) -> String {
-        let found = self.call(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        found[W3C_ELEMENT].as_str().unwrap().to_owned()
-    }
-
-    /// Runs `script` (a function body) in the page and returns what it returns.
-    fn run(&self, script: &str) -> Value {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({"script": script, "args": []})),
-        )
-    }
-
-    /// Waits until `script` returns true.
-    fn wait_for(&self, what: &str, script: &str) {
-        let deadline = Instant::now() + Duration::from_secs(90);
-        while self.run(script) != json!(true) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = server::agent().delete(&self.session).call();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
 
 /// A client's folder: a phone photo with GPS, a grey scan under the portal's minimum
 /// size (converted, with a warning), and a JPEG cut off in transfer.
@@ -270,7 +99,7 @@ fn pick_folder(browser: &Browser, folder: &Path) {
 
 #[test]
 fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
-    let Some((chrome, chromedriver)) = browser() else {
+    let Some((chrome, chromedriver)) = browser::find() else {
         return;
     };
     let server = Server::start(&["--jobs", "2"]);
@@ -278,7 +107,12 @@ fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
     let folder = client_folder(dir.path());
     let downloads = dir.path().join("downloads");
     fs::create_dir(&downloads).unwrap();
-    let browser = Browser::start(&chrome, &chromedriver, "en-US", &downloads);
+    let browser = Browser::start(
+        &(chrome, chromedriver),
+        Device::Desktop,
+        "en-US",
+        &downloads,
+    );
     browser.goto(&server.url("/"));
     browser.wait_for(
         "the words",
@@ -399,13 +233,18 @@ fn a_picked_folder_becomes_cards_and_an_upload_ready_zip() {
 
 #[test]
 fn under_a_chinese_browser_the_page_speaks_chinese() {
-    let Some((chrome, chromedriver)) = browser() else {
+    let Some((chrome, chromedriver)) = browser::find() else {
         return;
     };
     let server = Server::start(&["--jobs", "2"]);
     let dir = tempfile::tempdir().unwrap();
     let folder = client_folder(dir.path());
-    let browser = Browser::start(&chrome, &chromedriver, "zh-CN", dir.path());
+    let browser = Browser::start(
+        &(chrome, chromedriver),
+        Device::Desktop,
+        "zh-CN",
+        dir.path(),
+    );
     let zh = server::get(&server.url("/api/v1/words?lang=zh")).json();
     browser.goto(&server.url("/"));
     browser.wait_for(
@@ -452,12 +291,7 @@ fn under_a_chinese_browser_the_page_speaks_chinese() {
     assert!(visible.contains("不通过"));
     assert!(visible.contains("共 3 个文件"), "{visible}");
     if let Some(target) = std::env::var_os("SCANFIT_SCREENSHOT") {
-        use base64::Engine;
-        let shot = browser.call("GET", "/screenshot", None);
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(shot.as_str().unwrap())
-            .unwrap();
-        fs::write(target, png).unwrap();
+        fs::write(target, browser.screenshot()).unwrap();
     }
     // Check only: the same cards again, now with check's verdicts.
     browser.call(
@@ -507,7 +341,7 @@ fn card_photo(path: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32)) {
 
 #[test]
 fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
-    let Some((chrome, chromedriver)) = browser() else {
+    let Some((chrome, chromedriver)) = browser::find() else {
         return;
     };
     let server = Server::start(&["--jobs", "2"]);
@@ -516,7 +350,12 @@ fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
     fs::create_dir_all(&folder).unwrap();
     let corners = (250, 180, 950, 700);
     card_photo(&folder.join("身份证 照片.jpg"), corners);
-    let browser = Browser::start(&chrome, &chromedriver, "zh-CN", dir.path());
+    let browser = Browser::start(
+        &(chrome, chromedriver),
+        Device::Desktop,
+        "zh-CN",
+        dir.path(),
+    );
     browser.goto(&server.url("/"));
     browser.call(
         "POST",
@@ -564,11 +403,6 @@ fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
     // Wholly inside the frame: drawn as a found outline, not as a cut one.
     assert_eq!(drawn["cls"], "quad", "{drawn}");
     if let Some(target) = std::env::var_os("SCANFIT_QUAD_SCREENSHOT") {
-        use base64::Engine;
-        let shot = browser.call("GET", "/screenshot", None);
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(shot.as_str().unwrap())
-            .unwrap();
-        fs::write(target, png).unwrap();
+        fs::write(target, browser.screenshot()).unwrap();
     }
 }

@@ -34,6 +34,7 @@ fn samples() -> Vec<Box<dyn Message>> {
     all.extend(sweep_samples());
     all.extend(shard_samples());
     all.extend(rules_samples());
+    all.extend(ocr_samples());
     #[cfg(feature = "watch")]
     all.extend(watch_samples());
     #[cfg(feature = "serve")]
@@ -685,6 +686,22 @@ fn sweep_samples() -> Vec<Box<dyn Message>> {
 }
 
 #[cfg(feature = "watch")]
+fn ocr_samples() -> Vec<Box<dyn Message>> {
+    use crate::ocr::OcrError;
+    vec![
+        Box::new(OcrError::Load {
+            model: "det",
+            detail: "x".into(),
+        }),
+        Box::new(OcrError::Run {
+            model: "rec",
+            detail: "x".into(),
+        }),
+        Box::new(OcrError::Output { model: "cls" }),
+        Box::new(OcrError::NoCharset),
+    ]
+}
+
 fn watch_samples() -> Vec<Box<dyn Message>> {
     use crate::watch::{BadOriginals, Notice, OriginalsWhy, WatchError};
     let p = || PathBuf::from("/srv/scans");

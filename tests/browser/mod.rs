@@ -1,6 +1,6 @@
 //! A headless Chromium driven through chromedriver with the W3C WebDriver protocol, as
 //! a desktop or as a phone (chromedriver's mobile emulation: a phone's viewport, touch
-//! events, a phone's user agent). Shared by the page's phone tests.
+//! events, a phone's user agent). Shared by the page's browser tests, desktop and phone.
 #![allow(dead_code)]
 
 use std::io::Write;
