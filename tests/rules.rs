@@ -143,9 +143,17 @@ fn a_manifest_with_chinese_names_and_spaces_gives_each_document_its_dated_findin
         text.contains("Hunan allows 45 days (6 days over)"),
         "{text}"
     );
-    // A date the rule needs and the manifest leaves empty.
+    // A date the rule needs and the manifest leaves empty is read off the picture: this
+    // "proof of change" is ocrmypdf's map of Baiona, printed "Eguneratua: 2014/10/04".
     let change = codes(&lines, "公司名称变更 证明.jpg");
-    assert!(change.contains(&"date_missing".to_owned()), "{change:?}");
+    assert!(!change.contains(&"date_missing".to_owned()), "{change:?}");
+    assert!(change.contains(&"date_read".to_owned()), "{change:?}");
+    let read = reason(&lines, "公司名称变更 证明.jpg", "issued_outside_window");
+    assert_eq!(read["severity"], "fail");
+    assert!(
+        read["message"].as_str().unwrap().contains("2014-10-04"),
+        "{read}"
+    );
     assert!(change.contains(&"auxiliary_alone".to_owned()), "{change:?}");
     // The kinds found, per file.
     let kind_of = |tail: &str| {

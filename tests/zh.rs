@@ -103,6 +103,9 @@ const ALLOWED: &[&str] = &[
     "rules",
     "help",
     "auto",
+    // check --read's values.
+    "always",
+    "never",
     "jpeg",
     "png",
     "true",

@@ -439,12 +439,16 @@ fn date_findings(
                 field,
                 row: r.row,
             }),
-            // One "add a row" is enough for a file needing two dates.
-            None if out.is_empty() => out.push(Finding::ManifestUnlisted {
-                kind,
-                applied,
-                field,
-            }),
+            // One "add a row" is enough for a file needing two dates. Without a manifest
+            // a date that reading did not find is not asked for: no date is checked then,
+            // as before reading existed (an uncertain reading asks on its own).
+            None if out.is_empty() && ctx.manifest.is_some() => {
+                out.push(Finding::ManifestUnlisted {
+                    kind,
+                    applied,
+                    field,
+                })
+            }
             None => {}
         }
     };

@@ -32,16 +32,16 @@ rule-date_missing =
         [province] { $province }要求
        *[default] 指南要求
     } { $limit }）。请在资料清单第 { $row } 行填写{ $field ->
-        [issued] issued（办理日）
-       *[valid_until] valid_until（有效期至）
+        [issued] 办理日
+       *[valid_until] 有效期至
     }列。
 rule-manifest_unlisted =
     { $kind }需要{ $field ->
         [issued] 办理日
        *[valid_until] 有效期
     }才能核对，资料清单中没有此文件。请为它添加一行并填写{ $field ->
-        [issued] issued（办理日）
-       *[valid_until] valid_until（有效期至）
+        [issued] 办理日
+       *[valid_until] 有效期至
     }列。
 rule-auxiliary_alone =
     { $kind }为单独图片；表单没有单独上传位置时，需与证件拼图为一张图片后上传。{ $found ->
@@ -82,8 +82,8 @@ rule-date_read =
         [long_term] 长期
        *[other] { $read }
     }（把握 { $percent }%）。资料清单中填写{ $field ->
-        [issued] issued（办理日）
-       *[valid_until] valid_until（有效期至）
+        [issued] 办理日
+       *[valid_until] 有效期至
     }列后以清单为准。
 rule-date_read_uncertain =
     从图片中识别的{ $kind }{ $field ->
@@ -93,8 +93,8 @@ rule-date_read_uncertain =
         [long_term] 长期
        *[other] { $read }
     }）把握只有 { $percent }%，不足以判断。请在资料清单中为此文件添加一行并填写{ $field ->
-        [issued] issued（办理日）
-       *[valid_until] valid_until（有效期至）
+        [issued] 办理日
+       *[valid_until] 有效期至
     }列。
 rule-person_mismatch =
     此授权书写的{ $what ->
