@@ -256,6 +256,8 @@ fn stitch_into(
 /// the name says what warnings and errors call the piece and which format it claims,
 /// and is never opened. Returns the picture unwritten, with the warnings and metadata
 /// of every piece: the same layout, band and floors as [`stitch_set`].
+// Its one caller is the web server (`serve`).
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
 pub(crate) fn stitch_bytes(
     pieces: &[(&Path, &[u8])],
     opts: &Options,

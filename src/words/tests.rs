@@ -685,7 +685,6 @@ fn sweep_samples() -> Vec<Box<dyn Message>> {
     all
 }
 
-#[cfg(feature = "watch")]
 fn ocr_samples() -> Vec<Box<dyn Message>> {
     use crate::ocr::OcrError;
     vec![
@@ -702,6 +701,7 @@ fn ocr_samples() -> Vec<Box<dyn Message>> {
     ]
 }
 
+#[cfg(feature = "watch")]
 fn watch_samples() -> Vec<Box<dyn Message>> {
     use crate::watch::{BadOriginals, Notice, OriginalsWhy, WatchError};
     let p = || PathBuf::from("/srv/scans");
