@@ -218,12 +218,8 @@ impl Message for Finding {
                 field,
                 read,
                 percent,
-            } => w
-                .kind("kind", kind, lang)
-                .text("field", field.column())
-                .text("read", read)
-                .num("percent", u64::from(*percent)),
-            DateReadUncertain {
+            }
+            | DateReadUncertain {
                 kind,
                 field,
                 read,
