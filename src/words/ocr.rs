@@ -1,6 +1,6 @@
 //! The words of the OCR engine (`ocr.ftl`): why a picture's text could not be read.
 
-use super::{display_in_english, Lang, Message, Words};
+use super::{display_in_english, library_text, Lang, Message, Words};
 use crate::ocr::OcrError;
 
 display_in_english!(OcrError);
@@ -15,12 +15,12 @@ impl Message for OcrError {
         }
     }
 
-    fn words(&self, _: Lang) -> Words {
+    fn words(&self, lang: Lang) -> Words {
         let w = Words::new("ocr", self.code());
         match self {
-            OcrError::Load { model, detail } | OcrError::Run { model, detail } => {
-                w.text("model", model).text("detail", detail)
-            }
+            OcrError::Load { model, detail } | OcrError::Run { model, detail } => w
+                .text("model", model)
+                .text("detail", library_text(detail, lang)),
             OcrError::Output { model } => w.text("model", model),
             OcrError::NoCharset => w,
         }
