@@ -131,10 +131,7 @@ impl Edge {
         let (a, b) = (self.inward(side), other.inward(other_side));
         let (na, nb) = (self.strength(side), other.strength(other_side));
         let dot: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-        na > 0.0
-            && nb > 0.0
-            && dot >= ALIKE_COS * na * nb
-            && na.max(nb) <= ALIKE_RATIO * na.min(nb)
+        na > 0.0 && nb > 0.0 && dot >= ALIKE_COS * na * nb && na.max(nb) <= ALIKE_RATIO * na.min(nb)
     }
 }
 
