@@ -6,9 +6,11 @@
 //! - `scan_a4`: a real scan (corpus/客户A/营业执照 扫描.png, 1669×2502) enlarged to
 //!   A4 at 300 dpi (2480×3508) and stored as a PNG.
 //!
-//! For each: `check_bytes` (decode, every inspection, examine), `examine` alone, and its
+//! For each: `check_bytes` and `convert_bytes` with the content checks and without them
+//! (the rules' `[picture] content = false`, the same build), `examine` alone, and its
 //! parts (the preview, the outline search, the screen and render measures). The ratio
-//! examine / check_bytes is the share of check's time the content checks take.
+//! check_bytes / check_bytes_no_content is what the content checks add to check, and
+//! convert_bytes / convert_bytes_no_content what they add to convert.
 //! Run with `cargo bench --bench examine`; compare within one run (shared machines).
 
 use std::hint::black_box;
@@ -46,6 +48,8 @@ fn config() -> Criterion {
 
 fn examine(c: &mut Criterion) {
     let opts = Options::default();
+    let mut bare = Options::default();
+    bare.limits.content = false;
     for (name, rel, (w, h), format, file) in [
         (
             "photo_12mp",
@@ -66,6 +70,15 @@ fn examine(c: &mut Criterion) {
         let mut g = c.benchmark_group(name);
         g.bench_function("check_bytes", |b| {
             b.iter(|| scanfit::check::check_bytes(Path::new(file), black_box(&bytes), &opts))
+        });
+        g.bench_function("check_bytes_no_content", |b| {
+            b.iter(|| scanfit::check::check_bytes(Path::new(file), black_box(&bytes), &bare))
+        });
+        g.bench_function("convert_bytes", |b| {
+            b.iter(|| scanfit::pipeline::convert_bytes(black_box(&bytes), None, &opts))
+        });
+        g.bench_function("convert_bytes_no_content", |b| {
+            b.iter(|| scanfit::pipeline::convert_bytes(black_box(&bytes), None, &bare))
         });
         g.bench_function("examine", |b| b.iter(|| document::examine(black_box(&img))));
         g.bench_function("preview", |b| b.iter(|| Preview::of(black_box(&img))));

@@ -50,6 +50,10 @@ use rayon::prelude::*;
 use tiff::encoder::{colortype, Compression, DeflateLevel, Predictor, Rational, TiffEncoder};
 use tiff::tags::ResolutionUnit;
 
+#[path = "../tests/support/homography.rs"]
+mod homography;
+use homography::Homography;
+
 type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
 const USAGE: &str = "usage: make_corpus OUTDIR [--seed N] [--scale small|full]";
@@ -1381,60 +1385,6 @@ fn grain(img: &mut RgbImage, rng: &mut Rng, luma_sigma: f32, chroma: f32) {
 
 // ---------------------------------------------------------------------------------------
 // Phone photo
-
-/// Projective map from the unit square onto a quadrilateral, after Heckbert, "Fundamentals of
-/// Texture Mapping and Image Warping" (1989), §2.2.3; its adjugate maps photo pixels back
-/// onto the page. Row-major 3×3, applied to (x, y, 1).
-struct Homography([f64; 9]);
-
-impl Homography {
-    /// Corners in order: (0,0), (1,0), (1,1), (0,1) of the square.
-    fn square_to_quad(q: [(f64, f64); 4]) -> Self {
-        let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
-        let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
-        let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
-        let det = dx1 * dy2 - dx2 * dy1;
-        let g = (sx * dy2 - dx2 * sy) / det;
-        let h = (dx1 * sy - sx * dy1) / det;
-        Homography([
-            x1 - x0 + g * x1,
-            x3 - x0 + h * x3,
-            x0,
-            y1 - y0 + g * y1,
-            y3 - y0 + h * y3,
-            y0,
-            g,
-            h,
-            1.0,
-        ])
-    }
-
-    /// The inverse up to scale, which is all a projective map needs.
-    fn adjugate(&self) -> Self {
-        let [a, b, c, d, e, f, g, h, i] = self.0;
-        Homography([
-            e * i - f * h,
-            c * h - b * i,
-            b * f - c * e,
-            f * g - d * i,
-            a * i - c * g,
-            c * d - a * f,
-            d * h - e * g,
-            b * g - a * h,
-            a * e - b * d,
-        ])
-    }
-
-    fn apply(&self, x: f32, y: f32) -> (f32, f32) {
-        let m = &self.0;
-        let (x, y) = (f64::from(x), f64::from(y));
-        let w = m[6] * x + m[7] * y + m[8];
-        (
-            ((m[0] * x + m[1] * y + m[2]) / w) as f32,
-            ((m[3] * x + m[4] * y + m[5]) / w) as f32,
-        )
-    }
-}
 
 /// Bilinear sample at (x, y) in pixel units (pixel centres at +0.5).
 fn sample(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {

@@ -22,8 +22,11 @@ use jiff::civil::{date, Date};
 use scanfit::read::{id_check_digit, read};
 use scanfit::rules::{Expiry, Rules};
 
+#[path = "../tests/support/homography.rs"]
+mod homography;
 #[path = "../tests/support/render.rs"]
 mod render;
+use homography::Homography;
 use render::{draw, load_fonts};
 
 /// A small deterministic generator (xorshift64*), so a seed regenerates a set.
@@ -333,44 +336,6 @@ fn letter(rng: &mut Rng) -> (Truth, Vec<Run>, (u32, u32)) {
     (truth, runs, (1240, 1754))
 }
 
-/// The homography taking the unit square's corners (0,0),(1,0),(1,1),(0,1) to `q`.
-fn square_to_quad(q: [(f32, f32); 4]) -> [f32; 9] {
-    let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
-    let (dx1, dx2, dx3) = (x1 - x2, x3 - x2, x0 - x1 + x2 - x3);
-    let (dy1, dy2, dy3) = (y1 - y2, y3 - y2, y0 - y1 + y2 - y3);
-    let den = dx1 * dy2 - dx2 * dy1;
-    let g = (dx3 * dy2 - dx2 * dy3) / den;
-    let h = (dx1 * dy3 - dx3 * dy1) / den;
-    [
-        x1 - x0 + g * x1,
-        x3 - x0 + h * x3,
-        x0,
-        y1 - y0 + g * y1,
-        y3 - y0 + h * y3,
-        y0,
-        g,
-        h,
-        1.0,
-    ]
-}
-
-fn invert(m: [f32; 9]) -> [f32; 9] {
-    let [a, b, c, d, e, f, g, h, i] = m.map(f64::from);
-    let det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-    [
-        (e * i - f * h) / det,
-        (c * h - b * i) / det,
-        (b * f - c * e) / det,
-        (f * g - d * i) / det,
-        (a * i - c * g) / det,
-        (c * d - a * f) / det,
-        (d * h - e * g) / det,
-        (b * g - a * h) / det,
-        (a * e - b * d) / det,
-    ]
-    .map(|v| v as f32)
-}
-
 /// The document photographed: placed in perspective on a darker table, lit unevenly,
 /// with sensor noise, a little blur and JPEG compression.
 fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
@@ -391,7 +356,7 @@ fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
         ),
         (ox + jitter(rng, 0.05 * w), oy + h + jitter(rng, 0.05 * h)),
     ];
-    let inv = invert(square_to_quad(q));
+    let inv = Homography::square_to_quad(q).adjugate();
     let table = [
         rng.below(60) as u8 + 40,
         rng.below(50) as u8 + 40,
@@ -403,10 +368,7 @@ fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
     let mut out = RgbImage::new(cw, ch);
     for (x, y, p) in out.enumerate_pixels_mut() {
         let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
-        let u = inv[0] * fx + inv[1] * fy + inv[2];
-        let v = inv[3] * fx + inv[4] * fy + inv[5];
-        let t = inv[6] * fx + inv[7] * fy + inv[8];
-        let (u, v) = (u / t, v / t);
+        let (u, v) = inv.apply(fx, fy);
         let mut rgb = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
             bilinear(doc, u * w - 0.5, v * h - 0.5)
         } else {

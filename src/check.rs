@@ -639,14 +639,16 @@ fn inspect_picture(
     if first {
         // Measured on the first page, as the colour class is: a multi-page file is a
         // scan whose pages share how it was made.
-        let examined = document::examine(image);
-        for found in examined.findings(KindClass::Unknown) {
-            record.push(Finding::Content {
-                found,
-                certificate: false,
-            });
+        if limits.content {
+            let examined = document::examine(image);
+            for found in examined.findings(KindClass::Unknown) {
+                record.push(Finding::Content {
+                    found,
+                    certificate: false,
+                });
+            }
+            record.document = Some(examined);
         }
-        record.document = Some(examined);
         record.width = Some(w);
         record.height = Some(h);
         record.orientation = Some(decoded.orientation);

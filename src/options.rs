@@ -250,6 +250,9 @@ pub struct Limits {
     pub min_pixels: Option<(u32, u32)>,
     /// The largest picture the upload form takes, as (long edge, short edge).
     pub max_pixels: Option<(u32, u32)>,
+    /// Whether the pixels are examined for what the reviewer rejects on sight (a cut
+    /// border, a photocopy, a photographed screen, a render; [`crate::document`]).
+    pub content: bool,
 }
 
 impl Default for Limits {
@@ -261,6 +264,7 @@ impl Default for Limits {
             min_sharpness: crate::inspect::BLUR_THRESHOLD,
             min_pixels: None,
             max_pixels: None,
+            content: true,
         }
     }
 }

@@ -356,6 +356,9 @@ fn inspect_warnings(pixels: &Pixels, limits: &Limits) -> Vec<Warning> {
         }
     }
     // What the reviewer rejects on sight; convert does not know the kind, so these warn.
+    if !limits.content {
+        return warnings;
+    }
     let view = match pixels {
         Pixels::Rgb(i) => {
             document::View::new(i.width() as usize, i.height() as usize, i.as_raw(), 3)

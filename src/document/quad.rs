@@ -11,8 +11,14 @@
 //! all, without which nothing is said (a landscape, a full-page scan).
 //!
 //! The frame cuts the document when a found edge runs into the frame's edge where no
-//! edge closes it: no edge found on that side, their corner outside the picture, or the
-//! edge running on past the corner (then the line on that side is another object's).
+//! edge closes it: no edge found on that side, their corner outside the picture, the
+//! edge running on past the corner (then the line on that side is another object's), or
+//! a line on that side that does not reach the corner or does not step from the desk to
+//! the paper as this edge does (a line printed on the document, another object). And
+//! only with evidence that the edge is a document's: a visible corner with a neighbour
+//! that steps alike (the same colour direction, a similar amount, both clearly), and
+//! an inside as smooth as paper. Lines in a landscape, a wave, a crop of a page's text
+//! meet in corners too, but their steps disagree or are faint, or they enclose texture.
 
 use super::preview::Preview;
 
@@ -34,9 +40,18 @@ const PAST_CORNER: f32 = 0.2;
 const COARSE: usize = 4;
 /// Least fraction of smooth preview pixels inside the outline for the frame to cut a
 /// document: paper and card are smooth at preview scale between their print (rendered
-/// documents 0.32–0.78), grass, gravel or a crop of a page's text are not (0.01–0.15);
-/// see docs/content-checks.md.
-pub const MIN_SMOOTH_INSIDE: f32 = 0.2;
+/// cut documents 0.39–1.0), grass, gravel or a crop of a page's text are not
+/// (0.01–0.23); see docs/content-checks.md.
+pub const MIN_SMOOTH_INSIDE: f32 = 0.3;
+/// Least mean step (vector length) of the two edges whose corner shows that the edge
+/// running out of the frame is a document's: paper against a desk steps by 50–200,
+/// the faint lines of a landscape or a wave by 10–25.
+pub const MIN_CUT_STEP: f32 = 30.0;
+/// Least cosine between two edges' steps from outside to inside for them to belong to
+/// one document (paper against one desk).
+const ALIKE_COS: f32 = 0.9;
+/// Largest ratio of two edges' step lengths for them to belong to one document.
+const ALIKE_RATIO: f32 = 2.5;
 /// Luma step (levels, across and down) under which a preview pixel is smooth.
 const SMOOTH_STEP: f32 = 3.0;
 
@@ -93,6 +108,31 @@ struct Edge {
     /// The run of the line that steps, along the line.
     run: (f32, f32),
     len: f32,
+    /// The mean colour step across the run, per channel, toward greater depth.
+    step: [f32; 3],
+}
+
+impl Edge {
+    /// The step from outside to inside the document, for the edge on side `side`.
+    fn inward(&self, side: usize) -> [f32; 3] {
+        // Top and left search toward greater depth, which is inward.
+        let sign = if side == 0 || side == 3 { 1.0 } else { -1.0 };
+        self.step.map(|v| v * sign)
+    }
+
+    /// Length of the mean step.
+    fn strength(&self, side: usize) -> f32 {
+        self.inward(side).iter().map(|v| v * v).sum::<f32>().sqrt()
+    }
+
+    /// Whether this edge (on `side`) and `other` (on `other_side`) step from outside to
+    /// inside alike: in the same colour direction and by a similar amount.
+    fn alike(&self, side: usize, other: &Edge, other_side: usize) -> bool {
+        let (a, b) = (self.inward(side), other.inward(other_side));
+        let (na, nb) = (self.strength(side), other.strength(other_side));
+        let dot: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        na > 0.0 && nb > 0.0 && dot >= ALIKE_COS * na * nb && na.max(nb) <= ALIKE_RATIO * na.min(nb)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -150,10 +190,16 @@ pub fn find(p: &Preview) -> Found {
             e.run.0 <= t + tol && e.run.1 >= t - tol
         })
     };
-    let visible = pairs.iter().any(|&(s, q)| {
+    let visible_corner = |(s, q): (usize, usize)| {
         let c = corner((s, q));
         edges[s].is_some() && edges[q].is_some() && inside(c) && reaches(s, c) && reaches(q, c)
-    });
+    };
+    let visible = pairs.iter().any(|&pair| visible_corner(pair));
+    // Two edges of one document step from the desk to the paper alike.
+    let alike = |s: usize, q: usize| match (edges[s], edges[q]) {
+        (Some(a), Some(b)) => a.alike(s, &b, q),
+        _ => false,
+    };
     // A document covers a real part of the picture: two sides' searches meeting on one
     // line (a single strong stripe) make no quadrilateral.
     let quad = pairs.map(corner);
@@ -202,7 +248,21 @@ pub fn find(p: &Preview) -> Found {
             } else {
                 e.run.1 - t
             };
-            if edges[q].is_none() || !inside(c) || past > PAST_CORNER * e.len {
+            let closed = edges[q].is_some()
+                && inside(c)
+                && past <= PAST_CORNER * e.len
+                && reaches(q, c)
+                && alike(s, q);
+            // The evidence that the edge running out is a document's: a visible corner
+            // with a neighbour that steps alike, both clearly.
+            let evidence = pairs.iter().any(|&(a, b)| {
+                (a == s || b == s)
+                    && visible_corner((a, b))
+                    && alike(a, b)
+                    && edges[a].is_some_and(|e| e.strength(a) >= MIN_CUT_STEP)
+                    && edges[b].is_some_and(|e| e.strength(b) >= MIN_CUT_STEP)
+            });
+            if !closed && evidence {
                 cut = true;
             }
         }
@@ -370,11 +430,19 @@ impl Field {
         let run = longest_run(&along, MIN_STEP * 0.5, (self.len / 40).max(2))?;
         let n = (run.1 - run.0 + 1) as f32;
         let mean = along[run.0..=run.1].iter().sum::<f32>() / n;
+        let mut step = [0f32; 3];
+        for t in run.0..=run.1 {
+            let i = (a0 as f32 + slope * t as f32).round() as usize * self.len + t;
+            for (c, s) in step.iter_mut().enumerate() {
+                *s += self.step[c][i] / n;
+            }
+        }
         (n >= MIN_RUN * self.len as f32 && mean >= MIN_STEP).then_some(Edge {
             a0: a0 as f32,
             a1: a1 as f32,
             run: (run.0 as f32, run.1 as f32),
             len: self.len as f32,
+            step,
         })
     }
 }
@@ -438,6 +506,34 @@ mod tests {
     fn a_card_running_off_the_right_is_cut() {
         let f = find(&Preview::of(&card(300, 100, 700, 350)));
         assert!(f.cut, "{f:?}");
+    }
+
+    #[test]
+    fn a_line_printed_near_the_cut_side_does_not_close_the_card() {
+        // A dark stripe printed on the card short of its top and bottom edges, where
+        // the frame cuts the card off.
+        let mut img = card(300, 100, 700, 350).to_rgb8();
+        for y in 180..370 {
+            for x in 700..716 {
+                img.put_pixel(x, y, Rgb([40, 50, 120]));
+            }
+        }
+        let f = find(&Preview::of(&DynamicImage::ImageRgb8(img)));
+        assert!(f.cut, "{f:?}");
+    }
+
+    #[test]
+    fn edges_that_step_to_different_colours_are_not_one_cut_document() {
+        // Green above; below, blue on the left and red on the right: the top line and
+        // the vertical line meet in a corner, but one steps into blue from green, the
+        // other into blue from red.
+        let img = RgbImage::from_fn(800, 600, |x, y| match (x < 500, y > 200) {
+            (_, false) => Rgb([60, 160, 60]),
+            (true, true) => Rgb([60, 60, 200]),
+            (false, true) => Rgb([200, 60, 60]),
+        });
+        let f = find(&Preview::of(&DynamicImage::ImageRgb8(img)));
+        assert!(!f.cut, "{f:?}");
     }
 
     #[test]

@@ -167,6 +167,14 @@ pub struct PictureRules {
     /// Sharpness (as [`crate::inspect::sharpness`] measures it) below which a picture is
     /// called blurred.
     pub min_sharpness: f64,
+    /// Examine the pixels for a cut border, a photocopy, a photographed screen and a
+    /// rendered certificate ([`crate::document`]); on unless the rules say otherwise.
+    #[serde(default = "on")]
+    pub content: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// A province's own window for a kind.
@@ -691,6 +699,7 @@ impl Rules {
             min_sharpness: self.picture.min_sharpness,
             min_pixels: pair(self.upload.min_pixels),
             max_pixels: pair(self.upload.max_pixels),
+            content: self.picture.content,
         }
     }
 
