@@ -39,7 +39,7 @@ use crate::sniff::{claimed_by_name, format_of_extension, sniff, Format};
 use crate::{jpeg, png};
 
 mod apply;
-pub use apply::{apply, folders_ok, ReadMode};
+pub use apply::{apply, apply_bytes, folders_ok, ReadMode};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
 ///
@@ -177,6 +177,14 @@ pub enum Finding {
     },
     /// What the document rules found (kind, dates, combining); see [`crate::rules`].
     Rule(crate::rules::Finding),
+    /// How much of the picture's text was read with confidence, when it was read
+    /// ([`apply`]): the reviewer's own test of legibility, asked of the OCR engine.
+    CharactersRead {
+        /// Characters read, confident or not.
+        characters: u32,
+        /// Of those, the ones read with at least [`crate::read::SURE`] confidence.
+        sure: u32,
+    },
     /// What the reviewer rejects on sight, found in the pixels ([`crate::document`]):
     /// a fail for a certificate, else a warning (see [`Finding::severity`]).
     Content {
@@ -211,7 +219,7 @@ impl Finding {
             | TooManyPixels { .. }
             | Unreadable(_) => Severity::Fail,
             PassedOver(_) | NotAPicture => Severity::Skip,
-            Metadata(_) => Severity::Note,
+            Metadata(_) | CharactersRead { .. } => Severity::Note,
             Orientation(_)
             | Gps
             | NotSrgb
@@ -322,6 +330,9 @@ pub struct CheckRecord {
     pub valid_until_read: Option<u8>,
     /// Whether the picture's text was read ([`apply`]'s [`ReadMode`]).
     pub read: bool,
+    /// When it was read: how many characters were read, and how many of them with
+    /// confidence ([`Finding::CharactersRead`]).
+    pub characters: Option<(u32, u32)>,
 }
 
 impl CheckRecord {
@@ -347,6 +358,7 @@ impl CheckRecord {
             valid_until: None,
             valid_until_read: None,
             read: false,
+            characters: None,
         }
     }
 
