@@ -298,3 +298,107 @@ fn a_letter_and_an_id_card_in_one_picture_are_compared() {
     }
     assert!(said.iter().all(|t| t.contains("same picture")), "{said:?}");
 }
+
+/// Lines of small print: what a tight band blurs first.
+const SMALL_PRINT: [&str; 4] = [
+    "兹授权张三为我公司网站备案负责人",
+    "办理网站备案相关事宜，特此授权。",
+    "北京某某科技有限公司",
+    "二〇二六年十一月一日",
+];
+
+/// The picture's text as the engine reads it.
+fn read_text(reader: &scanfit::ocr::Reader, path: &Path) -> Vec<scanfit::ocr::TextLine> {
+    reader.read(&image::open(path).unwrap().to_rgb8()).unwrap()
+}
+
+#[test]
+fn verify_reading_spends_bytes_on_text_a_tight_band_loses() {
+    let Some(font) = font() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("in/授权书.png");
+    let face = ab_glyph::FontRef::try_from_slice_and_index(&font.0, font.1).unwrap();
+    let runs: Vec<(&str, f32, f32, f32)> = SMALL_PRINT
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, 22.0, 40.0, 40.0 + 50.0 * i as f32))
+        .collect();
+    std::fs::create_dir_all(source.parent().unwrap()).unwrap();
+    render::page(&face, 640, 260, &runs).save(&source).unwrap();
+    let convert = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let report = out.with_extension("jsonl");
+        let mut args = vec![
+            "convert".as_ref(),
+            source.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--min-size".as_ref(),
+            "1kB".as_ref(),
+            "--max-size".as_ref(),
+            BAND_MAX.as_ref(),
+            // The band, not the legibility floors, decides: the floors would refuse it.
+            "--min-quality".as_ref(),
+            "1".as_ref(),
+            "--min-score".as_ref(),
+            "0".as_ref(),
+            "--report".as_ref(),
+            report.as_os_str(),
+            "-q".as_ref(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let run = common::scanfit(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        (
+            out.join("授权书.jpg"),
+            common::read_report(&report).remove(0),
+        )
+    };
+    let (plain, plain_record) = convert("plain", &[]);
+    let (checked, checked_record) = convert("checked", &["--verify-reading"]);
+    let reader = scanfit::ocr::Reader::new().unwrap();
+    let source_text = read_text(&reader, &source);
+    let loss =
+        |path: &Path| scanfit::ocr::legible::reading_loss(&source_text, &read_text(&reader, path));
+    let (lost, kept) = (loss(&plain), loss(&checked));
+    let bytes = |path: &Path| std::fs::metadata(path).unwrap().len();
+    // The band's own choice misses text the source reads clearly.
+    assert!(
+        lost.share() > scanfit::verify::MAX_LOSS,
+        "{lost:?} {plain_record}"
+    );
+    let codes = |r: &Value| r["warning_codes"].as_array().unwrap().clone();
+    assert!(
+        !codes(&plain_record).contains(&"reading_lost".into()),
+        "{plain_record}"
+    );
+    let warned = codes(&checked_record).contains(&"reading_lost".into());
+    // Checked, the output reads at least as well, spending more bytes, or says it
+    // cannot within the band.
+    assert!(kept.missed <= lost.missed, "{kept:?} {lost:?}");
+    if warned {
+        assert!(
+            kept.share() > scanfit::verify::MAX_LOSS,
+            "{kept:?} {checked_record}"
+        );
+        // Its numbers are what reading the output here finds.
+        let said = format!("{} of the {} characters", kept.missed, kept.source);
+        assert!(
+            checked_record["warnings"].to_string().contains(&said),
+            "{said}: {checked_record}"
+        );
+    } else {
+        assert!(bytes(&checked) > bytes(&plain), "{checked_record}");
+        assert!(
+            kept.share() <= scanfit::verify::MAX_LOSS,
+            "{kept:?} {checked_record}"
+        );
+    }
+}
+
+/// The tight band's maximum.
+const BAND_MAX: &str = "3kB";
