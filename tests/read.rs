@@ -32,19 +32,7 @@ fn font() -> Option<(Vec<u8>, u32)> {
 /// Writes the back of an ID card whose validity period reads `period` as a JPEG.
 fn id_back(path: &Path, font: &(Vec<u8>, u32), period: &str) {
     let font = ab_glyph::FontRef::try_from_slice_and_index(&font.0, font.1).unwrap();
-    let page = render::page(
-        &font,
-        1284,
-        810,
-        &[
-            ("中华人民共和国", 66.0, 380.0, 90.0),
-            ("居民身份证", 90.0, 380.0, 210.0),
-            ("签发机关", 40.0, 220.0, 570.0),
-            ("北京市公安局海淀分局", 44.0, 430.0, 566.0),
-            ("有效期限", 40.0, 220.0, 670.0),
-            (period, 44.0, 430.0, 666.0),
-        ],
-    );
+    let page = render::id_card_back(&font, period);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     page.save(path).unwrap();
 }
