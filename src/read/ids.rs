@@ -232,9 +232,7 @@ pub(crate) fn card_beside_letter(page: &Page) -> (Option<Read<String>>, Option<I
     });
     let name = find(chars, "姓名")
         .into_iter()
-        .filter(|&at| starts_line(chars, at) && !in_sentence(at))
-        .filter(|&at| label.is_none_or(|l| at < l))
-        .next_back()
+        .rfind(|&at| starts_line(chars, at) && !in_sentence(at) && label.is_none_or(|l| at < l))
         .and_then(|at| {
             let after = at + 2;
             chars.get(after).filter(|c| c.line <= chars[at].line + 1)?;
