@@ -177,14 +177,6 @@ pub enum Finding {
     },
     /// What the document rules found (kind, dates, combining); see [`crate::rules`].
     Rule(crate::rules::Finding),
-    /// How much of the picture's text was read with confidence, when it was read
-    /// ([`apply`]): the reviewer's own test of legibility, asked of the OCR engine.
-    CharactersRead {
-        /// Characters read, confident or not.
-        characters: u32,
-        /// Of those, the ones read with at least [`crate::read::SURE`] confidence.
-        sure: u32,
-    },
     /// What the reviewer rejects on sight, found in the pixels ([`crate::document`]):
     /// a fail for a certificate, else a warning (see [`Finding::severity`]).
     Content {
@@ -219,7 +211,7 @@ impl Finding {
             | TooManyPixels { .. }
             | Unreadable(_) => Severity::Fail,
             PassedOver(_) | NotAPicture => Severity::Skip,
-            Metadata(_) | CharactersRead { .. } => Severity::Note,
+            Metadata(_) => Severity::Note,
             Orientation(_)
             | Gps
             | NotSrgb
@@ -331,7 +323,8 @@ pub struct CheckRecord {
     /// Whether the picture's text was read ([`apply`]'s [`ReadMode`]).
     pub read: bool,
     /// When it was read: how many characters were read, and how many of them with
-    /// confidence ([`Finding::CharactersRead`]).
+    /// at least [`crate::read::SURE`] confidence (the reviewer's own test of
+    /// legibility, asked of the OCR engine).
     pub characters: Option<(u32, u32)>,
 }
 

@@ -110,9 +110,6 @@ fn apply_with(
     for (((&i, doc), p), chars) in each.zip(characters) {
         let record = &mut records[i];
         record.characters = chars;
-        if let Some((characters, sure)) = chars {
-            record.push(check::Finding::CharactersRead { characters, sure });
-        }
         record.kind = doc.kind.clone();
         record.kind_source = doc.kind_from;
         record.issued = doc.issued;

@@ -38,7 +38,6 @@ impl Message for Finding {
             Bilevel => "bilevel",
             Blurred { .. } => "blurred",
             LowResolution { .. } => "low_resolution",
-            CharactersRead { .. } => "characters_read",
             Rule(f) => f.code(),
             Content { found, .. } => found.code(),
         }
@@ -81,10 +80,6 @@ impl Message for Finding {
                 .text("score", format!("{score:.1}"))
                 .text("threshold", threshold),
             LowResolution { long_edge, min } => w.num("long_edge", *long_edge).num("min", *min),
-            CharactersRead { characters, sure } => w
-                .num("characters", *characters)
-                .num("sure", *sure)
-                .num("percent", percent_of(*sure, *characters)),
             Rule(f) => f.words(lang),
             NotAPicture
             | Gps
@@ -96,13 +91,6 @@ impl Message for Finding {
             | Content { .. } => w,
         }
     }
-}
-
-/// `part` of `whole` in whole percent, rounded down (so 99.6 % is not shown as all).
-fn percent_of(part: u32, whole: u32) -> u64 {
-    (u64::from(part) * 100)
-        .checked_div(u64::from(whole))
-        .unwrap_or(100)
 }
 
 /// A size beside the band's limit (`names`: the limit's rounded and exact arguments):

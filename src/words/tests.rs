@@ -412,10 +412,6 @@ fn check_samples() -> Vec<Box<dyn Message>> {
             long_edge: 900,
             min: 1200,
         },
-        CharactersRead {
-            characters: 120,
-            sure: 117,
-        },
         Rule(crate::rules::Finding::KindUndetected),
     ];
     let mut all: Vec<Box<dyn Message>> = Vec::new();

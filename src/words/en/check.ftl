@@ -33,7 +33,6 @@ finding-grayscale = grayscale: looks like a black-and-white copy, which the port
 finding-bilevel = black-and-white (1-bit) scan: black-and-white scans are rejected; scan the original in colour
 finding-blurred = blurred: sharpness { $score } is under { $threshold }; rescan or retake the photo
 finding-low_resolution = low resolution: the long edge is { $long_edge } px, under { $min } px, too few for small print
-finding-characters_read = text read: { $sure } of { $characters } characters with confidence ({ $percent }%)
 finding-border_cut = the document runs out of the picture: a side or corner is cut off; retake the original with all four edges and corners in the picture
 finding-photocopy = the document looks like a photocopy (grey where the original has colour); photograph or colour-scan the original, not a copy
 finding-screen_photo = looks like a photo of a screen; do not photograph a screen: photograph or scan the original document

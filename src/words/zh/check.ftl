@@ -33,7 +33,6 @@ finding-grayscale = 灰度图片：看起来是黑白扫描件，备案系统不
 finding-bilevel = 黑白（1 位）扫描件：备案系统不接受黑白扫描件；请对原件进行彩色扫描
 finding-blurred = 图片模糊：锐度 { $score } 低于 { $threshold }；请重新扫描或重新拍照，确保文字清晰可见
 finding-low_resolution = 分辨率低：长边只有 { $long_edge } 像素，低于 { $min } 像素，小字可能看不清
-finding-characters_read = 文字识别：{ $characters } 个字符中 { $sure } 个能清楚读出（{ $percent }%）
 finding-border_cut = 证件超出了画面：有边或角被截掉；请重新拍摄原件，四边四角完整地拍进画面（包含完整边框）
 finding-photocopy = 看起来是复印件（原件有彩色的地方是灰色的）；请勿上传复印件照片，请对原件拍照或彩色扫描
 finding-screen_photo = 看起来是翻拍的屏幕；不可隔屏拍摄，请对证件原件拍照或扫描
