@@ -39,7 +39,7 @@ use crate::sniff::{claimed_by_name, format_of_extension, sniff, Format};
 use crate::{jpeg, png};
 
 mod apply;
-pub use apply::{apply, folders_ok, ReadMode};
+pub use apply::{apply, apply_bytes, folders_ok, ReadMode};
 
 /// Version of the [`CheckRecord`] layout; bumped when a field changes meaning.
 ///
@@ -322,6 +322,10 @@ pub struct CheckRecord {
     pub valid_until_read: Option<u8>,
     /// Whether the picture's text was read ([`apply`]'s [`ReadMode`]).
     pub read: bool,
+    /// When it was read: how many characters were read, and how many of them with
+    /// at least [`crate::read::SURE`] confidence (the reviewer's own test of
+    /// legibility, asked of the OCR engine).
+    pub characters: Option<(u32, u32)>,
 }
 
 impl CheckRecord {
@@ -347,6 +351,7 @@ impl CheckRecord {
             valid_until: None,
             valid_until_read: None,
             read: false,
+            characters: None,
         }
     }
 

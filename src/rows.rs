@@ -279,6 +279,10 @@ pub struct CheckRow<'a> {
     valid_until_confidence: Option<u8>,
     /// Whether the picture's text was read.
     read: bool,
+    /// When it was read: how many characters were read, confident or not.
+    characters: Option<u32>,
+    /// Of those, how many with confidence: the share is its legibility by reading.
+    characters_sure: Option<u32>,
 }
 
 /// Where a date the rules used came from.
@@ -371,6 +375,8 @@ impl<'a> CheckRow<'a> {
             valid_until_source: DateSource::of(r.valid_until, r.valid_until_read),
             valid_until_confidence: r.valid_until_read,
             read: r.read,
+            characters: r.characters.map(|c| c.0),
+            characters_sure: r.characters.map(|c| c.1),
         }
     }
 }
@@ -444,8 +450,9 @@ pub fn write_check_jsonl(
 /// folder (`record` says which); `codes` and `reasons` list the findings' stable codes
 /// and their words, joined by `"; "` in the same order. The columns after `reasons` say
 /// where the kind and the dates the rules used came from (`issued_confidence` and
-/// `valid_until_confidence`: percent, for dates read off the picture).
-pub const CHECK_CSV_COLUMNS: [&str; 17] = [
+/// `valid_until_confidence`: percent, for dates read off the picture), and, for a
+/// picture whose text was read, how many characters were read and how many surely.
+pub const CHECK_CSV_COLUMNS: [&str; 19] = [
     "record",
     "path",
     "verdict",
@@ -463,6 +470,8 @@ pub const CHECK_CSV_COLUMNS: [&str; 17] = [
     "valid_until",
     "valid_until_source",
     "valid_until_confidence",
+    "characters",
+    "characters_sure",
 ];
 
 /// Writes a byte order mark (for Excel on Chinese Windows), the header and the rows of
@@ -505,6 +514,8 @@ pub fn write_check_csv(
             r.valid_until.map_or(String::new(), expiry_cell),
             source(DateSource::of(r.valid_until, r.valid_until_read)),
             text(r.valid_until_read.map(u64::from)),
+            text(r.characters.map(|c| u64::from(c.0))),
+            text(r.characters.map(|c| u64::from(c.1))),
         ])?;
     }
     for f in folders {
@@ -524,6 +535,8 @@ pub fn write_check_csv(
             empty(),
             codes,
             words,
+            empty(),
+            empty(),
             empty(),
             empty(),
             empty(),

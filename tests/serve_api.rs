@@ -3,6 +3,8 @@
 #![cfg(all(feature = "cli", feature = "serve"))]
 
 mod common;
+#[path = "support/render.rs"]
+mod render;
 mod server;
 
 use std::fs;
@@ -535,4 +537,73 @@ fn the_page_and_its_words_are_served_in_the_browsers_language() {
     let en = words(&[("accept-language", "zh-CN")], "?lang=en");
     assert_eq!(en["words"]["page-verdict-pass"], "pass");
     assert_eq!(words(&[], "")["lang"], "en");
+}
+
+/// The back of an ID card valid until 2036-03-01, as a JPEG (rendered in the first CJK
+/// font installed, see tests/support/render.rs); `None` without one, unless
+/// SCANFIT_REQUIRE_CJK_FONT is set.
+fn id_card_back() -> Option<Vec<u8>> {
+    let Some((_, bytes, index)) = render::load_fonts().into_iter().next() else {
+        assert!(
+            std::env::var_os("SCANFIT_REQUIRE_CJK_FONT").is_none(),
+            "SCANFIT_REQUIRE_CJK_FONT is set but no CJK font is installed"
+        );
+        eprintln!("skipped: no CJK font is installed (apt install fonts-noto-cjk)");
+        return None;
+    };
+    let font = ab_glyph::FontRef::try_from_slice_and_index(&bytes, index).unwrap();
+    let page = render::id_card_back(&font, "2016.03.01-2036.03.01");
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    Some(jpeg.into_inner())
+}
+
+#[test]
+fn check_reads_the_dates_an_uploads_kind_needs_and_says_where_they_came_from() {
+    let Some(card) = id_card_back() else { return };
+    let server = Server::start(&["--jobs", "1"]);
+    let url = |query: &str| {
+        server.url(&format!(
+            "/api/v1/check?name={}{query}",
+            q("身份证反面.jpg")
+        ))
+    };
+    // By default (read=auto) an ID card named so is read: its kind needs a validity
+    // date and nothing else gives it.
+    let read = post(&url("&lang=zh"), &[], &card);
+    assert_eq!(read.status, 200, "{}", String::from_utf8_lossy(&read.body));
+    let json = read.json();
+    assert_eq!(json["kind"], "id_card", "{json}");
+    assert_eq!(json["kind_source"], "file_name", "{json}");
+    assert_eq!(json["read"], true, "{json}");
+    assert_eq!(
+        json["valid_until"],
+        serde_json::json!({ "until": "2036-03-01" }),
+        "{json}"
+    );
+    assert_eq!(json["valid_until_source"], "picture", "{json}");
+    assert!(
+        json["valid_until_confidence"].as_u64().unwrap() >= 90,
+        "{json}"
+    );
+    assert!(json["characters_sure"].as_u64().unwrap() > 40, "{json}");
+    let date_read = json["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "date_read")
+        .unwrap_or_else(|| panic!("{json}"));
+    // In the language asked for.
+    let message = date_read["message"].as_str().unwrap();
+    assert!(
+        message.contains("2036-03-01") && message.contains("图片"),
+        "{message}"
+    );
+
+    // read=never: the same upload, its bytes and pixels only.
+    let unread = post(&url("&read=never"), &[], &card).json();
+    assert_eq!(unread["read"], false, "{unread}");
+    assert!(unread["valid_until"].is_null(), "{unread}");
+    assert_eq!(unread["kind"], "id_card", "{unread}");
+    post(&url("&read=sometimes"), &[], &card).assert_error(400, "bad_parameter");
 }

@@ -12,6 +12,8 @@
 
 mod browser;
 mod common;
+#[path = "support/render.rs"]
+mod render;
 mod server;
 
 use std::fs;
@@ -405,4 +407,69 @@ fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
     if let Some(target) = std::env::var_os("SCANFIT_QUAD_SCREENSHOT") {
         fs::write(target, browser.screenshot()).unwrap();
     }
+}
+
+#[test]
+fn a_checked_card_shows_the_dates_read_off_the_picture() {
+    let Some((chrome, chromedriver)) = browser::find() else {
+        return;
+    };
+    let Some((_, font, index)) = render::load_fonts().into_iter().next() else {
+        assert!(
+            std::env::var_os("SCANFIT_REQUIRE_CJK_FONT").is_none(),
+            "SCANFIT_REQUIRE_CJK_FONT is set but no CJK font is installed"
+        );
+        return;
+    };
+    let font = ab_glyph::FontRef::try_from_slice_and_index(&font, index).unwrap();
+    let server = Server::start(&["--jobs", "1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("客户A");
+    fs::create_dir_all(&folder).unwrap();
+    let card = folder.join("身份证反面.jpg");
+    render::id_card_back(&font, "2016.03.01-2036.03.01")
+        .save(&card)
+        .unwrap();
+    let browser = Browser::start(
+        &(chrome, chromedriver),
+        Device::Desktop,
+        "zh-CN",
+        dir.path(),
+    );
+    browser.goto(&server.url("/"));
+    browser.call(
+        "POST",
+        &format!("/element/{}/click", browser.element("#check-only")),
+        Some(json!({})),
+    );
+    pick_folder(&browser, &folder);
+    browser.wait_for(
+        "the checked card",
+        "const card = document.querySelector('.card');
+         return !!card && card.dataset.state === 'done';",
+    );
+    let shown = browser.run("return document.querySelector('.card').innerText;");
+    let shown = shown.as_str().unwrap();
+    // The API's record of the same upload gives the date and how sure its reading is;
+    // the card says both in the catalogue's Chinese words.
+    let api = server::post(
+        &server.url(&format!(
+            "/api/v1/check?lang=zh&name={}",
+            encode("客户A/身份证反面.jpg")
+        )),
+        &[],
+        &fs::read(&card).unwrap(),
+    )
+    .json();
+    assert_eq!(api["valid_until_source"], "picture", "{api}");
+    let zh = server::get(&server.url("/api/v1/words?lang=zh")).json();
+    let word = |id: &str| zh["words"][id].as_str().unwrap().to_owned();
+    let want = word("page-valid-until").replace("{ $date }", "2036-03-01")
+        + &word("page-read-from-picture")
+            .replace("{ $percent }", &api["valid_until_confidence"].to_string());
+    assert!(
+        want.starts_with("有效期至 2036-03-01（从图片读取，"),
+        "{want}"
+    );
+    assert!(shown.contains(&want), "{want} not in {shown}");
 }

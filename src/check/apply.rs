@@ -53,6 +53,32 @@ pub fn apply(
     ctx: &Context,
     mode: ReadMode,
 ) -> Assessment {
+    apply_with(inputs, records, ctx, mode, &first_page)
+}
+
+/// [`apply`] to one file's record whose bytes are at hand (the server's upload): the
+/// picture is read from `bytes`, its name gives its kind, and it is a client folder of
+/// its own.
+pub fn apply_bytes(
+    record: &mut CheckRecord,
+    bytes: &[u8],
+    ctx: &Context,
+    mode: ReadMode,
+) -> Assessment {
+    let load = |_: &Path| first_page_of(bytes);
+    apply_with(&[], std::slice::from_mut(record), ctx, mode, &load)
+}
+
+/// Loads a picture to read: its first page, upright, as RGB (`None` when it cannot be).
+type Load<'a> = &'a (dyn Fn(&Path) -> Option<image::RgbImage> + Sync);
+
+fn apply_with(
+    inputs: &[PathBuf],
+    records: &mut [CheckRecord],
+    ctx: &Context,
+    mode: ReadMode,
+    load: Load,
+) -> Assessment {
     let checked: Vec<usize> = (0..records.len())
         .filter(|&i| records[i].verdict != Verdict::Skipped)
         .collect();
@@ -75,12 +101,15 @@ pub fn apply(
             ReadMode::Auto => wants_reading(d, ctx.rules, ctx.manifest.is_some()),
         })
         .collect();
+    let mut characters = vec![None; pictures.len()];
     if want.iter().any(|&w| w) {
-        read_pictures(&mut pictures, &want, ctx.rules);
+        characters = read_pictures(&mut pictures, &want, ctx.rules, load);
         assessment = assess(&pictures, ctx);
     }
-    for ((&i, doc), p) in checked.iter().zip(&assessment.documents).zip(&pictures) {
+    let each = checked.iter().zip(&assessment.documents).zip(&pictures);
+    for (((&i, doc), p), chars) in each.zip(characters) {
         let record = &mut records[i];
+        record.characters = chars;
         record.kind = doc.kind.clone();
         record.kind_source = doc.kind_from;
         record.issued = doc.issued;
@@ -114,41 +143,59 @@ pub fn apply(
 
 /// Reads the text of the pictures `want` marks, in parallel; a picture that cannot be
 /// decoded or read stays unread (check has already said why it cannot be decoded).
+/// Returns, per picture read, how many characters were read and how many surely.
 #[cfg(feature = "ocr")]
-fn read_pictures(pictures: &mut [Picture], want: &[bool], rules: &Rules) {
+fn read_pictures(
+    pictures: &mut [Picture],
+    want: &[bool],
+    rules: &Rules,
+    load: Load,
+) -> Vec<Option<(u32, u32)>> {
     use rayon::prelude::*;
     // The engine loads its models once (tens of milliseconds); none is loaded when no
     // picture needs reading.
     let Ok(reader) = crate::ocr::Reader::new() else {
-        return;
+        return vec![None; pictures.len()];
     };
     pictures
         .par_iter_mut()
         .zip(want)
-        .filter(|(_, w)| **w)
-        .for_each(|(p, _)| {
-            let Some(image) = first_page(&p.path) else {
-                return;
-            };
-            if let Ok(reading) = crate::read::read_picture(&reader, &image, &rules.kinds) {
-                p.read = Some(reading.for_rules());
+        .map(|(p, &w)| {
+            if !w {
+                return None;
             }
-        });
+            let image = load(&p.path)?;
+            let reading = crate::read::read_picture(&reader, &image, &rules.kinds).ok()?;
+            p.read = Some(reading.for_rules());
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            Some((count(reading.characters), count(reading.sure_characters)))
+        })
+        .collect()
 }
 
 /// Without the OCR engine nothing is read.
 #[cfg(not(feature = "ocr"))]
-fn read_pictures(_: &mut [Picture], _: &[bool], _: &Rules) {}
+fn read_pictures(
+    pictures: &mut [Picture],
+    _: &[bool],
+    _: &Rules,
+    _: Load,
+) -> Vec<Option<(u32, u32)>> {
+    vec![None; pictures.len()]
+}
 
 /// The first page of a picture file, upright, as RGB.
-#[cfg(feature = "ocr")]
 fn first_page(path: &Path) -> Option<image::RgbImage> {
-    let bytes = std::fs::read(path).ok()?;
-    let format = crate::sniff::sniff(&bytes)?;
+    first_page_of(&std::fs::read(path).ok()?)
+}
+
+/// The first page of a picture's bytes, upright, as RGB.
+fn first_page_of(bytes: &[u8]) -> Option<image::RgbImage> {
+    let format = crate::sniff::sniff(bytes)?;
     let limits = crate::decode::DecodeLimits {
         max_pixels: crate::options::DEFAULT_MAX_PIXELS,
     };
-    let picture = crate::decode::decode_all(&bytes, format, limits)
+    let picture = crate::decode::decode_all(bytes, format, limits)
         .ok()?
         .next()?;
     let decoded = picture.decoded.ok()?;

@@ -353,6 +353,21 @@ pub(super) fn print_check_table(
                 }
                 _ => "-".into(),
             };
+            // How much of the text was read, for a picture whose text was read.
+            let dims = match r.characters {
+                Some((characters, sure)) => {
+                    let percent = (u64::from(sure) * 100)
+                        .checked_div(u64::from(characters))
+                        .unwrap_or(100);
+                    let args = Args::new()
+                        .text("dims", dims)
+                        .num("characters", characters)
+                        .num("sure", sure)
+                        .num("percent", percent);
+                    line(lang, "cli-characters-read", args)
+                }
+                None => dims,
+            };
             let reasons: Vec<String> = r.reasons.iter().map(|x| say(x, lang)).collect();
             [
                 say(&r.verdict, lang),

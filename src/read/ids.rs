@@ -205,6 +205,42 @@ pub(crate) fn card_name(page: &Page) -> Option<Read<String>> {
     name_at(chars, after)
 }
 
+/// Whether `chars[i]` starts its line.
+fn starts_line(chars: &[Ch], i: usize) -> bool {
+    i == 0 || chars[i - 1].line != chars[i].line
+}
+
+/// The ID card on a page that shows an authorization letter beside it (a combined
+/// picture): its holder and its number. A card prints its labels (姓名, 公民身份号码)
+/// at the start of a line, where a letter's sentence (被授权人姓名：…, …公民身份号码…)
+/// does not put them; the number is the first after the label, on its line or the
+/// next, and the name is after the last 姓名 label before it.
+pub(crate) fn card_beside_letter(page: &Page) -> (Option<Read<String>>, Option<IdNumber>) {
+    let chars = &page.chars;
+    let in_sentence = |i: usize| {
+        let line = page.line_text(chars[i].line);
+        AUTHORIZES.iter().any(|w| line.contains(w))
+    };
+    let label = find(chars, "公民身份号码")
+        .into_iter()
+        .find(|&at| starts_line(chars, at) && !in_sentence(at));
+    let number = label.and_then(|at| {
+        let line = chars[at].line;
+        (at + 6..chars.len())
+            .take_while(|&i| chars[i].line <= line + 1)
+            .find_map(|i| number_at(chars, i))
+    });
+    let name = find(chars, "姓名")
+        .into_iter()
+        .rfind(|&at| starts_line(chars, at) && !in_sentence(at) && label.is_none_or(|l| at < l))
+        .and_then(|at| {
+            let after = at + 2;
+            chars.get(after).filter(|c| c.line <= chars[at].line + 1)?;
+            name_at(chars, after)
+        });
+    (name, number)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::text::tests::{line, lines};
@@ -284,5 +320,34 @@ mod tests {
         ]));
         assert_eq!(number(&page, true).unwrap().number, "11010519491231002X");
         assert_eq!(authorized_person(&page).unwrap().value, "孙九");
+    }
+
+    #[test]
+    fn the_card_beside_a_letter_is_told_from_the_letter() {
+        let card = [
+            "姓名 张三",
+            "性别 男 民族 汉",
+            "公民身份号码 11010519491231002X",
+        ];
+        let first = "44052419800101002";
+        let theirs = format!("{first}{}", id_check_digit(first).unwrap());
+        let sentence = format!("兹授权李四（公民身份号码{theirs}）办理网站备案。");
+        let letter = ["授权书", "被授权人姓名：李四", &sentence, "2026年7月1日"];
+        // Either above the other, as stitch lays them out.
+        for texts in [
+            [&card[..], &letter[..]].concat(),
+            [&letter[..], &card[..]].concat(),
+        ] {
+            let page = Page::new(&lines(&texts));
+            let (name, number_read) = card_beside_letter(&page);
+            assert_eq!(name.map(|n| n.value).as_deref(), Some("张三"), "{texts:?}");
+            let card = number_read.map(|n| n.number);
+            assert_eq!(card.as_deref(), Some("11010519491231002X"), "{texts:?}");
+            assert_eq!(authorized_person(&page).unwrap().value, "李四");
+            assert_eq!(number(&page, true).unwrap().number, theirs);
+        }
+        // A letter alone shows no card.
+        let page = Page::new(&lines(&letter));
+        assert_eq!(card_beside_letter(&page), (None, None));
     }
 }

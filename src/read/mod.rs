@@ -54,6 +54,11 @@ pub struct Reading {
     pub id_number: Option<IdNumber>,
     /// The name on an ID card (姓名), or the person an authorization letter names.
     pub person: Option<Read<String>>,
+    /// On an authorization letter that shows an ID card too (a combined picture): the
+    /// card's holder.
+    pub card_person: Option<Read<String>>,
+    /// On such a letter: the card's ID number.
+    pub card_id_number: Option<IdNumber>,
     /// How many characters were read, and how many of them with confidence.
     pub characters: usize,
     /// Characters read with a confidence of at least [`SURE`].
@@ -84,6 +89,11 @@ pub fn read(lines: &[TextLine], kinds: &[Kind]) -> Reading {
     } else {
         None
     };
+    let (card_person, card_id_number) = if is("authorization") {
+        ids::card_beside_letter(&page)
+    } else {
+        (None, None)
+    };
     let characters = page.chars.len();
     let sure_characters = page.chars.iter().filter(|c| c.conf >= SURE).count();
     Reading {
@@ -93,6 +103,8 @@ pub fn read(lines: &[TextLine], kinds: &[Kind]) -> Reading {
         valid_until,
         id_number,
         person,
+        card_person,
+        card_id_number,
         characters,
         sure_characters,
     }
@@ -103,6 +115,13 @@ impl Reading {
     /// check digit holds.
     pub fn for_rules(&self) -> ReadOff {
         let percent = |c: f32| (c.clamp(0.0, 1.0) * 100.0).floor() as u8;
+        let sure = |p: &Option<Read<String>>| {
+            p.as_ref()
+                .filter(|p| p.confidence >= SURE)
+                .map(|p| p.value.clone())
+        };
+        let trusted =
+            |n: &Option<IdNumber>| n.as_ref().filter(|n| n.trusted).map(|n| n.number.clone());
         ReadOff {
             kind: self
                 .kind
@@ -116,16 +135,10 @@ impl Reading {
                 .valid_until
                 .as_ref()
                 .map(|d| (d.value, percent(d.confidence))),
-            person: self
-                .person
-                .as_ref()
-                .filter(|p| p.confidence >= SURE)
-                .map(|p| p.value.clone()),
-            id_number: self
-                .id_number
-                .as_ref()
-                .filter(|n| n.trusted)
-                .map(|n| n.number.clone()),
+            person: sure(&self.person),
+            id_number: trusted(&self.id_number),
+            card_person: sure(&self.card_person),
+            card_id_number: trusted(&self.card_id_number),
         }
     }
 }

@@ -59,6 +59,27 @@ pub struct ReadOff {
     pub person: Option<String>,
     /// The ID number it shows, only when its check digit holds.
     pub id_number: Option<String>,
+    /// On a letter that shows an ID card beside it (a combined picture): the card's
+    /// holder.
+    pub card_person: Option<String>,
+    /// On such a letter: the card's ID number, only when its check digit holds.
+    pub card_id_number: Option<String>,
+}
+
+impl ReadOff {
+    /// The ID card this picture shows, as the comparison with a letter takes it: all of
+    /// it on an ID card's picture (`id_card`), the card beside a letter on a combined
+    /// one; `None` when it shows no card that was read.
+    fn card(&self, id_card: bool) -> Option<ReadOff> {
+        if id_card {
+            return Some(self.clone());
+        }
+        (self.card_person.is_some() || self.card_id_number.is_some()).then(|| ReadOff {
+            person: self.card_person.clone(),
+            id_number: self.card_id_number.clone(),
+            ..ReadOff::default()
+        })
+    }
 }
 
 /// A reading at least this sure (percent) is used; a less sure one is not (a date read
@@ -599,14 +620,17 @@ type Field = fn(&ReadOff) -> &Option<String>;
 /// Warns on each authorization letter whose person or (check-digit-valid) ID number,
 /// read off the picture, matches none of those read off the ID cards in the same client
 /// folder (a folder may hold the legal representative's card beside the authorized
-/// person's). Only values read are compared: one not read compares with nothing.
+/// person's), the card beside the letter in a combined picture included. Only values
+/// read are compared: one not read compares with nothing.
 fn add_mismatch_findings(documents: &mut [Document], pictures: &[Picture]) {
     let is = |d: &Document, id: &str| d.kind.as_ref().is_some_and(|k| k.0 == id);
     let cards: Vec<(PathBuf, PathBuf, ReadOff)> = documents
         .iter()
         .zip(pictures)
-        .filter(|(d, _)| is(d, "id_card"))
-        .filter_map(|(d, p)| Some((d.client.clone(), d.path.clone(), p.read.clone()?)))
+        .filter_map(|(d, p)| {
+            let card = p.read.as_ref()?.card(is(d, "id_card"))?;
+            Some((d.client.clone(), d.path.clone(), card))
+        })
         .collect();
     for (d, p) in documents.iter_mut().zip(pictures) {
         let Some(letter) = p.read.as_ref().filter(|_| is(d, "authorization")) else {
@@ -633,6 +657,7 @@ fn add_mismatch_findings(documents: &mut [Document], pictures: &[Picture]) {
                     letter: said.clone(),
                     card: (*other).clone(),
                     card_file: (*file).clone(),
+                    same_picture: **file == d.path,
                 });
             }
         }

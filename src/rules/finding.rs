@@ -277,7 +277,7 @@ pub enum Finding {
         percent: u8,
     },
     /// An authorization letter names another person, or another ID number, than the
-    /// ID card in the same client folder shows.
+    /// ID card in the same client folder (or the same combined picture) shows.
     PersonMismatch {
         /// What differs.
         what: Compared,
@@ -287,6 +287,8 @@ pub enum Finding {
         card: String,
         /// The ID card's picture.
         card_file: PathBuf,
+        /// The card is in the letter's own picture (a combined picture).
+        same_picture: bool,
     },
     /// A manifest row names a file that is not among the pictures checked.
     ManifestFileMissing {
@@ -493,12 +495,14 @@ pub(crate) fn samples() -> Vec<Finding> {
             letter: "李四".into(),
             card: "张三".into(),
             card_file: "客户A/身份证.jpg".into(),
+            same_picture: false,
         },
         Finding::PersonMismatch {
             what: Compared::IdNumber,
             letter: "11010519491231002X".into(),
             card: "440524188001010014".into(),
-            card_file: "客户A/身份证.jpg".into(),
+            card_file: "客户A/授权书+身份证.jpg".into(),
+            same_picture: true,
         },
         Finding::ManifestFileMissing {
             file: "客户A/授权书.jpg".into(),

@@ -9,7 +9,7 @@
 //! is bounded by the budget, never by the number of clients.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -25,7 +25,6 @@ use super::state::AppState;
 use super::upload::{self, Asked, Upload};
 use super::work::{self, Outcome};
 use super::{guard, lang, observe, page, phone};
-use crate::check::check_bytes;
 use crate::rows::CheckRow;
 use crate::run::{Done, Place};
 use crate::words::Lang;
@@ -243,10 +242,10 @@ async fn check(State(s): State<Arc<AppState>>, request: Request) -> Response {
             held,
         } = intake(&s, request).await?;
         let (name, file) = one_file(files, asked.params.name.as_deref())?;
-        let opts = asked.options;
+        let (opts, read) = (asked.options, asked.params.read.into());
         // check_bytes turns a codec's panic into the record's own finding.
         let done = on_worker(&s, place, held, move || {
-            check_bytes(Path::new(&name), &file.bytes, &opts)
+            work::check_upload(&file.bytes, &name, &opts, read)
         })
         .await?;
         let record = done.result.map_err(|p| Refusal::Internal(p.0))?;

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 
 use super::admit::{Held, Receiving};
 use super::problem::Refusal;
+use crate::check::ReadMode;
 use crate::options::{Options, Profile, ProfileOverrides};
 use crate::rules::Rules;
 use crate::stitch::{Layout, StitchOptions};
@@ -54,13 +55,40 @@ pub(super) struct Params {
     /// `volcengine`): its size band under the profile parameters, its formats and pixel
     /// bounds for check.
     pub portal: Option<String>,
+    /// Which check uploads have their text read (`auto`, `always`, `never`).
+    pub read: Reading,
+}
+
+/// Which check uploads have their text read, as `check --read` says it: by default
+/// only those whose kind (from the name) needs a date, since reading costs 20 to 50
+/// times the rest of a check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Reading {
+    /// Those whose kind needs a date ([`ReadMode::Auto`]).
+    #[default]
+    Auto,
+    /// Every upload.
+    Always,
+    /// None.
+    Never,
+}
+
+impl From<Reading> for ReadMode {
+    fn from(r: Reading) -> ReadMode {
+        match r {
+            Reading::Auto => ReadMode::Auto,
+            Reading::Always => ReadMode::Always,
+            Reading::Never => ReadMode::Never,
+        }
+    }
 }
 
 /// Parameter names besides the profile's (`lang` is read by `serve/lang.rs`), and the
 /// profile's own (a test keeps this list equal to [`ProfileOverrides`]' fields).
 /// Anything else is refused, so a typo (`max_szie`) is not silently ignored.
-const PARAMS: [&str; 8] = [
-    "name", "output", "as", "lang", "layout", "gap", "margin", "portal",
+const PARAMS: [&str; 9] = [
+    "name", "output", "as", "lang", "layout", "gap", "margin", "portal", "read",
 ];
 const PROFILE_PARAMS: [&str; 11] = [
     "min_size",

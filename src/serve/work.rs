@@ -9,13 +9,38 @@
 use std::path::{Path, PathBuf};
 
 use super::upload::Upload;
+use crate::check::{apply_bytes, check_bytes, CheckRecord, ReadMode};
 use crate::error::{Problem, Skip};
 use crate::options::Options;
 use crate::pipeline::{convert_bytes, Converted, OutputFormat};
 use crate::report::Record;
-use crate::run::{Done, Panicked};
+use crate::rules::assess::Context;
+use crate::rules::{dates, Rules};
+use crate::run::{guarded, Done, Panicked};
 use crate::sniff::{claimed_by_name, sniff};
 use crate::stitch::{stitch_bytes, StitchError, StitchOptions};
+
+/// Checks one upload as `scanfit check` checks a file given by name: its bytes and
+/// pixels, then the document rules (the kind from its name, or from its text when
+/// `read` reads it; the dates read off it, judged against today). A panic while
+/// reading leaves the record as the byte and pixel checks made it.
+pub(super) fn check_upload(
+    bytes: &[u8],
+    name: &str,
+    opts: &Options,
+    read: ReadMode,
+) -> CheckRecord {
+    let mut record = check_bytes(Path::new(name), bytes, opts);
+    let ctx = Context {
+        rules: Rules::builtin(),
+        filed_on: dates::today(),
+        province: None,
+        manifest: None,
+    };
+    let done = guarded(|| apply_bytes(&mut record, bytes, &ctx, read));
+    record.millis += done.millis;
+    record
+}
 
 /// One output picture, ready to send.
 pub(super) struct Output {

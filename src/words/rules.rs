@@ -235,6 +235,7 @@ impl Message for Finding {
                 letter,
                 card,
                 card_file,
+                same_picture,
             } => w
                 .text(
                     "what",
@@ -245,7 +246,8 @@ impl Message for Finding {
                 )
                 .text("letter", letter)
                 .text("card", card)
-                .path("card_file", card_file),
+                .path("card_file", card_file)
+                .text("where", if *same_picture { "picture" } else { "folder" }),
             RequirementMissing {
                 kinds,
                 applicant,

@@ -77,3 +77,21 @@ pub fn page(font: &FontRef, w: u32, h: u32, runs: &[(&str, f32, f32, f32)]) -> R
     }
     img
 }
+
+/// The back of an ID card (国徽面) whose validity period reads `period`
+/// ("2016.03.01-2036.03.01"), 1284×810 like a phone's photo of a card filling the frame.
+pub fn id_card_back(font: &FontRef, period: &str) -> RgbImage {
+    page(
+        font,
+        1284,
+        810,
+        &[
+            ("中华人民共和国", 66.0, 380.0, 90.0),
+            ("居民身份证", 90.0, 380.0, 210.0),
+            ("签发机关", 40.0, 220.0, 570.0),
+            ("北京市公安局海淀分局", 44.0, 430.0, 566.0),
+            ("有效期限", 40.0, 220.0, 670.0),
+            (period, 44.0, 430.0, 666.0),
+        ],
+    )
+}

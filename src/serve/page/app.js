@@ -450,7 +450,27 @@ function shareButton(output) {
   return button;
 }
 
-/** The lines under the thumbnails: sizes, dimensions, pages, metadata. */
+/**
+ * What check read off the picture: the kind when its text gave it, and the dates the
+ * rules used, each with where it came from ("有效期至 2036-03-01（从图片读取，99%）").
+ */
+function readLines(c) {
+  const lines = [];
+  const from = (source, percent) => (source === 'picture' ? t('page-read-from-picture', { percent }) : '');
+  if (c.kind_source === 'content') lines.push({ className: 'read', text: t('page-kind-from-content') });
+  if (c.valid_until) {
+    const text = c.valid_until === 'long_term'
+      ? t('page-valid-long-term')
+      : t('page-valid-until', { date: c.valid_until.until });
+    lines.push({ className: 'read', text: text + from(c.valid_until_source, c.valid_until_confidence) });
+  }
+  if (c.issued) {
+    lines.push({ className: 'read', text: t('page-issued', { date: c.issued }) + from(c.issued_source, c.issued_confidence) });
+  }
+  return lines;
+}
+
+/** The lines under the thumbnails: sizes, dimensions, pages, metadata, what was read. */
 function facts(card) {
   const lines = [];
   const sep = t('page-list-separator');
@@ -463,6 +483,7 @@ function facts(card) {
     if (c.pages) lines.push({ className: 'meta', text: t('page-pages', { count: c.pages }) });
     const found = names(c.metadata);
     if (found.length > 0) lines.push({ className: 'meta', text: t('page-found', { what: found.join(sep) }) });
+    lines.push(...readLines(c));
     return lines;
   }
   const done = card.records.filter((r) => r.bytes_out != null);

@@ -28,6 +28,7 @@ cli-bar-eta = ETA
 ## check's table.
 cli-dims = { $width }×{ $height }
 cli-dims-pages = { $width }×{ $height } ({ $pages } pages)
+cli-characters-read = { $dims }, text read: { $sure } of { $characters } characters with confidence ({ $percent }%)
 
 ## watch.
 cli-watching = watching { $path } ({ $pending } files to catch up on); Ctrl-C stops

@@ -104,7 +104,10 @@ rule-person_mismatch =
     This authorization letter names { $what ->
         [person] { $letter }
        *[id_number] ID number { $letter }
-    }, but the ID card in the same folder ({ $card_file }) shows { $card }. Check that the letter authorizes the person whose ID card is filed.
+    }, but the ID card { $where ->
+        [picture] in the same picture
+       *[folder] in the same folder ({ $card_file })
+    } shows { $card }. Check that the letter authorizes the person whose ID card is filed.
 
 ## A window's length, said inside the findings (family "length").
 length-months = { $count ->

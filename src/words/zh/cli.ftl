@@ -27,6 +27,7 @@ cli-bar-eta = 预计剩余
 ## check 的表格。
 cli-dims = { $width }×{ $height }
 cli-dims-pages = { $width }×{ $height }（{ $pages } 页）
+cli-characters-read = { $dims }，文字识别：{ $characters } 个字符中 { $sure } 个能清楚读出（{ $percent }%）
 
 ## watch。
 cli-watching = 正在监视 { $path }（有 { $pending } 个文件待补转）；按 Ctrl-C 停止

@@ -100,7 +100,10 @@ rule-person_mismatch =
     此授权书写的{ $what ->
         [person] 被授权人是 { $letter }
        *[id_number] 身份证号是 { $letter }
-    }，但同一文件夹中的身份证（{ $card_file }）是 { $card }。请核对授权书授权的是否为所交身份证的本人。
+    }，但{ $where ->
+        [picture] 同一张图片中的身份证
+       *[folder] 同一文件夹中的身份证（{ $card_file }）
+    }是 { $card }。请核对授权书授权的是否为所交身份证的本人。
 
 ## 期限长度（family "length"）。
 length-months = { $count } 个月
