@@ -1,6 +1,6 @@
 //! End-to-end tests of the content checks ([`scanfit::document`]) through the real
 //! binary: a card cut by the frame and a photographed screen get their codes (named as
-//! certificates: the cut warns, the screen fails); convert writes the cut card and warns;
+//! certificates: both fail); convert writes the cut card and warns;
 //! real scans from
 //! the repository (see tests/fixtures/real/README.md and corpus/README.md) get none.
 #![cfg(feature = "cli")]
@@ -95,10 +95,9 @@ fn cut_and_screen_pictures_named_as_certificates_get_their_codes() {
     .save(&screen)
     .unwrap();
     let records = check_json(&[&cut, &screen]);
-    // A cut border only warns (its false alarms on real pictures are over 5 %); a
-    // screen photo of a certificate fails.
+    // Both are certificates (by their names): a cut border and a screen photo fail.
     let expect = [
-        (&cut, "border_cut", "warn"),
+        (&cut, "border_cut", "fail"),
         (&screen, "screen_photo", "fail"),
     ];
     for (path, code, severity) in expect {
