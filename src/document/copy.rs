@@ -31,6 +31,9 @@ pub const MID_SMOOTH_MIN: f32 = 0.12;
 /// (a licence, whose colour is its emblem and seal) 0.02–0.04, an ID card 0.1 and more;
 /// see docs/content-checks.md.
 pub const CERTIFICATE_GREY_MAX: f32 = 0.004;
+/// Least fraction of dark pixels for a grey certificate to be a copy rather than a
+/// blank tinted area.
+pub const DARK_MIN: f32 = 0.002;
 /// Least fraction of a circle that must be a dark line for a grey seal ([`ring`]).
 pub const RING_MIN: f32 = 0.8;
 /// A seal's radius as a fraction of the document's shorter side, least and most: an
@@ -47,13 +50,17 @@ pub struct DocumentColour {
     /// For a grey document: the largest fraction of a seal-sized circle that is a dark
     /// line with lighter paper on both sides (a round seal, [`ring`]); 0 otherwise.
     pub ring: f32,
+    /// Fraction darker than half the paper's luma (print, a photo, a seal).
+    pub dark: f32,
 }
 
 impl DocumentColour {
     /// Whether a document of kind `kind` with this colour is a photocopy.
     pub fn is_copy(&self, kind: KindClass) -> bool {
         if kind == KindClass::Certificate {
-            self.chromatic < CERTIFICATE_GREY_MAX
+            // A blank tinted area (a card's ground found as the outline) balances to
+            // grey as well; a copied certificate shows dark print (photo, emblem, seal).
+            self.chromatic < CERTIFICATE_GREY_MAX && self.dark >= DARK_MIN
         } else {
             let grey_seal = self.chromatic < CERTIFICATE_GREY_MAX && self.ring >= RING_MIN;
             grey_seal || (self.chromatic < NEUTRAL_MAX && self.mid_smooth >= MID_SMOOTH_MIN)
@@ -79,6 +86,7 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
             chromatic: 1.0,
             mid_smooth: 0.0,
             ring: 0.0,
+            dark: 0.0,
         };
     }
     // The paper: the brightest tenth of the document.
@@ -98,7 +106,7 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
     let paper = paper.map(|s| (s / n.max(1) as f64) as f32);
     let grey = (paper[0] + paper[1] + paper[2]) / 3.0;
     let gain = paper.map(|c| (grey / c.max(1.0)).clamp(0.5, 2.0));
-    let (mut chromatic, mut mid) = (0usize, 0usize);
+    let (mut chromatic, mut mid, mut dark) = (0usize, 0usize, 0usize);
     for &i in &inside {
         let v = [0, 1, 2].map(|c| p.planes[c][i] * gain[c]);
         let spread =
@@ -107,6 +115,9 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
             chromatic += 1;
         }
         let l = p.luma(i);
+        if l < 0.5 * paper_luma {
+            dark += 1;
+        }
         let grad =
             (p.luma(i + 1) - p.luma(i - 1)).abs() + (p.luma(i + p.w) - p.luma(i - p.w)).abs();
         if l > 0.25 * paper_luma && l < 0.8 * paper_luma && grad < 8.0 {
@@ -123,6 +134,7 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
     DocumentColour {
         chromatic,
         mid_smooth: mid as f32 / n,
+        dark: dark as f32 / n,
         ring: if chromatic < CERTIFICATE_GREY_MAX {
             ring(p, &shrunk, paper_luma, short)
         } else {
@@ -215,7 +227,12 @@ mod tests {
             DynamicImage::ImageRgb8(RgbImage::from_fn(200, 150, |x, y| {
                 if (20..180).contains(&x) && (20..130).contains(&y) {
                     if (40..100).contains(&x) {
-                        card
+                        // The card's printed lines.
+                        if y % 10 == 0 {
+                            Rgb([40, 40, 40])
+                        } else {
+                            card
+                        }
                     } else {
                         Rgb([240, 225, 200])
                     }
