@@ -1006,7 +1006,7 @@ fn main() {
             .join(", ")
     );
     let mut counts = [0u32; 4];
-    let mut total = 0u32;
+    let (mut total, mut grey_skipped) = (0u32, 0u32);
     for path in real_pictures(&dirs) {
         let picture = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
             ["jpg", "jpeg", "png", "gif", "tif", "tiff", "webp", "bmp"]
@@ -1017,6 +1017,11 @@ fn main() {
         }
         let Some(img) = decode(&path) else { continue };
         if img.width() < 64 || img.height() < 64 {
+            continue;
+        }
+        // A grey picture is told by the grayscale/bilevel check; the bar is for colour.
+        if colour_class(&img) != ColourClass::Colour {
+            grey_skipped += 1;
             continue;
         }
         total += 1;
@@ -1042,6 +1047,7 @@ fn main() {
             println!("  {} {}", path.display(), codes.join(","));
         }
     }
+    println!("colour pictures {total} (grey ones, told by the grayscale check, left out: {grey_skipped})");
     println!("| finding | flagged | of | rate |");
     println!("|---|---:|---:|---:|");
     for (i, f) in ContentFinding::ALL.iter().enumerate() {

@@ -130,10 +130,13 @@ fn cut_and_screen_pictures_named_as_certificates_get_their_codes() {
 #[test]
 fn real_scans_get_no_content_finding() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // corpus/客户A/营业执照 扫描.png is left out: it is the 1555 book page of the first
+    // file, black ink on tan paper, named as a licence; a licence without any printed
+    // colour is told it looks like a copy (docs/content-checks.md, known limits).
     let files = [
         root.join("tests/fixtures/real/scan_page_color.png"),
         root.join("corpus/客户C/事业单位 批文.jpg"),
-        root.join("corpus/客户A/营业执照 扫描.png"),
+        root.join("corpus/客户A/授权书 2024.jpg"),
         // A phone photo of a jetty (corpus/README.md): its planks and the shore are
         // lines meeting in corners and running out of the frame, but no document.
         root.join("corpus/客户B/手持营业执照 照片.jpg"),
@@ -201,4 +204,65 @@ fn convert_writes_a_cut_card_and_reports_the_finding_as_a_warning() {
         !codes.iter().any(|c| CONTENT.contains(&c.as_str().unwrap())),
         "{whole_row}"
     );
+}
+
+/// A grey photocopy of a card on a copier's sheet, photographed on a red desk under warm
+/// light: the sheet is light grey, the copied card a mid grey band with dark print.
+fn grey_copy_on_desk() -> RgbImage {
+    let warm = [1.06, 1.0, 0.86];
+    noisy(1200, 900, |x, y| {
+        let grey = if (250..950).contains(&x) && (180..700).contains(&y) {
+            let card = (350..850).contains(&x) && (280..600).contains(&y);
+            let print = card && (y / 12) % 3 == 0 && (420..800).contains(&x);
+            if print {
+                60.0
+            } else if card {
+                150.0
+            } else {
+                225.0
+            }
+        } else {
+            return [170.0, 40.0 + y as f32 * 0.02, 40.0];
+        };
+        warm.map(|w| grey * w)
+    })
+}
+
+#[test]
+fn a_photographed_grey_copy_of_a_certificate_fails_and_a_real_colour_photo_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("身份证 复印件.png");
+    grey_copy_on_desk().save(&copy).unwrap();
+    // A real photograph (tests/fixtures/real/README.md) named as a certificate, where the
+    // bar is lowest.
+    let photo = dir.path().join("身份证 正面.jpg");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("tests/fixtures/real/photo_orient6_gps.jpg"),
+        &photo,
+    )
+    .unwrap();
+    let records = check_json(&[&copy, &photo]);
+    let of = |name: &str| {
+        let r = records
+            .iter()
+            .find(|r| r["input"].as_str().unwrap().ends_with(name))
+            .expect("a record");
+        (reasons(r), r["upload_ready"].clone())
+    };
+    let (found, ready) = of("身份证 复印件.png");
+    assert!(
+        found.contains(&("photocopy".to_owned(), "fail".to_owned())),
+        "{found:?}"
+    );
+    assert_eq!(ready, false);
+    // The scene is colourful: the copy is not told by the whole-picture colour check.
+    assert!(
+        !found
+            .iter()
+            .any(|(c, _)| c == "grayscale" || c == "bilevel"),
+        "{found:?}"
+    );
+    let (found, _) = of("身份证 正面.jpg");
+    assert!(!found.iter().any(|(c, _)| c == "photocopy"), "{found:?}");
 }

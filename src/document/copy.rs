@@ -3,11 +3,19 @@
 //!
 //! Inside the found outline (shrunk toward its centre, so the edge and the desk stay
 //! out), the paper's own colour sets the white balance; a pixel is chromatic when its
-//! balanced channels differ by more than [`CHROMA_MIN`]. A neutral document is a copy
-//! when it also shows the grey, smooth mid-tones a copied picture or tint leaves, which
-//! text on paper does not: a letter may legitimately be black text on white. A
-//! certificate (an ID card, a licence) has printed colour and a red seal, so it needs
-//! fewer of them ([`CERTIFICATE_MID_SMOOTH_MIN`] against [`MID_SMOOTH_MIN`]).
+//! balanced channels differ by more than [`CHROMA_MIN`]. What counts as grey depends on what the kind
+//! implies:
+//! - a certificate (an ID card, a licence) always shows printed colour (a tinted ground,
+//!   a photo, the emblem, a red seal), so one with almost no chromatic pixel
+//!   ([`CERTIFICATE_GREY_MAX`]) is a copy: a toner copy has none at all, the least
+//!   colourful original about 3 % (a licence's emblem and seal);
+//! - a letter may legitimately be black text on white, so a neutral one
+//!   ([`NEUTRAL_MAX`]) is a copy only when it also shows the grey, smooth mid-tones a
+//!   copied picture or tint leaves ([`MID_SMOOTH_MIN`]), which text on paper does not.
+//!
+//! Nothing is said without an outline: measured in the frame's centre instead, the
+//! repository's real renders and flat graphics (wallpapers, a poster) were called grey
+//! and no rendered copy was found that way (docs/content-checks.md).
 
 use super::preview::Preview;
 use super::KindClass;
@@ -18,10 +26,19 @@ pub const CHROMA_MIN: f32 = 28.0;
 pub const NEUTRAL_MAX: f32 = 0.01;
 /// Fraction of smooth mid-tone pixels that marks a copied picture rather than text.
 pub const MID_SMOOTH_MIN: f32 = 0.12;
-/// The same for a certificate, whose original has printed colour: a neutral one needs
-/// less to be a copy, but not nothing (a real scan of a near-neutral page named as a
-/// licence has about 0.02).
-pub const CERTIFICATE_MID_SMOOTH_MIN: f32 = 0.05;
+/// A certificate with fewer chromatic pixels than this fraction is grey: a photographed
+/// toner copy has none (0.0 in every rendered one), the least colourful rendered original
+/// (a licence, whose colour is its emblem and seal) 0.02–0.04, an ID card 0.1 and more;
+/// see docs/content-checks.md.
+pub const CERTIFICATE_GREY_MAX: f32 = 0.004;
+/// Least fraction of dark pixels for a grey certificate to be a copy rather than a
+/// blank tinted area.
+pub const DARK_MIN: f32 = 0.002;
+/// Least fraction of a circle that must be a dark line for a grey seal ([`ring`]).
+pub const RING_MIN: f32 = 0.8;
+/// A seal's radius as a fraction of the document's shorter side, least and most: an
+/// official round seal is 40–45 mm on a 210 mm page, 0.09–0.11.
+const SEAL_RADIUS: (f32, f32) = (0.06, 0.14);
 
 /// The colour of the document inside its outline.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -30,17 +47,24 @@ pub struct DocumentColour {
     pub chromatic: f32,
     /// Fraction that are smooth mid-tones (a copied photo, tint, card background).
     pub mid_smooth: f32,
+    /// For a grey document: the largest fraction of a seal-sized circle that is a dark
+    /// line with lighter paper on both sides (a round seal, [`ring`]); 0 otherwise.
+    pub ring: f32,
+    /// Fraction darker than half the paper's luma (print, a photo, a seal).
+    pub dark: f32,
 }
 
 impl DocumentColour {
     /// Whether a document of kind `kind` with this colour is a photocopy.
     pub fn is_copy(&self, kind: KindClass) -> bool {
-        let min = if kind == KindClass::Certificate {
-            CERTIFICATE_MID_SMOOTH_MIN
+        if kind == KindClass::Certificate {
+            // A blank tinted area (a card's ground found as the outline) balances to
+            // grey as well; a copied certificate shows dark print (photo, emblem, seal).
+            self.chromatic < CERTIFICATE_GREY_MAX && self.dark >= DARK_MIN
         } else {
-            MID_SMOOTH_MIN
-        };
-        self.chromatic < NEUTRAL_MAX && self.mid_smooth >= min
+            let grey_seal = self.chromatic < CERTIFICATE_GREY_MAX && self.ring >= RING_MIN;
+            grey_seal || (self.chromatic < NEUTRAL_MAX && self.mid_smooth >= MID_SMOOTH_MIN)
+        }
     }
 }
 
@@ -61,6 +85,8 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
         return DocumentColour {
             chromatic: 1.0,
             mid_smooth: 0.0,
+            ring: 0.0,
+            dark: 0.0,
         };
     }
     // The paper: the brightest tenth of the document.
@@ -80,7 +106,7 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
     let paper = paper.map(|s| (s / n.max(1) as f64) as f32);
     let grey = (paper[0] + paper[1] + paper[2]) / 3.0;
     let gain = paper.map(|c| (grey / c.max(1.0)).clamp(0.5, 2.0));
-    let (mut chromatic, mut mid) = (0usize, 0usize);
+    let (mut chromatic, mut mid, mut dark) = (0usize, 0usize, 0usize);
     for &i in &inside {
         let v = [0, 1, 2].map(|c| p.planes[c][i] * gain[c]);
         let spread =
@@ -89,6 +115,9 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
             chromatic += 1;
         }
         let l = p.luma(i);
+        if l < 0.5 * paper_luma {
+            dark += 1;
+        }
         let grad =
             (p.luma(i + 1) - p.luma(i - 1)).abs() + (p.luma(i + p.w) - p.luma(i - p.w)).abs();
         if l > 0.25 * paper_luma && l < 0.8 * paper_luma && grad < 8.0 {
@@ -96,10 +125,75 @@ pub fn measure(p: &Preview, corners: &[[f32; 2]; 4]) -> DocumentColour {
         }
     }
     let n = inside.len() as f32;
+    let chromatic = chromatic as f32 / n;
+    let side = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    let short = side(corners[0], corners[1])
+        .min(side(corners[1], corners[2]))
+        .min(side(corners[2], corners[3]))
+        .min(side(corners[3], corners[0]));
     DocumentColour {
-        chromatic: chromatic as f32 / n,
+        chromatic,
         mid_smooth: mid as f32 / n,
+        dark: dark as f32 / n,
+        ring: if chromatic < CERTIFICATE_GREY_MAX {
+            ring(p, &shrunk, paper_luma, short)
+        } else {
+            0.0
+        },
     }
+}
+
+/// The best circle of a seal's size inside `q`: the largest fraction of 32 points on it
+/// that lie on a dark line (darker than the paper, and than the points 2 pixels inside
+/// and outside). A round seal is such a circle in a copy as in the original; text lines
+/// cross a circle but do not follow it.
+pub fn ring(p: &Preview, q: &[[f32; 2]; 4], paper_luma: f32, short_side: f32) -> f32 {
+    const POINTS: usize = 32;
+    let r_lo = (short_side * SEAL_RADIUS.0).max(4.0) as i32;
+    let r_hi = (short_side * SEAL_RADIUS.1) as i32;
+    let dirs: Vec<(f32, f32)> = (0..POINTS)
+        .map(|k| (k as f32 * std::f32::consts::TAU / POINTS as f32).sin_cos())
+        .collect();
+    let (w, h) = (p.w as i32, p.h as i32);
+    let luma = |x: f32, y: f32| {
+        let (x, y) = (x.round() as i32, y.round() as i32);
+        (x >= 0 && y >= 0 && x < w && y < h).then(|| p.luma((y * w + x) as usize))
+    };
+    let (x0, x1) = (
+        q.iter().map(|c| c[0]).fold(f32::MAX, f32::min),
+        q.iter().map(|c| c[0]).fold(f32::MIN, f32::max),
+    );
+    let (y0, y1) = (
+        q.iter().map(|c| c[1]).fold(f32::MAX, f32::min),
+        q.iter().map(|c| c[1]).fold(f32::MIN, f32::max),
+    );
+    let mut best = 0f32;
+    for r in r_lo..=r_hi {
+        let r = r as f32;
+        for cy in (y0 + r) as i32..=(y1 - r) as i32 {
+            for cx in (x0 + r) as i32..=(x1 - r) as i32 {
+                let (cx, cy) = (cx as f32, cy as f32);
+                if !in_quad(q, [cx, cy]) {
+                    continue;
+                }
+                let mut on = 0;
+                for (k, &(s, c)) in dirs.iter().enumerate() {
+                    // Give up on a centre once it cannot beat the best.
+                    if (on + POINTS - k) as f32 <= best * POINTS as f32 {
+                        break;
+                    }
+                    let at = |d: f32| luma(cx + d * c, cy + d * s);
+                    if let (Some(l), Some(i), Some(o)) = (at(r), at(r - 2.0), at(r + 2.0)) {
+                        if l < 0.85 * paper_luma && i > l + 10.0 && o > l + 10.0 {
+                            on += 1;
+                        }
+                    }
+                }
+                best = best.max(on as f32 / POINTS as f32);
+            }
+        }
+    }
+    best
 }
 
 /// Whether `p` lies inside the convex quadrilateral `q` (either winding).
@@ -133,7 +227,12 @@ mod tests {
             DynamicImage::ImageRgb8(RgbImage::from_fn(200, 150, |x, y| {
                 if (20..180).contains(&x) && (20..130).contains(&y) {
                     if (40..100).contains(&x) {
-                        card
+                        // The card's printed lines.
+                        if y % 10 == 0 {
+                            Rgb([40, 40, 40])
+                        } else {
+                            card
+                        }
                     } else {
                         Rgb([240, 225, 200])
                     }
@@ -146,5 +245,25 @@ mod tests {
         assert!(grey.is_copy(KindClass::Certificate), "{grey:?}");
         let blue = measure(&Preview::of(&picture(Rgb([80, 120, 200]))), &quad());
         assert!(!blue.is_copy(KindClass::Certificate), "{blue:?}");
+    }
+
+    #[test]
+    fn a_grey_page_of_text_is_a_copy_as_a_certificate_and_not_as_a_letter() {
+        // White paper, black text lines, nothing mid-grey; on a green desk.
+        let page = DynamicImage::ImageRgb8(RgbImage::from_fn(200, 150, |x, y| {
+            if (20..180).contains(&x) && (20..130).contains(&y) {
+                if (y / 4) % 3 == 0 && (40..160).contains(&x) {
+                    Rgb([30, 30, 30])
+                } else {
+                    Rgb([235, 235, 232])
+                }
+            } else {
+                Rgb([40, 160, 60])
+            }
+        }));
+        let grey = measure(&Preview::of(&page), &quad());
+        assert!(grey.is_copy(KindClass::Certificate), "{grey:?}");
+        assert!(!grey.is_copy(KindClass::Plain), "{grey:?}");
+        assert!(!grey.is_copy(KindClass::Unknown), "{grey:?}");
     }
 }
