@@ -225,8 +225,7 @@ impl Finding {
             // measured within the bars (docs/content-checks.md: none of 94 for a
             // cut border). Where the kind is unknown, a warning.
             Content {
-                certificate: true,
-                ..
+                certificate: true, ..
             } => Severity::Fail,
             Content { .. } => Severity::Warn,
             Rule(f) => match f.severity() {
