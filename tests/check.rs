@@ -437,14 +437,16 @@ fn every_output_of_convert_passes_check() {
     fs::create_dir_all(inp.join("客户A")).unwrap();
     // Colour inputs of the kinds people upload, each with noise so sizes are realistic:
     // a phone photo rotated by EXIF with GPS, a colour scan as PNG (too large as it is),
-    // a small screenshot-like PNG (under the band), and a BMP.
+    // a small screenshot-like PNG (under the band), and a BMP. The scan is a letter's page
+    // (black text, a grey photo, a red seal): named as a licence, whose emblem and border
+    // are printed in colour, a page this grey is a photocopy (docs/content-checks.md).
     fs::write(
         inp.join("photo.jpg"),
         phone_jpeg(&quadrants(3000, 2000, 50, 11), 6, 95),
     )
     .unwrap();
     fs::write(
-        inp.join("客户A/licence.png"),
+        inp.join("客户A/colour scan.png"),
         encode(
             &DynamicImage::ImageRgb8(noisy(&page(12, true), 13)),
             ImageFormat::Png,
