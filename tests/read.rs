@@ -4,6 +4,7 @@
 //!
 //! Needs a CJK font (fonts-noto-cjk); without one the tests say so and pass, unless
 //! SCANFIT_REQUIRE_CJK_FONT is set (as .ci/run sets it).
+#![cfg(feature = "cli")]
 
 mod common;
 #[path = "support/render.rs"]
