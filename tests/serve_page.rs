@@ -341,6 +341,20 @@ fn card_photo(path: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32)) {
     .unwrap();
 }
 
+/// A desktop browser in Chinese on the server's page, "check only" chosen and `folder`'s
+/// pictures picked.
+fn check_only(tools: &(PathBuf, PathBuf), server: &Server, dir: &Path, folder: &Path) -> Browser {
+    let browser = Browser::start(tools, Device::Desktop, "zh-CN", dir);
+    browser.goto(&server.url("/"));
+    browser.call(
+        "POST",
+        &format!("/element/{}/click", browser.element("#check-only")),
+        Some(json!({})),
+    );
+    pick_folder(&browser, folder);
+    browser
+}
+
 #[test]
 fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
     let Some((chrome, chromedriver)) = browser::find() else {
@@ -352,19 +366,7 @@ fn a_checked_card_shows_the_document_outline_on_its_thumbnail() {
     fs::create_dir_all(&folder).unwrap();
     let corners = (250, 180, 950, 700);
     card_photo(&folder.join("身份证 照片.jpg"), corners);
-    let browser = Browser::start(
-        &(chrome, chromedriver),
-        Device::Desktop,
-        "zh-CN",
-        dir.path(),
-    );
-    browser.goto(&server.url("/"));
-    browser.call(
-        "POST",
-        &format!("/element/{}/click", browser.element("#check-only")),
-        Some(json!({})),
-    );
-    pick_folder(&browser, &folder);
+    let browser = check_only(&(chrome, chromedriver), &server, dir.path(), &folder);
     browser.wait_for(
         "the outline drawn on the checked card",
         "const card = document.querySelector('.card');
@@ -430,19 +432,7 @@ fn a_checked_card_shows_the_dates_read_off_the_picture() {
     render::id_card_back(&font, "2016.03.01-2036.03.01")
         .save(&card)
         .unwrap();
-    let browser = Browser::start(
-        &(chrome, chromedriver),
-        Device::Desktop,
-        "zh-CN",
-        dir.path(),
-    );
-    browser.goto(&server.url("/"));
-    browser.call(
-        "POST",
-        &format!("/element/{}/click", browser.element("#check-only")),
-        Some(json!({})),
-    );
-    pick_folder(&browser, &folder);
+    let browser = check_only(&(chrome, chromedriver), &server, dir.path(), &folder);
     browser.wait_for(
         "the checked card",
         "const card = document.querySelector('.card');
