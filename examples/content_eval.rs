@@ -36,6 +36,8 @@ use scanfit::inspect::{colour_class, ColourClass};
 mod homography;
 #[path = "../tests/support/render.rs"]
 mod render;
+#[path = "../tests/support/rng.rs"]
+mod rng;
 use homography::Homography;
 use render::{draw, load_fonts};
 
@@ -43,11 +45,7 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        rng::splitmix64(&mut self.0)
     }
     fn f(&mut self) -> f32 {
         (self.next() >> 40) as f32 / (1u64 << 24) as f32
@@ -554,23 +552,6 @@ fn photocopy(doc: &RgbImage, is_card: bool, rng: &mut Rng) -> RgbImage {
 
 // ---------------------------------------------------------------- photographing
 
-fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
-    let (w, h) = (img.width() as i32, img.height() as i32);
-    let (x0, y0) = (x.floor() as i32, y.floor() as i32);
-    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-    let at = |xx: i32, yy: i32| {
-        img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32)
-            .0
-    };
-    let mut out = [0f32; 3];
-    for (c, o) in out.iter_mut().enumerate() {
-        let v = |xx, yy| f32::from(at(xx, yy)[c]);
-        *o = (v(x0, y0) * (1.0 - fx) + v(x0 + 1, y0) * fx) * (1.0 - fy)
-            + (v(x0, y0 + 1) * (1.0 - fx) + v(x0 + 1, y0 + 1) * fx) * fy;
-    }
-    out
-}
-
 fn desk(rng: &mut Rng, w: u32, h: u32) -> RgbImage {
     let light = rng.range(0.35, 0.9);
     let base = hue(rng, light);
@@ -694,7 +675,7 @@ fn photograph(doc: &RgbImage, q: [[f32; 2]; 4], rng: &mut Rng, screen: Option<f3
                     let (u, v) = (u as f32, v as f32);
                     if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
                         hits += 1;
-                        let c = bilinear(doc, u * dw, v * dh);
+                        let c = homography::bilinear(doc, u * dw, v * dh);
                         match screen {
                             None => acc.iter_mut().zip(c).for_each(|(a, c)| *a += c),
                             Some(pitch) => {

@@ -23,15 +23,14 @@ use scanfit::options::Profile;
 use scanfit::pipeline::{convert_bytes, SourceOutcome};
 use scanfit::Options;
 
+#[path = "../tests/support/rng.rs"]
+mod rng;
+
 /// splitmix64: deterministic, so a run is reproducible from its iteration number.
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        rng::splitmix64(&mut self.0)
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize

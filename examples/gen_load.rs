@@ -15,6 +15,9 @@ use rayon::prelude::*;
 use scanfit::encode::{Effort, Encoder, MozJpeg};
 use scanfit::normalize::Pixels;
 
+#[path = "../tests/support/rng.rs"]
+mod rng;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [kind, count, dir] = args.as_slice() else {
@@ -47,9 +50,7 @@ fn photo_like(w: u32, h: u32, seed: u64) -> RgbImage {
         f64::from(h) * 0.25,
     );
     RgbImage::from_fn(w, h, |x, y| {
-        let mut z = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (u64::from(y) << 32 | u64::from(x));
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        let z = rng::mix(seed.wrapping_mul(rng::GAMMA) ^ (u64::from(y) << 32 | u64::from(x)));
         let grain = (z >> 60) as i32 - 8;
         let (fx, fy) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
         let inside = (f64::from(x) - cx).hypot(f64::from(y) - cy) < r;

@@ -52,6 +52,8 @@ use tiff::tags::ResolutionUnit;
 
 #[path = "../tests/support/homography.rs"]
 mod homography;
+#[path = "../tests/support/rng.rs"]
+mod rng;
 use homography::Homography;
 
 type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
@@ -230,7 +232,7 @@ struct Entry {
 /// Seeds a job from the corpus seed and the job's identity only (not its position in the
 /// plan), so `--scale small` reproduces the first files of `--scale full` exactly.
 fn job_rng(seed: u64, class: u64, n: u32) -> Rng {
-    Rng(mix(seed ^ mix((class << 32) | u64::from(n))))
+    Rng(rng::mix(seed ^ rng::mix((class << 32) | u64::from(n))))
 }
 
 fn make(job: Job, seed: u64, out: &Path) -> Res<Vec<Entry>> {
@@ -505,16 +507,9 @@ fn dms(degrees: f64) -> Vec<exif::Rational> {
 /// but the seed, unlike a rand crate whose algorithms may change between versions.
 struct Rng(u64);
 
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 impl Rng {
     fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        mix(self.0)
+        rng::splitmix64(&mut self.0)
     }
 
     /// Uniform in [0, 1).

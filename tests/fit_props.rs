@@ -17,6 +17,9 @@ use scanfit::normalize::Pixels;
 use scanfit::options::Profile;
 use scanfit::Problem;
 
+#[path = "support/rng.rs"]
+mod rng;
+
 /// Size = header + pixels × channels × (floor + busyness) × quality factor, where
 /// busyness is the mean difference between neighbouring samples: flat pictures are
 /// small, noise is large, and size rises steeply with quality as in a real JPEG.
@@ -58,10 +61,7 @@ fn content() -> impl Strategy<Value = Content> {
 
 /// Deterministic noise (splitmix64), so a failing case replays exactly.
 fn noise(seed: u64, x: u32, y: u32) -> u8 {
-    let mut z = seed ^ (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) as u8
+    rng::mix(seed ^ (u64::from(x) << 32 | u64::from(y)).wrapping_mul(rng::GAMMA)) as u8
 }
 
 fn sample(c: &Content, x: u32, y: u32, w: u32, h: u32, channel: u32) -> u8 {

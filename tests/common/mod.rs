@@ -9,6 +9,9 @@ use std::process::Output;
 
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 
+#[path = "../support/rng.rs"]
+mod rng;
+
 pub const MIN: u64 = 204_800;
 pub const MAX: u64 = 4_000_000;
 
@@ -19,11 +22,7 @@ impl Rng {
         Rng(seed)
     }
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        rng::splitmix64(&mut self.0)
     }
     pub fn byte(&mut self) -> u8 {
         (self.next() >> 56) as u8

@@ -1,6 +1,6 @@
-//! The projective map from the unit square onto a quadrilateral, for the examples that
-//! photograph a page by simulation (examples/content_eval.rs, read_eval.rs,
-//! make_corpus.rs).
+//! The projective map from the unit square onto a quadrilateral, and the bilinear sampler
+//! that warps a page through it, for the examples that photograph a page by simulation
+//! (examples/content_eval.rs, read_eval.rs, make_corpus.rs).
 
 #![allow(dead_code)]
 
@@ -63,4 +63,23 @@ impl Homography {
             (m[3] * x + m[4] * y + m[5]) / w,
         )
     }
+}
+
+/// The colour at a fractional position (pixel centres at integers), blending the four
+/// nearest pixels; positions outside repeat the edge.
+pub fn bilinear(img: &image::RgbImage, x: f32, y: f32) -> [f32; 3] {
+    let (w, h) = (img.width() as i32, img.height() as i32);
+    let (x0, y0) = (x.floor() as i32, y.floor() as i32);
+    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+    let at = |xx: i32, yy: i32| {
+        img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32)
+            .0
+    };
+    let mut out = [0f32; 3];
+    for (c, o) in out.iter_mut().enumerate() {
+        let v = |xx, yy| f32::from(at(xx, yy)[c]);
+        *o = (v(x0, y0) * (1.0 - fx) + v(x0 + 1, y0) * fx) * (1.0 - fy)
+            + (v(x0, y0 + 1) * (1.0 - fx) + v(x0 + 1, y0 + 1) * fx) * fy;
+    }
+    out
 }
