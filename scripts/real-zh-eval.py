@@ -10,8 +10,9 @@ reading), REFERENCE.jsonl scripts/ocr-reference.py's output on the same pictures
 
 The error rate is order-free between lines, since the engines cut and order lines their
 own way: text is compared after NFKC (full-width colons and commas as half-width), with
-whitespace and bullets removed; each line read goes to the transcribed line, or pair of
-neighbouring lines (a line read across two), whose text contains it with the fewest edits;
+whitespace and bullets removed; each line read goes to the transcribed line, or run of up
+to four neighbouring lines (a line read across them), whose text contains it with the
+fewest edits;
 the lines given to one transcribed line are joined in reading order and compared with it
 (edit distance); a line read that matches nothing (more edits than half its length) counts
 in full, a transcribed line that gets nothing counts in full, and lines given to `ignore`
@@ -52,14 +53,14 @@ def edits(truth, ignore, read):
     truth = [norm(t) for t in truth]
     ignore = [norm(t) for t in ignore]
     read = [r for r in (norm(r) for r in read) if r]
-    units = [(i,) for i in range(len(truth))] + [(i, i + 1) for i in range(len(truth) - 1)]
+    units = [tuple(range(i, i + n)) for n in range(1, 5) for i in range(len(truth) - n + 1)]
     given, unmatched, used = {}, 0, set()
     for k, r in enumerate(read):
         best = None
         for u in units:
             text = "".join(truth[i] for i in u)
             d = inside(r, text)
-            # Ties: a single line before a pair, a line not yet given anything first.
+            # Ties: fewer lines first, then a line not yet given anything.
             key = (d, len(u), u in used)
             if best is None or key < best[0]:
                 best = (key, u)
@@ -71,7 +72,7 @@ def edits(truth, ignore, read):
             continue
         used.add(best[1])
         given.setdefault(best[1], []).append((k, r))
-    # Lines read across two transcribed lines join them into one group.
+    # A line read across transcribed lines joins them into one group.
     group = list(range(len(truth)))
 
     def find(i):
