@@ -224,8 +224,7 @@ fn a_blurred_copy_loses_what_the_source_read() {
 /// seen through the 256 dithered colours of the GIF that PaddleOCR's labelling tool
 /// ships: tests/fixtures/real_zh/README.md.
 fn ticket() -> RgbImage {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_zh/ticket_date.png");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_zh/ticket_date.png");
     image::open(path).unwrap().to_rgb8()
 }
 
