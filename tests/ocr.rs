@@ -219,3 +219,23 @@ fn a_blurred_copy_loses_what_the_source_read() {
     assert!(lost.share() > 0.1, "{lost:?}");
     assert_eq!(reading_loss(&sharp, &sharp).missed, 0);
 }
+
+/// The date and fare lines of a real train ticket, photographed (not rendered here) and
+/// seen through the 256 dithered colours of the GIF that PaddleOCR's labelling tool
+/// ships: tests/fixtures/real_zh/README.md.
+fn ticket() -> RgbImage {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real_zh/ticket_date.png");
+    image::open(path).unwrap().to_rgb8()
+}
+
+#[test]
+fn reads_the_date_off_a_real_ticket_and_claims_no_kind() {
+    let rules = scanfit::rules::Rules::builtin();
+    let reading = scanfit::read::read_picture(reader(), &ticket(), &rules.kinds).unwrap();
+    let issued = reading.issued.as_ref().expect("a date is read");
+    assert_eq!(issued.value, jiff::civil::date(2019, 4, 3), "{reading:?}");
+    let sure = f32::from(scanfit::rules::assess::READ_SURE) / 100.0;
+    assert!(issued.confidence >= sure, "{reading:?}");
+    // A ticket is none of the kinds the rules know: the reading must not claim one.
+    assert_eq!(reading.kind, None, "{reading:?}");
+}
