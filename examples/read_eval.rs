@@ -370,7 +370,7 @@ fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
         let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
         let (u, v) = inv.apply(fx, fy);
         let mut rgb = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
-            bilinear(doc, u * w - 0.5, v * h - 0.5)
+            homography::bilinear(doc, u * w - 0.5, v * h - 0.5)
         } else {
             table.map(f32::from)
         };
@@ -389,24 +389,6 @@ fn photograph(doc: &RgbImage, rng: &mut Rng, strength: f32) -> RgbImage {
         .encode_image(&blurred)
         .expect("JPEG in memory");
     image::load_from_memory(&jpeg).expect("own JPEG").to_rgb8()
-}
-
-fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
-    let (w, h) = (img.width() as i32, img.height() as i32);
-    let (x0, y0) = (x.floor() as i32, y.floor() as i32);
-    let (ax, ay) = (x - x0 as f32, y - y0 as f32);
-    let at = |xx: i32, yy: i32| {
-        img.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32)
-            .0
-    };
-    let mut out = [0.0; 3];
-    for (k, o) in out.iter_mut().enumerate() {
-        let p = |q: [u8; 3]| f32::from(q[k]);
-        let top = p(at(x0, y0)) * (1.0 - ax) + p(at(x0 + 1, y0)) * ax;
-        let bottom = p(at(x0, y0 + 1)) * (1.0 - ax) + p(at(x0 + 1, y0 + 1)) * ax;
-        *o = top * (1.0 - ay) + bottom * ay;
-    }
-    out
 }
 
 /// Levenshtein distance over characters.
