@@ -327,4 +327,50 @@ mod tests {
         assert!(!grey.is_copy(KindClass::Plain), "{grey:?}");
         assert!(!grey.is_copy(KindClass::Unknown), "{grey:?}");
     }
+
+    /// A grey page on a green desk: paper, rows of character-sized glyphs, and
+    /// optionally a grey seal (ring and star) whose lower half lies under two rows.
+    fn letter(seal: bool) -> DynamicImage {
+        let (cx, cy, r) = (130.0f32, 92.0f32, 12.0f32);
+        DynamicImage::ImageRgb8(RgbImage::from_fn(200, 150, |x, y| {
+            if !((20..180).contains(&x) && (20..130).contains(&y)) {
+                return Rgb([40, 160, 60]);
+            }
+            let d = (x as f32 - cx).hypot(y as f32 - cy);
+            if seal && ((d - r).abs() < 0.7 || d < 2.5) {
+                return Rgb([95, 95, 95]);
+            }
+            // Rows 8 px apart (paragraphs, then two rows across the seal's lower half);
+            // glyphs 5 px wide with 2 px between, each a few strokes.
+            let row = [30, 38, 46, 54, 62, 92, 100]
+                .into_iter()
+                .find(|&r0| (r0..r0 + 5).contains(&y));
+            let ink = row.filter(|_| (40..160).contains(&x)).is_some_and(|r0| {
+                let (gx, gy) = ((x - 40) % 7, y - r0);
+                let glyph = (x - 40) / 7 + r0;
+                gx < 5
+                    && (gy == 2
+                        || gx == 2
+                        || (glyph % 3 == 0 && gy == 0)
+                        || (glyph % 2 == 1 && gx == 0))
+            });
+            if ink {
+                Rgb([30, 30, 30])
+            } else {
+                Rgb([232, 232, 230])
+            }
+        }))
+    }
+
+    #[test]
+    fn a_grey_letter_whose_seal_lies_half_under_text_is_a_copy_and_one_without_a_seal_is_not() {
+        let sealed = measure(&Preview::of(&letter(true)), &quad());
+        assert!(sealed.ring >= RING_MIN, "{sealed:?}");
+        assert!(sealed.is_copy(KindClass::Plain), "{sealed:?}");
+        assert!(sealed.is_copy(KindClass::Unknown), "{sealed:?}");
+        let plain = measure(&Preview::of(&letter(false)), &quad());
+        assert!(plain.chromatic < CERTIFICATE_GREY_MAX, "{plain:?}");
+        assert!(!plain.is_copy(KindClass::Plain), "{plain:?}");
+        assert!(!plain.is_copy(KindClass::Unknown), "{plain:?}");
+    }
 }
