@@ -11,7 +11,8 @@
 //!   colourful original about 3 % (a licence's emblem and seal);
 //! - a letter may legitimately be black text on white, so a neutral one
 //!   ([`NEUTRAL_MAX`]) is a copy only when it also shows the grey, smooth mid-tones a
-//!   copied picture or tint leaves ([`MID_SMOOTH_MIN`]), which text on paper does not.
+//!   copied picture or tint leaves ([`MID_SMOOTH_MIN`]), which text on paper does not,
+//!   or its round seal, red in an original, is grey ([`ring`]).
 //!
 //! Nothing is said without an outline: measured in the frame's centre instead, the
 //! repository's real renders and flat graphics (wallpapers, a poster) were called grey
