@@ -160,6 +160,7 @@ pub fn find(p: &Preview) -> Found {
         };
         edges[i] = field.best_edge(low);
     }
+    resolve_sides(&mut edges);
     // A side's line as two points in preview (x, y).
     let line = |i: usize| -> ([f32; 2], [f32; 2]) {
         match (SIDES[i], edges[i]) {
@@ -276,6 +277,57 @@ pub fn find(p: &Preview) -> Found {
     Found {
         outline: Outline::Quad(corners),
         cut,
+    }
+}
+
+/// Puts each found edge on the side of the document it belongs to.
+///
+/// Each side is searched in its own half of the frame, but a document pushed out of the
+/// frame has its edges where they fall: a card running off the right may have its left
+/// edge in the right half, where the right side's search finds it (stepping from the
+/// paper to the desk, as a right edge would not). An edge that steps alike with no
+/// neighbouring edge, but would as the opposite side's, is moved there (unless an edge
+/// already there steps alike with a neighbour). Then, when two neighbouring edges step
+/// alike and clearly (a document), an edge alike with neither neighbour is a line
+/// printed on the document or another object's, and is dropped: the document's side
+/// there is the frame's edge.
+fn resolve_sides(edges: &mut [Option<Edge>; 4]) {
+    let alike_any = |edges: &[Option<Edge>; 4], e: &Edge, side: usize| {
+        [(side + 1) % 4, (side + 3) % 4]
+            .into_iter()
+            .any(|q| edges[q].is_some_and(|n| e.alike(side, &n, q)))
+    };
+    for s in 0..4 {
+        let Some(e) = edges[s] else { continue };
+        let o = (s + 2) % 4;
+        if alike_any(edges, &e, s) || !alike_any(edges, &e, o) {
+            continue;
+        }
+        if edges[o].is_none_or(|oe| !alike_any(edges, &oe, o)) {
+            edges[o] = Some(e);
+            edges[s] = None;
+        }
+    }
+    let document = (0..4).any(|s| {
+        let q = (s + 1) % 4;
+        match (edges[s], edges[q]) {
+            (Some(a), Some(b)) => {
+                a.alike(s, &b, q)
+                    && a.strength(s) >= MIN_CUT_STEP
+                    && b.strength(q) >= MIN_CUT_STEP
+            }
+            _ => false,
+        }
+    });
+    if document {
+        let keep: Vec<bool> = (0..4)
+            .map(|s| edges[s].is_none_or(|e| alike_any(edges, &e, s)))
+            .collect();
+        for (e, keep) in edges.iter_mut().zip(keep) {
+            if !keep {
+                *e = None;
+            }
+        }
     }
 }
 
