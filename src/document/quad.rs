@@ -160,9 +160,183 @@ pub fn find(p: &Preview) -> Found {
         };
         edges[i] = field.best_edge(low);
     }
-    // A side's line as two points in preview (x, y).
-    let line = |i: usize| -> ([f32; 2], [f32; 2]) {
-        match (SIDES[i], edges[i]) {
+    // The outline shown (and whose colour is measured) is the edges as found, unless
+    // the frame cuts the document: then it is the document's sides as resolved.
+    let found = Sides { edges, w, h };
+    let sides = Sides::resolve(edges, w, h);
+    let cut = sides.is_document() && sides.cut(p);
+    let shown = if cut { sides } else { found };
+    if !shown.is_document() {
+        return Found {
+            outline: Outline::Frame,
+            cut: false,
+        };
+    }
+    Found {
+        outline: Outline::Quad(PAIRS.map(|pair| p.to_original(shown.corner(pair)))),
+        cut,
+    }
+}
+
+/// Corners: top-left, top-right, bottom-right, bottom-left, as (side, side).
+const PAIRS: [(usize, usize); 4] = [(0, 3), (0, 1), (2, 1), (2, 3)];
+
+/// Where a point lies along side `i`'s own axis.
+fn along(i: usize, c: [f32; 2]) -> f32 {
+    match SIDES[i] {
+        Side::Top | Side::Bottom => c[0],
+        Side::Left | Side::Right => c[1],
+    }
+}
+
+/// The found edges, one a side (top, right, bottom, left), in a `w` × `h` preview.
+#[derive(Clone, Copy)]
+struct Sides {
+    edges: [Option<Edge>; 4],
+    w: f32,
+    h: f32,
+}
+
+impl Sides {
+    /// Puts each found edge on the side of the document it belongs to.
+    ///
+    /// Each side is searched in its own half of the frame, but a document pushed out of
+    /// the frame has its edges where they fall: a card running off the right may have its
+    /// left edge in the right half, where the right side's search finds it (stepping from
+    /// the paper to the desk, as a right edge would not). Of the ways to read each axis's
+    /// edges (as found, or one of them as the opposite side's and the other dropped) the
+    /// reading with the most visible corners of edges that step alike wins; as found on a
+    /// tie, else the larger outline (the document is most of what the frame shows). Then,
+    /// when two neighbouring edges step alike and clearly (a document), an edge alike
+    /// with neither neighbour is a line printed on the document or another object's, and
+    /// is dropped: the document's side there is the frame's edge.
+    fn resolve(found: [Option<Edge>; 4], w: f32, h: f32) -> Sides {
+        // Readings of one axis's two sides (low, high).
+        let readings = |lo: Option<Edge>, hi: Option<Edge>| {
+            let mut r = vec![(lo, hi, true)];
+            if lo.is_some() {
+                r.push((None, lo, false));
+            }
+            if hi.is_some() {
+                r.push((hi, None, false));
+            }
+            r
+        };
+        let mut best: Option<(Sides, usize, bool, f32)> = None;
+        for (top, bottom, rows_found) in readings(found[0], found[2]) {
+            for (left, right, cols_found) in readings(found[3], found[1]) {
+                let sides = Sides {
+                    edges: [top, right, bottom, left],
+                    w,
+                    h,
+                };
+                let as_found = rows_found && cols_found;
+                let corners = PAIRS
+                    .iter()
+                    .filter(|&&(s, q)| sides.visible_corner((s, q)) && sides.alike(s, q))
+                    .count();
+                let area = sides.area();
+                let better = best.as_ref().is_none_or(|&(_, c, f, a)| {
+                    (corners, as_found) > (c, f) || (corners == c && !f && !as_found && area > a)
+                });
+                if better {
+                    best = Some((sides, corners, as_found, area));
+                }
+            }
+        }
+        let mut sides = best.expect("one reading at least").0;
+        let alike_any =
+            |sides: &Sides, s: usize| sides.alike(s, (s + 1) % 4) || sides.alike(s, (s + 3) % 4);
+        let document = (0..4).any(|s| {
+            let q = (s + 1) % 4;
+            sides.alike(s, q)
+                && sides.edges[s].is_some_and(|e| e.strength(s) >= MIN_CUT_STEP)
+                && sides.edges[q].is_some_and(|e| e.strength(q) >= MIN_CUT_STEP)
+        });
+        if document {
+            let keep: Vec<bool> = (0..4)
+                .map(|s| sides.edges[s].is_none() || alike_any(&sides, s))
+                .collect();
+            for (e, keep) in sides.edges.iter_mut().zip(keep) {
+                if !keep {
+                    *e = None;
+                }
+            }
+        }
+        sides
+    }
+
+    /// Whether these edges outline a document: two of them meet in a visible corner, and
+    /// they cover a real part of the picture (two sides' searches meeting on one line, a
+    /// single strong stripe, make no quadrilateral).
+    fn is_document(&self) -> bool {
+        PAIRS.iter().any(|&pair| self.visible_corner(pair))
+            && self.area() >= MIN_AREA * self.w * self.h
+    }
+
+    /// Whether the frame cuts the document: a found edge runs into the frame's edge at
+    /// side `q` and no edge on `q` closes it inside the picture, with the evidence that
+    /// the edge is a document's, and what the outline encloses is smooth as paper.
+    fn cut(&self, p: &Preview) -> bool {
+        let edges = self.edges;
+        let mut cut = false;
+        for (s, e) in edges.iter().enumerate() {
+            let Some(e) = e else { continue };
+            let ends = [
+                (e.run.0 <= TOUCH * e.len, if s % 2 == 0 { 3 } else { 0 }),
+                (
+                    e.run.1 >= (1.0 - TOUCH) * e.len - 1.0,
+                    if s % 2 == 0 { 1 } else { 2 },
+                ),
+            ];
+            for (touches, q) in ends {
+                if !touches {
+                    continue;
+                }
+                let pair = PAIRS
+                    .iter()
+                    .copied()
+                    .find(|&(a, b)| (a, b) == (s, q) || (a, b) == (q, s))
+                    .expect("every side meets its neighbours");
+                // The edge on `q` closes the document only where this edge ends at their
+                // corner; an edge that runs on past it to the frame belongs to a document
+                // that continues (the line on `q` is another object's).
+                let c = self.corner(pair);
+                let t = along(s, c);
+                let past = if q == 3 || q == 0 {
+                    t - e.run.0
+                } else {
+                    e.run.1 - t
+                };
+                let closed = edges[q].is_some()
+                    && self.inside(c)
+                    && past <= PAST_CORNER * e.len
+                    && self.reaches(q, c)
+                    && self.alike(s, q);
+                // The evidence that the edge running out is a document's: a visible
+                // corner with a neighbour that steps alike, both clearly.
+                let evidence = PAIRS.iter().any(|&(a, b)| {
+                    (a == s || b == s)
+                        && self.visible_corner((a, b))
+                        && self.alike(a, b)
+                        && edges[a].is_some_and(|e| e.strength(a) >= MIN_CUT_STEP)
+                        && edges[b].is_some_and(|e| e.strength(b) >= MIN_CUT_STEP)
+                });
+                if !closed && evidence {
+                    cut = true;
+                }
+            }
+        }
+        // Only a document is cut: lines in a texture (grass, gravel, a page's text) also
+        // meet in corners, but what they enclose is not smooth as paper is.
+        cut && smooth_inside(p, &PAIRS.map(|pair| self.corner(pair))) >= MIN_SMOOTH_INSIDE
+    }
+
+    /// Side `i`'s line as two points in preview (x, y): the found edge, or the frame's
+    /// own edge.
+    fn line(&self, i: usize) -> ([f32; 2], [f32; 2]) {
+        let (w, h) = (self.w, self.h);
+        match (SIDES[i], self.edges[i]) {
             (Side::Top | Side::Bottom, Some(e)) => ([0.0, e.a0], [w - 1.0, e.a1]),
             (Side::Left | Side::Right, Some(e)) => ([e.a0, 0.0], [e.a1, h - 1.0]),
             (Side::Top, None) => ([0.0, 0.0], [w - 1.0, 0.0]),
@@ -170,112 +344,57 @@ pub fn find(p: &Preview) -> Found {
             (Side::Left, None) => ([0.0, 0.0], [0.0, h - 1.0]),
             (Side::Right, None) => ([w - 1.0, 0.0], [w - 1.0, h - 1.0]),
         }
-    };
-    // Corners: top-left, top-right, bottom-right, bottom-left, as (side, side).
-    let pairs = [(0, 3), (0, 1), (2, 1), (2, 3)];
-    let corner = |(s, q): (usize, usize)| intersect(line(s), line(q));
-    let inside = |c: [f32; 2]| {
+    }
+
+    /// Where two sides' lines meet.
+    fn corner(&self, (s, q): (usize, usize)) -> [f32; 2] {
+        intersect(self.line(s), self.line(q))
+    }
+
+    /// Whether a point lies in the picture (within 1 %).
+    fn inside(&self, c: [f32; 2]) -> bool {
+        let (w, h) = (self.w, self.h);
         let (tx, ty) = (w * 0.01 + 1.0, h * 0.01 + 1.0);
         c[0] >= -tx && c[0] <= w - 1.0 + tx && c[1] >= -ty && c[1] <= h - 1.0 + ty
-    };
-    // Where a corner lies along a side's own axis.
-    let along = |i: usize, c: [f32; 2]| match SIDES[i] {
-        Side::Top | Side::Bottom => c[0],
-        Side::Left | Side::Right => c[1],
-    };
-    let reaches = |i: usize, c: [f32; 2]| {
-        edges[i].is_some_and(|e| {
+    }
+
+    /// Whether side `i`'s edge runs to the point `c` on its line.
+    fn reaches(&self, i: usize, c: [f32; 2]) -> bool {
+        self.edges[i].is_some_and(|e| {
             let t = along(i, c);
             let tol = CORNER_REACH * e.len;
             e.run.0 <= t + tol && e.run.1 >= t - tol
         })
-    };
-    let visible_corner = |(s, q): (usize, usize)| {
-        let c = corner((s, q));
-        edges[s].is_some() && edges[q].is_some() && inside(c) && reaches(s, c) && reaches(q, c)
-    };
-    let visible = pairs.iter().any(|&pair| visible_corner(pair));
-    // Two edges of one document step from the desk to the paper alike.
-    let alike = |s: usize, q: usize| match (edges[s], edges[q]) {
-        (Some(a), Some(b)) => a.alike(s, &b, q),
-        _ => false,
-    };
-    // A document covers a real part of the picture: two sides' searches meeting on one
-    // line (a single strong stripe) make no quadrilateral.
-    let quad = pairs.map(corner);
-    let area = 0.5
-        * (0..4)
+    }
+
+    /// Whether two found edges meet in the picture where both run.
+    fn visible_corner(&self, (s, q): (usize, usize)) -> bool {
+        let c = self.corner((s, q));
+        self.edges[s].is_some()
+            && self.edges[q].is_some()
+            && self.inside(c)
+            && self.reaches(s, c)
+            && self.reaches(q, c)
+    }
+
+    /// Whether two found edges step from the desk to the paper alike.
+    fn alike(&self, s: usize, q: usize) -> bool {
+        match (self.edges[s], self.edges[q]) {
+            (Some(a), Some(b)) => a.alike(s, &b, q),
+            _ => false,
+        }
+    }
+
+    /// The outline's area, in preview pixels.
+    fn area(&self) -> f32 {
+        let quad = PAIRS.map(|pair| self.corner(pair));
+        0.5 * (0..4)
             .map(|i| {
                 let (a, b) = (quad[i], quad[(i + 1) % 4]);
                 a[0] * b[1] - b[0] * a[1]
             })
             .sum::<f32>()
-            .abs();
-    if !visible || area < MIN_AREA * w * h {
-        return Found {
-            outline: Outline::Frame,
-            cut: false,
-        };
-    }
-    // A found edge running into the frame's edge at side `q` cuts the document unless an
-    // edge on `q` closes it inside the picture.
-    let mut cut = false;
-    for (s, e) in edges.iter().enumerate() {
-        let Some(e) = e else { continue };
-        let ends = [
-            (e.run.0 <= TOUCH * e.len, if s % 2 == 0 { 3 } else { 0 }),
-            (
-                e.run.1 >= (1.0 - TOUCH) * e.len - 1.0,
-                if s % 2 == 0 { 1 } else { 2 },
-            ),
-        ];
-        for (touches, q) in ends {
-            if !touches {
-                continue;
-            }
-            let pair = pairs
-                .iter()
-                .copied()
-                .find(|&(a, b)| (a, b) == (s, q) || (a, b) == (q, s))
-                .expect("every side meets its neighbours");
-            // The edge on `q` closes the document only where this edge ends at their
-            // corner; an edge that runs on past it to the frame belongs to a document
-            // that continues (the line on `q` is another object's).
-            let c = corner(pair);
-            let t = along(s, c);
-            let past = if q == 3 || q == 0 {
-                t - e.run.0
-            } else {
-                e.run.1 - t
-            };
-            let closed = edges[q].is_some()
-                && inside(c)
-                && past <= PAST_CORNER * e.len
-                && reaches(q, c)
-                && alike(s, q);
-            // The evidence that the edge running out is a document's: a visible corner
-            // with a neighbour that steps alike, both clearly.
-            let evidence = pairs.iter().any(|&(a, b)| {
-                (a == s || b == s)
-                    && visible_corner((a, b))
-                    && alike(a, b)
-                    && edges[a].is_some_and(|e| e.strength(a) >= MIN_CUT_STEP)
-                    && edges[b].is_some_and(|e| e.strength(b) >= MIN_CUT_STEP)
-            });
-            if !closed && evidence {
-                cut = true;
-            }
-        }
-    }
-    // Only a document is cut: lines in a texture (grass, gravel, a page's text) also
-    // meet in corners, but what they enclose is not smooth as paper is.
-    if cut && smooth_inside(p, &quad) < MIN_SMOOTH_INSIDE {
-        cut = false;
-    }
-    let corners = pairs.map(|pair| p.to_original(corner(pair)));
-    Found {
-        outline: Outline::Quad(corners),
-        cut,
+            .abs()
     }
 }
 
@@ -532,6 +651,50 @@ mod tests {
             (true, true) => Rgb([60, 60, 200]),
             (false, true) => Rgb([200, 60, 60]),
         });
+        let f = find(&Preview::of(&DynamicImage::ImageRgb8(img)));
+        assert!(!f.cut, "{f:?}");
+    }
+
+    #[test]
+    fn a_card_flush_with_one_side_and_cut_on_another_is_cut() {
+        // The card's top edge lies on the frame's top, and it runs off the right: its left
+        // edge lies in the right half of the frame, where the right side's search finds it.
+        let f = find(&Preview::of(&card(460, 0, 600, 400)));
+        assert!(f.cut, "{f:?}");
+        let c = f.outline.corners().expect("a quad");
+        // The found left edge is the card's (x 460), not the frame's.
+        assert!((c[3][0] - 460.0).abs() < 12.0, "{c:?}");
+    }
+
+    #[test]
+    fn a_full_page_scan_with_its_margins_is_not_cut() {
+        // A page filling the frame: light paper, lines of dark words inside a 60-pixel
+        // margin, a little noise.
+        let mut state = 0x2545_f491_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        let mut img = RgbImage::from_fn(600, 800, |_, _| Rgb([244, 241, 234]));
+        for line in 0..26 {
+            let y0 = 80 + line * 24;
+            let mut x = 60;
+            while x < 520 {
+                let word = 20 + next() % 60;
+                for y in y0..y0 + 12 {
+                    for px in x..(x + word).min(540) {
+                        img.put_pixel(px, y, Rgb([40, 38, 36]));
+                    }
+                }
+                x += word + 10;
+            }
+        }
+        for p in img.pixels_mut() {
+            let n = (next() % 9) as u8;
+            p.0 = p.0.map(|v| v.saturating_add(n).saturating_sub(4));
+        }
         let f = find(&Preview::of(&DynamicImage::ImageRgb8(img)));
         assert!(!f.cut, "{f:?}");
     }
