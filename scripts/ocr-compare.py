@@ -63,39 +63,44 @@ def paired_edits(rl, ol):
     return edits
 
 
-ref, ours = load(sys.argv[1]), load(sys.argv[2])
-groups = {}
-for path, r in ref.items():
-    if path not in ours:
-        continue
-    o = ours[path]
-    rl = [l["text"] for l in r["lines"]]
-    ol = [l["text"] for l in o["lines"]]
-    same = sum(1 for t in rl if t in ol)
-    rt, ot = "\n".join(rl), "\n".join(ol)
-    d = distance(rt, ot)
-    group = "rendered" if "/rendered/" in path else "real"
-    g = groups.setdefault(
-        group,
-        dict(n=0, lines=0, same=0, chars=0, edits=0, paired=0, line_chars=0, ref_ms=0.0, our_ms=0.0, exact=0),
-    )
-    g["n"] += 1
-    g["lines"] += len(rl)
-    g["same"] += same
-    g["chars"] += len(rt)
-    g["edits"] += d
-    g["paired"] += paired_edits(r["lines"], o["lines"])
-    g["line_chars"] += sum(len(t) for t in rl)
-    g["ref_ms"] += r["ms"]
-    g["our_ms"] += o["ms"]
-    g["exact"] += rl == ol
-    if d:
-        print(f"{path}: {d} edits over {len(rt)} chars; ref {len(rl)} lines, ours {len(ol)}")
-for name, g in groups.items():
-    print(
-        f"{name}: {g['n']} pictures, {g['exact']} read identically in full; lines identical "
-        f"{g['same']}/{g['lines']} = {100 * g['same'] / max(g['lines'], 1):.1f} %; "
-        f"CER {100 * g['edits'] / max(g['chars'], 1):.2f} % ({g['edits']}/{g['chars']}), "
-        f"line by line {100 * g['paired'] / max(g['line_chars'], 1):.2f} % ({g['paired']}/{g['line_chars']}); "
-        f"time ref {g['ref_ms'] / g['n']:.0f} ms, ours {g['our_ms'] / g['n']:.0f} ms per picture"
-    )
+def main():
+    ref, ours = load(sys.argv[1]), load(sys.argv[2])
+    groups = {}
+    for path, r in ref.items():
+        if path not in ours:
+            continue
+        o = ours[path]
+        rl = [l["text"] for l in r["lines"]]
+        ol = [l["text"] for l in o["lines"]]
+        same = sum(1 for t in rl if t in ol)
+        rt, ot = "\n".join(rl), "\n".join(ol)
+        d = distance(rt, ot)
+        group = "rendered" if "/rendered/" in path else "real"
+        g = groups.setdefault(
+            group,
+            dict(n=0, lines=0, same=0, chars=0, edits=0, paired=0, line_chars=0, ref_ms=0.0, our_ms=0.0, exact=0),
+        )
+        g["n"] += 1
+        g["lines"] += len(rl)
+        g["same"] += same
+        g["chars"] += len(rt)
+        g["edits"] += d
+        g["paired"] += paired_edits(r["lines"], o["lines"])
+        g["line_chars"] += sum(len(t) for t in rl)
+        g["ref_ms"] += r["ms"]
+        g["our_ms"] += o["ms"]
+        g["exact"] += rl == ol
+        if d:
+            print(f"{path}: {d} edits over {len(rt)} chars; ref {len(rl)} lines, ours {len(ol)}")
+    for name, g in groups.items():
+        print(
+            f"{name}: {g['n']} pictures, {g['exact']} read identically in full; lines identical "
+            f"{g['same']}/{g['lines']} = {100 * g['same'] / max(g['lines'], 1):.1f} %; "
+            f"CER {100 * g['edits'] / max(g['chars'], 1):.2f} % ({g['edits']}/{g['chars']}), "
+            f"line by line {100 * g['paired'] / max(g['line_chars'], 1):.2f} % ({g['paired']}/{g['line_chars']}); "
+            f"time ref {g['ref_ms'] / g['n']:.0f} ms, ours {g['our_ms'] / g['n']:.0f} ms per picture"
+        )
+
+
+if __name__ == "__main__":
+    main()

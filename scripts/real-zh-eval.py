@@ -17,24 +17,24 @@ the lines given to one transcribed line are joined in reading order and compared
 (edit distance); a line read that matches nothing (more edits than half its length) counts
 in full, a transcribed line that gets nothing counts in full, and lines given to `ignore`
 text (cut by the edge, too faded) count for nothing. CER = edits / transcribed characters."""
+import importlib.util
 import json
+import pathlib
 import sys
 import unicodedata
+
+# The edit distance is ocr-compare.py's (one definition for both scripts).
+_spec = importlib.util.spec_from_file_location(
+    "ocr_compare", pathlib.Path(__file__).with_name("ocr-compare.py")
+)
+_ocr_compare = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_ocr_compare)
+distance = _ocr_compare.distance
 
 
 def norm(s):
     s = unicodedata.normalize("NFKC", s)
     return "".join(c for c in s if not c.isspace() and c not in "•·")
-
-
-def distance(a, b):
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def inside(o, t):
