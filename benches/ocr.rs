@@ -23,21 +23,7 @@ mod render;
 fn page(w: u32, h: u32) -> RgbImage {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/scan_text_gray.png");
     let text = image::open(path).unwrap().to_rgb8();
-    let mut out = RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
-    let (mx, my) = (w / 20, h / 20);
-    let mut y = my;
-    while y + 1 < h - my {
-        let mut x = mx;
-        while x + 1 < w - mx {
-            let tw = text.width().min(w - mx - x);
-            let th = text.height().min(h - my - y);
-            let tile = image::imageops::crop_imm(&text, 0, 0, tw, th).to_image();
-            image::imageops::replace(&mut out, &tile, i64::from(x), i64::from(y));
-            x += text.width();
-        }
-        y += text.height();
-    }
-    out
+    render::tiled(&text, w, h)
 }
 
 /// The Chinese pictures, when a CJK font is installed: an ID card's back and an

@@ -95,3 +95,23 @@ pub fn id_card_back(font: &FontRef, period: &str) -> RgbImage {
         ],
     )
 }
+
+/// A white page of `w` × `h` with `text` (a block of real scanned text) tiled over it,
+/// 5 % margins: the dense page of benches/ocr.rs and scripts/engine-compare.
+pub fn tiled(text: &RgbImage, w: u32, h: u32) -> RgbImage {
+    let mut out = RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
+    let (mx, my) = (w / 20, h / 20);
+    let mut y = my;
+    while y + 1 < h - my {
+        let mut x = mx;
+        while x + 1 < w - mx {
+            let tw = text.width().min(w - mx - x);
+            let th = text.height().min(h - my - y);
+            let tile = image::imageops::crop_imm(text, 0, 0, tw, th).to_image();
+            image::imageops::replace(&mut out, &tile, i64::from(x), i64::from(y));
+            x += text.width();
+        }
+        y += text.height();
+    }
+    out
+}

@@ -83,7 +83,7 @@ fn pictures() -> Vec<(String, RgbImage)> {
         .to_rgb8();
     out.push((
         "A4 dense 1240x1754 (benches/ocr.rs)".into(),
-        tiled(&gray, 1240, 1754),
+        render::tiled(&gray, 1240, 1754),
     ));
     for name in [
         "scan_text_gray.png",
@@ -94,26 +94,6 @@ fn pictures() -> Vec<(String, RgbImage)> {
             Ok(img) => out.push((format!("real {name}"), img.to_rgb8())),
             Err(e) => eprintln!("{name}: {e} (left out)"),
         }
-    }
-    out
-}
-
-/// A white page of `w` × `h` with `text` tiled over it, 5 % margins (benches/ocr.rs's
-/// dense page).
-fn tiled(text: &RgbImage, w: u32, h: u32) -> RgbImage {
-    let mut out = RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
-    let (mx, my) = (w / 20, h / 20);
-    let mut y = my;
-    while y + 1 < h - my {
-        let mut x = mx;
-        while x + 1 < w - mx {
-            let tw = text.width().min(w - mx - x);
-            let th = text.height().min(h - my - y);
-            let tile = image::imageops::crop_imm(text, 0, 0, tw, th).to_image();
-            image::imageops::replace(&mut out, &tile, i64::from(x), i64::from(y));
-            x += text.width();
-        }
-        y += text.height();
     }
     out
 }
